@@ -1,0 +1,95 @@
+# netscope build, in the style of libbpf-bootstrap: out-of-tree build folder,
+# quiet rules (V=1 shows the commands), BPF objects turned into skeletons.
+#
+#   make            build build/netscope
+#   make run        install missing packages, build, run the main job
+#   make check      install missing packages, build, run every test
+#   make bench      run the benchmarks in bench/ (not part of check)
+
+OUTPUT    := build
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+CC        ?= cc
+ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+CFLAGS    ?= -g -O2
+CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	     -D_GNU_SOURCE -I$(OUTPUT) -Isrc
+LDLIBS    := -lbpf -lelf -lz -lm -lpthread
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Isrc -Isrc/bpf \
+	      -Wall -Wno-unused-function
+
+ifeq ($(V),1)
+	Q =
+	msg =
+else
+	Q = @
+	msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BPF_SRCS  := $(wildcard src/bpf/*.bpf.c)
+BPF_SKELS := $(patsubst src/bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+# every user-space source, found rather than listed, so a new file needs no edit here
+LIB_SRCS  := $(filter-out src/main.c,$(shell find src -name '*.c' ! -name '*.bpf.c' | sort))
+LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/obj/%.o,$(LIB_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all deps run check unit e2e bench clean
+all: $(OUTPUT)/netscope
+
+deps:
+	$(Q)./scripts/deps.sh
+
+$(OUTPUT) $(OUTPUT)/obj $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+# vmlinux.h is generated from the BTF of the machine that builds; CO-RE makes
+# the resulting programs run on other kernels.
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/%.bpf.o: src/bpf/%.bpf.c src/bpf/netscope.h $(wildcard src/bpf/*.bpf.h) $(OUTPUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp && \
+		$(BPFTOOL) gen object $@ $@.tmp >/dev/null && rm -f $@.tmp
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/obj/%.o: src/%.c $(BPF_SKELS) | $(OUTPUT)/obj
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(OUTPUT)/libnetscope.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUTPUT)/netscope: $(OUTPUT)/obj/main.o $(OUTPUT)/libnetscope.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libnetscope.a | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(OUTPUT)/libnetscope.a $(LDLIBS) -lcmocka -o $@
+
+run: deps all
+	./tests/run_main_job.sh
+
+unit: deps all $(UNIT_BINS)
+
+check: deps all $(UNIT_BINS)
+	@./tests/run_all.sh $(UNIT_BINS)
+
+bench: deps all
+	./bench/overhead.sh
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT)
+
+-include $(shell find $(OUTPUT)/obj -name '*.d' 2>/dev/null)

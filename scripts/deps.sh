@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install the Debian packages netscope needs to build, test and benchmark,
+# only those that are missing.  Called by `make deps` (and so by `make run`
+# and `make check`); safe to run again.
+set -e
+PKGS="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool libcmocka-dev pkg-config
+      iproute2 pahole bpftrace linux-perf hping3 jq python3"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing; run as root or install them" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Wire types shared by the BPF programs (capture.bpf.c) and user space.
+ *
+ * This header is the only place the layout of an event is written down: the
+ * ring buffer carries struct ns_event as is, and the trace file stores the
+ * same bytes (docs/TRACE_FORMAT.md).  Keep it free of anything that is not a
+ * fixed-size type, and append fields only at the end of a struct: the trace
+ * file records sizeof(struct ns_event) so a reader can tell versions apart.
+ */
+#ifndef NETSCOPE_WIRE_H
+#define NETSCOPE_WIRE_H
+
+#ifdef __bpf__
+/* vmlinux.h provides the __u* types in BPF builds */
+#else
+#include <linux/types.h>
+#endif
+
+#define NS_COMM_LEN 16
+#define NS_IFNAME_LEN 16
+#define NS_MAX_NETNS_FILTER 4
+#define NS_STACK_DEPTH 64	/* frames kept per kernel stack */
+
+/*
+ * Event types: one per kernel tracepoint netscope attaches to.  The numbers
+ * are part of the trace format (stored in every record); append only.
+ */
+enum ns_event_type {
+	NS_EV_NONE = 0,
+	NS_EV_NET_DEV_QUEUE,
+	NS_EV_NET_DEV_START_XMIT,
+	NS_EV_NET_DEV_XMIT,
+	NS_EV_NETIF_RECEIVE_SKB,
+	NS_EV_NETIF_RX,
+	NS_EV_NAPI_GRO_RECEIVE_ENTRY,
+	NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY,
+	NS_EV_KFREE_SKB,
+	NS_EV_CONSUME_SKB,
+	NS_EV_TCP_SEND_RESET,
+	NS_EV_TCP_RECEIVE_RESET,
+	NS_EV_TCP_RETRANSMIT_SKB,
+	NS_EV_TCP_RETRANSMIT_SYNACK,
+	NS_EV_TCP_DESTROY_SOCK,
+	NS_EV_TCP_PROBE,
+	NS_EV_INET_SOCK_SET_STATE,
+	NS_EV_SOCK_RCVQUEUE_FULL,
+	NS_EV_SOCK_EXCEED_BUF_LIMIT,
+	NS_EV_UDP_FAIL_QUEUE_RCV_SKB,
+	NS_EV_IRQ_HANDLER_ENTRY,
+	NS_EV_IRQ_HANDLER_EXIT,
+	NS_EV_SOFTIRQ_RAISE,
+	NS_EV_SOFTIRQ_ENTRY,
+	NS_EV_SOFTIRQ_EXIT,
+	NS_EV_NAPI_POLL,
+	NS_EV_QDISC_ENQUEUE,
+	NS_EV_QDISC_DEQUEUE,
+	NS_EV__COUNT,
+};
+
+/* Execution context the event fired in, from the preempt count. */
+enum ns_ctx {
+	NS_CTX_UNKNOWN = 0,
+	NS_CTX_TASK,
+	NS_CTX_SOFTIRQ,
+	NS_CTX_HARDIRQ,
+	NS_CTX_NMI,
+};
+
+/* ns_event.hdr: what the header fields can be trusted for. */
+enum ns_hdr_flags {
+	NS_HDR_L3 = 1 << 0,	   /* saddr/daddr/l3 fields valid */
+	NS_HDR_L4 = 1 << 1,	   /* ports (and TCP fields) valid */
+	NS_HDR_TCP = 1 << 2,	   /* tcp_flags/seq/ack valid */
+	NS_HDR_UNSET = 1 << 3,	   /* skb had no network header yet */
+	NS_HDR_FROM_SOCK = 1 << 4, /* addresses taken from the socket */
+	NS_HDR_L3_OTHER = 1 << 5,  /* L3 protocol is neither IPv4 nor IPv6 */
+};
+
+/* ns_event.flags */
+enum ns_event_flags {
+	NS_F_NEW_PACKET = 1 << 0,  /* first event of this packet id */
+	NS_F_END_PACKET = 1 << 1,  /* packet id ends here (free/consume) */
+	NS_F_STACK_SAMPLED = 1 << 2, /* stack taken by the sampling policy */
+};
+
+/*
+ * One event.  Integers are in host byte order; addresses are in network
+ * order (IPv4 in the first four bytes of saddr/daddr).
+ */
+struct ns_event {
+	__u64 ts_ns;		/* CLOCK_MONOTONIC, bpf_ktime_get_ns() */
+	__u64 skb;		/* skb address, 0 if the event has none */
+	__u64 sk;		/* socket address, 0 if none */
+	__u64 location;		/* kfree_skb/consume_skb caller; irqaction; qdisc */
+	__u64 packet_id;	/* 0 if the event has no skb */
+	__u32 pid;		/* tgid of the current task (see docs: softirq) */
+	__u32 tid;
+	__u32 netns;		/* netns inode number, 0 if unknown */
+	__s32 ifindex;
+	__u32 len;		/* skb->len */
+	__s32 stack_id;		/* -1: none; else id in the stack map */
+	__u32 stack_key;	/* (event, site) key of the stack policy */
+	__u32 reason;		/* drop/reset reason, softirq vec, irq, oldstate, ... */
+	__s32 aux;		/* newstate, rc, work done, qlen, ... */
+	__u32 aux2;		/* budget, sock protocol, ... */
+	__u32 seq;
+	__u32 ack_seq;
+	__u16 type;		/* enum ns_event_type */
+	__u16 cpu;
+	__u16 l3_proto;		/* skb->protocol (ethertype, host order) */
+	__u16 sport;
+	__u16 dport;
+	__u8 ctx;		/* enum ns_ctx */
+	__u8 hdr;		/* enum ns_hdr_flags */
+	__u8 family;		/* AF_INET / AF_INET6 / 0 */
+	__u8 l4_proto;		/* IPPROTO_* */
+	__u8 tcp_flags;		/* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE CWR */
+	__u8 flags;		/* enum ns_event_flags */
+	__u8 saddr[16];
+	__u8 daddr[16];
+	char comm[NS_COMM_LEN];
+	char ifname[NS_IFNAME_LEN];
+};
+
+/* Stack policy (see capture.bpf.c: take_stack()). */
+enum ns_stack_mode {
+	NS_STACK_NONE = 0,
+	NS_STACK_POLICY,	/* first hits of each site, then 1 in N */
+	NS_STACK_ALL,		/* every event: slow, for reference */
+};
+
+/* Per-CPU counters kept by BPF; user space sums them. */
+struct ns_counters {
+	__u64 produced[NS_EV__COUNT];	/* events that passed the filters */
+	__u64 lost[NS_EV__COUNT];	/* ring buffer reservation failed */
+	__u64 stack_err;		/* bpf_get_stackid failed (map full...) */
+	__u64 stack_taken;
+	__u64 ids_evicted;		/* packet-id map full: id table update failed */
+};
+
+#endif /* NETSCOPE_WIRE_H */

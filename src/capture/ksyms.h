@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel symbol table: from /proc/kallsyms (live, BPF program symbols
+ * included) or rebuilt from a trace file's symbol chunks.
+ */
+#ifndef NS_KSYMS_H
+#define NS_KSYMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+	char *module; /* NULL for vmlinux; "bpf" for BPF programs */
+};
+
+struct ksyms {
+	struct ksym *syms; /* sorted by addr once ksyms__sort() ran */
+	size_t n, cap;
+};
+
+struct ksyms *ksyms__new(void);
+/* NULL with errno set; zero addresses (kptr_restrict) give -EPERM */
+struct ksyms *ksyms__load(const char *path /* NULL: /proc/kallsyms */);
+int ksyms__add(struct ksyms *ks, uint64_t addr, const char *name, const char *module);
+void ksyms__sort(struct ksyms *ks);
+/* the symbol containing addr (greatest start <= addr), or NULL */
+const struct ksym *ksyms__map_addr(const struct ksyms *ks, uint64_t addr);
+const struct ksym *ksyms__find(const struct ksyms *ks, const char *name);
+/* "func+0x1a" (or "0xffff..." when unknown) into buf */
+const char *ksyms__fmt(const struct ksyms *ks, uint64_t addr, char *buf, size_t len);
+void ksyms__free(struct ksyms *ks);
+
+#endif

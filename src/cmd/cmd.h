@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Subcommands: each owns its options and help (src/cmd/<name>.c). */
+#ifndef NS_CMD_H
+#define NS_CMD_H
+
+/* argv[0] is the command name; returns the process exit code. */
+int cmd_doctor(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_struct(int argc, char **argv);
+
+#endif

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netscope: see what the Linux TCP/IP stack does with your packets.
+ * main() only dispatches through the command table, as bpftool does.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cmd/cmd.h"
+#include "common/log.h"
+
+#define NETSCOPE_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*func)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "doctor", cmd_doctor, "what this kernel and these privileges allow, found by trying" },
+	{ "trace", cmd_trace, "live: one line per event (optionally running a scenario)" },
+	{ "record", cmd_record, "capture into a trace file (optionally running a scenario)" },
+	{ "report", cmd_report, "explain a trace file: counts, drops, resets, states, journeys" },
+	{ "struct", cmd_struct, "layout of a kernel struct from BTF, as pahole shows it" },
+	{ NULL },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: netscope COMMAND [OPTIONS]\n\nCommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+	fprintf(out, "\nRun 'netscope COMMAND --help' for the options of a command.\n"
+		     "\nEXAMPLES:\n"
+		     "  netscope doctor\n"
+		     "  netscope trace --scenario refused\n"
+		     "  netscope record --scenario syn-flood -o flood.ns && netscope report flood.ns\n"
+		     "  netscope struct sk_buff\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("netscope %s\n", NETSCOPE_VERSION);
+		return 0;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->func(argc - 1, argv + 1);
+	ns_err("unknown command '%s'; see 'netscope --help'", argv[1]);
+	return 2;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The decoded event model every analysis and renderer sees, live or from a
+ * trace file: struct ns_event (the wire record), plus the context needed to
+ * explain it (names of kernel enums, symbols, stacks, capture counters and
+ * metadata).  Analyses never see BPF or file details.
+ */
+#ifndef NS_MODEL_H
+#define NS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bpf/netscope.h"
+
+/* Capture counters, summed over CPUs (BPF side) and counted by the consumer. */
+struct ns_capture_stats {
+	uint64_t produced[NS_EV__COUNT]; /* passed the filters in BPF */
+	uint64_t lost[NS_EV__COUNT];	 /* ring buffer full: never delivered */
+	uint64_t captured[NS_EV__COUNT]; /* delivered to user space */
+	uint64_t stack_err;		 /* bpf_get_stackid failures */
+	uint64_t stack_taken;
+	uint64_t ids_evicted;		 /* packet-id table full */
+};
+
+uint64_t ns_stats_sum(const uint64_t v[NS_EV__COUNT]);
+
+/* Metadata of a capture: key/value strings, in the order they were set. */
+struct ns_meta_kv {
+	char *key;
+	char *value;
+};
+
+struct ns_meta {
+	struct ns_meta_kv *kv;
+	size_t n;
+};
+
+int ns_meta_set(struct ns_meta *m, const char *key, const char *value);
+const char *ns_meta_get(const struct ns_meta *m, const char *key);
+void ns_meta_free(struct ns_meta *m);
+
+/* Our own event names ("kfree_skb", ...) and their tracepoint group ("skb"). */
+const char *ns_event_name(unsigned int type);
+const char *ns_event_group(unsigned int type);
+int ns_event_by_name(const char *name); /* -1 if unknown */
+const char *ns_ctx_name(unsigned int ctx);
+/* "SYN|ACK" style; buf at least 40 bytes */
+const char *ns_tcp_flags_str(uint8_t flags, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The netscope trace file: self-contained, versioned, written as a stream of
+ * chunks so that a file cut off mid-write stays readable up to its last
+ * complete chunk.  Format: docs/TRACE_FORMAT.md.
+ */
+#ifndef NS_TRACEFILE_H
+#define NS_TRACEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bpf/netscope.h"
+#include "capture/ksyms.h"
+#include "trace/model.h"
+#include "trace/names.h"
+
+#define NS_TRACE_VERSION_MAJOR 1
+#define NS_TRACE_VERSION_MINOR 0
+
+struct tracefile_writer;
+
+/*
+ * Create path and write the header, metadata and name tables.  Returns NULL
+ * with errno set; err gets a message naming the problem.
+ */
+struct tracefile_writer *tfw_open(const char *path, const struct ns_meta *meta,
+				  const struct ns_names *names, char *err, size_t errlen);
+/* Buffered; a full chunk is flushed to the file. */
+int tfw_add_event(struct tracefile_writer *w, const struct ns_event *ev);
+/*
+ * Record stack `id` (frames, innermost first) before any event that names it
+ * is flushed; frames are symbolized with ks and the symbols written once.
+ */
+int tfw_add_stack(struct tracefile_writer *w, int32_t id, const uint64_t *ips, size_t n,
+		  const struct ksyms *ks);
+bool tfw_has_stack(const struct tracefile_writer *w, int32_t id);
+/* Flush buffered events and write a stats chunk (call now and then and at the end). */
+int tfw_flush(struct tracefile_writer *w, const struct ns_capture_stats *stats);
+/* Flush, write the final stats and an end chunk, close.  Returns 0 or -errno. */
+int tfw_close(struct tracefile_writer *w, const struct ns_capture_stats *stats);
+
+struct tracefile_reader;
+
+/* NULL on error with a message (naming the offset for corrupt files) in err. */
+struct tracefile_reader *tfr_open(const char *path, char *err, size_t errlen);
+/*
+ * Next event: 1 and *ev filled, 0 at the end, negative errno on a corrupt
+ * chunk (message in tfr_error()).  A truncated tail ends the stream with 0
+ * and tfr_truncated() true.
+ */
+int tfr_next(struct tracefile_reader *r, struct ns_event *ev);
+const struct ns_meta *tfr_meta(const struct tracefile_reader *r);
+const struct ns_names *tfr_names(const struct tracefile_reader *r);
+const struct ksyms *tfr_ksyms(const struct tracefile_reader *r);
+/* frames of stack id, NULL if the file has none by that id */
+const uint64_t *tfr_stack(const struct tracefile_reader *r, int32_t id, size_t *n);
+/* last stats chunk read so far; false if none */
+bool tfr_stats(const struct tracefile_reader *r, struct ns_capture_stats *stats);
+/* true if the file ended without its end chunk; offset of the first bad/missing byte */
+bool tfr_truncated(const struct tracefile_reader *r, uint64_t *offset);
+const char *tfr_error(const struct tracefile_reader *r);
+void tfr_close(struct tracefile_reader *r);
+
+#endif

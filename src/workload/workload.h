@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Workloads: a lab of two private network namespaces joined by a veth pair,
+ * addressed from 198.18.0.0/15 with no route out, and the scenarios that run
+ * inside it.  Every packet a scenario sends stays in the namespaces the lab
+ * created.
+ */
+#ifndef NS_WORKLOAD_H
+#define NS_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define LAB_NAME_LEN 48
+
+struct lab {
+	char ns[2][LAB_NAME_LEN];	/* names under /run/netns: netscope-<pid>-a, -b */
+	uint32_t netns_inode[2];	/* inode numbers, for the capture filter */
+	char ifname[2][16];		/* veth ends: "veth0" in a, "veth1" in b */
+	int ifindex[2];
+	char addr[2][16];		/* 198.18.0.1 and 198.18.0.2 */
+	bool created;
+};
+
+/* Remove namespaces left by netscope runs that no longer exist (SIGKILL). */
+int lab_cleanup_stale(void);
+/* Create the two namespaces and the veth pair; on error nothing is left. */
+int lab_create(struct lab *lab);
+/* Remove what lab_create made; safe to call twice and from error paths. */
+void lab_destroy(struct lab *lab);
+/* Enter namespace i (0 or 1) in the calling thread/process. */
+int lab_enter(const struct lab *lab, int i);
+
+struct scenario_opts {
+	const char *name;	/* syn-flood, handshake, refused, bulk, udp */
+	uint64_t count;		/* packets / connections / datagrams; 0: scenario default */
+	uint64_t rate;		/* per second; 0: as fast as possible */
+	double duration_s;	/* upper bound on run time; 0: scenario default */
+	uint64_t bytes;		/* bulk: bytes to stream */
+	uint16_t port;		/* server port; 0: scenario default */
+	char *const *argv;	/* `-- CMD ARGS`: run this in namespace a instead */
+};
+
+struct scenario_desc {
+	const char *name;
+	const char *summary;
+};
+
+/* Table of scenarios, terminated by { NULL }. */
+extern const struct scenario_desc scenario_table[];
+const struct scenario_desc *scenario_find(const char *name);
+
+/*
+ * Start the scenario in a child process (which enters the namespaces it
+ * needs); returns the child's pid or negative errno.  The child exits 0 when
+ * the scenario completed, non-zero with a message on stderr otherwise.  It
+ * also stops by itself when opts bounds (count, duration) are reached.
+ */
+pid_t scenario_start(const struct lab *lab, const struct scenario_opts *opts);
+
+#endif
