@@ -1,0 +1,802 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netscope capture programs: one handler per network tracepoint, each built
+ * twice (tp_btf and raw_tp, chosen at load time by probing; see
+ * capture/session.c).  Every handler fills one struct ns_event in a per-CPU
+ * scratch slot, applies the filters, then copies it to the ring buffer, so
+ * that filtered-out events never cost a ring-buffer reservation and the
+ * produced/lost counters stay exact.
+ *
+ * Only BPF_CORE_READ / bpf_probe_read_kernel are used to read kernel memory,
+ * so the same body is valid as tp_btf (typed, direct reads allowed) and as
+ * raw_tp (untyped u64 arguments).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "netscope.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define IPPROTO_ICMPV6 58
+
+/* ---- configuration: set by user space before load (read-only data) ---- */
+const volatile __u32 netns_filter[NS_MAX_NETNS_FILTER];
+const volatile __u32 netns_filter_n;	/* 0: every namespace */
+const volatile __u32 filter_pid;	/* tgid; 0: any */
+const volatile __u32 filter_l4;		/* IPPROTO_*; 0: any */
+const volatile __u32 filter_port;	/* either port, host order; 0: any */
+const volatile __u32 filter_host_family; /* AF_INET/AF_INET6; 0: any host */
+const volatile __u8 filter_host[16];
+const volatile char filter_ifname[NS_IFNAME_LEN];
+const volatile __u32 filter_ifname_set;
+const volatile __u32 softirq_mask = (1 << 2) | (1 << 3); /* NET_TX, NET_RX */
+const volatile __u32 stack_mode = NS_STACK_POLICY;
+const volatile __u32 stack_first_hits = 8;
+const volatile __u32 stack_sample_every = 64;
+const volatile __u64 wakeup_bytes = 64 * 1024;
+
+/*
+ * Tracepoint prototypes that changed over time.  User space reads the
+ * argument count of btf_trace_<name> from the kernel's BTF; the verifier
+ * knows these read-only values and prunes the branch that reads an argument
+ * the kernel does not pass.
+ */
+const volatile bool kfree_skb_has_rx_sk;       /* 6.11: rx_sk argument */
+const volatile bool kfree_skb_has_reason = true; /* 5.17: reason argument */
+const volatile bool consume_skb_has_location;  /* 6.3: location argument */
+const volatile bool tcp_send_reset_has_reason; /* 6.10: sk_rst_reason */
+const volatile bool udp_fail_has_sk_skb;       /* 6.8: sk and skb arguments */
+
+/* ---- maps ---- */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* resized by user space (--ring-size) */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ns_counters);
+} counters SEC(".maps");
+
+/* one scratch event per execution level, so a hardirq handler that
+ * interrupts a task-context handler on the same CPU cannot clobber it */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct ns_event);
+} scratch SEC(".maps");
+
+struct pkt_state {
+	__u64 id;
+	__u64 head; /* skb->head when the id was given: a reused address with a
+		     * different data buffer is a new packet */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct pkt_state);
+} packets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, NS_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
+
+#define STACK_SITES 4096
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STACK_SITES);
+	__type(key, __u32);
+	__type(value, __u32);
+} stack_sites SEC(".maps");
+
+__u64 next_packet_id;
+
+/* ---- execution context ---- */
+extern int __preempt_count __ksym __weak;
+
+/* include/linux/preempt.h masks */
+#define NMI_MASK 0x00f00000
+#define HARDIRQ_MASK 0x000f0000
+#define SOFTIRQ_OFFSET 0x00000100
+
+static __always_inline __u8 exec_ctx(void)
+{
+	int pc;
+
+	/* x86 keeps the preempt count in the per-CPU __preempt_count; other
+	 * layouts (older x86 pcpu_hot, arm64 thread_info) report unknown */
+	if (!&__preempt_count)
+		return NS_CTX_UNKNOWN;
+	pc = *(int *)bpf_this_cpu_ptr(&__preempt_count);
+	if (pc & NMI_MASK)
+		return NS_CTX_NMI;
+	if (pc & HARDIRQ_MASK)
+		return NS_CTX_HARDIRQ;
+	if (pc & SOFTIRQ_OFFSET)
+		return NS_CTX_SOFTIRQ;
+	return NS_CTX_TASK;
+}
+
+static __always_inline struct ns_counters *get_counters(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+/* Start an event: take the scratch slot of this level, fill common fields. */
+static __always_inline struct ns_event *ev_begin(__u16 type)
+{
+	__u8 ctx = exec_ctx();
+	__u32 slot = ctx == NS_CTX_UNKNOWN ? 0 : ctx - 1;
+	struct ns_event *e;
+	__u64 pid_tgid;
+
+	e = bpf_map_lookup_elem(&scratch, &slot);
+	if (!e)
+		return NULL;
+	__builtin_memset(e, 0, sizeof(*e));
+	pid_tgid = bpf_get_current_pid_tgid();
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ctx = ctx;
+	e->stack_id = -1;
+	return e;
+}
+
+static __always_inline void ev_dev(struct ns_event *e, const struct net_device *dev)
+{
+	if (!dev)
+		return;
+	e->ifindex = BPF_CORE_READ(dev, ifindex);
+	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
+	e->netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+}
+
+/* Addresses and ports from the socket, for events whose skb has no headers. */
+static __always_inline void ev_sock(struct ns_event *e, const struct sock_common *skc)
+{
+	__u16 family;
+
+	if (!skc)
+		return;
+	if (!e->netns)
+		e->netns = BPF_CORE_READ(skc, skc_net.net, ns.inum);
+	if (e->hdr & NS_HDR_L4)
+		return; /* the packet's own headers are better */
+	family = BPF_CORE_READ(skc, skc_family);
+	if (family == AF_INET) {
+		BPF_CORE_READ_INTO(e->saddr, skc, skc_rcv_saddr);
+		BPF_CORE_READ_INTO(e->daddr, skc, skc_daddr);
+	} else if (family == AF_INET6) {
+		BPF_CORE_READ_INTO(e->saddr, skc, skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(e->daddr, skc, skc_v6_daddr);
+	} else {
+		return;
+	}
+	e->family = family;
+	e->sport = BPF_CORE_READ(skc, skc_num);
+	e->dport = bpf_ntohs(BPF_CORE_READ(skc, skc_dport));
+	e->hdr |= NS_HDR_L3 | NS_HDR_L4 | NS_HDR_FROM_SOCK;
+}
+
+enum l3_at {
+	L3_AT_NETWORK_HEADER, /* TX and protocol layers: skb->network_header */
+	L3_AT_DATA,	      /* RX before the IP layer: skb->data (MAC pulled) */
+};
+
+static __always_inline void parse_l4(struct ns_event *e, const unsigned char *l4)
+{
+	if (e->l4_proto == IPPROTO_TCP) {
+		struct tcphdr th;
+
+		if (bpf_probe_read_kernel(&th, sizeof(th), l4))
+			return;
+		e->sport = bpf_ntohs(th.source);
+		e->dport = bpf_ntohs(th.dest);
+		e->seq = bpf_ntohl(th.seq);
+		e->ack_seq = bpf_ntohl(th.ack_seq);
+		/* the flag byte follows doff: byte 13 of the header */
+		e->tcp_flags = ((__u8 *)&th)[13];
+		e->hdr |= NS_HDR_L4 | NS_HDR_TCP;
+	} else if (e->l4_proto == IPPROTO_UDP) {
+		struct udphdr uh;
+
+		if (bpf_probe_read_kernel(&uh, sizeof(uh), l4))
+			return;
+		e->sport = bpf_ntohs(uh.source);
+		e->dport = bpf_ntohs(uh.dest);
+		e->hdr |= NS_HDR_L4;
+	} else if (e->l4_proto == IPPROTO_ICMP || e->l4_proto == IPPROTO_ICMPV6) {
+		__u8 tc[2];
+
+		if (bpf_probe_read_kernel(tc, sizeof(tc), l4))
+			return;
+		/* ICMP has no ports: type and code travel in sport/dport */
+		e->sport = tc[0];
+		e->dport = tc[1];
+		e->hdr |= NS_HDR_L4;
+	}
+}
+
+/*
+ * Read IPv4/IPv6 and TCP/UDP/ICMP headers out of the skb.  An unset network
+ * header (0 after allocation: __finalize_skb_around leaves it so) or one
+ * whose version nibble disagrees with skb->protocol marks the event
+ * NS_HDR_UNSET instead of decoding garbage.
+ */
+static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb, enum l3_at at)
+{
+	unsigned char *head, *l3;
+	__u8 first;
+
+	if (!skb)
+		return;
+	e->skb = (__u64)skb;
+	e->len = BPF_CORE_READ(skb, len);
+	e->l3_proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	if (!e->sk)
+		e->sk = (__u64)BPF_CORE_READ(skb, sk);
+	if (!e->netns) {
+		const struct net_device *dev = BPF_CORE_READ(skb, dev);
+
+		if (dev)
+			ev_dev(e, dev);
+	}
+	if (e->l3_proto != ETH_P_IP && e->l3_proto != ETH_P_IPV6) {
+		e->hdr |= NS_HDR_L3_OTHER;
+		return;
+	}
+	if (at == L3_AT_DATA) {
+		l3 = BPF_CORE_READ(skb, data);
+	} else {
+		__u16 nh = BPF_CORE_READ(skb, network_header);
+
+		if (!nh) {
+			e->hdr |= NS_HDR_UNSET;
+			return;
+		}
+		head = BPF_CORE_READ(skb, head);
+		l3 = head + nh;
+	}
+	if (bpf_probe_read_kernel(&first, 1, l3))
+		return;
+	if (e->l3_proto == ETH_P_IP && (first >> 4) == 4 && (first & 0xf) >= 5) {
+		struct iphdr iph;
+
+		if (bpf_probe_read_kernel(&iph, sizeof(iph), l3))
+			return;
+		e->family = AF_INET;
+		__builtin_memcpy(e->saddr, &iph.saddr, 4);
+		__builtin_memcpy(e->daddr, &iph.daddr, 4);
+		e->l4_proto = iph.protocol;
+		e->hdr |= NS_HDR_L3;
+		/* only the first fragment carries the L4 header */
+		if (!(bpf_ntohs(iph.frag_off) & 0x1fff))
+			parse_l4(e, l3 + (first & 0xf) * 4);
+	} else if (e->l3_proto == ETH_P_IPV6 && (first >> 4) == 6) {
+		struct ipv6hdr ip6;
+
+		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), l3))
+			return;
+		e->family = AF_INET6;
+		__builtin_memcpy(e->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(e->daddr, &ip6.daddr, 16);
+		e->l4_proto = ip6.nexthdr;
+		e->hdr |= NS_HDR_L3;
+		/* extension headers are not walked (docs/KNOWN_LIMITS.md) */
+		parse_l4(e, l3 + sizeof(ip6));
+	} else {
+		e->hdr |= NS_HDR_UNSET;
+	}
+}
+
+static __always_inline bool addr_eq(const __u8 *a, int n)
+{
+	for (int i = 0; i < 16; i++) {
+		if (i >= n)
+			break;
+		if (a[i] != filter_host[i])
+			return false;
+	}
+	return true;
+}
+
+static __always_inline bool is_cpu_event(__u16 type)
+{
+	return type >= NS_EV_IRQ_HANDLER_ENTRY && type <= NS_EV_SOFTIRQ_EXIT;
+}
+
+/* The kernel-side filters (const volatile: unused ones cost nothing). */
+static __always_inline bool ev_wanted(const struct ns_event *e)
+{
+	bool cpu_event = is_cpu_event(e->type);
+
+	if (filter_pid && e->pid != filter_pid)
+		return false;
+	if (netns_filter_n && !cpu_event) {
+		bool hit = false;
+
+		for (int i = 0; i < NS_MAX_NETNS_FILTER; i++)
+			if (i < netns_filter_n && netns_filter[i] == e->netns)
+				hit = true;
+		if (!hit)
+			return false;
+	}
+	if (filter_ifname_set) {
+		for (int i = 0; i < NS_IFNAME_LEN; i++) {
+			if (e->ifname[i] != filter_ifname[i])
+				return false;
+			if (!e->ifname[i])
+				break;
+		}
+	}
+	if (filter_l4 && e->l4_proto != filter_l4)
+		return false;
+	if (filter_port && (!(e->hdr & NS_HDR_L4) ||
+			    (e->sport != filter_port && e->dport != filter_port)))
+		return false;
+	if (filter_host_family) {
+		int n = filter_host_family == AF_INET ? 4 : 16;
+
+		if (!(e->hdr & NS_HDR_L3) || e->family != filter_host_family)
+			return false;
+		if (!addr_eq(e->saddr, n) && !addr_eq(e->daddr, n))
+			return false;
+	}
+	return true;
+}
+
+/* Give the event its packet id; `end` ends the id (free/consume). */
+static __always_inline void ev_packet(struct ns_event *e, const struct sk_buff *skb,
+				      bool end, bool may_deref)
+{
+	__u64 key = (__u64)skb;
+	struct pkt_state *st, fresh = {};
+	__u64 head = 0;
+
+	if (!skb)
+		return;
+	if (may_deref)
+		head = (__u64)BPF_CORE_READ(skb, head);
+	st = bpf_map_lookup_elem(&packets, &key);
+	if (st && (!may_deref || st->head == head)) {
+		e->packet_id = st->id;
+	} else {
+		fresh.id = __sync_fetch_and_add(&next_packet_id, 1) + 1;
+		fresh.head = head;
+		e->packet_id = fresh.id;
+		e->flags |= NS_F_NEW_PACKET;
+		if (!end && bpf_map_update_elem(&packets, &key, &fresh, BPF_ANY)) {
+			struct ns_counters *c = get_counters();
+
+			if (c)
+				c->ids_evicted++;
+		}
+	}
+	if (end) {
+		bpf_map_delete_elem(&packets, &key);
+		e->flags |= NS_F_END_PACKET;
+	}
+}
+
+/*
+ * Default stack policy.  A kernel stack walk costs as much as the rest of
+ * the capture together (bpf_get_stackid on every event: ~0.15 of untraced
+ * throughput, ANCHORS.md), so stacks are taken for the first hits of each
+ * call site and then for 1 in stack_sample_every events.  The site is
+ * approximated without unwinding by what decides the call path of a
+ * network event: event type, drop location, context, device, protocol and
+ * TCP flags.  Every event carries its site key, so the call tree can weigh
+ * each sampled stack by the events of its site (analysis side).
+ */
+static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_counters *c)
+{
+	__u32 key, idx, *hits;
+	bool take;
+
+	if (stack_mode == NS_STACK_NONE)
+		return;
+	key = e->type * 0x9e3779b1u;
+	key ^= (__u32)e->location * 0x85ebca6bu;
+	key ^= (__u32)(e->location >> 32);
+	key ^= ((__u32)e->ctx << 24) ^ ((__u32)e->l4_proto << 16) ^
+	       ((__u32)(e->tcp_flags & 0x07) << 8) ^ (__u32)e->ifindex * 0xc2b2ae35u;
+	key ^= e->reason * 0x27d4eb2fu;
+	e->stack_key = key;
+
+	if (stack_mode == NS_STACK_ALL) {
+		take = true;
+	} else {
+		idx = key % STACK_SITES;
+		hits = bpf_map_lookup_elem(&stack_sites, &idx);
+		if (!hits)
+			return;
+		*hits += 1;
+		take = *hits <= stack_first_hits ||
+		       (stack_sample_every && (*hits % stack_sample_every) == 0);
+		if (take && *hits > stack_first_hits)
+			e->flags |= NS_F_STACK_SAMPLED;
+	}
+	if (!take)
+		return;
+	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	if (e->stack_id < 0)
+		c->stack_err++;
+	else
+		c->stack_taken++;
+}
+
+/* Filter, count, stack, and copy to the ring buffer. */
+static __always_inline int ev_submit(void *ctx, struct ns_event *e, const struct sk_buff *skb,
+				     bool end, bool may_deref)
+{
+	struct ns_counters *c;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u16 type = e->type;
+
+	if (!ev_wanted(e))
+		return 0;
+	c = get_counters();
+	if (!c)
+		return 0;
+	ev_packet(e, skb, end, may_deref);
+	if (type < NS_EV__COUNT)
+		c->produced[type]++;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	take_stack(ctx, e, c);
+	/*
+	 * Wake the consumer only once a batch has built up: a wake-up per event
+	 * would cost more than the event.  The consumer also polls on a short
+	 * timeout, so a quiet tail is never stranded.
+	 */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags) && type < NS_EV__COUNT)
+		c->lost[type]++;
+	return 0;
+}
+
+/*
+ * Each handler is defined once and instantiated as a tp_btf and a raw_tp
+ * program; user space autoloads one of the twins.
+ */
+#define TWIN(tp, call, args...)                                  \
+	SEC("tp_btf/" #tp)                                       \
+	int BPF_PROG(btf_##tp, args) { return call; }            \
+	SEC("raw_tp/" #tp)                                       \
+	int BPF_PROG(raw_##tp, args) { return call; }
+
+/* ---- net: device layer ---- */
+static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buff *skb,
+				      const struct net_device *dev, enum l3_at at)
+{
+	struct ns_event *e = ev_begin(type);
+
+	if (!e)
+		return 0;
+	ev_dev(e, dev ? dev : BPF_CORE_READ(skb, dev));
+	ev_skb(e, skb, at);
+	return ev_submit(ctx, e, skb, false, true);
+}
+
+TWIN(net_dev_queue, on_skb_dev(ctx, NS_EV_NET_DEV_QUEUE, skb, NULL, L3_AT_NETWORK_HEADER),
+     struct sk_buff *skb)
+TWIN(net_dev_start_xmit, on_skb_dev(ctx, NS_EV_NET_DEV_START_XMIT, skb, dev, L3_AT_NETWORK_HEADER),
+     const struct sk_buff *skb, const struct net_device *dev)
+TWIN(netif_receive_skb, on_skb_dev(ctx, NS_EV_NETIF_RECEIVE_SKB, skb, NULL, L3_AT_DATA),
+     struct sk_buff *skb)
+TWIN(netif_rx, on_skb_dev(ctx, NS_EV_NETIF_RX, skb, NULL, L3_AT_DATA), struct sk_buff *skb)
+TWIN(napi_gro_receive_entry, on_skb_dev(ctx, NS_EV_NAPI_GRO_RECEIVE_ENTRY, skb, NULL, L3_AT_DATA),
+     const struct sk_buff *skb)
+TWIN(netif_receive_skb_list_entry,
+     on_skb_dev(ctx, NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY, skb, NULL, L3_AT_DATA),
+     const struct sk_buff *skb)
+
+/*
+ * net_dev_xmit fires after the driver took the skb, which may already be
+ * freed: the skb is used only as an address for the packet id, never read.
+ */
+static __always_inline int on_net_dev_xmit(void *ctx, const struct sk_buff *skb, int rc,
+					   const struct net_device *dev, unsigned int len)
+{
+	struct ns_event *e = ev_begin(NS_EV_NET_DEV_XMIT);
+
+	if (!e)
+		return 0;
+	ev_dev(e, dev);
+	e->skb = (__u64)skb;
+	e->aux = rc;
+	e->len = len;
+	return ev_submit(ctx, e, skb, false, false);
+}
+TWIN(net_dev_xmit, on_net_dev_xmit(ctx, skb, rc, dev, len),
+     struct sk_buff *skb, int rc, struct net_device *dev, unsigned int len)
+
+/* ---- skb: end of life ---- */
+static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, void *location,
+					__u64 *args)
+{
+	struct ns_event *e = ev_begin(NS_EV_KFREE_SKB);
+
+	if (!e)
+		return 0;
+	e->location = (__u64)location;
+	if (kfree_skb_has_reason)
+		e->reason = (__u32)args[2];
+	if (kfree_skb_has_rx_sk) {
+		struct sock *rx_sk = (struct sock *)args[3];
+
+		e->sk = (__u64)rx_sk;
+		if (rx_sk && !BPF_CORE_READ(skb, dev))
+			ev_sock(e, &rx_sk->__sk_common);
+	}
+	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	return ev_submit(ctx, e, skb, true, true);
+}
+TWIN(kfree_skb, on_kfree_skb(ctx, skb, location, ctx), struct sk_buff *skb, void *location)
+
+static __always_inline int on_consume_skb(void *ctx, const struct sk_buff *skb, __u64 *args)
+{
+	struct ns_event *e = ev_begin(NS_EV_CONSUME_SKB);
+
+	if (!e)
+		return 0;
+	if (consume_skb_has_location)
+		e->location = args[1];
+	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	return ev_submit(ctx, e, skb, true, true);
+}
+TWIN(consume_skb, on_consume_skb(ctx, skb, ctx), struct sk_buff *skb)
+
+/* ---- tcp ---- */
+static __always_inline int on_tcp_sk_skb(void *ctx, __u16 type, const struct sock *sk,
+					 const struct sk_buff *skb, __u32 reason, __s32 aux)
+{
+	struct ns_event *e = ev_begin(type);
+
+	if (!e)
+		return 0;
+	e->sk = (__u64)sk;
+	e->reason = reason;
+	e->aux = aux;
+	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	if (sk) {
+		ev_sock(e, &sk->__sk_common);
+		e->aux2 = BPF_CORE_READ(sk, __sk_common.skc_state);
+	}
+	return ev_submit(ctx, e, skb, false, true);
+}
+
+static __always_inline int on_tcp_send_reset(void *ctx, const struct sock *sk,
+					     const struct sk_buff *skb, __u64 *args)
+{
+	__u32 reason = tcp_send_reset_has_reason ? (__u32)args[2] : 0;
+
+	return on_tcp_sk_skb(ctx, NS_EV_TCP_SEND_RESET, sk, skb, reason, 0);
+}
+TWIN(tcp_send_reset, on_tcp_send_reset(ctx, sk, skb, ctx),
+     const struct sock *sk, const struct sk_buff *skb)
+
+TWIN(tcp_receive_reset, on_tcp_sk_skb(ctx, NS_EV_TCP_RECEIVE_RESET, sk, NULL, 0, 0), struct sock *sk)
+TWIN(tcp_destroy_sock, on_tcp_sk_skb(ctx, NS_EV_TCP_DESTROY_SOCK, sk, NULL, 0, 0), struct sock *sk)
+
+/*
+ * The retransmitted skb sits in the write queue: its headers are built on
+ * the clone that is sent, so addresses come from the socket and the
+ * sequence number from TCP_SKB_CB(skb)->seq (the skb control buffer).
+ */
+static __always_inline int on_tcp_retransmit_skb(void *ctx, const struct sock *sk,
+						 const struct sk_buff *skb)
+{
+	struct ns_event *e = ev_begin(NS_EV_TCP_RETRANSMIT_SKB);
+	struct tcp_skb_cb *cb;
+
+	if (!e)
+		return 0;
+	e->sk = (__u64)sk;
+	e->skb = (__u64)skb;
+	e->len = BPF_CORE_READ(skb, len);
+	cb = (struct tcp_skb_cb *)skb->cb;
+	e->seq = BPF_CORE_READ(cb, seq);
+	e->tcp_flags = BPF_CORE_READ(cb, tcp_flags);
+	e->l4_proto = IPPROTO_TCP;
+	ev_sock(e, &sk->__sk_common);
+	e->aux2 = BPF_CORE_READ(sk, __sk_common.skc_state);
+	return ev_submit(ctx, e, skb, false, true);
+}
+TWIN(tcp_retransmit_skb, on_tcp_retransmit_skb(ctx, sk, skb),
+     const struct sock *sk, const struct sk_buff *skb)
+
+static __always_inline int on_tcp_retransmit_synack(void *ctx, const struct sock *sk,
+						    const struct request_sock *req)
+{
+	struct ns_event *e = ev_begin(NS_EV_TCP_RETRANSMIT_SYNACK);
+
+	if (!e)
+		return 0;
+	e->sk = (__u64)sk;
+	e->l4_proto = IPPROTO_TCP;
+	/* the request sock holds the connection's addresses (struct sock_common) */
+	ev_sock(e, &req->__req_common);
+	return ev_submit(ctx, e, NULL, false, false);
+}
+TWIN(tcp_retransmit_synack, on_tcp_retransmit_synack(ctx, sk, req),
+     const struct sock *sk, const struct request_sock *req)
+
+static __always_inline int on_tcp_probe(void *ctx, const struct sock *sk, const struct sk_buff *skb)
+{
+	struct ns_event *e = ev_begin(NS_EV_TCP_PROBE);
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+
+	if (!e)
+		return 0;
+	e->sk = (__u64)sk;
+	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	ev_sock(e, &sk->__sk_common);
+	e->aux = BPF_CORE_READ(tp, snd_cwnd);
+	e->aux2 = BPF_CORE_READ(tp, srtt_us) >> 3;
+	return ev_submit(ctx, e, skb, false, true);
+}
+TWIN(tcp_probe, on_tcp_probe(ctx, sk, skb), struct sock *sk, const struct sk_buff *skb)
+
+/* ---- sock ---- */
+static __always_inline int on_set_state(void *ctx, const struct sock *sk, int oldstate, int newstate)
+{
+	struct ns_event *e = ev_begin(NS_EV_INET_SOCK_SET_STATE);
+
+	if (!e)
+		return 0;
+	e->sk = (__u64)sk;
+	e->reason = oldstate;
+	e->aux = newstate;
+	e->l4_proto = BPF_CORE_READ(sk, sk_protocol);
+	ev_sock(e, &sk->__sk_common);
+	return ev_submit(ctx, e, NULL, false, false);
+}
+TWIN(inet_sock_set_state, on_set_state(ctx, sk, oldstate, newstate),
+     const struct sock *sk, const int oldstate, const int newstate)
+
+static __always_inline int on_rcvqueue_full(void *ctx, const struct sock *sk, const struct sk_buff *skb)
+{
+	struct ns_event *e = ev_begin(NS_EV_SOCK_RCVQUEUE_FULL);
+
+	if (!e)
+		return 0;
+	e->sk = (__u64)sk;
+	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	ev_sock(e, &sk->__sk_common);
+	e->aux = BPF_CORE_READ(sk, sk_backlog.rmem_alloc.counter);
+	e->aux2 = BPF_CORE_READ(sk, sk_rcvbuf);
+	return ev_submit(ctx, e, skb, false, true);
+}
+TWIN(sock_rcvqueue_full, on_rcvqueue_full(ctx, sk, skb), struct sock *sk, struct sk_buff *skb)
+
+static __always_inline int on_exceed_buf(void *ctx, const struct sock *sk, long allocated, int kind)
+{
+	struct ns_event *e = ev_begin(NS_EV_SOCK_EXCEED_BUF_LIMIT);
+
+	if (!e)
+		return 0;
+	e->sk = (__u64)sk;
+	ev_sock(e, &sk->__sk_common);
+	e->l4_proto = BPF_CORE_READ(sk, sk_protocol);
+	e->aux = allocated;
+	e->aux2 = kind;
+	return ev_submit(ctx, e, NULL, false, false);
+}
+TWIN(sock_exceed_buf_limit, on_exceed_buf(ctx, sk, allocated, kind),
+     struct sock *sk, struct proto *prot, long allocated, int kind)
+
+/* ---- udp ---- */
+static __always_inline int on_udp_fail(void *ctx, int rc, __u64 *args)
+{
+	struct ns_event *e = ev_begin(NS_EV_UDP_FAIL_QUEUE_RCV_SKB);
+	const struct sk_buff *skb = NULL;
+	const struct sock *sk = NULL;
+
+	if (!e)
+		return 0;
+	e->aux = rc;
+	if (udp_fail_has_sk_skb) {
+		sk = (const struct sock *)args[1];
+		skb = (const struct sk_buff *)args[2];
+	}
+	e->sk = (__u64)sk;
+	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	if (sk)
+		ev_sock(e, &sk->__sk_common);
+	return ev_submit(ctx, e, skb, false, true);
+}
+TWIN(udp_fail_queue_rcv_skb, on_udp_fail(ctx, rc, ctx), int rc)
+
+/* ---- irq ---- */
+static __always_inline int on_irq(void *ctx, __u16 type, int irq, const struct irqaction *action,
+				  int ret)
+{
+	struct ns_event *e = ev_begin(type);
+
+	if (!e)
+		return 0;
+	e->reason = irq;
+	e->location = (__u64)action;
+	e->aux = ret;
+	/* no device here: the ifname field carries the handler's name */
+	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), BPF_CORE_READ(action, name));
+	return ev_submit(ctx, e, NULL, false, false);
+}
+TWIN(irq_handler_entry, on_irq(ctx, NS_EV_IRQ_HANDLER_ENTRY, irq, action, 0),
+     int irq, struct irqaction *action)
+TWIN(irq_handler_exit, on_irq(ctx, NS_EV_IRQ_HANDLER_EXIT, irq, action, ret),
+     int irq, struct irqaction *action, int ret)
+
+static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
+{
+	struct ns_event *e;
+
+	if (vec >= 32 || !(softirq_mask & (1u << vec)))
+		return 0;
+	e = ev_begin(type);
+	if (!e)
+		return 0;
+	e->reason = vec;
+	return ev_submit(ctx, e, NULL, false, false);
+}
+TWIN(softirq_raise, on_softirq(ctx, NS_EV_SOFTIRQ_RAISE, vec), unsigned int vec)
+TWIN(softirq_entry, on_softirq(ctx, NS_EV_SOFTIRQ_ENTRY, vec), unsigned int vec)
+TWIN(softirq_exit, on_softirq(ctx, NS_EV_SOFTIRQ_EXIT, vec), unsigned int vec)
+
+/* ---- napi, qdisc ---- */
+static __always_inline int on_napi_poll(void *ctx, const struct napi_struct *napi, int work, int budget)
+{
+	struct ns_event *e = ev_begin(NS_EV_NAPI_POLL);
+
+	if (!e)
+		return 0;
+	ev_dev(e, BPF_CORE_READ(napi, dev));
+	e->location = (__u64)napi;
+	e->aux = work;
+	e->aux2 = budget;
+	return ev_submit(ctx, e, NULL, false, false);
+}
+TWIN(napi_poll, on_napi_poll(ctx, napi, work, budget), struct napi_struct *napi, int work, int budget)
+
+static __always_inline int on_qdisc(void *ctx, __u16 type, const struct Qdisc *q,
+				    const struct netdev_queue *txq, const struct sk_buff *skb, int packets)
+{
+	struct ns_event *e = ev_begin(type);
+
+	if (!e)
+		return 0;
+	e->location = (__u64)q;
+	e->aux = packets;
+	e->aux2 = BPF_CORE_READ(q, q.qlen);
+	ev_dev(e, BPF_CORE_READ(txq, dev));
+	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	return ev_submit(ctx, e, skb, false, true);
+}
+TWIN(qdisc_enqueue, on_qdisc(ctx, NS_EV_QDISC_ENQUEUE, qdisc, txq, skb, 1),
+     struct Qdisc *qdisc, const struct netdev_queue *txq, struct sk_buff *skb)
+TWIN(qdisc_dequeue, on_qdisc(ctx, NS_EV_QDISC_DEQUEUE, qdisc, txq, skb, packets),
+     struct Qdisc *qdisc, const struct netdev_queue *txq, int packets, struct sk_buff *skb)

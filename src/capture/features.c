@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "capture/features.h"
+#include "trace/model.h"
+
+#define BPF_FS_MAGIC 0xcafe4a11
+#define TRACEFS_MAGIC 0x74726163
+/* a probe that attaches needs one traced kernel function to aim at:
+ * tcp_v4_rcv is in every kernel with IPv4 and is never inlined (it is the
+ * net_protocol handler, called through a pointer) */
+#define PROBE_FUNC "tcp_v4_rcv"
+#define PROBE_TP_GROUP "skb"
+#define PROBE_TP "kfree_skb"
+
+static const char *const feature_names[FEAT__COUNT] = {
+	[FEAT_ROOT] = "root",
+	[FEAT_CAP_BPF] = "cap_bpf",
+	[FEAT_CAP_PERFMON] = "cap_perfmon",
+	[FEAT_BTF] = "btf",
+	[FEAT_TRACEFS] = "tracefs",
+	[FEAT_BPFFS] = "bpffs",
+	[FEAT_PROG_TRACEPOINT] = "prog_tracepoint",
+	[FEAT_PROG_RAW_TP] = "prog_raw_tp",
+	[FEAT_PROG_TP_BTF] = "prog_tp_btf",
+	[FEAT_PROG_PERF_EVENT] = "prog_perf_event",
+	[FEAT_FENTRY] = "fentry",
+	[FEAT_KPROBE] = "kprobe",
+	[FEAT_KPROBE_MULTI] = "kprobe_multi",
+	[FEAT_FTRACE_FUNCTION] = "ftrace_function",
+	[FEAT_FTRACE_FUNCTION_GRAPH] = "ftrace_function_graph",
+	[FEAT_PERF_SAMPLING] = "perf_sampling",
+	[FEAT_PERF_CALLCHAIN] = "perf_callchain",
+};
+
+const char *feature_name(enum feature_id id)
+{
+	return id < FEAT__COUNT ? feature_names[id] : "?";
+}
+
+__attribute__((format(printf, 4, 5)))
+static void set(struct features *ft, enum feature_id id, int err, const char *fmt, ...)
+{
+	struct feature *f = &ft->f[id];
+	va_list ap;
+
+	f->probed = true;
+	f->ok = err == 0;
+	f->err = err;
+	va_start(ap, fmt);
+	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
+	va_end(ap);
+}
+
+const char *tracefs_path(void)
+{
+	static const char *const paths[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	struct statfs st;
+
+	for (size_t i = 0; i < 2; i++)
+		if (!statfs(paths[i], &st) && st.f_type == TRACEFS_MAGIC)
+			return paths[i];
+	/* not mounted: mount it where the kernel documents it */
+	if (!mount("nodev", paths[0], "tracefs", 0, NULL))
+		return paths[0];
+	return NULL;
+}
+
+static void probe_privileges(struct features *ft)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	bool root = geteuid() == 0;
+
+	set(ft, FEAT_ROOT, root ? 0 : -EPERM, root ? "running as root" : "not running as root (euid %d)",
+	    geteuid());
+	if (syscall(SYS_capget, &hdr, data)) {
+		set(ft, FEAT_CAP_BPF, -errno, "capget: %s", strerror(errno));
+		set(ft, FEAT_CAP_PERFMON, -errno, "capget: %s", strerror(errno));
+		return;
+	}
+	/* CAP_BPF (39) and CAP_PERFMON (38) live in the second word (5.8+) */
+	bool bpf = data[1].effective & (1u << (39 - 32));
+	bool perfmon = data[1].effective & (1u << (38 - 32));
+	bool sysadmin = data[0].effective & (1u << 21);
+
+	set(ft, FEAT_CAP_BPF, bpf || sysadmin ? 0 : -EPERM, "%s",
+	    bpf ? "CAP_BPF in the effective set" : sysadmin ? "CAP_SYS_ADMIN (implies CAP_BPF)" : "missing CAP_BPF");
+	set(ft, FEAT_CAP_PERFMON, perfmon || sysadmin ? 0 : -EPERM, "%s",
+	    perfmon ? "CAP_PERFMON in the effective set" :
+	    sysadmin ? "CAP_SYS_ADMIN (implies CAP_PERFMON)" : "missing CAP_PERFMON");
+}
+
+static struct btf *probe_btf(struct features *ft)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	if (!btf) {
+		set(ft, FEAT_BTF, -errno, "no kernel BTF: /sys/kernel/btf/vmlinux: %s", strerror(errno));
+		return NULL;
+	}
+	set(ft, FEAT_BTF, 0, "/sys/kernel/btf/vmlinux, %u types", btf__type_cnt(btf));
+	return btf;
+}
+
+static void probe_fs(struct features *ft)
+{
+	const char *tr = tracefs_path();
+	struct statfs st;
+
+	if (tr) {
+		snprintf(ft->tracefs, sizeof(ft->tracefs), "%s", tr);
+		set(ft, FEAT_TRACEFS, 0, "mounted at %s", tr);
+	} else {
+		set(ft, FEAT_TRACEFS, -errno, "cannot mount tracefs: %s", strerror(errno));
+	}
+	if (!statfs("/sys/fs/bpf", &st) && st.f_type == BPF_FS_MAGIC)
+		set(ft, FEAT_BPFFS, 0, "mounted at /sys/fs/bpf");
+	else
+		set(ft, FEAT_BPFFS, -ENOENT, "not mounted at /sys/fs/bpf (netscope does not need it)");
+}
+
+/* argument count of the tracepoint's BTF prototype, btf_trace_<name> */
+static int tp_btf_nargs(const struct btf *btf, const char *name)
+{
+	char tname[128];
+	const struct btf_type *t;
+	int id;
+
+	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+	id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return -1;
+	t = btf__type_by_id(btf, id);
+	t = btf__type_by_id(btf, t->type); /* pointer */
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	t = btf__type_by_id(btf, t->type); /* func proto */
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	return btf_vlen(t) - 1; /* the first argument is the tracepoint's void *__data */
+}
+
+static void probe_tracepoints(struct features *ft, const struct btf *btf)
+{
+	char path[256];
+
+	for (int i = 1; i < NS_EV__COUNT; i++) {
+		struct tracepoint_status *tp = &ft->tp[i];
+
+		snprintf(path, sizeof(path), "%s/events/%s/%s", ft->tracefs, ns_event_group(i),
+			 ns_event_name(i));
+		tp->in_tracefs = ft->tracefs[0] && access(path, F_OK) == 0;
+		tp->nargs = btf ? tp_btf_nargs(btf, ns_event_name(i)) : -1;
+		tp->in_btf = tp->nargs >= 0;
+	}
+}
+
+/* A program that returns 0: enough to exercise load and attach. */
+static int load_ret0(enum bpf_prog_type type, enum bpf_attach_type eat, int btf_id)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = eat, .attach_btf_id = btf_id);
+	int fd = bpf_prog_load(type, "ns_probe", "GPL", insns, 2, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int perf_open(struct perf_event_attr *attr)
+{
+	int fd = syscall(SYS_perf_event_open, attr, -1 /* any task */, 0 /* cpu 0 */, -1,
+			 PERF_FLAG_FD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int read_int_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -EINVAL;
+	fclose(f);
+	return v;
+}
+
+/* load, then attach to a perf event (tracepoint or kprobe PMU) */
+static int try_perf_attach(enum bpf_prog_type type, struct perf_event_attr *attr, const char **step)
+{
+	int prog, pfd, err = 0;
+
+	*step = "load";
+	prog = load_ret0(type, 0, 0);
+	if (prog < 0)
+		return prog;
+	*step = "perf_event_open";
+	pfd = perf_open(attr);
+	if (pfd < 0) {
+		close(prog);
+		return pfd;
+	}
+	*step = "attach";
+	if (ioctl(pfd, PERF_EVENT_IOC_SET_BPF, prog))
+		err = -errno;
+	close(pfd);
+	close(prog);
+	return err;
+}
+
+static void report_try(struct features *ft, enum feature_id id, int err, const char *step,
+		       const char *what)
+{
+	if (err)
+		set(ft, id, err, "%s failed: %s", step, strerror(-err));
+	else
+		set(ft, id, 0, "loaded and attached (%s)", what);
+}
+
+static void probe_prog_tracepoint(struct features *ft)
+{
+	char path[256];
+	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr),
+					.sample_period = 1, .wakeup_events = 1 };
+	const char *step = "read tracepoint id";
+	int id, err;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/id", ft->tracefs, PROBE_TP_GROUP, PROBE_TP);
+	id = read_int_file(path);
+	if (id < 0) {
+		set(ft, FEAT_PROG_TRACEPOINT, id, "cannot read %s: %s", path, strerror(-id));
+		return;
+	}
+	attr.config = id;
+	err = try_perf_attach(BPF_PROG_TYPE_TRACEPOINT, &attr, &step);
+	report_try(ft, FEAT_PROG_TRACEPOINT, err, step, PROBE_TP_GROUP "/" PROBE_TP);
+}
+
+static void probe_raw_tp(struct features *ft)
+{
+	int prog = load_ret0(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0), link, err = 0;
+	const char *step = "load";
+
+	if (prog >= 0) {
+		step = "attach";
+		link = bpf_raw_tracepoint_open(PROBE_TP, prog);
+		if (link < 0)
+			err = -errno;
+		else
+			close(link);
+		close(prog);
+	} else {
+		err = prog;
+	}
+	report_try(ft, FEAT_PROG_RAW_TP, err, step, PROBE_TP);
+}
+
+/* BPF_PROG_TYPE_TRACING: tp_btf (BPF_TRACE_RAW_TP) and fentry (BPF_TRACE_FENTRY) */
+static void probe_tracing(struct features *ft, const struct btf *btf, enum feature_id id,
+			  enum bpf_attach_type eat, const char *target, int kind)
+{
+	const char *step = "find BTF id";
+	int btf_id, prog, link, err = 0;
+
+	if (!btf) {
+		set(ft, id, -ENOENT, "needs kernel BTF");
+		return;
+	}
+	btf_id = btf__find_by_name_kind(btf, target, kind);
+	if (btf_id < 0) {
+		set(ft, id, -ENOENT, "%s not in BTF", target);
+		return;
+	}
+	step = "load";
+	prog = load_ret0(BPF_PROG_TYPE_TRACING, eat, btf_id);
+	if (prog >= 0) {
+		step = "attach";
+		link = bpf_raw_tracepoint_open(NULL, prog);
+		if (link < 0)
+			err = -errno;
+		else
+			close(link);
+		close(prog);
+	} else {
+		err = prog;
+	}
+	report_try(ft, id, err, step, target);
+}
+
+static void probe_kprobe(struct features *ft)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr), .sample_period = 1, .wakeup_events = 1 };
+	const char *step = "find kprobe PMU";
+	int type = read_int_file("/sys/bus/event_source/devices/kprobe/type"), err;
+
+	if (type < 0) {
+		set(ft, FEAT_KPROBE, type, "no kprobe PMU (/sys/bus/event_source/devices/kprobe): %s",
+		    strerror(-type));
+		return;
+	}
+	attr.type = type;
+	attr.config1 = (__u64)(unsigned long)PROBE_FUNC; /* kprobe_func */
+	err = try_perf_attach(BPF_PROG_TYPE_KPROBE, &attr, &step);
+	report_try(ft, FEAT_KPROBE, err, step, PROBE_FUNC);
+}
+
+static void probe_kprobe_multi(struct features *ft)
+{
+	const char *syms[] = { PROBE_FUNC };
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .kprobe_multi.syms = syms, .kprobe_multi.cnt = 1);
+	int prog = load_ret0(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0), link, err = 0;
+	const char *step = "load";
+
+	if (prog >= 0) {
+		step = "attach";
+		link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &opts);
+		if (link < 0)
+			err = -errno;
+		else
+			close(link);
+		close(prog);
+	} else {
+		err = prog;
+	}
+	report_try(ft, FEAT_KPROBE_MULTI, err, step, PROBE_FUNC);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Remove probe instances left by a doctor run that was SIGKILLed. */
+static void remove_stale_instances(const char *tracefs)
+{
+	char path[512];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/instances", tracefs);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int pid;
+
+		if (sscanf(de->d_name, "netscope-probe-%d", &pid) != 1)
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/instances/%s", tracefs, de->d_name);
+		rmdir(path);
+	}
+	closedir(d);
+}
+
+/*
+ * The function tracers are tried in a private tracefs instance (never the
+ * top-level one, which another user may be using) that is removed at once.
+ */
+static void probe_ftrace(struct features *ft)
+{
+	static const struct { enum feature_id id; const char *tracer; } tracers[] = {
+		{ FEAT_FTRACE_FUNCTION, "function" },
+		{ FEAT_FTRACE_FUNCTION_GRAPH, "function_graph" },
+	};
+	char inst[256], path[320];
+
+	if (!ft->tracefs[0]) {
+		for (size_t i = 0; i < 2; i++)
+			set(ft, tracers[i].id, -ENOENT, "needs tracefs");
+		return;
+	}
+	remove_stale_instances(ft->tracefs);
+	snprintf(inst, sizeof(inst), "%s/instances/netscope-probe-%d", ft->tracefs, getpid());
+	if (mkdir(inst, 0700) && errno != EEXIST) {
+		int err = -errno;
+
+		for (size_t i = 0; i < 2; i++)
+			set(ft, tracers[i].id, err, "cannot create tracefs instance: %s", strerror(-err));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/available_tracers", ft->tracefs);
+	FILE *f = fopen(path, "r");
+	char avail[512] = "";
+
+	if (f) {
+		if (!fgets(avail, sizeof(avail), f))
+			avail[0] = '\0';
+		fclose(f);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		char word[32];
+		int err;
+
+		snprintf(word, sizeof(word), " %s ", tracers[i].tracer);
+		char padded[520];
+		snprintf(padded, sizeof(padded), " %s", avail);
+		padded[strcspn(padded, "\n")] = ' ';
+		if (!strstr(padded, word)) {
+			set(ft, tracers[i].id, -ENOENT, "'%s' is not in available_tracers", tracers[i].tracer);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/current_tracer", inst);
+		err = write_file(path, tracers[i].tracer);
+		if (err)
+			set(ft, tracers[i].id, err, "writing '%s' to current_tracer: %s",
+			    tracers[i].tracer, strerror(-err));
+		else
+			set(ft, tracers[i].id, 0, "enabled in a private instance");
+		write_file(path, "nop");
+	}
+	if (rmdir(inst))
+		set(ft, FEAT_FTRACE_FUNCTION, ft->f[FEAT_FTRACE_FUNCTION].err,
+		    "%s (and the probe instance could not be removed: %s)",
+		    ft->f[FEAT_FTRACE_FUNCTION].detail, strerror(errno));
+}
+
+static void probe_perf(struct features *ft)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE, .size = sizeof(attr), .config = PERF_COUNT_SW_CPU_CLOCK,
+		.freq = 1, .sample_freq = 99, .sample_type = PERF_SAMPLE_IP,
+	};
+	const char *step = "load";
+	int fd, err;
+
+	fd = perf_open(&attr);
+	if (fd < 0)
+		set(ft, FEAT_PERF_SAMPLING, fd, "perf_event_open(cpu-clock): %s", strerror(-fd));
+	else {
+		set(ft, FEAT_PERF_SAMPLING, 0, "cpu-clock sampling on cpu 0");
+		close(fd);
+	}
+	attr.sample_type |= PERF_SAMPLE_CALLCHAIN;
+	attr.exclude_callchain_user = 1;
+	fd = perf_open(&attr);
+	if (fd < 0)
+		set(ft, FEAT_PERF_CALLCHAIN, fd, "perf_event_open with kernel callchains: %s",
+		    strerror(-fd));
+	else {
+		set(ft, FEAT_PERF_CALLCHAIN, 0, "kernel callchains");
+		close(fd);
+	}
+	attr.sample_type = PERF_SAMPLE_IP;
+	attr.exclude_callchain_user = 0;
+	err = try_perf_attach(BPF_PROG_TYPE_PERF_EVENT, &attr, &step);
+	report_try(ft, FEAT_PROG_PERF_EVENT, err, step, "cpu-clock");
+}
+
+void features_probe_capture(struct features *ft)
+{
+	struct btf *btf;
+
+	memset(ft, 0, sizeof(*ft));
+	probe_privileges(ft);
+	btf = probe_btf(ft);
+	probe_fs(ft);
+	probe_tracepoints(ft, btf);
+	probe_raw_tp(ft);
+	probe_tracing(ft, btf, FEAT_PROG_TP_BTF, BPF_TRACE_RAW_TP, "btf_trace_" PROBE_TP,
+		      BTF_KIND_TYPEDEF);
+	btf__free(btf);
+}
+
+void features_probe_all(struct features *ft)
+{
+	struct btf *btf;
+
+	features_probe_capture(ft);
+	btf = btf__load_vmlinux_btf();
+	probe_prog_tracepoint(ft);
+	probe_tracing(ft, btf, FEAT_FENTRY, BPF_TRACE_FENTRY, PROBE_FUNC, BTF_KIND_FUNC);
+	probe_kprobe(ft);
+	probe_kprobe_multi(ft);
+	probe_ftrace(ft);
+	probe_perf(ft);
+	btf__free(btf);
+}

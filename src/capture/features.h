@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What this kernel and these privileges allow, each found by trying (load a
+ * tiny program and attach it, open a file, create a tracefs instance), never
+ * by version number.  `netscope doctor` prints the result; the capture
+ * engine chooses its attach methods from the same probes.
+ */
+#ifndef NS_FEATURES_H
+#define NS_FEATURES_H
+
+#include <stdbool.h>
+#include "bpf/netscope.h"
+
+enum feature_id {
+	FEAT_ROOT,
+	FEAT_CAP_BPF,
+	FEAT_CAP_PERFMON,
+	FEAT_BTF,
+	FEAT_TRACEFS,
+	FEAT_BPFFS,
+	FEAT_PROG_TRACEPOINT,
+	FEAT_PROG_RAW_TP,
+	FEAT_PROG_TP_BTF,
+	FEAT_PROG_PERF_EVENT,
+	FEAT_FENTRY,
+	FEAT_KPROBE,
+	FEAT_KPROBE_MULTI,
+	FEAT_FTRACE_FUNCTION,
+	FEAT_FTRACE_FUNCTION_GRAPH,
+	FEAT_PERF_SAMPLING,
+	FEAT_PERF_CALLCHAIN,
+	FEAT__COUNT,
+};
+
+struct feature {
+	bool probed;
+	bool ok;
+	int err;	  /* negative errno of the failing step, 0 if ok */
+	char detail[160]; /* what was tried / why it failed */
+};
+
+/* One network tracepoint: where it is and how it can be attached. */
+struct tracepoint_status {
+	bool in_tracefs;  /* events/<group>/<name> exists */
+	bool in_btf;	  /* btf_trace_<name> typedef exists (tp_btf possible) */
+	int nargs;	  /* arguments in the BTF prototype, -1 unknown */
+};
+
+struct features {
+	struct feature f[FEAT__COUNT];
+	struct tracepoint_status tp[NS_EV__COUNT];
+	char tracefs[64]; /* mount point in use */
+};
+
+const char *feature_name(enum feature_id id);
+/* Probe everything (slow parts included: attaches); errors land in f[]. */
+void features_probe_all(struct features *ft);
+/* Only what the capture engine needs: privileges, BTF, tracefs, tracepoints, tp_btf, raw_tp. */
+void features_probe_capture(struct features *ft);
+/* Mount tracefs if it is not mounted; returns its path or NULL. */
+const char *tracefs_path(void);
+
+#endif
