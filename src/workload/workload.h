@@ -39,13 +39,23 @@ struct scenario_opts {
 	double duration_s;	/* upper bound on run time; 0: scenario default */
 	uint64_t bytes;		/* bulk: bytes to stream */
 	uint16_t port;		/* server port; 0: scenario default */
-	char *const *argv;	/* `-- CMD ARGS`: run this in namespace a instead */
+	char *const *argv;	/* `-- CMD ARGS`: run this in namespace a instead;
+				 * bounded only when duration_s > 0 */
 };
+
+struct scenario_run;
 
 struct scenario_desc {
 	const char *name;
 	const char *summary;
+	uint64_t default_count;	/* used when opts->count is 0 */
+	uint16_t default_port;	/* used when opts->port is 0 (0: none) */
+	/* runs in the scenario's child; 0 or negative errno (message printed) */
+	int (*run)(struct scenario_run *r);
 };
+
+/* Run time of a scenario when opts->duration_s is 0 (not for `-- CMD`). */
+#define SCENARIO_DEFAULT_DURATION_S 10.0
 
 /* Table of scenarios, terminated by { NULL }. */
 extern const struct scenario_desc scenario_table[];
@@ -58,5 +68,11 @@ const struct scenario_desc *scenario_find(const char *name);
  * also stops by itself when opts bounds (count, duration) are reached.
  */
 pid_t scenario_start(const struct lab *lab, const struct scenario_opts *opts);
+
+/*
+ * Wait for a scenario started by scenario_start.  Returns its exit code, or
+ * 128 + signal number if a signal ended it, or negative errno.
+ */
+int scenario_wait(pid_t pid);
 
 #endif

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the workload module: what a scenario's child needs (its bounds, the
+ * clock, pacing, a server in namespace b) and the ip(8) runner of the lab.
+ * Not for other modules: they use workload.h.
+ */
+#ifndef NS_WORKLOAD_INTERNAL_H
+#define NS_WORKLOAD_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <netinet/in.h>
+#include "workload/workload.h"
+
+/* The only addresses a scenario may put on the wire: 198.18.0.0/15 (RFC 2544). */
+#define LAB_NET		0xc6120000u	/* 198.18.0.0 */
+#define LAB_NET_MASK	0xfffe0000u	/* /15 */
+/* syn-flood's random sources: inside the /15, outside the veth subnet */
+#define LAB_SPOOF_NET	"198.19.0.0/16"
+
+/* Settings of one run, after defaults were applied; lives in the child. */
+struct scenario_run {
+	const struct lab *lab;
+	const struct scenario_desc *desc;
+	char *const *argv;
+	uint64_t count;
+	uint64_t rate;		/* per second; 0: as fast as possible */
+	uint64_t bytes;
+	double duration_s;	/* 0 only for `-- CMD` without a bound */
+	uint16_t port;
+	struct timespec start;	/* CLOCK_MONOTONIC */
+	struct timespec deadline;
+};
+
+/* lab.c */
+
+/*
+ * Run `ip -n NS ARGS... ` (NULL-terminated; ns NULL: no -n).  On failure
+ * prints "cannot <what>: <ip's own message>" and returns -EIO.
+ */
+int lab_ip(const char *what, const char *ns, ...) __attribute__((sentinel));
+/* Host-order IPv4 address inside 198.18.0.0/15? */
+static inline bool lab_addr_is_safe(uint32_t host_order)
+{
+	return (host_order & LAB_NET_MASK) == LAB_NET;
+}
+/* Parse lab->addr[i] into *sin (port in host order); refuses addresses outside the lab. */
+int lab_sockaddr(const struct lab *lab, int i, uint16_t port, struct sockaddr_in *sin);
+
+/* scenario.c: helpers for the scenario bodies */
+
+double scn_elapsed(const struct scenario_run *r);
+bool scn_expired(const struct scenario_run *r);
+/* milliseconds until the deadline (0 when past it); -1 if unbounded */
+int scn_remaining_ms(const struct scenario_run *r);
+/*
+ * Wait for the slot of item i when a rate is set; false once the deadline is
+ * reached (then item i must not be sent).
+ */
+bool scn_pace(const struct scenario_run *r, uint64_t i);
+/* SO_RCVTIMEO/SO_SNDTIMEO = time left, so no call blocks past the deadline */
+int scn_set_timeouts(int fd, const struct scenario_run *r);
+/* lab_enter() with a message on failure */
+int scn_enter(const struct scenario_run *r, int i);
+/* What every process a scenario forks does first: die with its parent. */
+void scn_child_init(pid_t parent);
+
+/*
+ * A server in namespace b, child of the scenario's child.  serve() runs
+ * there; it calls scn_report(fd, 0) once it listens, and scn_report(fd, v)
+ * with its result at the end.
+ */
+struct scn_server {
+	pid_t pid;
+	int fd;		/* read end of the report pipe */
+};
+typedef int (*scn_serve_fn)(struct scenario_run *r, int report_fd);
+int scn_report(int fd, uint64_t value);
+/* Fork the server and wait until it listens. */
+int scn_server_start(struct scenario_run *r, struct scn_server *srv, scn_serve_fn serve);
+/* Wait for the server's result (up to the deadline plus a grace second). */
+int scn_server_result(struct scn_server *srv, const struct scenario_run *r, uint64_t *value);
+/* Kill and reap the server; safe to call twice. */
+void scn_server_stop(struct scn_server *srv);
+
+/* the scenario bodies */
+int scenario_syn_flood(struct scenario_run *r);
+int scenario_handshake(struct scenario_run *r);
+int scenario_refused(struct scenario_run *r);
+int scenario_bulk(struct scenario_run *r);
+int scenario_udp(struct scenario_run *r);
+int scenario_command(struct scenario_run *r);
+
+#endif
