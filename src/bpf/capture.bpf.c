@@ -74,10 +74,11 @@ struct {
  * interrupts a task-context handler on the same CPU cannot clobber it */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 4);
+	__uint(max_entries, 5); /* 4 levels + one for held-back softirq entries */
 	__type(key, __u32);
 	__type(value, struct ns_event);
 } scratch SEC(".maps");
+#define SCRATCH_SOFTIRQ_ENTRY 4
 
 struct pkt_state {
 	__u64 id;
@@ -109,28 +110,59 @@ struct {
 
 __u64 next_packet_id;
 
-/* ---- execution context ---- */
-extern int __preempt_count __ksym __weak;
+/* ---- execution context ----
+ *
+ * The preempt count would tell task/softirq/hardirq directly, but on x86 it
+ * is the per-CPU variable __preempt_count, and typed per-CPU ksyms need
+ * data symbols in kallsyms (CONFIG_KALLSYMS_ALL), which many kernels lack
+ * (this project's machines included).  Instead the softirq_entry/exit and
+ * irq_handler_entry/exit handlers, always attached, keep a per-CPU depth:
+ * __do_softirq() fires softirq_entry/exit around every vector it runs, in
+ * ksoftirqd and on local_bh_enable() alike, so the depth is exact for
+ * softirqs.  Hardirqs without irq_handler_* tracepoints (the APIC timer)
+ * are not seen; network tracepoints do not fire in them.
+ */
+struct cpu_state {
+	__u32 softirq_depth;
+	__u32 hardirq_depth;
+	/*
+	 * Under a namespace or packet filter, softirqs (per CPU, never owned by
+	 * a namespace) are reported only if a wanted event happens inside them:
+	 * the entry is held back here and emitted just before that event.
+	 */
+	__u64 entry_ts;
+	__u32 entry_vec;
+	__u8 entry_pending;
+	__u8 entry_emitted;
+};
 
-/* include/linux/preempt.h masks */
-#define NMI_MASK 0x00f00000
-#define HARDIRQ_MASK 0x000f0000
-#define SOFTIRQ_OFFSET 0x00000100
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_state);
+} cpu_states SEC(".maps");
+
+/* events to emit, bit per ns_event_type: context-tracking handlers run even
+ * when their own events are not wanted */
+const volatile __u64 emit_mask = ~0ull;
+
+static __always_inline struct cpu_state *get_cpu_state(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_states, &zero);
+}
 
 static __always_inline __u8 exec_ctx(void)
 {
-	int pc;
+	struct cpu_state *cs = get_cpu_state();
 
-	/* x86 keeps the preempt count in the per-CPU __preempt_count; other
-	 * layouts (older x86 pcpu_hot, arm64 thread_info) report unknown */
-	if (!&__preempt_count)
+	if (!cs)
 		return NS_CTX_UNKNOWN;
-	pc = *(int *)bpf_this_cpu_ptr(&__preempt_count);
-	if (pc & NMI_MASK)
-		return NS_CTX_NMI;
-	if (pc & HARDIRQ_MASK)
+	if (cs->hardirq_depth)
 		return NS_CTX_HARDIRQ;
-	if (pc & SOFTIRQ_OFFSET)
+	if (cs->softirq_depth)
 		return NS_CTX_SOFTIRQ;
 	return NS_CTX_TASK;
 }
@@ -186,12 +218,13 @@ static __always_inline void ev_sock(struct ns_event *e, const struct sock_common
 	if (e->hdr & NS_HDR_L4)
 		return; /* the packet's own headers are better */
 	family = BPF_CORE_READ(skc, skc_family);
+	/* explicit sizes: BPF_CORE_READ_INTO on an array would copy one byte */
 	if (family == AF_INET) {
-		BPF_CORE_READ_INTO(e->saddr, skc, skc_rcv_saddr);
-		BPF_CORE_READ_INTO(e->daddr, skc, skc_daddr);
+		bpf_core_read(e->saddr, 4, &skc->skc_rcv_saddr);
+		bpf_core_read(e->daddr, 4, &skc->skc_daddr);
 	} else if (family == AF_INET6) {
-		BPF_CORE_READ_INTO(e->saddr, skc, skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(e->daddr, skc, skc_v6_daddr);
+		bpf_core_read(e->saddr, 16, &skc->skc_v6_rcv_saddr);
+		bpf_core_read(e->daddr, 16, &skc->skc_v6_daddr);
 	} else {
 		return;
 	}
@@ -331,11 +364,13 @@ static __always_inline bool is_cpu_event(__u16 type)
 /* The kernel-side filters (const volatile: unused ones cost nothing). */
 static __always_inline bool ev_wanted(const struct ns_event *e)
 {
-	bool cpu_event = is_cpu_event(e->type);
-
+	/* irq/softirq events belong to a CPU, not to traffic: under filters
+	 * they are already held back unless wanted traffic runs inside them */
+	if (is_cpu_event(e->type))
+		return true;
 	if (filter_pid && e->pid != filter_pid)
 		return false;
-	if (netns_filter_n && !cpu_event) {
+	if (netns_filter_n) {
 		bool hit = false;
 
 		for (int i = 0; i < NS_MAX_NETNS_FILTER; i++)
@@ -366,6 +401,40 @@ static __always_inline bool ev_wanted(const struct ns_event *e)
 			return false;
 	}
 	return true;
+}
+
+/* true when some filter narrows the capture to particular traffic */
+static __always_inline bool narrowed(void)
+{
+	return netns_filter_n || filter_pid || filter_l4 || filter_port || filter_host_family ||
+	       filter_ifname_set;
+}
+
+static __always_inline void emit_pending_softirq(void)
+{
+	struct cpu_state *cs = get_cpu_state();
+	__u32 slot = SCRATCH_SOFTIRQ_ENTRY;
+	struct ns_counters *c;
+	struct ns_event *e;
+
+	if (!cs || !cs->entry_pending)
+		return;
+	cs->entry_pending = 0;
+	cs->entry_emitted = 1;
+	e = bpf_map_lookup_elem(&scratch, &slot);
+	c = get_counters();
+	if (!e || !c)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = cs->entry_ts;
+	e->type = NS_EV_SOFTIRQ_ENTRY;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ctx = NS_CTX_SOFTIRQ;
+	e->reason = cs->entry_vec;
+	e->stack_id = -1;
+	c->produced[NS_EV_SOFTIRQ_ENTRY]++;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), BPF_RB_NO_WAKEUP))
+		c->lost[NS_EV_SOFTIRQ_ENTRY]++;
 }
 
 /* Give the event its packet id; `end` ends the id (free/consume). */
@@ -461,9 +530,10 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e, const struct
 	c = get_counters();
 	if (!c)
 		return 0;
+	if (!is_cpu_event(type))
+		emit_pending_softirq();
 	ev_packet(e, skb, end, may_deref);
-	if (type < NS_EV__COUNT)
-		c->produced[type]++;
+	c->produced[type & (NS_EV_SLOTS - 1)]++;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	take_stack(ctx, e, c);
 	/*
@@ -473,8 +543,8 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e, const struct
 	 */
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags) && type < NS_EV__COUNT)
-		c->lost[type]++;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
+		c->lost[type & (NS_EV_SLOTS - 1)]++;
 	return 0;
 }
 
@@ -585,6 +655,8 @@ static __always_inline int on_tcp_sk_skb(void *ctx, __u16 type, const struct soc
 	if (sk) {
 		ev_sock(e, &sk->__sk_common);
 		e->aux2 = BPF_CORE_READ(sk, __sk_common.skc_state);
+		if (!e->l4_proto)
+			e->l4_proto = IPPROTO_TCP;
 	}
 	return ev_submit(ctx, e, skb, false, true);
 }
@@ -735,16 +807,27 @@ TWIN(udp_fail_queue_rcv_skb, on_udp_fail(ctx, rc, ctx), int rc)
 static __always_inline int on_irq(void *ctx, __u16 type, int irq, const struct irqaction *action,
 				  int ret)
 {
-	struct ns_event *e = ev_begin(type);
+	struct cpu_state *cs = get_cpu_state();
+	struct ns_event *e;
 
+	if (cs && type == NS_EV_IRQ_HANDLER_ENTRY)
+		cs->hardirq_depth++;
+	/* the exit event is still reported as hardirq context */
+	if (!(emit_mask & (1ull << type)))
+		goto out;
+	e = ev_begin(type);
 	if (!e)
-		return 0;
+		goto out;
 	e->reason = irq;
 	e->location = (__u64)action;
 	e->aux = ret;
 	/* no device here: the ifname field carries the handler's name */
 	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), BPF_CORE_READ(action, name));
-	return ev_submit(ctx, e, NULL, false, false);
+	ev_submit(ctx, e, NULL, false, false);
+out:
+	if (cs && type == NS_EV_IRQ_HANDLER_EXIT && cs->hardirq_depth)
+		cs->hardirq_depth--;
+	return 0;
 }
 TWIN(irq_handler_entry, on_irq(ctx, NS_EV_IRQ_HANDLER_ENTRY, irq, action, 0),
      int irq, struct irqaction *action)
@@ -753,15 +836,42 @@ TWIN(irq_handler_exit, on_irq(ctx, NS_EV_IRQ_HANDLER_EXIT, irq, action, ret),
 
 static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
 {
+	struct cpu_state *cs = get_cpu_state();
 	struct ns_event *e;
 
-	if (vec >= 32 || !(softirq_mask & (1u << vec)))
-		return 0;
+	if (cs && type == NS_EV_SOFTIRQ_ENTRY)
+		cs->softirq_depth++;
+	if (vec >= 32 || !(softirq_mask & (1u << vec)) || !(emit_mask & (1ull << type)))
+		goto out;
+	if (narrowed() && cs) {
+		/* raise cannot be tied to traffic; entry waits for a wanted event */
+		if (type == NS_EV_SOFTIRQ_ENTRY) {
+			cs->entry_ts = bpf_ktime_get_ns();
+			cs->entry_vec = vec;
+			cs->entry_pending = 1;
+			cs->entry_emitted = 0;
+			goto out;
+		}
+		if (type == NS_EV_SOFTIRQ_RAISE)
+			goto out;
+		if (type == NS_EV_SOFTIRQ_EXIT) {
+			bool emitted = cs->entry_emitted;
+
+			cs->entry_pending = 0;
+			cs->entry_emitted = 0;
+			if (!emitted)
+				goto out;
+		}
+	}
 	e = ev_begin(type);
 	if (!e)
-		return 0;
+		goto out;
 	e->reason = vec;
-	return ev_submit(ctx, e, NULL, false, false);
+	ev_submit(ctx, e, NULL, false, false);
+out:
+	if (cs && type == NS_EV_SOFTIRQ_EXIT && cs->softirq_depth)
+		cs->softirq_depth--;
+	return 0;
 }
 TWIN(softirq_raise, on_softirq(ctx, NS_EV_SOFTIRQ_RAISE, vec), unsigned int vec)
 TWIN(softirq_entry, on_softirq(ctx, NS_EV_SOFTIRQ_ENTRY, vec), unsigned int vec)

@@ -130,10 +130,15 @@ enum ns_stack_mode {
 	NS_STACK_ALL,		/* every event: slow, for reference */
 };
 
-/* Per-CPU counters kept by BPF; user space sums them. */
+/*
+ * Per-CPU counters kept by BPF; user space sums them.  The arrays have a
+ * power-of-two number of slots so BPF can bound an index with a mask the
+ * verifier always understands (type & (NS_EV_SLOTS - 1)).
+ */
+#define NS_EV_SLOTS 32
 struct ns_counters {
-	__u64 produced[NS_EV__COUNT];	/* events that passed the filters */
-	__u64 lost[NS_EV__COUNT];	/* ring buffer reservation failed */
+	__u64 produced[NS_EV_SLOTS];	/* events that passed the filters */
+	__u64 lost[NS_EV_SLOTS];	/* ring buffer reservation failed */
 	__u64 stack_err;		/* bpf_get_stackid failed (map full...) */
 	__u64 stack_taken;
 	__u64 ids_evicted;		/* packet-id map full: id table update failed */

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include "capture/filter.h"
+#include "trace/model.h"
+
+#define FAIL(...) do { snprintf(err, len, __VA_ARGS__); return -EINVAL; } while (0)
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int filter_parse_netns(struct capture_filter *f, const char *arg, int *all, char *err, size_t len)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	uint64_t ino;
+
+	if (!strcmp(arg, "all")) {
+		*all = 1;
+		return 0;
+	}
+	if (f->netns_n >= NS_MAX_NETNS_FILTER)
+		FAIL("too many --netns (at most %d)", NS_MAX_NETNS_FILTER);
+	if (!parse_u64(arg, UINT32_MAX, &ino) && ino) {
+		f->netns[f->netns_n++] = ino;
+		return 0;
+	}
+	if (strchr(arg, '/'))
+		snprintf(path, sizeof(path), "%s", arg);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", arg);
+	if (stat(path, &st))
+		FAIL("bad --netns '%s': %s is not a network namespace (%s); give a name under "
+		     "/run/netns, an inode number or 'all'", arg, path, strerror(errno));
+	f->netns[f->netns_n++] = st.st_ino;
+	return 0;
+}
+
+int filter_parse_host(struct capture_filter *f, const char *arg, char *err, size_t len)
+{
+	memset(f->host, 0, sizeof(f->host));
+	if (inet_pton(AF_INET, arg, f->host) == 1)
+		f->host_family = AF_INET;
+	else if (inet_pton(AF_INET6, arg, f->host) == 1)
+		f->host_family = AF_INET6;
+	else
+		FAIL("bad --host '%s': not an IPv4 or IPv6 address", arg);
+	return 0;
+}
+
+int filter_parse_port(struct capture_filter *f, const char *arg, char *err, size_t len)
+{
+	uint64_t v;
+
+	if (parse_u64(arg, 65535, &v) || !v)
+		FAIL("bad --port '%s': expected a number from 1 to 65535", arg);
+	f->port = v;
+	return 0;
+}
+
+int filter_parse_proto(struct capture_filter *f, const char *arg, char *err, size_t len)
+{
+	if (!strcmp(arg, "tcp"))
+		f->l4_proto = IPPROTO_TCP;
+	else if (!strcmp(arg, "udp"))
+		f->l4_proto = IPPROTO_UDP;
+	else if (!strcmp(arg, "icmp"))
+		f->l4_proto = IPPROTO_ICMP;
+	else if (!strcmp(arg, "icmp6") || !strcmp(arg, "icmpv6"))
+		f->l4_proto = IPPROTO_ICMPV6;
+	else
+		FAIL("bad --proto '%s': expected tcp, udp, icmp or icmp6", arg);
+	return 0;
+}
+
+int filter_parse_ifname(struct capture_filter *f, const char *arg, char *err, size_t len)
+{
+	if (!*arg || strlen(arg) >= NS_IFNAME_LEN || strchr(arg, '/') || strchr(arg, ' '))
+		FAIL("bad --ifname '%s': interface names are 1 to 15 characters without '/' or spaces",
+		     arg);
+	snprintf(f->ifname, sizeof(f->ifname), "%s", arg);
+	return 0;
+}
+
+int filter_parse_pid(struct capture_filter *f, const char *arg, char *err, size_t len)
+{
+	uint64_t v;
+
+	if (parse_u64(arg, INT32_MAX, &v) || !v)
+		FAIL("bad --pid '%s': expected a process id", arg);
+	f->pid = v;
+	return 0;
+}
+
+int events_parse(const char *list, uint64_t *mask, char *err, size_t len)
+{
+	char *copy = strdup(list), *save = NULL, *tok;
+	uint64_t m = 0;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		bool remove = *tok == '-';
+		const char *name = tok + remove;
+		uint64_t bits = 0;
+		int id;
+
+		if (!strcmp(name, "all"))
+			bits = ((1ull << NS_EV__COUNT) - 1) & ~1ull;
+		else if (!strcmp(name, "default"))
+			bits = capture_default_events();
+		else if ((id = ns_event_by_name(name)) > 0)
+			bits = 1ull << id;
+		else
+			for (int i = 1; i < NS_EV__COUNT; i++)
+				if (!strcmp(ns_event_group(i), name))
+					bits |= 1ull << i;
+		if (!bits) {
+			snprintf(err, len, "bad --events: unknown event or group '%s'", name);
+			ret = -EINVAL;
+			break;
+		}
+		m = remove ? m & ~bits : m | bits;
+	}
+	free(copy);
+	if (!ret && !m) {
+		snprintf(err, len, "bad --events '%s': selects no event", list);
+		ret = -EINVAL;
+	}
+	if (!ret)
+		*mask = m;
+	return ret;
+}
+
+void filter_describe(const struct capture_filter *f, char *buf, size_t len)
+{
+	size_t off = 0;
+	char addr[INET6_ADDRSTRLEN];
+
+#define ADD(...) off += snprintf(buf + off, off < len ? len - off : 0, __VA_ARGS__)
+	buf[0] = '\0';
+	if (!f->netns_n)
+		ADD("netns=all");
+	for (unsigned int i = 0; i < f->netns_n; i++)
+		ADD("%snetns=%u", off ? "," : "", f->netns[i]);
+	if (f->pid)
+		ADD(",pid=%u", f->pid);
+	if (f->l4_proto)
+		ADD(",proto=%u", f->l4_proto);
+	if (f->port)
+		ADD(",port=%u", f->port);
+	if (f->host_family && inet_ntop(f->host_family, f->host, addr, sizeof(addr)))
+		ADD(",host=%s", addr);
+	if (f->ifname[0])
+		ADD(",ifname=%s", f->ifname);
+#undef ADD
+}

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "capture.skel.h"
+#include "capture/session.h"
+#include "common/log.h"
+
+/*
+ * Fewest arguments each handler reads unconditionally.  A kernel whose
+ * prototype has fewer (an older or newer tracepoint) gets that event
+ * skipped and reported instead of a program that fails to load.
+ */
+static const int min_args[NS_EV__COUNT] = {
+	[NS_EV_NET_DEV_QUEUE] = 1, [NS_EV_NET_DEV_START_XMIT] = 2, [NS_EV_NET_DEV_XMIT] = 4,
+	[NS_EV_NETIF_RECEIVE_SKB] = 1, [NS_EV_NETIF_RX] = 1, [NS_EV_NAPI_GRO_RECEIVE_ENTRY] = 1,
+	[NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY] = 1, [NS_EV_KFREE_SKB] = 2, [NS_EV_CONSUME_SKB] = 1,
+	[NS_EV_TCP_SEND_RESET] = 2, [NS_EV_TCP_RECEIVE_RESET] = 1, [NS_EV_TCP_RETRANSMIT_SKB] = 2,
+	[NS_EV_TCP_RETRANSMIT_SYNACK] = 2, [NS_EV_TCP_DESTROY_SOCK] = 1, [NS_EV_TCP_PROBE] = 2,
+	[NS_EV_INET_SOCK_SET_STATE] = 3, [NS_EV_SOCK_RCVQUEUE_FULL] = 2,
+	[NS_EV_SOCK_EXCEED_BUF_LIMIT] = 4, [NS_EV_UDP_FAIL_QUEUE_RCV_SKB] = 1,
+	[NS_EV_IRQ_HANDLER_ENTRY] = 2, [NS_EV_IRQ_HANDLER_EXIT] = 3, [NS_EV_SOFTIRQ_RAISE] = 1,
+	[NS_EV_SOFTIRQ_ENTRY] = 1, [NS_EV_SOFTIRQ_EXIT] = 1, [NS_EV_NAPI_POLL] = 3,
+	[NS_EV_QDISC_ENQUEUE] = 3, [NS_EV_QDISC_DEQUEUE] = 4,
+};
+
+enum ev_method { M_OFF = 0, M_TP_BTF, M_RAW_TP, M_MISSING };
+
+struct capture_session {
+	struct capture_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[NS_EV__COUNT];
+	enum ev_method method[NS_EV__COUNT];
+	uint64_t captured[NS_EV__COUNT];
+	uint64_t events; /* what the user asked for */
+	capture_event_fn fn;
+	void *fn_ctx;
+	int ncpus;
+	int cb_err;
+};
+
+uint64_t capture_default_events(void)
+{
+	uint64_t all = ((1ull << NS_EV__COUNT) - 1) & ~1ull;
+
+	return all & ~(1ull << NS_EV_IRQ_HANDLER_ENTRY) & ~(1ull << NS_EV_IRQ_HANDLER_EXIT);
+}
+
+void capture_opts_default(struct capture_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->events = capture_default_events();
+	o->stack_mode = NS_STACK_POLICY;
+	o->stack_sample_every = 64;
+	o->ring_size = 8u << 20;
+	o->softirq_mask = (1u << 2) | (1u << 3); /* NET_TX, NET_RX */
+}
+
+/* The two twins of every handler, by event type. */
+static void prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__COUNT],
+		       struct bpf_program *raw[NS_EV__COUNT])
+{
+#define P(ev, name)                                    \
+	do {                                           \
+		btf[ev] = skel->progs.btf_##name;      \
+		raw[ev] = skel->progs.raw_##name;      \
+	} while (0)
+	P(NS_EV_NET_DEV_QUEUE, net_dev_queue);
+	P(NS_EV_NET_DEV_START_XMIT, net_dev_start_xmit);
+	P(NS_EV_NET_DEV_XMIT, net_dev_xmit);
+	P(NS_EV_NETIF_RECEIVE_SKB, netif_receive_skb);
+	P(NS_EV_NETIF_RX, netif_rx);
+	P(NS_EV_NAPI_GRO_RECEIVE_ENTRY, napi_gro_receive_entry);
+	P(NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY, netif_receive_skb_list_entry);
+	P(NS_EV_KFREE_SKB, kfree_skb);
+	P(NS_EV_CONSUME_SKB, consume_skb);
+	P(NS_EV_TCP_SEND_RESET, tcp_send_reset);
+	P(NS_EV_TCP_RECEIVE_RESET, tcp_receive_reset);
+	P(NS_EV_TCP_RETRANSMIT_SKB, tcp_retransmit_skb);
+	P(NS_EV_TCP_RETRANSMIT_SYNACK, tcp_retransmit_synack);
+	P(NS_EV_TCP_DESTROY_SOCK, tcp_destroy_sock);
+	P(NS_EV_TCP_PROBE, tcp_probe);
+	P(NS_EV_INET_SOCK_SET_STATE, inet_sock_set_state);
+	P(NS_EV_SOCK_RCVQUEUE_FULL, sock_rcvqueue_full);
+	P(NS_EV_SOCK_EXCEED_BUF_LIMIT, sock_exceed_buf_limit);
+	P(NS_EV_UDP_FAIL_QUEUE_RCV_SKB, udp_fail_queue_rcv_skb);
+	P(NS_EV_IRQ_HANDLER_ENTRY, irq_handler_entry);
+	P(NS_EV_IRQ_HANDLER_EXIT, irq_handler_exit);
+	P(NS_EV_SOFTIRQ_RAISE, softirq_raise);
+	P(NS_EV_SOFTIRQ_ENTRY, softirq_entry);
+	P(NS_EV_SOFTIRQ_EXIT, softirq_exit);
+	P(NS_EV_NAPI_POLL, napi_poll);
+	P(NS_EV_QDISC_ENQUEUE, qdisc_enqueue);
+	P(NS_EV_QDISC_DEQUEUE, qdisc_dequeue);
+#undef P
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* libbpf's own messages (verifier logs included) only with -v / -vv */
+	if ((level == LIBBPF_DEBUG && ns_verbose < 2) || ns_verbose < 1)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct capture_session *s = ctx;
+	struct ns_event ev;
+
+	if (size < sizeof(ev))
+		return 0;
+	memcpy(&ev, data, sizeof(ev)); /* ring-buffer records are 8-byte aligned only */
+	if (ev.type < NS_EV__COUNT)
+		s->captured[ev.type]++;
+	return s->fn ? s->fn(s->fn_ctx, &ev) : 0;
+}
+
+static void configure(struct capture_bpf *skel, const struct capture_opts *o,
+		      const struct features *ft)
+{
+	const struct capture_filter *f = &o->filter;
+	struct capture_bpf__rodata *ro = skel->rodata;
+
+	for (unsigned int i = 0; i < f->netns_n && i < NS_MAX_NETNS_FILTER; i++)
+		ro->netns_filter[i] = f->netns[i];
+	ro->netns_filter_n = f->netns_n;
+	ro->filter_pid = f->pid;
+	ro->filter_l4 = f->l4_proto;
+	ro->filter_port = f->port;
+	ro->filter_host_family = f->host_family;
+	memcpy((void *)ro->filter_host, f->host, sizeof(f->host));
+	if (f->ifname[0]) {
+		memcpy((void *)ro->filter_ifname, f->ifname, sizeof(f->ifname));
+		ro->filter_ifname_set = 1;
+	}
+	ro->softirq_mask = o->softirq_mask;
+	ro->stack_mode = o->stack_mode;
+	ro->stack_sample_every = o->stack_sample_every;
+	/* wake the consumer when a sixteenth of the ring is full */
+	ro->wakeup_bytes = o->ring_size / 16;
+	ro->kfree_skb_has_reason = ft->tp[NS_EV_KFREE_SKB].nargs >= 3;
+	ro->kfree_skb_has_rx_sk = ft->tp[NS_EV_KFREE_SKB].nargs >= 4;
+	ro->consume_skb_has_location = ft->tp[NS_EV_CONSUME_SKB].nargs >= 2;
+	ro->tcp_send_reset_has_reason = ft->tp[NS_EV_TCP_SEND_RESET].nargs >= 3;
+	ro->udp_fail_has_sk_skb = ft->tp[NS_EV_UDP_FAIL_QUEUE_RCV_SKB].nargs >= 3;
+}
+
+int capture_open(struct capture_session **out, const struct capture_opts *o,
+		 const struct features *ft, capture_event_fn fn, void *ctx)
+{
+	struct bpf_program *btf[NS_EV__COUNT] = {}, *raw[NS_EV__COUNT] = {};
+	struct capture_session *s;
+	bool use_btf = ft->f[FEAT_PROG_TP_BTF].ok && !o->force_raw_tp;
+	int err, attached = 0;
+
+	*out = NULL;
+	if (!ft->f[FEAT_BTF].ok) {
+		ns_err("kernel BTF is required and missing (%s); netscope's programs are "
+		       "CO-RE and cannot be relocated without it", ft->f[FEAT_BTF].detail);
+		return -ENOENT;
+	}
+	if (!use_btf && !ft->f[FEAT_PROG_RAW_TP].ok) {
+		ns_err("neither tp_btf nor raw_tp programs can be attached: tp_btf: %s; raw_tp: %s",
+		       ft->f[FEAT_PROG_TP_BTF].detail, ft->f[FEAT_PROG_RAW_TP].detail);
+		return -EPERM;
+	}
+	if (o->ring_size < 4096 || (o->ring_size & (o->ring_size - 1))) {
+		ns_err("ring buffer size %u is not a power of two of at least 4096", o->ring_size);
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->fn = fn;
+	s->fn_ctx = ctx;
+	s->ncpus = libbpf_num_possible_cpus();
+	libbpf_set_print(libbpf_print);
+
+	s->skel = capture_bpf__open();
+	if (!s->skel) {
+		err = -errno;
+		ns_err("cannot open the BPF object: %s", strerror(-err));
+		goto fail;
+	}
+	configure(s->skel, o, ft);
+	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
+	prog_table(s->skel, btf, raw);
+	s->skel->rodata->emit_mask = o->events;
+	s->events = o->events;
+	for (int i = 1; i < NS_EV__COUNT; i++) {
+		/* these keep the per-CPU context depth, so they run even when
+		 * their own events are not wanted (emit_mask) */
+		bool ctx_tracker = i == NS_EV_SOFTIRQ_ENTRY || i == NS_EV_SOFTIRQ_EXIT ||
+				   i == NS_EV_IRQ_HANDLER_ENTRY || i == NS_EV_IRQ_HANDLER_EXIT;
+		bool want = (o->events & (1ull << i)) || ctx_tracker;
+		const struct tracepoint_status *tp = &ft->tp[i];
+		bool present = use_btf ? tp->in_btf : tp->in_tracefs;
+
+		if (present && tp->nargs >= 0 && tp->nargs < min_args[i])
+			present = false;
+		if (!want)
+			s->method[i] = M_OFF;
+		else if (!present)
+			s->method[i] = M_MISSING;
+		else
+			s->method[i] = use_btf ? M_TP_BTF : M_RAW_TP;
+		bpf_program__set_autoload(btf[i], s->method[i] == M_TP_BTF);
+		bpf_program__set_autoload(raw[i], s->method[i] == M_RAW_TP);
+		if ((o->events & (1ull << i)) && !present)
+			ns_warn("tracepoint %s:%s is missing on this kernel: skipped",
+				ns_event_group(i), ns_event_name(i));
+	}
+	err = capture_bpf__load(s->skel);
+	if (err) {
+		ns_err("cannot load the BPF programs: %s%s", strerror(-err),
+		       ns_verbose ? "" : " (run with -v for the verifier log)");
+		goto fail;
+	}
+	for (int i = 1; i < NS_EV__COUNT; i++) {
+		struct bpf_program *p = s->method[i] == M_TP_BTF ? btf[i] :
+					s->method[i] == M_RAW_TP ? raw[i] : NULL;
+
+		if (!p)
+			continue;
+		s->links[i] = bpf_program__attach(p);
+		if (!s->links[i]) {
+			ns_warn("cannot attach to %s:%s: %s: skipped", ns_event_group(i),
+				ns_event_name(i), strerror(errno));
+			s->method[i] = M_MISSING;
+			continue;
+		}
+		attached++;
+	}
+	if (!attached) {
+		ns_err("no tracepoint could be attached");
+		err = -ENOENT;
+		goto fail;
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
+	if (!s->rb) {
+		err = -errno;
+		ns_err("cannot open the ring buffer: %s", strerror(-err));
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	capture_close(s);
+	return err;
+}
+
+int capture_poll(struct capture_session *s, int timeout_ms)
+{
+	int n = ring_buffer__poll(s->rb, timeout_ms);
+
+	if (n < 0 && n != -EINTR)
+		return n;
+	/* the BPF side wakes us only per batch: take what sits below the mark */
+	int m = ring_buffer__consume(s->rb);
+
+	if (m < 0 && m != -EINTR)
+		return m;
+	return (n > 0 ? n : 0) + (m > 0 ? m : 0);
+}
+
+int capture_drain(struct capture_session *s)
+{
+	return ring_buffer__consume(s->rb);
+}
+
+void capture_stats(struct capture_session *s, struct ns_capture_stats *st)
+{
+	struct ns_counters *percpu = calloc(s->ncpus, sizeof(*percpu));
+	__u32 zero = 0;
+
+	memset(st, 0, sizeof(*st));
+	memcpy(st->captured, s->captured, sizeof(st->captured));
+	if (!percpu)
+		return;
+	if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &zero, percpu)) {
+		for (int c = 0; c < s->ncpus; c++) {
+			for (int i = 0; i < NS_EV__COUNT; i++) {
+				st->produced[i] += percpu[c].produced[i];
+				st->lost[i] += percpu[c].lost[i];
+			}
+			st->stack_err += percpu[c].stack_err;
+			st->stack_taken += percpu[c].stack_taken;
+			st->ids_evicted += percpu[c].ids_evicted;
+		}
+	}
+	free(percpu);
+}
+
+int capture_stack(struct capture_session *s, int32_t id, uint64_t *ips, size_t max)
+{
+	uint64_t frames[NS_STACK_DEPTH] = {};
+	size_t n = 0;
+
+	if (id < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stacks), &id, frames))
+		return -errno;
+	while (n < NS_STACK_DEPTH && n < max && frames[n]) {
+		ips[n] = frames[n];
+		n++;
+	}
+	return n;
+}
+
+const char *capture_event_method(const struct capture_session *s, unsigned int type)
+{
+	static const char *const names[] = { "off", "tp_btf", "raw_tp", "missing" };
+
+	if (type >= NS_EV__COUNT || !(s->events & (1ull << type)))
+		return "off";
+	return names[s->method[type]];
+}
+
+const char *capture_method(const struct capture_session *s)
+{
+	bool btf = false, raw = false;
+
+	for (int i = 1; i < NS_EV__COUNT; i++) {
+		btf |= s->method[i] == M_TP_BTF;
+		raw |= s->method[i] == M_RAW_TP;
+	}
+	return btf && raw ? "tp_btf+raw_tp" : btf ? "tp_btf" : raw ? "raw_tp" : "none";
+}
+
+void capture_close(struct capture_session *s)
+{
+	if (!s)
+		return;
+	ring_buffer__free(s->rb);
+	for (int i = 0; i < NS_EV__COUNT; i++)
+		bpf_link__destroy(s->links[i]);
+	capture_bpf__destroy(s->skel);
+	free(s);
+}

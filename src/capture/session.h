@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A capture session: open the BPF object, fill its read-only configuration,
+ * pick tp_btf or raw_tp for each tracepoint by probing, load, attach,
+ * consume the ring buffer, read the counters; one cleanup path.
+ */
+#ifndef NS_SESSION_H
+#define NS_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "bpf/netscope.h"
+#include "capture/features.h"
+#include "trace/model.h"
+
+struct capture_filter {
+	uint32_t netns[NS_MAX_NETNS_FILTER]; /* inode numbers */
+	unsigned int netns_n;		     /* 0: all namespaces */
+	uint32_t pid;
+	uint8_t l4_proto;
+	uint16_t port;
+	uint8_t host_family; /* AF_INET / AF_INET6, 0: any */
+	uint8_t host[16];
+	char ifname[NS_IFNAME_LEN];
+};
+
+struct capture_opts {
+	struct capture_filter filter;
+	uint64_t events;	   /* bit per enum ns_event_type */
+	enum ns_stack_mode stack_mode;
+	uint32_t stack_sample_every;
+	uint32_t ring_size;	   /* bytes, power of two */
+	uint32_t softirq_mask;	   /* vectors recorded */
+	bool force_raw_tp;	   /* skip tp_btf even where it works */
+};
+
+/* default event set: everything but irq_handler_entry/exit (no NIC irqs on veth) */
+uint64_t capture_default_events(void);
+void capture_opts_default(struct capture_opts *o);
+
+struct capture_session;
+
+typedef int (*capture_event_fn)(void *ctx, const struct ns_event *ev);
+
+/* Returns 0 or -errno; errors are printed with ns_err(). */
+int capture_open(struct capture_session **out, const struct capture_opts *o,
+		 const struct features *ft, capture_event_fn fn, void *ctx);
+/* Wait up to timeout_ms and hand every available event to fn. */
+int capture_poll(struct capture_session *s, int timeout_ms);
+/* Take whatever is left in the ring buffer. */
+int capture_drain(struct capture_session *s);
+void capture_stats(struct capture_session *s, struct ns_capture_stats *st);
+/* frames of a stack (innermost first); returns their number, or -errno */
+int capture_stack(struct capture_session *s, int32_t id, uint64_t *ips, size_t max);
+/* how each event type is attached: "tp_btf", "raw_tp", "off" or "missing" */
+const char *capture_event_method(const struct capture_session *s, unsigned int type);
+/* "tp_btf", "raw_tp" or "tp_btf+raw_tp" */
+const char *capture_method(const struct capture_session *s);
+void capture_close(struct capture_session *s);
+
+#endif

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "capture/filter.h"
+#include "cmd/capture_run.h"
+#include "common/log.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+enum {
+	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
+	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
+	OPT_SOFTIRQ, OPT_RAW_TP,
+};
+
+static const struct option common_opts[] = {
+	{ "scenario", required_argument, NULL, OPT_SCENARIO },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "bytes", required_argument, NULL, OPT_BYTES },
+	{ "netns", required_argument, NULL, OPT_NETNS },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "proto", required_argument, NULL, OPT_PROTO },
+	{ "ifname", required_argument, NULL, OPT_IFNAME },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "stack-policy", required_argument, NULL, OPT_STACKS },
+	{ "sample-every", required_argument, NULL, OPT_SAMPLE },
+	{ "ring-size", required_argument, NULL, OPT_RING },
+	{ "softirq", required_argument, NULL, OPT_SOFTIRQ },
+	{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
+	{ "json", no_argument, NULL, 'j' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+};
+
+/* a whole number with an optional K/M/G suffix (powers of 1024) */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'K': case 'k': v <<= 10; end++; break;
+	case 'M': case 'm': v <<= 20; end++; break;
+	case 'G': case 'g': v <<= 30; end++; break;
+	}
+	if (*end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v <= 0 || v > 86400)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int common_opt(struct run_opts *ro, int c, const char *arg)
+{
+	struct capture_filter *f = &ro->cap.filter;
+	char err[256] = "";
+	uint64_t v;
+	int all = 0, r = 0;
+
+	switch (c) {
+	case OPT_SCENARIO:
+		if (!scenario_find(arg)) {
+			char names[256] = "";
+
+			for (const struct scenario_desc *d = scenario_table; d->name; d++)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+					 names[0] ? ", " : "", d->name);
+			ns_err("unknown scenario '%s'; known: %s", arg, names);
+			return -EINVAL;
+		}
+		ro->sc.name = arg;
+		ro->have_scenario = true;
+		return 0;
+	case OPT_COUNT:
+		if (parse_size(arg, &v) || !v)
+			goto bad_number;
+		ro->sc.count = v;
+		return 0;
+	case OPT_RATE:
+		if (parse_size(arg, &v) || !v)
+			goto bad_number;
+		ro->sc.rate = v;
+		return 0;
+	case OPT_BYTES:
+		if (parse_size(arg, &v) || !v)
+			goto bad_number;
+		ro->sc.bytes = v;
+		return 0;
+	case OPT_DURATION:
+		if (parse_seconds(arg, &ro->duration_s)) {
+			ns_err("bad --duration '%s': expected seconds, more than 0 and at most 86400", arg);
+			return -EINVAL;
+		}
+		ro->sc.duration_s = ro->duration_s;
+		return 0;
+	case OPT_NETNS:
+		r = filter_parse_netns(f, arg, &all, err, sizeof(err));
+		if (all)
+			ro->netns_all = true;
+		break;
+	case OPT_HOST: r = filter_parse_host(f, arg, err, sizeof(err)); break;
+	case OPT_PORT: r = filter_parse_port(f, arg, err, sizeof(err)); break;
+	case OPT_PROTO: r = filter_parse_proto(f, arg, err, sizeof(err)); break;
+	case OPT_IFNAME: r = filter_parse_ifname(f, arg, err, sizeof(err)); break;
+	case OPT_PID: r = filter_parse_pid(f, arg, err, sizeof(err)); break;
+	case OPT_EVENTS: r = events_parse(arg, &ro->cap.events, err, sizeof(err)); break;
+	case OPT_STACKS:
+		if (!strcmp(arg, "none"))
+			ro->cap.stack_mode = NS_STACK_NONE;
+		else if (!strcmp(arg, "sampled"))
+			ro->cap.stack_mode = NS_STACK_POLICY;
+		else if (!strcmp(arg, "all"))
+			ro->cap.stack_mode = NS_STACK_ALL;
+		else {
+			ns_err("bad --stack-policy '%s': expected none, sampled or all", arg);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_SAMPLE:
+		if (parse_size(arg, &v) || !v || v > 1u << 30)
+			goto bad_number;
+		ro->cap.stack_sample_every = v;
+		return 0;
+	case OPT_RING:
+		if (parse_size(arg, &v) || v < 4096 || v > (1u << 30) || (v & (v - 1))) {
+			ns_err("bad --ring-size '%s': expected a power of two from 4K to 1G", arg);
+			return -EINVAL;
+		}
+		ro->cap.ring_size = v;
+		return 0;
+	case OPT_SOFTIRQ:
+		if (!strcmp(arg, "all"))
+			ro->cap.softirq_mask = ~0u;
+		else if (!strcmp(arg, "net"))
+			ro->cap.softirq_mask = (1u << 2) | (1u << 3);
+		else {
+			ns_err("bad --softirq '%s': expected net or all", arg);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_RAW_TP:
+		ro->cap.force_raw_tp = true;
+		return 0;
+	case 'j':
+		ro->json = ns_json_errors = true;
+		return 0;
+	case 'v':
+		ns_verbose++;
+		return 0;
+	default:
+		return -ENOENT;
+	}
+	if (r)
+		ns_err("%s", err);
+	return r;
+bad_number:
+	ns_err("bad value '%s': expected a positive whole number (K, M, G suffixes allowed)", arg);
+	return -EINVAL;
+}
+
+int run_parse_args(struct run_opts *ro, int argc, char **argv, const char *extra_short,
+		   const struct option *extra_long, int (*extra)(struct run_opts *, int, const char *),
+		   void (*usage)(FILE *))
+{
+	size_t ncommon = sizeof(common_opts) / sizeof(common_opts[0]), nextra = 0;
+	struct option *opts;
+	char shortopts[32];
+	int c, dashdash = -1;
+
+	memset(ro, 0, sizeof(*ro));
+	capture_opts_default(&ro->cap);
+	while (extra_long && extra_long[nextra].name)
+		nextra++;
+	opts = calloc(ncommon + nextra + 1, sizeof(*opts));
+	if (!opts)
+		return -ENOMEM;
+	memcpy(opts, common_opts, sizeof(common_opts));
+	if (nextra)
+		memcpy(opts + ncommon, extra_long, nextra * sizeof(*opts));
+	/* "+": stop at the first non-option so `-- CMD -x` reaches CMD untouched */
+	snprintf(shortopts, sizeof(shortopts), "+jvh%s", extra_short ? extra_short : "");
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			dashdash = i;
+			break;
+		}
+	int parse_argc = dashdash >= 0 ? dashdash : argc;
+
+	optind = 1;
+	while ((c = getopt_long(parse_argc, argv, shortopts, opts, NULL)) != -1) {
+		int r;
+
+		if (c == 'h') {
+			usage(stdout);
+			free(opts);
+			return 1;
+		}
+		if (c == '?') {
+			usage(stderr);
+			free(opts);
+			return -EINVAL;
+		}
+		r = common_opt(ro, c, optarg);
+		if (r == -ENOENT && extra)
+			r = extra(ro, c, optarg);
+		if (r) {
+			free(opts);
+			return r == -ENOENT ? -EINVAL : r;
+		}
+	}
+	free(opts);
+	if (optind < parse_argc) {
+		ns_err("unexpected argument '%s' (a command to run goes after '--')", argv[optind]);
+		return -EINVAL;
+	}
+	if (dashdash >= 0) {
+		if (dashdash + 1 >= argc) {
+			ns_err("'--' must be followed by a command to run");
+			return -EINVAL;
+		}
+		if (ro->have_scenario) {
+			ns_err("--scenario and '-- CMD' cannot be combined");
+			return -EINVAL;
+		}
+		ro->sc.argv = argv + dashdash + 1;
+		ro->sc.name = "command";
+		ro->have_scenario = true;
+	}
+	if (!ro->have_scenario && !ro->netns_all && !ro->cap.filter.netns_n) {
+		ns_err("nothing to trace: give --scenario NAME, '-- CMD', --netns NAME, "
+		       "or --netns all for the whole host");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void fill_meta(struct run_state *st, const struct run_opts *ro)
+{
+	struct ns_meta *m = &st->meta;
+	struct timespec mono, real;
+	struct utsname u;
+	char buf[512], host[256] = "";
+	FILE *f;
+
+	uname(&u);
+	gethostname(host, sizeof(host) - 1);
+	ns_meta_set(m, "netscope.version", "0.1.0");
+	ns_meta_set(m, "kernel.release", u.release);
+	ns_meta_set(m, "kernel.version", u.version);
+	ns_meta_set(m, "kernel.machine", u.machine);
+	ns_meta_set(m, "host.name", host);
+	f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f)) {
+			buf[strcspn(buf, "\n")] = '\0';
+			ns_meta_set(m, "host.boot_id", buf);
+		}
+		fclose(f);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	snprintf(buf, sizeof(buf), "%lld",
+		 (long long)(real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec));
+	ns_meta_set(m, "clock.monotonic_to_realtime_ns", buf);
+	buf[0] = '\0';
+	for (int i = 0; i < FEAT__COUNT; i++)
+		if (st->ft.f[i].probed)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s",
+				 buf[0] ? "," : "", feature_name(i), st->ft.f[i].ok ? "yes" : "no");
+	ns_meta_set(m, "capabilities", buf);
+	filter_describe(&ro->cap.filter, buf, sizeof(buf));
+	ns_meta_set(m, "capture.filter", buf);
+	ns_meta_set(m, "capture.stack_policy", ro->cap.stack_mode == NS_STACK_NONE ? "none" :
+		    ro->cap.stack_mode == NS_STACK_ALL ? "all" : "sampled");
+	snprintf(buf, sizeof(buf), "%u", ro->cap.stack_sample_every);
+	ns_meta_set(m, "capture.stack_sample_every", buf);
+	snprintf(buf, sizeof(buf), "%u", ro->cap.ring_size);
+	ns_meta_set(m, "capture.ring_size", buf);
+	if (ro->have_scenario)
+		ns_meta_set(m, "scenario", ro->sc.name);
+	if (st->lab.created) {
+		snprintf(buf, sizeof(buf), "%s=%u,%s=%u", st->lab.ns[0], st->lab.netns_inode[0],
+			 st->lab.ns[1], st->lab.netns_inode[1]);
+		ns_meta_set(m, "lab.netns", buf);
+	}
+}
+
+int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, void *ctx)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	char buf[1024] = "";
+	int err, removed;
+
+	memset(st, 0, sizeof(*st));
+	st->scenario_status = -1;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	features_probe_capture(&st->ft);
+	if (!st->ft.f[FEAT_CAP_BPF].ok || !st->ft.f[FEAT_CAP_PERFMON].ok) {
+		ns_err("netscope needs CAP_BPF and CAP_PERFMON (or root): %s; %s",
+		       st->ft.f[FEAT_CAP_BPF].detail, st->ft.f[FEAT_CAP_PERFMON].detail);
+		return -EPERM;
+	}
+	removed = lab_cleanup_stale();
+	if (removed > 0)
+		ns_warn("removed %d namespace%s left by an earlier netscope run that was killed",
+			removed, removed > 1 ? "s" : "");
+	if (ro->have_scenario) {
+		err = lab_create(&st->lab);
+		if (err)
+			return err;
+		/* the default filter: only the lab's namespaces */
+		if (!ro->netns_all && !ro->cap.filter.netns_n) {
+			ro->cap.filter.netns[0] = st->lab.netns_inode[0];
+			ro->cap.filter.netns[1] = st->lab.netns_inode[1];
+			ro->cap.filter.netns_n = 2;
+		}
+	}
+	if (ro->netns_all)
+		ro->cap.filter.netns_n = 0;
+	err = capture_open(&st->session, &ro->cap, &st->ft, fn, ctx);
+	if (err) {
+		lab_destroy(&st->lab);
+		return err;
+	}
+	fill_meta(st, ro);
+	ns_meta_set(&st->meta, "capture.method", capture_method(st->session));
+	for (int i = 1; i < NS_EV__COUNT; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s", buf[0] ? "," : "",
+			 ns_event_name(i), capture_event_method(st->session, i));
+	ns_meta_set(&st->meta, "capture.events", buf);
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void stop_child(pid_t pid, int *status)
+{
+	/* ask, then insist: a scenario must never outlive netscope */
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 50; i++) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return;
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, status, 0);
+}
+
+int run_loop(struct run_state *st, struct run_opts *ro)
+{
+	double start = now_s(), child_done = 0;
+	pid_t child = -1;
+	int status = 0, err = 0;
+
+	if (ro->have_scenario) {
+		child = scenario_start(&st->lab, &ro->sc);
+		if (child < 0) {
+			ns_err("cannot start scenario '%s': %s", ro->sc.name, strerror(-child));
+			return child;
+		}
+	}
+	for (;;) {
+		int n = capture_poll(st->session, 100);
+
+		if (n < 0) {
+			ns_err("reading the ring buffer failed: %s", strerror(-n));
+			err = n;
+			break;
+		}
+		if (stop_signal) {
+			st->interrupted = true;
+			break;
+		}
+		if (child > 0 && !child_done && waitpid(child, &status, WNOHANG) == child) {
+			child_done = now_s();
+			child = -1;
+			st->scenario_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
+		/* after the scenario, keep listening briefly for the tail of its
+		 * packets (TIME_WAIT closes, frees done by softirqs) */
+		if (child_done && now_s() - child_done > 0.3)
+			break;
+		if (!ro->have_scenario && ro->duration_s && now_s() - start >= ro->duration_s)
+			break;
+		/* a scenario bounded by --duration gets a little slack to finish */
+		if (ro->have_scenario && ro->duration_s && now_s() - start >= ro->duration_s + 5)
+			break;
+	}
+	if (child > 0) {
+		stop_child(child, &status);
+		st->scenario_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
+	capture_drain(st->session);
+	return err;
+}
+
+void run_stop(struct run_state *st, struct ns_capture_stats *stats)
+{
+	if (st->session) {
+		capture_drain(st->session);
+		if (stats)
+			capture_stats(st->session, stats);
+		capture_close(st->session);
+		st->session = NULL;
+	}
+	lab_destroy(&st->lab);
+	ns_meta_free(&st->meta);
+}
+
+void run_print_loss(FILE *out, const struct ns_capture_stats *s)
+{
+	uint64_t lost = ns_stats_sum(s->lost), produced = ns_stats_sum(s->produced);
+	uint64_t captured = ns_stats_sum(s->captured);
+
+	fprintf(out, "netscope: %llu events produced, %llu captured, %llu lost",
+		(unsigned long long)produced, (unsigned long long)captured, (unsigned long long)lost);
+	if (lost) {
+		const char *sep = " (";
+
+		for (int i = 1; i < NS_EV__COUNT; i++) {
+			if (!s->lost[i])
+				continue;
+			fprintf(out, "%s%s %llu", sep, ns_event_name(i), (unsigned long long)s->lost[i]);
+			sep = ", ";
+		}
+		fprintf(out, "): the ring buffer was full; try --ring-size or narrower filters");
+	}
+	if (s->stack_err)
+		fprintf(out, "; %llu stacks not taken (stack map full or collision)",
+			(unsigned long long)s->stack_err);
+	if (s->ids_evicted)
+		fprintf(out, "; %llu packet ids could not be stored", (unsigned long long)s->ids_evicted);
+	fputc('\n', out);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What `trace` and `record` share: their capture options, the lab and the
+ * scenario (or `-- CMD`), signals, and the poll loop with one cleanup path.
+ */
+#ifndef NS_CAPTURE_RUN_H
+#define NS_CAPTURE_RUN_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include "capture/features.h"
+#include "capture/session.h"
+#include "trace/model.h"
+#include "workload/workload.h"
+
+struct run_opts {
+	struct capture_opts cap;
+	struct scenario_opts sc;
+	bool have_scenario;	/* --scenario or -- CMD */
+	bool netns_all;
+	double duration_s;	/* capture length without a scenario; 0: until Ctrl-C */
+	bool json;
+	bool stacks;		/* print stacks (trace --stack) */
+	const char *output;	/* record -o */
+};
+
+/* Options both commands take, in getopt_long form; returns the index past "--" handling. */
+int run_parse_args(struct run_opts *ro, int argc, char **argv, const char *extra_short,
+		   const struct option *extra_long, int (*extra)(struct run_opts *, int, const char *),
+		   void (*usage)(FILE *));
+
+struct run_state {
+	struct features ft;
+	struct lab lab;
+	struct capture_session *session;
+	struct ns_meta meta;
+	int scenario_status; /* exit status of the scenario child, -1 if none */
+	bool interrupted;
+};
+
+/* Set up (probe, lab, attach) the capture; events go to fn. Returns 0 or -errno. */
+int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, void *ctx);
+/* Poll until the scenario ends, the duration passes, or a signal comes. */
+int run_loop(struct run_state *st, struct run_opts *ro);
+/* Detach, remove the lab; stats read before the programs go away. */
+void run_stop(struct run_state *st, struct ns_capture_stats *stats);
+/* "lost 12 of 3400 events (kfree_skb 10, consume_skb 2)" on stderr, always */
+void run_print_loss(FILE *out, const struct ns_capture_stats *stats);
+
+#endif

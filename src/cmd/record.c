@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/* netscope record: capture into a trace file. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "cmd/capture_run.h"
+#include "cmd/cmd.h"
+#include "common/log.h"
+#include "trace/tracefile.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: netscope record -o FILE [--scenario NAME | --netns NS | -- CMD ARGS] [OPTIONS]\n"
+"\n"
+"Capture into FILE, a self-contained netscope trace (docs/TRACE_FORMAT.md) that\n"
+"`netscope report FILE` explains, here or on another machine.\n"
+"\n"
+"  -o, --output FILE   the trace file to write (required)\n"
+"All workload, filter and capture options of `netscope trace` apply\n"
+"(see `netscope trace --help`).\n"
+"\n"
+"EXAMPLES:\n"
+"  netscope record -o flood.ns --scenario syn-flood --count 20000\n"
+"  netscope record -o all.ns --netns all --duration 10\n"
+"  netscope report flood.ns\n");
+}
+
+struct record_ctx {
+	struct tracefile_writer *w;
+	struct capture_session **session;
+	const struct ksyms *ksyms;
+	int err;
+	uint64_t last_flush_ns;
+};
+
+static int on_event(void *ctx, const struct ns_event *ev)
+{
+	struct record_ctx *r = ctx;
+	uint64_t ips[NS_STACK_DEPTH];
+	int err;
+
+	if (r->err)
+		return 0;
+	/* a stack and the symbols it needs go to the file before any event names it */
+	if (ev->stack_id >= 0 && !tfw_has_stack(r->w, ev->stack_id) && *r->session) {
+		int n = capture_stack(*r->session, ev->stack_id, ips, NS_STACK_DEPTH);
+
+		if (n > 0 && (err = tfw_add_stack(r->w, ev->stack_id, ips, n, r->ksyms)))
+			goto fail;
+	}
+	if (ev->location && r->ksyms && (ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB) &&
+	    (err = tfw_add_symbol(r->w, ev->location, r->ksyms)))
+		goto fail;
+	if ((err = tfw_add_event(r->w, ev)))
+		goto fail;
+	return 0;
+fail:
+	r->err = err;
+	ns_err("cannot write the trace: %s", tfw_error(r->w));
+	return 0;
+}
+
+static int record_opt(struct run_opts *ro, int c, const char *arg)
+{
+	if (c != 'o')
+		return -ENOENT;
+	ro->output = arg;
+	return 0;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL },
+	};
+	struct ns_capture_stats stats = {};
+	struct ns_names names = {};
+	struct record_ctx r = {};
+	struct run_opts ro;
+	struct run_state st;
+	char errbuf[512];
+	struct btf *btf;
+	int err;
+
+	err = run_parse_args(&ro, argc, argv, "o:", extra, record_opt, usage);
+	if (err)
+		return err > 0 ? 0 : 2;
+	if (!ro.output) {
+		ns_err("no output file: give -o FILE");
+		return 2;
+	}
+	btf = btf__load_vmlinux_btf();
+	if (btf) {
+		ns_names_from_btf(&names, btf);
+		btf__free(btf);
+	}
+	r.ksyms = ksyms__load(NULL);
+	if (!r.ksyms)
+		ns_warn("cannot read kernel symbols (%s): the trace will hold raw addresses",
+			strerror(errno));
+	r.session = &st.session;
+
+	err = run_start(&st, &ro, on_event, &r);
+	if (err)
+		goto out;
+	/* the file is created once the capture is attached, so its metadata
+	 * names the methods actually used; events wait in the ring meanwhile */
+	r.w = tfw_open(ro.output, &st.meta, &names, errbuf, sizeof(errbuf));
+	if (!r.w) {
+		ns_err("%s", errbuf);
+		run_stop(&st, NULL);
+		err = -EIO;
+		goto out;
+	}
+	err = run_loop(&st, &ro);
+	run_stop(&st, &stats);
+	if (tfw_close(r.w, &stats) && !r.err) {
+		ns_err("cannot finish '%s'", ro.output);
+		err = -EIO;
+	}
+	run_print_loss(stderr, &stats);
+	if (!err && r.err)
+		err = r.err;
+	if (!err && st.scenario_status > 0) {
+		ns_err("scenario '%s' failed (exit status %d)", ro.sc.name, st.scenario_status);
+		err = -ECHILD;
+	}
+	if (!err)
+		fprintf(stderr, "netscope: wrote %s\n", ro.output);
+out:
+	ksyms__free((struct ksyms *)r.ksyms);
+	ns_names_free(&names);
+	return err ? 1 : 0;
+}

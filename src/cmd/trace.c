@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/* netscope trace: live, one line (or JSON object) per event. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "cmd/capture_run.h"
+#include "cmd/cmd.h"
+#include "common/log.h"
+#include "render/event_line.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: netscope trace [--scenario NAME | --netns NS | -- CMD ARGS] [OPTIONS]\n"
+"\n"
+"Live capture: one line per event, in the order the ring buffer delivers them.\n"
+"Without --netns, only the namespaces of the scenario (or command) are traced.\n"
+"\n"
+"Workload:\n"
+"  --scenario NAME     syn-flood, handshake, refused, bulk, udp (in private namespaces)\n"
+"  --count N           packets / connections / datagrams of the scenario\n"
+"  --rate N            per second (syn-flood); default: as fast as possible\n"
+"  --bytes N           bulk: bytes to stream (K, M, G suffixes)\n"
+"  --duration S        stop after S seconds (bounds the scenario too)\n"
+"  -- CMD ARGS         run CMD in the first namespace instead of a scenario\n"
+"Filters (applied in the kernel):\n"
+"  --netns NS          name under /run/netns, inode number, or 'all' (repeatable, up to 4)\n"
+"  --host ADDR         either address equals ADDR (IPv4 or IPv6)\n"
+"  --port N            either port equals N\n"
+"  --proto P           tcp, udp, icmp, icmp6\n"
+"  --ifname NAME       device name\n"
+"  --pid PID           current task's process id (softirq events carry whatever was interrupted)\n"
+"Capture:\n"
+"  --events LIST       event names or groups, e.g. 'default,-softirq_raise' or 'skb,tcp'\n"
+"  --stack-policy P    none, sampled (default: first hits per call site, then 1 in N), all\n"
+"  --sample-every N    N of the sampled policy (default 64)\n"
+"  --ring-size BYTES   ring buffer size, a power of two (default 8M)\n"
+"  --softirq net|all   softirq vectors recorded (default net: NET_TX, NET_RX)\n"
+"  --raw-tp            use raw_tp programs even where tp_btf works\n"
+"Output:\n"
+"  --stack             print the kernel stack under events that have one\n"
+"  -j, --json          one JSON object per line\n"
+"  -v                  more messages (-vv: libbpf debug)\n"
+"\n"
+"EXAMPLES:\n"
+"  netscope trace --scenario refused\n"
+"  netscope trace --scenario handshake --events sock,tcp --json\n"
+"  netscope trace --netns all --proto tcp --port 22 --duration 5\n"
+"  netscope trace --stack -- curl -s http://198.18.0.2:8080/\n");
+}
+
+struct trace_ctx {
+	struct event_fmt fmt;
+	struct run_opts *ro;
+	struct capture_session **session;
+	uint64_t printed;
+};
+
+static int on_event(void *ctx, const struct ns_event *ev)
+{
+	struct trace_ctx *t = ctx;
+	uint64_t ips[NS_STACK_DEPTH];
+	int n = 0;
+
+	if (!t->fmt.t0_ns)
+		t->fmt.t0_ns = ev->ts_ns;
+	if (t->ro->stacks && ev->stack_id >= 0 && *t->session)
+		n = capture_stack(*t->session, ev->stack_id, ips, NS_STACK_DEPTH);
+	if (t->ro->json) {
+		event_json_print(stdout, &t->fmt, ev, ips, n);
+	} else {
+		event_line_print(stdout, &t->fmt, ev);
+		for (int i = 0; i < n; i++) {
+			char buf[160];
+
+			printf("%16s%s\n", "", ksyms__fmt(t->fmt.ksyms, ips[i], buf, sizeof(buf)));
+		}
+	}
+	t->printed++;
+	return 0;
+}
+
+static int trace_opt(struct run_opts *ro, int c, const char *arg)
+{
+	if (c != 's')
+		return -ENOENT;
+	ro->stacks = true;
+	return 0;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct option extra[] = {
+		{ "stack", no_argument, NULL, 's' },
+		{ NULL },
+	};
+	struct ns_capture_stats stats = {};
+	struct ns_names names = {};
+	struct trace_ctx t = {};
+	struct run_opts ro;
+	struct run_state st;
+	struct btf *btf;
+	int err;
+
+	err = run_parse_args(&ro, argc, argv, "", extra, trace_opt, usage);
+	if (err)
+		return err > 0 ? 0 : 2;
+	btf = btf__load_vmlinux_btf();
+	if (btf) {
+		ns_names_from_btf(&names, btf);
+		btf__free(btf);
+	}
+	t.fmt.names = &names;
+	t.fmt.ksyms = ksyms__load(NULL);
+	if (!t.fmt.ksyms)
+		ns_warn("cannot read kernel symbols (%s): addresses stay numeric", strerror(errno));
+	t.ro = &ro;
+	t.session = &st.session;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	err = run_start(&st, &ro, on_event, &t);
+	if (err)
+		goto out;
+	if (!ro.json)
+		event_line_header(stdout);
+	err = run_loop(&st, &ro);
+	run_stop(&st, &stats);
+	fflush(stdout);
+	run_print_loss(stderr, &stats);
+	if (!err && st.scenario_status > 0) {
+		ns_err("scenario '%s' failed (exit status %d)", ro.sc.name, st.scenario_status);
+		err = -ECHILD;
+	}
+out:
+	ksyms__free((struct ksyms *)t.fmt.ksyms);
+	ns_names_free(&names);
+	return err ? 1 : 0;
+}
