@@ -293,6 +293,12 @@ int scenario_bulk(struct scenario_run *r)
 		return err;
 	err = scn_enter(r, 0);
 	fd = err ? err : tcp_connect(r);
+	if (fd == -ETIMEDOUT && scn_expired(r)) {
+		scn_server_stop(&srv);
+		ns_warn("bulk: stopped at its duration bound (%.3f s) before it connected",
+			r->duration_s);
+		return 0;
+	}
 	if (fd < 0) {
 		if (!err)
 			ns_err("cannot connect to %s:%u: %s", r->lab->addr[1], r->port, strerror(-fd));
