@@ -189,6 +189,11 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 	json_kv_str(w, "ifname", ev->ifname);
 	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ev->skb);
 	json_kv_str(w, "skb", buf);
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ev->sk);
+	json_kv_str(w, "sk", buf);
+	json_kv_bool(w, "packet_start", ev->flags & NS_F_NEW_PACKET);
+	json_kv_bool(w, "packet_end", ev->flags & NS_F_END_PACKET);
+	json_kv_i64(w, "stack_id", ev->stack_id);
 	json_kv_u64(w, "len", ev->len);
 	json_kv_u64(w, "l3_proto", ev->l3_proto);
 	json_kv_str(w, "proto", proto_name(ev));

@@ -1,0 +1,78 @@
+#!/bin/bash
+# End-to-end: run the real binary against the live kernel in private
+# namespaces and check exact facts of what it captured.
+. "$(dirname "$0")/lib.sh"
+
+# --- refused: the SYN to a closed port -----------------------------------
+"$NETSCOPE" trace --scenario refused --json >"$TMP/refused.json" 2>"$TMP/refused.err"
+check_eq "trace_refused_exits_zero" 0 $?
+python3 - "$TMP/refused.json" >"$TMP/refused.facts" <<'PY'
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+syn = [e for e in evs if e["event"] == "netif_receive_skb" and e.get("dport") == 9
+       and e.get("tcp_flags") == "SYN" and e.get("daddr") == "198.18.0.2"]
+print("syn_receives", len(syn))
+pid = syn[0]["packet_id"] if syn else -1
+same = [e for e in evs if e["packet_id"] == pid]
+drops = [e for e in same if e["event"] == "kfree_skb"]
+rsts = [e for e in same if e["event"] == "tcp_send_reset"]
+print("drop_reason", drops[0]["reason"] if drops else None)
+print("drop_location_fn", drops[0]["location"].split("+")[0] if drops else None)
+print("reset_reason", rsts[0]["reason"] if rsts else None)
+print("tuple", *(f'{e["saddr"]}>{e["daddr"]}:{e["dport"]}' for e in drops + rsts))
+print("packet_end_on_drop", drops[0]["packet_end"] if drops else None)
+# the RST that answers it, with ports swapped
+rst = [e for e in evs if e["event"] == "net_dev_queue" and e.get("tcp_flags") == "RST|ACK"
+       and e.get("sport") == 9 and e.get("saddr") == "198.18.0.2"]
+print("rst_sent", len(rst))
+PY
+facts=$(cat "$TMP/refused.facts")
+get() { sed -n "s/^$1 //p" <<<"$facts"; }
+check_eq "refused_syn_is_received_once_by_veth1" 1 "$(get syn_receives)"
+check_eq "refused_syn_is_dropped_with_reason_no_socket" NO_SOCKET "$(get drop_reason)"
+check_eq "refused_syn_drop_location_is_tcp_v4_rcv" tcp_v4_rcv "$(get drop_location_fn)"
+check_eq "refused_syn_gets_tcp_send_reset_no_socket_same_packet_id" NO_SOCKET "$(get reset_reason)"
+check_eq "refused_drop_and_reset_carry_the_syn_5tuple" \
+	"198.18.0.1>198.18.0.2:9 198.18.0.1>198.18.0.2:9" "$(get tuple)"
+check_eq "refused_drop_ends_the_packet_id" True "$(get packet_end_on_drop)"
+check_eq "refused_rst_ack_leaves_port_9" 1 "$(get rst_sent)"
+check "trace_reports_zero_lost_events" grep -q "captured, 0 lost" "$TMP/refused.err"
+check_eq "no_namespace_left_after_refused" 0 "$(leftover_netns)"
+
+# --- handshake: TCP state machines of both ends ---------------------------
+"$NETSCOPE" trace --scenario handshake --count 3 --events sock --json >"$TMP/hs.json" 2>"$TMP/hs.err"
+check_eq "trace_handshake_exits_zero" 0 $?
+python3 - "$TMP/hs.json" >"$TMP/hs.facts" <<'PY'
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1]) if '"inet_sock_set_state"' in l]
+# a sock address is reused once the socket is freed: a life ends in TCP_CLOSE
+by_sk, lives = {}, {}
+for e in evs:
+    n = lives.get(e["sk"], 0)
+    by_sk.setdefault((e["sk"], n), []).append(e)
+    if e["newstate"] == "TCP_CLOSE":
+        lives[e["sk"]] = n + 1
+clients = servers = chained = ordered = 0
+for sk, es in by_sk.items():
+    seq = [(e["oldstate"], e["newstate"]) for e in es]
+    if all(seq[i][1] == seq[i + 1][0] for i in range(len(seq) - 1)):
+        chained += 1
+    if all(es[i]["ts_ns"] <= es[i + 1]["ts_ns"] for i in range(len(es) - 1)):
+        ordered += 1
+    if seq[:2] == [("TCP_CLOSE", "TCP_SYN_SENT"), ("TCP_SYN_SENT", "TCP_ESTABLISHED")] \
+       and seq[-1][1] == "TCP_CLOSE":
+        clients += 1
+    if seq[:2] == [("TCP_LISTEN", "TCP_SYN_RECV"), ("TCP_SYN_RECV", "TCP_ESTABLISHED")] \
+       and seq[-1][1] == "TCP_CLOSE":
+        servers += 1
+listeners = sum(1 for es in by_sk.values() if es[0]["newstate"] == "TCP_LISTEN")
+print("clients", clients); print("servers", servers); print("listeners", listeners)
+print("chained", chained == len(by_sk)); print("ordered", ordered == len(by_sk))
+PY
+facts=$(cat "$TMP/hs.facts")
+check_eq "handshake_3_clients_go_close_syn_sent_established_close" 3 "$(get clients)"
+check_eq "handshake_3_server_children_go_listen_syn_recv_established_close" 3 "$(get servers)"
+check_eq "handshake_listener_enters_listen_once" 1 "$(get listeners)"
+check_eq "every_socket_transition_starts_where_the_last_ended" True "$(get chained)"
+check_eq "transitions_of_a_socket_are_in_time_order" True "$(get ordered)"
+check_eq "no_namespace_left_after_handshake" 0 "$(leftover_netns)"
