@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Counts and rates per event type, the capture header (from the trace's
+ * metadata) and lost events (from the capture counters).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/internal.h"
+
+void counts_feed(struct counts_an *c, const struct ns_event *ev)
+{
+	unsigned int t = ev->type < NS_EV__COUNT ? ev->type : RR_TYPE_UNKNOWN;
+
+	c->count[t]++;
+	/* min/max, not first/last: CPUs interleave slightly out of order */
+	if (!c->any || ev->ts_ns < c->first_ts)
+		c->first_ts = ev->ts_ns;
+	if (!c->any || ev->ts_ns > c->last_ts)
+		c->last_ts = ev->ts_ns;
+	c->any = true;
+}
+
+/*
+ * Metadata keys written by the capture (record/trace).  Older spellings are
+ * accepted so traces from other tools' importers still show their header.
+ */
+static const char *const kernel_keys[] = { "kernel.release", "kernel", NULL };
+static const char *const host_keys[] = { "host.name", "hostname", "host", NULL };
+#define METHOD_PREFIX "capture.method."
+
+static const char *meta_first(const struct ns_meta *m, const char *const *keys, const char **key)
+{
+	for (; *keys; keys++) {
+		const char *v = ns_meta_get(m, *keys);
+
+		if (v) {
+			*key = *keys;
+			return v;
+		}
+	}
+	*key = NULL;
+	return NULL;
+}
+
+static int capture_header(const struct ns_meta *m, struct rr_capture *cap)
+{
+	const char *kkey = NULL, *hkey = NULL;
+
+	if (!m)
+		return 0;
+	cap->kernel = an_strdup(meta_first(m, kernel_keys, &kkey));
+	cap->host = an_strdup(meta_first(m, host_keys, &hkey));
+	cap->method = an_strdup(ns_meta_get(m, "capture.method"));
+	cap->filter = an_strdup(ns_meta_get(m, "capture.filter"));
+	cap->scenario = an_strdup(ns_meta_get(m, "capture.scenario"));
+	cap->methods = calloc(m->n ? m->n : 1, sizeof(*cap->methods));
+	cap->other = calloc(m->n ? m->n : 1, sizeof(*cap->other));
+	if (!cap->methods || !cap->other)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = m->kv[i].key;
+		struct rr_kv *kv;
+
+		if (!strncmp(k, METHOD_PREFIX, strlen(METHOD_PREFIX))) {
+			kv = &cap->methods[cap->n_methods++];
+			k += strlen(METHOD_PREFIX);
+		} else if ((kkey && !strcmp(k, kkey)) || (hkey && !strcmp(k, hkey)) ||
+			   !strcmp(k, "capture.method") || !strcmp(k, "capture.filter") ||
+			   !strcmp(k, "capture.scenario")) {
+			continue;
+		} else {
+			kv = &cap->other[cap->n_other++];
+		}
+		kv->key = strdup(k);
+		kv->value = strdup(m->kv[i].value);
+		if (!kv->key || !kv->value)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int cmp_type_count(const void *a, const void *b, void *arg)
+{
+	const uint64_t *count = arg;
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	if (count[x] != count[y])
+		return count[x] > count[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+int counts_finish(struct counts_an *c, const struct report_ctx *ctx,
+		  const struct ns_capture_stats *stats, bool truncated, struct report_result *res)
+{
+	struct rr_capture *cap = &res->capture;
+	struct rr_events *evs = &res->events;
+	struct rr_lost *lost = &res->lost;
+	double secs;
+
+	cap->first_ts = c->first_ts;
+	cap->last_ts = c->last_ts;
+	cap->span_ns = c->any ? c->last_ts - c->first_ts : 0;
+	cap->truncated = truncated;
+	/* a rate over a zero span would be infinite: say "no rate" instead */
+	secs = cap->span_ns ? cap->span_ns / 1e9 : NAN;
+
+	memcpy(evs->count, c->count, sizeof(evs->count));
+	for (unsigned int t = 0; t < RR_NTYPES; t++) {
+		evs->total += c->count[t];
+		evs->rates[t] = c->count[t] / secs;
+		if (c->count[t])
+			evs->order[evs->n_order++] = t;
+	}
+	evs->rate = evs->total / secs;
+	qsort_r(evs->order, evs->n_order, sizeof(evs->order[0]), cmp_type_count, evs->count);
+
+	lost->read = evs->total;
+	lost->truncated = truncated;
+	if (stats) {
+		lost->have_stats = true;
+		lost->stats = *stats;
+		lost->produced = ns_stats_sum(stats->produced);
+		lost->captured = ns_stats_sum(stats->captured);
+		lost->lost = ns_stats_sum(stats->lost);
+	}
+	return capture_header(ctx->meta, cap);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the report: one state struct per analysis, each fed every event
+ * and asked at the end to fill its part of struct report_result.  Not for
+ * renderers (they read analysis/result.h only).
+ */
+#ifndef NS_ANALYSIS_INTERNAL_H
+#define NS_ANALYSIS_INTERNAL_H
+
+#include "analysis/report.h"
+#include "analysis/result.h"
+#include "analysis/table.h"
+
+/* Caps that keep memory bounded on long traces (docs/report.md, "Limits"). */
+#define DROP_SITES_MAX 65536	/* distinct (reason, location) pairs */
+#define TCP_PATH_STATES_MAX 16	/* states kept per socket path */
+#define TCP_PATHS_MAX 1024	/* distinct socket state paths */
+#define TCP_SOCKS_MAX 65536	/* sockets followed at once */
+
+/* counts.c: events per type, time span, capture header, lost events */
+struct counts_an {
+	uint64_t count[RR_NTYPES];
+	uint64_t first_ts, last_ts;
+	bool any;
+};
+
+void counts_feed(struct counts_an *c, const struct ns_event *ev);
+int counts_finish(struct counts_an *c, const struct report_ctx *ctx,
+		  const struct ns_capture_stats *stats, bool truncated, struct report_result *res);
+
+/* drops.c: kfree_skb by reason, by location, by function */
+struct drop_site {
+	uint32_t reason;
+	uint32_t next;	/* next site with the same hash, or LRU_NIL */
+	uint64_t location;
+	uint64_t count;
+};
+
+struct drops_an {
+	struct u64map idx; /* hash of (reason, location) -> first site */
+	struct drop_site *sites;
+	size_t n, cap;
+	uint64_t total, overflow;
+};
+
+void drops_feed(struct drops_an *d, const struct ns_event *ev);
+int drops_finish(struct drops_an *d, const struct report_ctx *ctx, struct report_result *res);
+void drops_free(struct drops_an *d);
+
+/* tcp.c: resets by reason, state transitions, per-socket state paths */
+struct tcp_row {
+	uint64_t key, count;
+};
+
+struct tcp_path {
+	uint64_t hash;
+	uint32_t next;
+	uint8_t n;
+	bool cut, closed;
+	uint32_t st[TCP_PATH_STATES_MAX];
+	uint64_t count;
+};
+
+struct tcp_an {
+	uint64_t rst_sent, rst_sent_nosk, rst_received, transitions;
+	struct u64map rst_idx, tr_idx, path_idx;
+	struct tcp_row *rst, *tr;
+	size_t n_rst, cap_rst, n_tr, cap_tr;
+	struct tcp_path *paths;
+	size_t n_paths, cap_paths;
+	uint64_t paths_overflow, socks_evicted;
+	struct lru socks; /* sk -> struct tcp_sock_path being built */
+	uint32_t tcp_close; /* value of TCP_CLOSE, from the names table */
+	int err;
+};
+
+void tcp_init(struct tcp_an *t, const struct report_ctx *ctx);
+void tcp_feed(struct tcp_an *t, const struct ns_event *ev);
+int tcp_finish(struct tcp_an *t, const struct report_ctx *ctx, struct report_result *res);
+void tcp_free(struct tcp_an *t);
+
+/* journeys.c / links.c */
+struct journeys;
+struct journeys *journeys_new(const struct report_ctx *ctx);
+void journeys_feed(struct journeys *j, const struct ns_event *ev);
+int journeys_finish(struct journeys *j, struct report_result *res);
+void journeys_free(struct journeys *j);
+
+/* report.c: helpers for every analysis */
+
+/* name of a kernel enum value, or "reason#N" / "state#N" / "vec#N" */
+const char *an_enum_name(const struct report_ctx *ctx, enum ns_name_kind kind, uint32_t v,
+			 char *buf, size_t len);
+/* strdup that accepts NULL */
+char *an_strdup(const char *s);
+/*
+ * Sort rows in place by the uint64_t count at count_off, descending; rows of
+ * equal count keep their order (first seen first).  0 or -ENOMEM.
+ */
+int an_sort_rows(void *rows, size_t n, size_t size, size_t count_off);
+void result_free(struct report_result *res);
+
+#endif

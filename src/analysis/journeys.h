@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Packet journeys: the events of one packet id in time order, grouped into
+ * sequences ("netif_receive_skb -> kfree_skb, dropped NO_SOCKET") with the
+ * median time of each step; and the links of events without an skb (state
+ * changes, resets, softirq runs) to packets, by socket and by CPU + time.
+ * journeys.c follows packets and sequences, links.c the linking heuristics.
+ */
+#ifndef NS_ANALYSIS_JOURNEYS_H
+#define NS_ANALYSIS_JOURNEYS_H
+
+#include "analysis/internal.h"
+
+#define JOURNEY_MAX_STEPS 32		/* steps kept per packet; more: "cut" */
+#define JOURNEY_INLINE_STEPS 6		/* most packets: no allocation */
+#define JOURNEY_SEQS_MAX 4096		/* distinct sequences; more: "other" */
+#define JOURNEY_LIVE_MAX (1u << 20)	/* packets followed at once; more: evicted */
+#define JOURNEY_PKT_LINKS 4		/* linked events remembered per packet */
+#define JOURNEY_SEQ_LINKS 8		/* distinct linked labels per sequence */
+#define LINK_LABELS_MAX 1024		/* distinct labels ("state A -> B", ...) */
+#define LINK_SOCKS_MAX 65536		/* sockets followed for linking */
+#define LINK_PENDING 4			/* skb-less events waiting for a packet, per socket */
+#define SOFTIRQ_VECS 32
+/*
+ * How far apart in time a socket event and a packet event on the same socket
+ * may be to be linked, and how long a freed packet stays open for events that
+ * arrive late from other CPUs.  1 ms: a state change and the segment that
+ * causes it are microseconds apart on the same CPU (tcp_rcv_state_process(),
+ * tcp_connect()); the ring buffer reorders events across CPUs by less.
+ */
+#define LINK_WINDOW_NS 1000000ULL
+/* exact medians up to this many samples per step, then a uniform sample */
+#define SAMPLES_PER_STEP_MAX 4096
+#define SAMPLES_BUDGET (4u << 20)	/* all steps together: 32 MiB */
+
+enum pkt_fate {
+	FATE_ALIVE = 0,
+	FATE_DROPPED,
+	FATE_CONSUMED,
+};
+
+/* the example 5-tuple of a packet, as captured (formatted at the end) */
+struct pkt_tuple {
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport, l3_proto;
+	uint8_t family, l4_proto, hdr, tcp_flags;
+	char ifname[NS_IFNAME_LEN];
+};
+
+struct pkt_steps {
+	uint64_t ts[JOURNEY_MAX_STEPS];
+	uint16_t type[JOURNEY_MAX_STEPS];
+};
+
+struct pkt {
+	uint64_t end_ts;
+	uint64_t ts[JOURNEY_INLINE_STEPS];
+	uint16_t type[JOURNEY_INLINE_STEPS];
+	struct pkt_steps *ext;	/* all steps, once more than inline */
+	uint8_t n;
+	bool cut, partial, ended, have_tuple, have_tcp;
+	uint8_t fate, n_links;
+	uint32_t reason;
+	uint32_t softirq_mask;	/* vectors whose runs contained an event of the packet */
+	uint32_t links[JOURNEY_PKT_LINKS];
+	uint32_t links_lost;
+	struct pkt_tuple tuple;
+};
+
+struct samples {
+	uint64_t *v;
+	uint32_t cap;
+	uint64_t seen;
+};
+
+struct seq_link {
+	uint32_t label;
+	uint64_t count;
+};
+
+struct seq {
+	uint64_t hash;
+	uint32_t next;		/* next sequence with the same hash */
+	uint16_t type[JOURNEY_MAX_STEPS];
+	uint8_t n, fate;
+	bool cut, partial, have_example;
+	uint32_t reason;
+	uint64_t count;
+	struct samples *gaps;	/* n - 1 */
+	struct pkt_tuple example;
+	struct seq_link links[JOURNEY_SEQ_LINKS];
+	uint8_t n_links;
+	uint64_t links_other;
+};
+
+enum link_kind {
+	LINK_EVENT = 1,		/* a = event type */
+	LINK_STATE,		/* a = oldstate, b = newstate */
+	LINK_SOFTIRQ,		/* a = vector */
+};
+
+struct link_label {
+	uint8_t kind;
+	uint32_t a, b;
+};
+
+struct sk_pending {
+	uint64_t ts;
+	uint32_t label;
+	uint16_t type;
+};
+
+struct sk_link {
+	uint64_t pkt_id, pkt_ts;	/* last packet event on this socket */
+	uint8_t n_pending;
+	struct sk_pending pending[LINK_PENDING];
+};
+
+struct cpu_softirq {
+	bool open;
+	uint32_t vec;
+	uint64_t n_events;
+};
+
+struct journeys {
+	const struct report_ctx *ctx;
+	uint64_t watermark;		/* newest timestamp seen */
+	struct lru live;		/* packet id -> struct pkt */
+	struct pair_fifo ended;		/* (packet id, end ts) in end order */
+	struct seq *seqs;
+	size_t n_seqs, cap_seqs;
+	struct u64map seq_idx;
+	uint64_t samples_left;
+	uint64_t rng;
+
+	uint64_t packets, dropped, consumed, alive, partial, evicted;
+	uint64_t packet_events, events_without_id, overflow_packets;
+
+	/* links.c */
+	struct link_label *labels;
+	size_t n_labels, cap_labels;
+	struct u64map label_idx;
+	struct lru socks;		/* sk -> struct sk_link */
+	uint64_t linked[RR_NTYPES], unlinked[RR_NTYPES];
+	struct cpu_softirq *cpus;
+	size_t n_cpus;
+	uint64_t sirq_runs[SOFTIRQ_VECS], sirq_runs_with[SOFTIRQ_VECS];
+	uint64_t sirq_events[SOFTIRQ_VECS], sirq_unmatched;
+	int err;
+};
+
+/* links.c */
+void links_init(struct journeys *j);
+/* label id for (kind, a, b); 0 means "no label" (table full) */
+uint32_t link_label(struct journeys *j, enum link_kind kind, uint32_t a, uint32_t b);
+void links_softirq(struct journeys *j, const struct ns_event *ev);
+/* vector of the softirq run containing this packet event, or -1 */
+int links_softirq_of(struct journeys *j, const struct ns_event *ev);
+void links_packet_on_sk(struct journeys *j, const struct ns_event *ev, struct pkt *p);
+void links_sock_event(struct journeys *j, const struct ns_event *ev);
+void links_attach(struct pkt *p, uint32_t label);
+int links_finish(struct journeys *j, struct rr_journeys *rj);
+char *link_label_str(const struct journeys *j, uint32_t label);
+void links_free(struct journeys *j);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The analyses behind `netscope report`: counts and rates, lost events,
+ * drops, TCP resets and states, packet journeys.  They see only decoded
+ * events (struct ns_event) and the context that names them, so the same
+ * code runs at the end of a live capture (`netscope trace`) and on a trace
+ * file.  The renderers see only the finished result (analysis/result.h):
+ * text and JSON print the same numbers.  Format: docs/report.md.
+ */
+#ifndef NS_REPORT_H
+#define NS_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "bpf/netscope.h"
+#include "capture/ksyms.h"
+#include "trace/model.h"
+#include "trace/names.h"
+
+#define REPORT_DEFAULT_TOP 10
+
+/* Borrowed by the report until report_free(); any pointer may be NULL. */
+struct report_ctx {
+	const struct ns_meta *meta;
+	const struct ns_names *names;
+	const struct ksyms *ksyms;
+	unsigned int top; /* rows per table; 0: REPORT_DEFAULT_TOP */
+};
+
+struct report;
+struct report_result;
+
+/**
+ * report_new() - start a report
+ * Returns NULL with errno set when out of memory.
+ */
+struct report *report_new(const struct report_ctx *ctx);
+
+/**
+ * report_feed() - account one event
+ * Events must come in time order per CPU and roughly in global time order
+ * (as the BPF ring buffer delivers them): journeys reorder steps of one
+ * packet by timestamp and wait a short window before closing a packet.
+ */
+void report_feed(struct report *r, const struct ns_event *ev);
+
+/**
+ * report_finish() - close every analysis and build the result
+ * @stats: capture counters, NULL when the trace has none
+ * @truncated: the event stream ended early (cut trace file)
+ * Returns 0 or -ENOMEM.  Call once, before printing.
+ */
+int report_finish(struct report *r, const struct ns_capture_stats *stats, bool truncated);
+
+/* The finished result, NULL before report_finish(). */
+const struct report_result *report_result(const struct report *r);
+
+void report_print_text(const struct report *r, FILE *out);
+void report_print_json(const struct report *r, FILE *out);
+void report_free(struct report *r);
+
+#endif

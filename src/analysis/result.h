@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The finished report: plain numbers and already-resolved names, nothing a
+ * renderer has to look up.  Text and JSON renderers read only this, so they
+ * cannot disagree.  Rows of every table are sorted (count, then first
+ * seen); renderers show the first `top` rows and sum up the rest.
+ */
+#ifndef NS_REPORT_RESULT_H
+#define NS_REPORT_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "trace/model.h"
+
+/* events[].count slot for type numbers this netscope does not know */
+#define RR_TYPE_UNKNOWN NS_EV__COUNT
+#define RR_NTYPES (NS_EV__COUNT + 1)
+
+struct rr_kv {
+	char *key;
+	char *value;
+};
+
+struct rr_capture {
+	/* NULL when the trace does not say */
+	char *kernel, *host, *method, *filter, *scenario;
+	struct rr_kv *methods;	/* per event: {"kfree_skb", "tp_btf"} */
+	size_t n_methods;
+	struct rr_kv *other;	/* metadata not shown above, in file order */
+	size_t n_other;
+	uint64_t first_ts, last_ts; /* CLOCK_MONOTONIC ns of the events read */
+	uint64_t span_ns;	    /* last_ts - first_ts */
+	bool truncated;
+};
+
+struct rr_events {
+	uint64_t total;
+	double rate;		  /* per second over span_ns; NAN when span is 0 */
+	uint64_t count[RR_NTYPES];
+	double rates[RR_NTYPES];
+	/* type numbers with count > 0, by count (descending) then type */
+	unsigned int order[RR_NTYPES];
+	size_t n_order;
+};
+
+struct rr_lost {
+	bool have_stats;
+	struct ns_capture_stats stats;
+	uint64_t produced, captured, lost; /* sums over types */
+	uint64_t read;			  /* events the report read */
+	bool truncated;
+};
+
+struct rr_count {
+	char *label;
+	uint64_t count;
+};
+
+struct rr_drop_reason {
+	char *name;		/* "NO_SOCKET", or "reason#N" when unnamed */
+	uint32_t value;
+	uint64_t count;
+};
+
+struct rr_drop_site {
+	char *reason;
+	char *location;		/* "tcp_v4_rcv+0x1a" */
+	char *function;		/* "tcp_v4_rcv" */
+	uint64_t count;
+};
+
+struct rr_drops {
+	uint64_t total;		/* kfree_skb events */
+	struct rr_drop_reason *reasons;
+	size_t n_reasons;
+	struct rr_count *functions;
+	size_t n_functions;
+	struct rr_drop_site *sites;
+	size_t n_sites;
+	uint64_t sites_overflow;	/* drops at (reason, location) pairs beyond the cap */
+};
+
+struct rr_resets {
+	uint64_t sent, sent_no_socket, received;
+	struct rr_count *reasons;	/* sent, by sk_rst_reason */
+	size_t n_reasons;
+};
+
+struct rr_transition {
+	char *from, *to;
+	uint64_t count;
+};
+
+struct rr_sock_path {
+	char **states;
+	size_t n_states;
+	bool cut;	/* longer than the path cap: later states not shown */
+	bool closed;	/* reached TCP_CLOSE or tcp_destroy_sock; false: open at end */
+	uint64_t count;
+};
+
+struct rr_states {
+	uint64_t total;
+	struct rr_transition *transitions;
+	size_t n_transitions;
+	struct rr_sock_path *paths;
+	size_t n_paths;
+	uint64_t paths_overflow;	/* sockets whose path did not fit the table */
+	uint64_t sockets_evicted;	/* socket table full */
+};
+
+/* An example of a journey's packet: from its first event with headers. */
+struct rr_tuple {
+	bool valid;
+	char proto[12];		/* "TCP", "UDP", "ICMP", "IPv4", "proto#N" */
+	char src[48], dst[48];	/* addresses, without ports */
+	uint16_t sport, dport;
+	bool has_ports;
+	char tcp_flags[40];	/* "" when not TCP */
+	char ifname[NS_IFNAME_LEN];
+};
+
+struct rr_sequence {
+	unsigned int *steps;	/* event types */
+	size_t n_steps;
+	bool partial;		/* the packet's first event was not seen */
+	bool cut;		/* more steps than the cap: later ones not shown */
+	const char *fate;	/* "dropped", "consumed", "alive" */
+	char *reason;		/* drop reason of "dropped", else NULL */
+	uint64_t count;
+	uint64_t *median_ns;	/* n_steps - 1 medians, step i -> i + 1 */
+	bool median_sampled;	/* more samples than kept: median of a uniform sample */
+	struct rr_tuple example;
+	struct rr_count *linked; /* events linked to these packets (heuristics) */
+	size_t n_linked;
+};
+
+struct rr_link_stat {
+	unsigned int type;
+	uint64_t linked, unlinked;
+};
+
+struct rr_softirq {
+	char *vec;		/* "NET_RX" */
+	uint64_t runs;		/* entry..exit pairs seen */
+	uint64_t runs_with_packets;
+	uint64_t packet_events;	/* packet events contained in a run */
+};
+
+struct rr_journeys {
+	uint64_t packets;	/* distinct packet ids */
+	uint64_t dropped, consumed, alive;
+	uint64_t partial;	/* first event not seen (before capture, or lost) */
+	uint64_t evicted;	/* live-packet table full: not counted in sequences */
+	uint64_t packet_events, events_without_id;
+	struct rr_sequence *seqs;
+	size_t n_seqs;
+	uint64_t overflow_packets; /* packets whose sequence did not fit the table */
+	struct rr_link_stat *by_socket;
+	size_t n_by_socket;
+	struct rr_softirq *softirqs;
+	size_t n_softirqs;
+	uint64_t softirq_unmatched; /* entry without exit or exit without entry */
+	uint64_t link_window_ns;
+};
+
+struct report_result {
+	unsigned int top;
+	struct rr_capture capture;
+	struct rr_events events;
+	struct rr_lost lost;
+	struct rr_drops drops;
+	struct rr_resets resets;
+	struct rr_states states;
+	struct rr_journeys journeys;
+};
+
+#endif
