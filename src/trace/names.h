@@ -33,9 +33,16 @@ struct ns_names {
 };
 
 const char *ns_name_kind_str(enum ns_name_kind kind); /* "drop_reason", ... */
+int ns_name_kind_by_str(const char *s);		      /* -1 if unknown */
 int ns_names_add(struct ns_names *names, enum ns_name_kind kind, uint32_t value, const char *name);
-/* Fill from BTF; returns 0, or negative errno when BTF lacks every table. */
+/*
+ * Fill from BTF; returns 0, or negative errno when BTF lacks every table.
+ * For split (module) BTF only the module's own types are read.
+ */
 int ns_names_from_btf(struct ns_names *names, const struct btf *btf);
+/* vmlinux BTF plus every module's (/sys/kernel/btf/<module>), where
+ * ovs_drop_reason and mac80211_drop_reason live */
+int ns_names_from_kernel(struct ns_names *names);
 /* NULL when the value has no name */
 const char *ns_names_lookup(const struct ns_names *names, enum ns_name_kind kind, uint32_t value);
 /* value by name (either with or without prefix); -1 if unknown */
