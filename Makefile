@@ -77,6 +77,24 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libnetscope.a | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(OUTPUT)/libnetscope.a $(LDLIBS) -lcmocka -o $@
 
+# benchmark helpers (bench/): not part of the netscope binary
+$(OUTPUT)/floor.bpf.o: bench/floor.bpf.c $(OUTPUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp && \
+		$(BPFTOOL) gen object $@ $@.tmp >/dev/null && rm -f $@.tmp
+
+$(OUTPUT)/bench/floor: bench/floor.c $(OUTPUT)/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
+
+$(OUTPUT)/bench/stackcov: bench/stackcov.c $(OUTPUT)/libnetscope.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/libnetscope.a $(LDLIBS) -o $@
+
+BENCH_BINS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/stackcov
+
 run: deps all
 	./tests/run_main_job.sh
 
@@ -85,7 +103,7 @@ unit: deps all $(UNIT_BINS)
 check: deps all $(UNIT_BINS)
 	@./tests/run_all.sh $(UNIT_BINS)
 
-bench: deps all
+bench: deps all $(BENCH_BINS)
 	./bench/overhead.sh
 
 clean:

@@ -9,5 +9,6 @@ int cmd_trace(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_struct(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif
