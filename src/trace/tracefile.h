@@ -35,9 +35,27 @@ int tfw_add_event(struct tracefile_writer *w, const struct ns_event *ev);
 int tfw_add_stack(struct tracefile_writer *w, int32_t id, const uint64_t *ips, size_t n,
 		  const struct ksyms *ks);
 bool tfw_has_stack(const struct tracefile_writer *w, int32_t id);
+/*
+ * Record the symbol containing addr (an event's location: the kfree_skb
+ * caller, ...) so reports from the file can name it; written once, before
+ * the next events chunk.  No-op when ks has no symbol there.
+ */
+int tfw_add_symbol(struct tracefile_writer *w, uint64_t addr, const struct ksyms *ks);
+/* Events per EVENTS chunk (default 4096); flushes what is buffered first. */
+int tfw_set_chunk_events(struct tracefile_writer *w, size_t n);
+/* zlib level for EVENTS chunks, 0..9 (default 1: capture must keep up). */
+int tfw_set_level(struct tracefile_writer *w, int level);
+/* Events added so far, and bytes of event records before/after deflate. */
+void tfw_sizes(const struct tracefile_writer *w, uint64_t *events, uint64_t *raw_bytes,
+	       uint64_t *stored_bytes);
+/* Message of the first write error ("cannot write 'x': ..."), NULL if none. */
+const char *tfw_error(const struct tracefile_writer *w);
 /* Flush buffered events and write a stats chunk (call now and then and at the end). */
 int tfw_flush(struct tracefile_writer *w, const struct ns_capture_stats *stats);
-/* Flush, write the final stats and an end chunk, close.  Returns 0 or -errno. */
+/*
+ * Flush, write the final stats and an end chunk, close, free w.  Returns 0
+ * or -errno; the error is printed with ns_err() since w is gone afterwards.
+ */
 int tfw_close(struct tracefile_writer *w, const struct ns_capture_stats *stats);
 
 struct tracefile_reader;
@@ -60,6 +78,9 @@ bool tfr_stats(const struct tracefile_reader *r, struct ns_capture_stats *stats)
 /* true if the file ended without its end chunk; offset of the first bad/missing byte */
 bool tfr_truncated(const struct tracefile_reader *r, uint64_t *offset);
 const char *tfr_error(const struct tracefile_reader *r);
+/* format version and sizeof(struct ns_event) of the writer */
+void tfr_version(const struct tracefile_reader *r, unsigned int *major, unsigned int *minor,
+		 size_t *event_size);
 void tfr_close(struct tracefile_reader *r);
 
 #endif
