@@ -23,12 +23,14 @@ void counts_feed(struct counts_an *c, const struct ns_event *ev)
 }
 
 /*
- * Metadata keys written by the capture (record/trace).  Older spellings are
- * accepted so traces from other tools' importers still show their header.
+ * Metadata keys written by the capture (cmd/capture_run.c: fill_meta());
+ * other spellings are accepted so traces from importers show a header too.
  */
 static const char *const kernel_keys[] = { "kernel.release", "kernel", NULL };
 static const char *const host_keys[] = { "host.name", "hostname", "host", NULL };
-#define METHOD_PREFIX "capture.method."
+static const char *const scenario_keys[] = { "scenario", "capture.scenario", NULL };
+/* "net_dev_queue=tp_btf,kfree_skb=raw_tp,...": the method of each event */
+#define EVENTS_KEY "capture.events"
 
 static const char *meta_first(const struct ns_meta *m, const char *const *keys, const char **key)
 {
@@ -44,36 +46,77 @@ static const char *meta_first(const struct ns_meta *m, const char *const *keys, 
 	return NULL;
 }
 
+static int parse_methods(const char *list, struct rr_capture *cap)
+{
+	char *copy = strdup(list), *save = NULL, *item;
+	size_t n = 1;
+
+	if (!copy)
+		return -ENOMEM;
+	for (const char *p = list; *p; p++)
+		n += *p == ',';
+	cap->methods = calloc(n, sizeof(*cap->methods));
+	if (!cap->methods) {
+		free(copy);
+		return -ENOMEM;
+	}
+	for (item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		struct rr_kv *kv;
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		kv = &cap->methods[cap->n_methods++];
+		kv->key = strdup(item);
+		kv->value = strdup(eq + 1);
+		if (!kv->key || !kv->value) {
+			free(copy);
+			return -ENOMEM;
+		}
+	}
+	free(copy);
+	return 0;
+}
+
+static bool shown_key(const char *k, const char *const *used)
+{
+	for (; *used; used++)
+		if (!strcmp(k, *used))
+			return true;
+	return false;
+}
+
 static int capture_header(const struct ns_meta *m, struct rr_capture *cap)
 {
-	const char *kkey = NULL, *hkey = NULL;
+	const char *used[7] = { "capture.method", "capture.filter", EVENTS_KEY };
+	const char *events;
+	int err;
 
 	if (!m)
 		return 0;
-	cap->kernel = an_strdup(meta_first(m, kernel_keys, &kkey));
-	cap->host = an_strdup(meta_first(m, host_keys, &hkey));
+	cap->kernel = an_strdup(meta_first(m, kernel_keys, &used[3]));
+	cap->host = an_strdup(meta_first(m, host_keys, &used[4]));
+	cap->scenario = an_strdup(meta_first(m, scenario_keys, &used[5]));
 	cap->method = an_strdup(ns_meta_get(m, "capture.method"));
 	cap->filter = an_strdup(ns_meta_get(m, "capture.filter"));
-	cap->scenario = an_strdup(ns_meta_get(m, "capture.scenario"));
-	cap->methods = calloc(m->n ? m->n : 1, sizeof(*cap->methods));
+	events = ns_meta_get(m, EVENTS_KEY);
+	if (events && (err = parse_methods(events, cap)))
+		return err;
+	/* the NULL holes in used[] end the list early: fill them so all keys count */
+	for (int i = 3; i < 6; i++)
+		if (!used[i])
+			used[i] = "capture.method";
 	cap->other = calloc(m->n ? m->n : 1, sizeof(*cap->other));
-	if (!cap->methods || !cap->other)
+	if (!cap->other)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->n; i++) {
-		const char *k = m->kv[i].key;
 		struct rr_kv *kv;
 
-		if (!strncmp(k, METHOD_PREFIX, strlen(METHOD_PREFIX))) {
-			kv = &cap->methods[cap->n_methods++];
-			k += strlen(METHOD_PREFIX);
-		} else if ((kkey && !strcmp(k, kkey)) || (hkey && !strcmp(k, hkey)) ||
-			   !strcmp(k, "capture.method") || !strcmp(k, "capture.filter") ||
-			   !strcmp(k, "capture.scenario")) {
+		if (shown_key(m->kv[i].key, used))
 			continue;
-		} else {
-			kv = &cap->other[cap->n_other++];
-		}
-		kv->key = strdup(k);
+		kv = &cap->other[cap->n_other++];
+		kv->key = strdup(m->kv[i].key);
 		kv->value = strdup(m->kv[i].value);
 		if (!kv->key || !kv->value)
 			return -ENOMEM;

@@ -7,12 +7,13 @@
  * time of each step.
  *
  * Memory stays bounded: at most JOURNEY_LIVE_MAX packets are followed at
- * once (the oldest is evicted and counted), at most JOURNEY_SEQS_MAX
+ * once (the one idle longest is closed early and counted), at most JOURNEY_SEQS_MAX
  * sequences are kept (later ones count as "other"), and step times are kept
  * exactly up to SAMPLES_PER_STEP_MAX per step, then as a uniform sample.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -257,23 +258,69 @@ static void copy_tuple(struct pkt_tuple *t, const struct ns_event *ev)
 	memcpy(t->ifname, ev->ifname, sizeof(t->ifname));
 }
 
+/*
+ * Does the event show the same TCP segment the packet carried so far?  The
+ * capture ends a packet id only at kfree_skb/consume_skb, but TCP frees many
+ * skbs with __kfree_skb() or kfree_skb_partial() (net/ipv4/tcp_input.c),
+ * which have no tracepoint; the slab then hands the same address to the next
+ * segment and the id goes on.  seq, ack_seq and flags of one segment do not
+ * change on its way (NAT rewrites addresses and ports, not these), so a
+ * change means another segment.  Headers taken from the socket say nothing
+ * about the skb and are not compared.
+ */
+static bool same_segment(struct pkt *p, const struct ns_event *ev)
+{
+	/* ECE/CWR may be set on the way (ECN); compare the other flags */
+	uint8_t flags = ev->tcp_flags & 0x3f;
+
+	if (!(ev->hdr & NS_HDR_TCP) || (ev->hdr & NS_HDR_FROM_SOCK))
+		return true;
+	if (!p->have_seg) {
+		p->have_seg = true;
+		p->seg_seq = ev->seq;
+		p->seg_ack = ev->ack_seq;
+		p->seg_flags = flags;
+		return true;
+	}
+	return p->seg_seq == ev->seq && p->seg_ack == ev->ack_seq && p->seg_flags == flags;
+}
+
 static struct pkt *live_packet(struct journeys *j, const struct ns_event *ev)
 {
 	struct pkt *p = lru_get(&j->live, ev->packet_id);
 	uint64_t old;
 
-	if (p)
+	if (p && !p->ended && !same_segment(p, ev)) {
+		/* the old segment was freed unseen: close it, start the new one */
+		j->split++;
+		finalize(j, p);
+		lru_del(&j->live, ev->packet_id);
+		p = NULL;
+		j->packets++;
+		p = lru_add(&j->live, ev->packet_id);
+		if (!p) {
+			j->err = -ENOMEM;
+			return NULL;
+		}
+		same_segment(p, ev);
 		return p;
+	}
+	if (p) {
+		lru_touch(&j->live, ev->packet_id);
+		return p;
+	}
 	if (lru_full(&j->live)) {
-		/* followed too long (its end was lost?): give up on the oldest */
+		/*
+		 * Give up on the packet idle longest: most likely freed by a path
+		 * without a tracepoint (__kfree_skb(), kfree_skb_partial() of
+		 * coalesced TCP segments) or its free event was lost.  It still
+		 * counts in its sequence, as not freed.
+		 */
 		struct pkt *o = lru_oldest(&j->live, &old);
 
-		if (o->ended) {
-			finalize(j, o);
-		} else {
+		if (!o->ended)
 			j->evicted++;
-			free(o->ext);
-		}
+		finalize(j, o);
 		lru_del(&j->live, old);
 	}
 	p = lru_add(&j->live, ev->packet_id);
@@ -284,6 +331,7 @@ static struct pkt *live_packet(struct journeys *j, const struct ns_event *ev)
 	j->packets++;
 	/* until an event with the NEW flag comes: first seen before the capture, or lost */
 	p->partial = true;
+	same_segment(p, ev);
 	return p;
 }
 
@@ -298,7 +346,7 @@ static void packet_event(struct journeys *j, const struct ns_event *ev)
 	if (ev->flags & NS_F_NEW_PACKET)
 		p->partial = false;
 	add_step(j, p, ev->type, ev->ts_ns);
-	if (!p->have_tuple && (ev->hdr & NS_HDR_L3) && !(ev->hdr & NS_HDR_UNSET)) {
+	if (!p->have_tuple && (ev->hdr & (NS_HDR_L3 | NS_HDR_L3_OTHER)) && !(ev->hdr & NS_HDR_UNSET)) {
 		copy_tuple(&p->tuple, ev);
 		p->have_tuple = true;
 	}
@@ -371,13 +419,20 @@ static void format_tuple(const struct pkt_tuple *t, struct rr_tuple *o)
 	int af = t->family;
 
 	if (!af)
-		af = t->l3_proto == 0x86dd ? AF_INET6 : t->l3_proto == 0x0800 ? AF_INET : 0;
-	if (af != AF_INET && af != AF_INET6)
+		af = t->l3_proto == ETH_P_IPV6 ? AF_INET6 : t->l3_proto == ETH_P_IP ? AF_INET : 0;
+	snprintf(o->ifname, sizeof(o->ifname), "%.*s", (int)sizeof(t->ifname), t->ifname);
+	if (af != AF_INET && af != AF_INET6) {
+		/* not IP: name the ethertype, there are no addresses to show */
+		o->valid = true;
+		if (t->l3_proto == ETH_P_ARP)
+			snprintf(o->proto, sizeof(o->proto), "ARP");
+		else
+			snprintf(o->proto, sizeof(o->proto), "eth 0x%04x", t->l3_proto);
 		return;
+	}
 	o->valid = true;
 	inet_ntop(af, t->saddr, o->src, sizeof(o->src));
 	inet_ntop(af, t->daddr, o->dst, sizeof(o->dst));
-	snprintf(o->ifname, sizeof(o->ifname), "%.*s", (int)sizeof(t->ifname), t->ifname);
 	if (!(t->hdr & NS_HDR_L4)) {
 		snprintf(o->proto, sizeof(o->proto), "%s", af == AF_INET ? "IPv4" : "IPv6");
 		return;
@@ -465,6 +520,7 @@ int journeys_finish(struct journeys *j, struct report_result *res)
 	rj->alive = j->alive;
 	rj->partial = j->partial;
 	rj->evicted = j->evicted;
+	rj->split = j->split;
 	rj->packet_events = j->packet_events;
 	rj->events_without_id = j->events_without_id;
 	rj->overflow_packets = j->overflow_packets;

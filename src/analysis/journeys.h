@@ -64,6 +64,10 @@ struct pkt {
 	uint32_t softirq_mask;	/* vectors whose runs contained an event of the packet */
 	uint32_t links[JOURNEY_PKT_LINKS];
 	uint32_t links_lost;
+	/* the TCP segment this id carries: seq, ack_seq, flags (see same_segment()) */
+	bool have_seg;
+	uint8_t seg_flags;
+	uint32_t seg_seq, seg_ack;
 	struct pkt_tuple tuple;
 };
 
@@ -133,7 +137,7 @@ struct journeys {
 	uint64_t samples_left;
 	uint64_t rng;
 
-	uint64_t packets, dropped, consumed, alive, partial, evicted;
+	uint64_t packets, dropped, consumed, alive, partial, evicted, split;
 	uint64_t packet_events, events_without_id, overflow_packets;
 
 	/* links.c */

@@ -10,6 +10,7 @@
 #ifndef NS_REPORT_H
 #define NS_REPORT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include "bpf/netscope.h"
@@ -18,6 +19,7 @@
 #include "trace/names.h"
 
 #define REPORT_DEFAULT_TOP 10
+#define REPORT_TOP_ALL UINT_MAX	/* every row of every table */
 
 /* Borrowed by the report until report_free(); any pointer may be NULL. */
 struct report_ctx {

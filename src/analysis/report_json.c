@@ -47,7 +47,11 @@ static void capture(struct json_writer *w, const struct report_result *res)
 	json_kv_u64(w, "last_ts_ns", c->last_ts);
 	json_kv_u64(w, "duration_ns", c->span_ns);
 	json_kv_bool(w, "truncated", c->truncated);
-	json_kv_u64(w, "top", res->top);
+	json_key(w, "top");
+	if (res->top == REPORT_TOP_ALL)
+		json_null(w); /* no limit */
+	else
+		json_u64(w, res->top);
 	json_key(w, "meta");
 	json_obj_begin(w);
 	for (size_t i = 0; i < c->n_other; i++)
@@ -294,6 +298,7 @@ static void journeys(struct json_writer *w, const struct report_result *res)
 	json_kv_u64(w, "alive_at_end", j->alive);
 	json_kv_u64(w, "partial", j->partial);
 	json_kv_u64(w, "evicted", j->evicted);
+	json_kv_u64(w, "split", j->split);
 	json_kv_u64(w, "packet_events", j->packet_events);
 	json_kv_u64(w, "events_without_packet_id", j->events_without_id);
 	json_kv_u64(w, "distinct_sequences", j->n_seqs);

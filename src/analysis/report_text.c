@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include "analysis/journeys.h"
 #include "analysis/report.h"
 #include "analysis/report_fmt.h"
 #include "analysis/report_priv.h"
@@ -40,6 +41,33 @@ static void more(FILE *out, size_t n, size_t shown, uint64_t count, const char *
 			count, unit);
 }
 
+/* events grouped by their attach method: "tp_btf: net_dev_queue kfree_skb ..." */
+static void print_methods(const struct rr_capture *c, FILE *out)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < c->n_methods; i++) {
+		const char *m = c->methods[i].value;
+		size_t k, col;
+
+		for (k = 0; k < i; k++)
+			if (!strcmp(c->methods[k].value, m))
+				break;
+		if (k < i)
+			continue; /* this method's line is printed already */
+		col = fprintf(out, "  %-12s %s:", first ? "per event" : "", m);
+		first = false;
+		for (k = i; k < c->n_methods; k++) {
+			if (strcmp(c->methods[k].value, m))
+				continue;
+			if (col + 1 + strlen(c->methods[k].key) > 100)
+				col = fprintf(out, "\n  %-12s   ", "") - 1;
+			col += fprintf(out, " %s", c->methods[k].key);
+		}
+		fputc('\n', out);
+	}
+}
+
 static void print_capture(const struct report_result *res, FILE *out)
 {
 	const struct rr_capture *c = &res->capture;
@@ -51,14 +79,20 @@ static void print_capture(const struct report_result *res, FILE *out)
 	if (c->scenario)
 		fprintf(out, "  %-12s %s\n", "scenario", c->scenario);
 	fprintf(out, "  %-12s %s\n", "method", c->method ? c->method : "unknown: trace does not say");
-	for (size_t i = 0; i < c->n_methods; i++)
-		fprintf(out, "  %-12s %s: %s\n", i ? "" : "per event", c->methods[i].key,
-			c->methods[i].value);
+	print_methods(c, out);
 	fprintf(out, "  %-12s %s\n", "filter", c->filter ? c->filter : "none recorded");
 	fprintf(out, "  %-12s %s (events from %.6f to %.6f s, CLOCK_MONOTONIC)\n", "span",
 		fmt_ns(c->span_ns, buf, sizeof(buf)), c->first_ts / 1e9, c->last_ts / 1e9);
+	if (!c->n_other)
+		return;
+	int w = 0;
+
 	for (size_t i = 0; i < c->n_other; i++)
-		fprintf(out, "  %-12s %s\n", c->other[i].key, c->other[i].value);
+		if ((int)strlen(c->other[i].key) > w)
+			w = strlen(c->other[i].key);
+	fprintf(out, "  metadata\n");
+	for (size_t i = 0; i < c->n_other; i++)
+		fprintf(out, "    %-*s  %s\n", w, c->other[i].key, c->other[i].value);
 }
 
 static void print_lost(const struct report_result *res, FILE *out)
@@ -203,7 +237,9 @@ static void print_sequence(const struct rr_sequence *q, size_t rank, FILE *out)
 	char buf[32];
 
 	fprintf(out, "  #%-3zu %" PRIu64 " packet%s, %s%s%s%s\n", rank, q->count,
-		q->count == 1 ? "" : "s", q->fate, q->reason ? " " : "", q->reason ? q->reason : "",
+		q->count == 1 ? "" : "s",
+		strcmp(q->fate, "alive") ? q->fate : "alive (no free seen)",
+		q->reason ? " " : "", q->reason ? q->reason : "",
 		q->partial ? " (first event not seen)" : "");
 	fprintf(out, "       %s", q->partial ? "... → " : "");
 	for (size_t k = 0; k < q->n_steps; k++)
@@ -218,12 +254,14 @@ static void print_sequence(const struct rr_sequence *q, size_t rank, FILE *out)
 	if (q->example.valid) {
 		const struct rr_tuple *t = &q->example;
 
-		fprintf(out, "       example: %s ", t->proto);
-		if (t->has_ports)
-			fprintf(out, t->src[0] && strchr(t->src, ':') ? "[%s]:%u → [%s]:%u" : "%s:%u → %s:%u",
+		fprintf(out, "       example: %s", t->proto);
+		if (!t->src[0])
+			; /* not IP: no addresses */
+		else if (t->has_ports)
+			fprintf(out, strchr(t->src, ':') ? " [%s]:%u → [%s]:%u" : " %s:%u → %s:%u",
 				t->src, t->sport, t->dst, t->dport);
 		else
-			fprintf(out, "%s → %s", t->src, t->dst);
+			fprintf(out, " %s → %s", t->src, t->dst);
 		if (t->tcp_flags[0])
 			fprintf(out, " [%s]", t->tcp_flags);
 		if (t->ifname[0])
@@ -243,14 +281,18 @@ static void print_journeys(const struct report_result *res, FILE *out)
 	size_t n;
 
 	fprintf(out, "\npacket journeys: %" PRIu64 " packets (%" PRIu64 " dropped, %" PRIu64
-		" consumed, %" PRIu64 " alive at end), %zu distinct sequences\n",
+		" consumed, %" PRIu64 " with no free seen), %zu distinct sequences\n",
 		j->packets, j->dropped, j->consumed, j->alive, j->n_seqs);
 	if (j->partial)
 		fprintf(out, "  %" PRIu64 " packets were first seen mid-way (before the capture, or"
 			" their first event was lost)\n", j->partial);
 	if (j->evicted)
-		fprintf(out, "  !! %" PRIu64 " packets evicted (too many followed at once): not in the"
-			" sequences\n", j->evicted);
+		fprintf(out, "  %" PRIu64 " packets closed early as not freed (%u followed at once"
+			" at most; the one idle longest goes)\n", j->evicted, JOURNEY_LIVE_MAX);
+	if (j->split)
+		fprintf(out, "  %" PRIu64 " packet ids carried another TCP segment later (skb freed by a"
+			" path without a tracepoint, e.g. __kfree_skb(), and reused): split into new"
+			" journeys\n", j->split);
 	if (j->events_without_id)
 		fprintf(out, "  !! %" PRIu64 " events with an skb but no packet id\n", j->events_without_id);
 	n = RR_SHOWN(res, j->seqs, j->n_seqs, struct rr_sequence, &rest);

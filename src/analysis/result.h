@@ -113,8 +113,8 @@ struct rr_states {
 /* An example of a journey's packet: from its first event with headers. */
 struct rr_tuple {
 	bool valid;
-	char proto[12];		/* "TCP", "UDP", "ICMP", "IPv4", "proto#N" */
-	char src[48], dst[48];	/* addresses, without ports */
+	char proto[16];		/* "TCP", "UDP", "ICMP", "IPv4", "proto#N", "ARP", "eth 0xNNNN" */
+	char src[48], dst[48];	/* addresses, without ports; "" when not IP */
 	uint16_t sport, dport;
 	bool has_ports;
 	char tcp_flags[40];	/* "" when not TCP */
@@ -152,7 +152,8 @@ struct rr_journeys {
 	uint64_t packets;	/* distinct packet ids */
 	uint64_t dropped, consumed, alive;
 	uint64_t partial;	/* first event not seen (before capture, or lost) */
-	uint64_t evicted;	/* live-packet table full: not counted in sequences */
+	uint64_t evicted;	/* live-packet table full: closed early, counted as alive */
+	uint64_t split;		/* ids that carried another TCP segment: skb freed unseen, reused */
 	uint64_t packet_events, events_without_id;
 	struct rr_sequence *seqs;
 	size_t n_seqs;

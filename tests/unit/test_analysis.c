@@ -603,6 +603,89 @@ static void top_hides_the_same_rows_in_text_and_json(void **state)
 	report_free(r);
 }
 
+static void reused_skb_with_another_tcp_segment_starts_a_new_journey(void **state)
+{
+	struct report *r = new_report(0);
+	/* one id, two segments: the first was freed by __kfree_skb() (no tracepoint) */
+	struct ns_event a1 = ev_of(NS_EV_NET_DEV_QUEUE, 1000, 4, NS_F_NEW_PACKET);
+	struct ns_event a2 = ev_of(NS_EV_NETIF_RECEIVE_SKB, 2000, 4, 0);
+	struct ns_event b1 = ev_of(NS_EV_NET_DEV_QUEUE, 50000, 4, 0);
+	struct ns_event b2 = ev_of(NS_EV_CONSUME_SKB, 51000, 4, NS_F_END_PACKET);
+
+	set_tcp(&a1, "198.18.0.1", 33570, "198.18.0.2", 8080, 0x18);
+	a1.seq = 100;
+	a1.ack_seq = 7;
+	set_tcp(&a2, "198.18.0.1", 33570, "198.18.0.2", 8080, 0x18 | 0x40); /* ECE set on the way */
+	a2.seq = 100;
+	a2.ack_seq = 7;
+	set_tcp(&b1, "198.18.0.1", 33570, "198.18.0.2", 8080, 0x10);
+	b1.seq = 150;
+	b1.ack_seq = 7;
+	report_feed(r, &a1);
+	report_feed(r, &a2);
+	report_feed(r, &b1);
+	report_feed(r, &b2);
+	assert_int_equal(report_finish(r, NULL, false), 0);
+
+	const struct rr_journeys *j = &report_result(r)->journeys;
+	assert_int_equal(j->split, 1);
+	assert_int_equal(j->packets, 2);
+	assert_int_equal(j->alive, 1);
+	assert_int_equal(j->consumed, 1);
+	assert_int_equal(j->n_seqs, 2);
+	assert_int_equal(j->seqs[0].n_steps, 2);
+	assert_int_equal(j->seqs[0].steps[1], NS_EV_NETIF_RECEIVE_SKB);
+	assert_string_equal(j->seqs[0].fate, "alive");
+	assert_int_equal(j->seqs[1].steps[0], NS_EV_NET_DEV_QUEUE);
+	assert_int_equal(j->seqs[1].steps[1], NS_EV_CONSUME_SKB);
+	assert_string_equal(j->seqs[1].example.tcp_flags, "ACK");
+	report_free(r);
+}
+
+static void capture_header_names_kernel_host_methods_and_filter(void **state)
+{
+	struct ns_meta meta = { 0 };
+	struct report_ctx ctx = { .meta = &meta, .names = &names };
+	struct report *r;
+	char *text, *json;
+
+	assert_int_equal(ns_meta_set(&meta, "kernel.release", "6.8.0-test"), 0);
+	assert_int_equal(ns_meta_set(&meta, "host.name", "lab1"), 0);
+	assert_int_equal(ns_meta_set(&meta, "capture.method", "tp_btf+raw_tp"), 0);
+	assert_int_equal(ns_meta_set(&meta, "capture.events",
+				     "kfree_skb=tp_btf,consume_skb=raw_tp,net_dev_queue=tp_btf"), 0);
+	assert_int_equal(ns_meta_set(&meta, "capture.filter", "netns=4026532177"), 0);
+	assert_int_equal(ns_meta_set(&meta, "scenario", "refused"), 0);
+	assert_int_equal(ns_meta_set(&meta, "capture.ring_size", "8388608"), 0);
+	r = report_new(&ctx);
+	assert_non_null(r);
+	assert_int_equal(report_finish(r, NULL, false), 0);
+
+	const struct rr_capture *c = &report_result(r)->capture;
+	assert_string_equal(c->kernel, "6.8.0-test");
+	assert_string_equal(c->host, "lab1");
+	assert_string_equal(c->method, "tp_btf+raw_tp");
+	assert_string_equal(c->filter, "netns=4026532177");
+	assert_string_equal(c->scenario, "refused");
+	assert_int_equal(c->n_methods, 3);
+	assert_string_equal(c->methods[1].key, "consume_skb");
+	assert_string_equal(c->methods[1].value, "raw_tp");
+	assert_int_equal(c->n_other, 1);
+	assert_string_equal(c->other[0].key, "capture.ring_size");
+
+	text = render(r, false);
+	assert_non_null(strstr(text, "per event    tp_btf: kfree_skb net_dev_queue\n"));
+	assert_non_null(strstr(text, "raw_tp: consume_skb\n"));
+	json = render(r, true);
+	assert_non_null(strstr(json, "\"methods\":{\"kfree_skb\":\"tp_btf\",\"consume_skb\":\"raw_tp\","
+				     "\"net_dev_queue\":\"tp_btf\"}"));
+	assert_non_null(strstr(json, "\"meta\":{\"capture.ring_size\":\"8388608\"}"));
+	free(text);
+	free(json);
+	report_free(r);
+	ns_meta_free(&meta);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +701,8 @@ int main(void)
 		cmocka_unit_test(net_rx_softirq_contains_packet_events_on_its_cpu),
 		cmocka_unit_test(hash_map_deletes_keep_other_keys_reachable),
 		cmocka_unit_test(top_hides_the_same_rows_in_text_and_json),
+		cmocka_unit_test(reused_skb_with_another_tcp_segment_starts_a_new_journey),
+		cmocka_unit_test(capture_header_names_kernel_host_methods_and_filter),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

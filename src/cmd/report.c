@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netscope report FILE: read a trace file and print what the analyses make
+ * of it (src/analysis/).  This file only parses options, reads the file and
+ * reports errors; the analyses never see the file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "analysis/report.h"
+#include "cmd/cmd.h"
+#include "common/log.h"
+#include "trace/tracefile.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: netscope report FILE [--json] [--top N]\n"
+		"\n"
+		"What a trace file (from 'netscope record') shows: the capture (kernel, host,\n"
+		"method, filter), lost events, counts and rates per event type, drops by\n"
+		"reason and location, TCP resets by reason, TCP state transitions and socket\n"
+		"state paths, and packet journeys: the most common event sequences of one\n"
+		"packet, with the median time of each step and the events linked to them.\n"
+		"The trace carries its own names and symbols: any machine can report it.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json       one JSON object; errors are JSON too (schema: docs/report.md)\n"
+		"  -n, --top N      rows per table (default %d; 0: all rows)\n"
+		"  -v, --verbose    more messages on stderr\n"
+		"  -h, --help       show this help\n"
+		"\n"
+		"Exit status: 0 when the report is printed, also for a trace cut off mid-write\n"
+		"(a warning names the offset where it ends); 1 when the file cannot be read\n"
+		"(missing, not a trace, corrupt, newer format); 2 for a usage error.\n"
+		"\n"
+		"EXAMPLES:\n"
+		"  netscope record --scenario refused -o refused.ns && netscope report refused.ns\n"
+		"  netscope report --top 3 flood.ns\n"
+		"  netscope report --json flood.ns | jq '.drops.by_reason.rows'\n",
+		REPORT_DEFAULT_TOP);
+}
+
+static int parse_top(const char *s, unsigned int *top)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > 1000000) {
+		ns_err("invalid --top value '%s' (a number of rows, 0 for all)", s);
+		return -EINVAL;
+	}
+	*top = v ? (unsigned int)v : REPORT_TOP_ALL;
+	return 0;
+}
+
+/* Feed every event of the file to the report; 0, or 1 after printing the error. */
+static int read_events(struct tracefile_reader *tr, struct report *rep, uint64_t *n)
+{
+	struct ns_event ev;
+	int ret;
+
+	while ((ret = tfr_next(tr, &ev)) > 0) {
+		report_feed(rep, &ev);
+		(*n)++;
+	}
+	if (ret < 0) {
+		/* a damaged chunk mid-file: what follows cannot be trusted, so no report */
+		ns_err("%s", tfr_error(tr) ? tfr_error(tr) : strerror(-ret));
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "top", required_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL },
+	};
+	struct tracefile_reader *tr = NULL;
+	struct report *rep = NULL;
+	struct ns_capture_stats stats;
+	struct report_ctx ctx = { .top = REPORT_DEFAULT_TOP };
+	char err[512] = "";
+	bool json = false, truncated, have_stats;
+	uint64_t off = 0, n = 0;
+	const char *path;
+	int c, ret = 1, e;
+
+	/* errors found while parsing must already speak JSON if asked to */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			ns_json_errors = true;
+	optind = 0; /* glibc: start over, cmd_report may run twice in one process */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jn:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'n':
+			if (parse_top(optarg, &ctx.top))
+				return 2;
+			break;
+		case 'v':
+			ns_verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			if (optopt == 'n')
+				ns_err("option '--top' needs a number");
+			else if (optopt)
+				ns_err("unknown option '-%c'", optopt);
+			else
+				ns_err("unknown option '%s'", argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		ns_err("missing the trace FILE");
+		usage(stderr);
+		return 2;
+	}
+	path = argv[optind++];
+	if (optind < argc) {
+		ns_err("unexpected argument '%s' (one FILE at a time)", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	tr = tfr_open(path, err, sizeof(err));
+	if (!tr) {
+		ns_err("%s", err[0] ? err : strerror(errno));
+		return 1;
+	}
+	ctx.meta = tfr_meta(tr);
+	ctx.names = tfr_names(tr);
+	ctx.ksyms = tfr_ksyms(tr);
+	rep = report_new(&ctx);
+	if (!rep) {
+		ns_err("cannot report '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (read_events(tr, rep, &n))
+		goto cleanup;
+	truncated = tfr_truncated(tr, &off);
+	if (truncated)
+		ns_warn("'%s' is truncated at offset %" PRIu64 " (cut off mid-write?): the report"
+			" covers the %" PRIu64 " events before it", path, off, n);
+	have_stats = tfr_stats(tr, &stats);
+	ns_dbg(1, "read %" PRIu64 " events from '%s'%s", n, path,
+	       have_stats ? "" : "; the trace has no stats");
+	e = report_finish(rep, have_stats ? &stats : NULL, truncated);
+	if (e) {
+		ns_err("cannot report '%s': %s", path, strerror(-e));
+		goto cleanup;
+	}
+	if (json)
+		report_print_json(rep, stdout);
+	else
+		report_print_text(rep, stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		ns_err("cannot write the report: %s", strerror(errno));
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	/* the report borrows the reader's meta, names and symbols: free it first */
+	report_free(rep);
+	tfr_close(tr);
+	return ret;
+}
