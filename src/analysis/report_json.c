@@ -295,7 +295,7 @@ static void journeys(struct json_writer *w, const struct report_result *res)
 	json_kv_u64(w, "packets", j->packets);
 	json_kv_u64(w, "dropped", j->dropped);
 	json_kv_u64(w, "consumed", j->consumed);
-	json_kv_u64(w, "alive_at_end", j->alive);
+	json_kv_u64(w, "alive", j->alive);
 	json_kv_u64(w, "partial", j->partial);
 	json_kv_u64(w, "evicted", j->evicted);
 	json_kv_u64(w, "split", j->split);

@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include "analysis/journeys.h"
 #include "analysis/report.h"
 #include "analysis/report_fmt.h"
 #include "analysis/report_priv.h"
@@ -287,8 +286,8 @@ static void print_journeys(const struct report_result *res, FILE *out)
 		fprintf(out, "  %" PRIu64 " packets were first seen mid-way (before the capture, or"
 			" their first event was lost)\n", j->partial);
 	if (j->evicted)
-		fprintf(out, "  %" PRIu64 " packets closed early as not freed (%u followed at once"
-			" at most; the one idle longest goes)\n", j->evicted, JOURNEY_LIVE_MAX);
+		fprintf(out, "  %" PRIu64 " packets closed early as not freed (too many followed at"
+			" once: the one idle longest goes)\n", j->evicted);
 	if (j->split)
 		fprintf(out, "  %" PRIu64 " packet ids carried another TCP segment later (skb freed by a"
 			" path without a tracepoint, e.g. __kfree_skb(), and reused): split into new"

@@ -432,7 +432,7 @@ static void json_and_text_show_same_counts(void **state)
 	assert_int_equal(number_after(text, NULL, "TCP state transitions: "), 1);
 	assert_int_equal(number_after(json, "\"journeys\":", "\"packets\":"), 5);
 	assert_int_equal(number_after(text, NULL, "packet journeys: "), 5);
-	assert_int_equal(number_after(json, "\"journeys\":", "\"alive_at_end\":"), 2);
+	assert_int_equal(number_after(json, "\"journeys\":", "\"alive\":"), 2);
 	assert_int_equal(number_after(text, "packet journeys: ", "consumed, "), 2);
 	assert_int_equal(number_after(json, "\"sequences\":", "\"count\":"), 3);
 	assert_int_equal(number_after(text, NULL, "  #1   "), 3);
