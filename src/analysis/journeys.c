@@ -11,10 +11,7 @@
  * sequences are kept (later ones count as "other"), and step times are kept
  * exactly up to SAMPLES_PER_STEP_MAX per step, then as a uniform sample.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <linux/if_ether.h>
-#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,117 +385,6 @@ void journeys_feed(struct journeys *j, const struct ns_event *ev)
 		links_sock_event(j, ev);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* median of the kept samples; of an even number, the mean of the middle two, rounded down */
-static uint64_t median(const struct samples *s, bool *sampled)
-{
-	size_t n = s->seen < s->cap ? s->seen : s->cap;
-	uint64_t *v, m;
-
-	if (!n)
-		return 0;
-	*sampled |= s->seen > s->cap;
-	v = malloc(n * sizeof(*v));
-	if (!v)
-		return 0;
-	memcpy(v, s->v, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), cmp_u64);
-	m = n % 2 ? v[n / 2] : v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2;
-	free(v);
-	return m;
-}
-
-static void format_tuple(const struct pkt_tuple *t, struct rr_tuple *o)
-{
-	int af = t->family;
-
-	if (!af)
-		af = t->l3_proto == ETH_P_IPV6 ? AF_INET6 : t->l3_proto == ETH_P_IP ? AF_INET : 0;
-	snprintf(o->ifname, sizeof(o->ifname), "%.*s", (int)sizeof(t->ifname), t->ifname);
-	if (af != AF_INET && af != AF_INET6) {
-		/* not IP: name the ethertype, there are no addresses to show */
-		o->valid = true;
-		if (t->l3_proto == ETH_P_ARP)
-			snprintf(o->proto, sizeof(o->proto), "ARP");
-		else
-			snprintf(o->proto, sizeof(o->proto), "eth 0x%04x", t->l3_proto);
-		return;
-	}
-	o->valid = true;
-	inet_ntop(af, t->saddr, o->src, sizeof(o->src));
-	inet_ntop(af, t->daddr, o->dst, sizeof(o->dst));
-	if (!(t->hdr & NS_HDR_L4)) {
-		snprintf(o->proto, sizeof(o->proto), "%s", af == AF_INET ? "IPv4" : "IPv6");
-		return;
-	}
-	switch (t->l4_proto) {
-	case IPPROTO_TCP: snprintf(o->proto, sizeof(o->proto), "TCP"); break;
-	case IPPROTO_UDP: snprintf(o->proto, sizeof(o->proto), "UDP"); break;
-	case IPPROTO_ICMP: snprintf(o->proto, sizeof(o->proto), "ICMP"); break;
-	case IPPROTO_ICMPV6: snprintf(o->proto, sizeof(o->proto), "ICMPv6"); break;
-	default: snprintf(o->proto, sizeof(o->proto), "proto#%u", t->l4_proto); break;
-	}
-	o->has_ports = t->l4_proto == IPPROTO_TCP || t->l4_proto == IPPROTO_UDP;
-	o->sport = t->sport;
-	o->dport = t->dport;
-	if (t->l4_proto == IPPROTO_TCP && (t->hdr & NS_HDR_TCP))
-		ns_tcp_flags_str(t->tcp_flags, o->tcp_flags, sizeof(o->tcp_flags));
-}
-
-static const char *const fate_names[] = {
-	[FATE_ALIVE] = "alive", [FATE_DROPPED] = "dropped", [FATE_CONSUMED] = "consumed",
-};
-
-static int build_seq(struct journeys *j, const struct seq *s, struct rr_sequence *o)
-{
-	char buf[64];
-
-	o->n_steps = s->n;
-	o->partial = s->partial;
-	o->cut = s->cut;
-	o->fate = fate_names[s->fate];
-	o->count = s->count;
-	o->steps = calloc(s->n ? s->n : 1, sizeof(*o->steps));
-	o->median_ns = calloc(s->n ? s->n : 1, sizeof(*o->median_ns));
-	o->linked = calloc(s->n_links + 1, sizeof(*o->linked));
-	if (!o->steps || !o->median_ns || !o->linked)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < s->n; i++)
-		o->steps[i] = s->type[i];
-	for (unsigned int i = 0; i + 1 < s->n; i++)
-		o->median_ns[i] = median(&s->gaps[i], &o->median_sampled);
-	if (s->fate == FATE_DROPPED) {
-		o->reason = strdup(an_enum_name(j->ctx, NS_NAMES_DROP_REASON, s->reason, buf, sizeof(buf)));
-		if (!o->reason)
-			return -ENOMEM;
-	}
-	if (s->have_example)
-		format_tuple(&s->example, &o->example);
-	for (unsigned int i = 0; i < s->n_links; i++) {
-		struct rr_count *c = &o->linked[o->n_linked++];
-
-		c->label = link_label_str(j, s->links[i].label);
-		c->count = s->links[i].count;
-		if (!c->label)
-			return -ENOMEM;
-	}
-	if (s->links_other) {
-		struct rr_count *c = &o->linked[o->n_linked++];
-
-		c->label = strdup("other");
-		c->count = s->links_other;
-		if (!c->label)
-			return -ENOMEM;
-	}
-	return an_sort_rows(o->linked, o->n_linked, sizeof(*o->linked), offsetof(struct rr_count, count));
-}
-
 int journeys_finish(struct journeys *j, struct report_result *res)
 {
 	struct rr_journeys *rj = &res->journeys;
@@ -529,7 +415,7 @@ int journeys_finish(struct journeys *j, struct report_result *res)
 	if (!rj->seqs)
 		return -ENOMEM;
 	for (size_t i = 0; i < j->n_seqs; i++) {
-		err = build_seq(j, &j->seqs[i], &rj->seqs[rj->n_seqs++]);
+		err = journeys_build_seq(j, &j->seqs[i], &rj->seqs[rj->n_seqs++]);
 		if (err)
 			return err;
 	}

@@ -153,6 +153,9 @@ struct journeys {
 	int err;
 };
 
+/* journeys_out.c */
+int journeys_build_seq(struct journeys *j, const struct seq *s, struct rr_sequence *o);
+
 /* links.c */
 void links_init(struct journeys *j);
 /* label id for (kind, a, b); 0 means "no label" (table full) */
