@@ -7,9 +7,10 @@
  * that filtered-out events never cost a ring-buffer reservation and the
  * produced/lost counters stay exact.
  *
- * Only BPF_CORE_READ / bpf_probe_read_kernel are used to read kernel memory,
- * so the same body is valid as tp_btf (typed, direct reads allowed) and as
- * raw_tp (untyped u64 arguments).
+ * Hot paths read kernel structs through RD(): a plain load in tp_btf twins
+ * (typed arguments: one instruction, fault-safe) and BPF_CORE_READ in raw_tp
+ * twins (untyped u64 arguments need bpf_probe_read_kernel, a helper call per
+ * field).  Rare events use BPF_CORE_READ in both.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -44,6 +45,21 @@ const volatile __u32 stack_mode = NS_STACK_POLICY;
 const volatile __u32 stack_first_hits = 8;
 const volatile __u32 stack_sample_every = 64;
 const volatile __u64 wakeup_bytes = 64 * 1024;
+/* true when the tp_btf twins are loaded (set by user space) */
+const volatile bool direct_reads;
+/*
+ * Parse headers on every event (needed when a host/port/proto filter must
+ * see them), or only where a packet can first be met; follow-up events of
+ * a packet (start_xmit, xmit, consume) get its headers from user space.
+ */
+const volatile bool parse_all;
+
+/*
+ * direct_reads is read-only data: the verifier knows its value and never
+ * checks the branch the loaded twin cannot take (a plain load through an
+ * untyped raw_tp argument would be rejected).
+ */
+#define RD(direct, ...) (direct_reads ? (direct) : BPF_CORE_READ(__VA_ARGS__))
 
 /*
  * Tracepoint prototypes that changed over time.  User space reads the
@@ -80,19 +96,6 @@ struct {
 } scratch SEC(".maps");
 #define SCRATCH_SOFTIRQ_ENTRY 4
 
-struct pkt_state {
-	__u64 id;
-	__u64 head; /* skb->head when the id was given: a reused address with a
-		     * different data buffer is a new packet */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct pkt_state);
-} packets SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
 	__uint(max_entries, 16384);
@@ -107,8 +110,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } stack_sites SEC(".maps");
-
-__u64 next_packet_id;
 
 /* ---- execution context ----
  *
@@ -201,9 +202,12 @@ static __always_inline void ev_dev(struct ns_event *e, const struct net_device *
 {
 	if (!dev)
 		return;
-	e->ifindex = BPF_CORE_READ(dev, ifindex);
-	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
-	e->netns = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	e->ifindex = RD(dev->ifindex, dev, ifindex);
+	if (direct_reads)
+		__builtin_memcpy(e->ifname, dev->name, sizeof(e->ifname));
+	else
+		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
+	e->netns = RD(dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum);
 }
 
 /* Addresses and ports from the socket, for events whose skb has no headers. */
@@ -214,10 +218,10 @@ static __always_inline void ev_sock(struct ns_event *e, const struct sock_common
 	if (!skc)
 		return;
 	if (!e->netns)
-		e->netns = BPF_CORE_READ(skc, skc_net.net, ns.inum);
+		e->netns = RD(skc->skc_net.net->ns.inum, skc, skc_net.net, ns.inum);
 	if (e->hdr & NS_HDR_L4)
 		return; /* the packet's own headers are better */
-	family = BPF_CORE_READ(skc, skc_family);
+	family = RD(skc->skc_family, skc, skc_family);
 	/* explicit sizes: BPF_CORE_READ_INTO on an array would copy one byte */
 	if (family == AF_INET) {
 		bpf_core_read(e->saddr, 4, &skc->skc_rcv_saddr);
@@ -229,14 +233,16 @@ static __always_inline void ev_sock(struct ns_event *e, const struct sock_common
 		return;
 	}
 	e->family = family;
-	e->sport = BPF_CORE_READ(skc, skc_num);
-	e->dport = bpf_ntohs(BPF_CORE_READ(skc, skc_dport));
+	e->sport = RD(skc->skc_num, skc, skc_num);
+	e->dport = bpf_ntohs(RD(skc->skc_dport, skc, skc_dport));
 	e->hdr |= NS_HDR_L3 | NS_HDR_L4 | NS_HDR_FROM_SOCK;
 }
 
 enum l3_at {
 	L3_AT_NETWORK_HEADER, /* TX and protocol layers: skb->network_header */
 	L3_AT_DATA,	      /* RX before the IP layer: skb->data (MAC pulled) */
+	L3_AT_NONE,	      /* a follow-up event: headers come from the packet's
+			       * earlier events unless parse_all (filters) */
 };
 
 static __always_inline void parse_l4(struct ns_event *e, const unsigned char *l4)
@@ -287,12 +293,14 @@ static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb
 	if (!skb)
 		return;
 	e->skb = (__u64)skb;
-	e->len = BPF_CORE_READ(skb, len);
-	e->l3_proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	head = RD(skb->head, skb, head);
+	e->skb_head = (__u64)head;
+	e->len = RD(skb->len, skb, len);
+	e->l3_proto = bpf_ntohs(RD(skb->protocol, skb, protocol));
 	if (!e->sk)
-		e->sk = (__u64)BPF_CORE_READ(skb, sk);
+		e->sk = (__u64)RD(skb->sk, skb, sk);
 	if (!e->netns) {
-		const struct net_device *dev = BPF_CORE_READ(skb, dev);
+		const struct net_device *dev = RD(skb->dev, skb, dev);
 
 		if (dev)
 			ev_dev(e, dev);
@@ -301,16 +309,17 @@ static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb
 		e->hdr |= NS_HDR_L3_OTHER;
 		return;
 	}
+	if (at == L3_AT_NONE && !parse_all)
+		return;
 	if (at == L3_AT_DATA) {
-		l3 = BPF_CORE_READ(skb, data);
+		l3 = RD(skb->data, skb, data);
 	} else {
-		__u16 nh = BPF_CORE_READ(skb, network_header);
+		__u16 nh = RD(skb->network_header, skb, network_header);
 
 		if (!nh) {
 			e->hdr |= NS_HDR_UNSET;
 			return;
 		}
-		head = BPF_CORE_READ(skb, head);
 		l3 = head + nh;
 	}
 	if (bpf_probe_read_kernel(&first, 1, l3))
@@ -437,39 +446,6 @@ static __always_inline void emit_pending_softirq(void)
 		c->lost[NS_EV_SOFTIRQ_ENTRY]++;
 }
 
-/* Give the event its packet id; `end` ends the id (free/consume). */
-static __always_inline void ev_packet(struct ns_event *e, const struct sk_buff *skb,
-				      bool end, bool may_deref)
-{
-	__u64 key = (__u64)skb;
-	struct pkt_state *st, fresh = {};
-	__u64 head = 0;
-
-	if (!skb)
-		return;
-	if (may_deref)
-		head = (__u64)BPF_CORE_READ(skb, head);
-	st = bpf_map_lookup_elem(&packets, &key);
-	if (st && (!may_deref || st->head == head)) {
-		e->packet_id = st->id;
-	} else {
-		fresh.id = __sync_fetch_and_add(&next_packet_id, 1) + 1;
-		fresh.head = head;
-		e->packet_id = fresh.id;
-		e->flags |= NS_F_NEW_PACKET;
-		if (!end && bpf_map_update_elem(&packets, &key, &fresh, BPF_ANY)) {
-			struct ns_counters *c = get_counters();
-
-			if (c)
-				c->ids_evicted++;
-		}
-	}
-	if (end) {
-		bpf_map_delete_elem(&packets, &key);
-		e->flags |= NS_F_END_PACKET;
-	}
-}
-
 /*
  * Default stack policy.  A kernel stack walk costs as much as the rest of
  * the capture together (bpf_get_stackid on every event: ~0.15 of untraced
@@ -518,8 +494,7 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 }
 
 /* Filter, count, stack, and copy to the ring buffer. */
-static __always_inline int ev_submit(void *ctx, struct ns_event *e, const struct sk_buff *skb,
-				     bool end, bool may_deref)
+static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 {
 	struct ns_counters *c;
 	__u64 flags = BPF_RB_NO_WAKEUP;
@@ -532,7 +507,6 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e, const struct
 		return 0;
 	if (!is_cpu_event(type))
 		emit_pending_softirq();
-	ev_packet(e, skb, end, may_deref);
 	c->produced[type & (NS_EV_SLOTS - 1)]++;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	take_stack(ctx, e, c);
@@ -566,14 +540,14 @@ static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buf
 
 	if (!e)
 		return 0;
-	ev_dev(e, dev ? dev : BPF_CORE_READ(skb, dev));
+	ev_dev(e, dev ? dev : RD(skb->dev, skb, dev));
 	ev_skb(e, skb, at);
-	return ev_submit(ctx, e, skb, false, true);
+	return ev_submit(ctx, e);
 }
 
 TWIN(net_dev_queue, on_skb_dev(ctx, NS_EV_NET_DEV_QUEUE, skb, NULL, L3_AT_NETWORK_HEADER),
      struct sk_buff *skb)
-TWIN(net_dev_start_xmit, on_skb_dev(ctx, NS_EV_NET_DEV_START_XMIT, skb, dev, L3_AT_NETWORK_HEADER),
+TWIN(net_dev_start_xmit, on_skb_dev(ctx, NS_EV_NET_DEV_START_XMIT, skb, dev, L3_AT_NONE),
      const struct sk_buff *skb, const struct net_device *dev)
 TWIN(netif_receive_skb, on_skb_dev(ctx, NS_EV_NETIF_RECEIVE_SKB, skb, NULL, L3_AT_DATA),
      struct sk_buff *skb)
@@ -599,7 +573,7 @@ static __always_inline int on_net_dev_xmit(void *ctx, const struct sk_buff *skb,
 	e->skb = (__u64)skb;
 	e->aux = rc;
 	e->len = len;
-	return ev_submit(ctx, e, skb, false, false);
+	return ev_submit(ctx, e);
 }
 TWIN(net_dev_xmit, on_net_dev_xmit(ctx, skb, rc, dev, len),
      struct sk_buff *skb, int rc, struct net_device *dev, unsigned int len)
@@ -619,11 +593,11 @@ static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, vo
 		struct sock *rx_sk = (struct sock *)args[3];
 
 		e->sk = (__u64)rx_sk;
-		if (rx_sk && !BPF_CORE_READ(skb, dev))
+		if (rx_sk && !RD(skb->dev, skb, dev))
 			ev_sock(e, &rx_sk->__sk_common);
 	}
 	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
-	return ev_submit(ctx, e, skb, true, true);
+	return ev_submit(ctx, e);
 }
 TWIN(kfree_skb, on_kfree_skb(ctx, skb, location, ctx), struct sk_buff *skb, void *location)
 
@@ -635,8 +609,8 @@ static __always_inline int on_consume_skb(void *ctx, const struct sk_buff *skb, 
 		return 0;
 	if (consume_skb_has_location)
 		e->location = args[1];
-	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
-	return ev_submit(ctx, e, skb, true, true);
+	ev_skb(e, skb, L3_AT_NONE);
+	return ev_submit(ctx, e);
 }
 TWIN(consume_skb, on_consume_skb(ctx, skb, ctx), struct sk_buff *skb)
 
@@ -658,7 +632,7 @@ static __always_inline int on_tcp_sk_skb(void *ctx, __u16 type, const struct soc
 		if (!e->l4_proto)
 			e->l4_proto = IPPROTO_TCP;
 	}
-	return ev_submit(ctx, e, skb, false, true);
+	return ev_submit(ctx, e);
 }
 
 static __always_inline int on_tcp_send_reset(void *ctx, const struct sock *sk,
@@ -696,7 +670,7 @@ static __always_inline int on_tcp_retransmit_skb(void *ctx, const struct sock *s
 	e->l4_proto = IPPROTO_TCP;
 	ev_sock(e, &sk->__sk_common);
 	e->aux2 = BPF_CORE_READ(sk, __sk_common.skc_state);
-	return ev_submit(ctx, e, skb, false, true);
+	return ev_submit(ctx, e);
 }
 TWIN(tcp_retransmit_skb, on_tcp_retransmit_skb(ctx, sk, skb),
      const struct sock *sk, const struct sk_buff *skb)
@@ -712,7 +686,7 @@ static __always_inline int on_tcp_retransmit_synack(void *ctx, const struct sock
 	e->l4_proto = IPPROTO_TCP;
 	/* the request sock holds the connection's addresses (struct sock_common) */
 	ev_sock(e, &req->__req_common);
-	return ev_submit(ctx, e, NULL, false, false);
+	return ev_submit(ctx, e);
 }
 TWIN(tcp_retransmit_synack, on_tcp_retransmit_synack(ctx, sk, req),
      const struct sock *sk, const struct request_sock *req)
@@ -729,7 +703,7 @@ static __always_inline int on_tcp_probe(void *ctx, const struct sock *sk, const 
 	ev_sock(e, &sk->__sk_common);
 	e->aux = BPF_CORE_READ(tp, snd_cwnd);
 	e->aux2 = BPF_CORE_READ(tp, srtt_us) >> 3;
-	return ev_submit(ctx, e, skb, false, true);
+	return ev_submit(ctx, e);
 }
 TWIN(tcp_probe, on_tcp_probe(ctx, sk, skb), struct sock *sk, const struct sk_buff *skb)
 
@@ -745,7 +719,7 @@ static __always_inline int on_set_state(void *ctx, const struct sock *sk, int ol
 	e->aux = newstate;
 	e->l4_proto = BPF_CORE_READ(sk, sk_protocol);
 	ev_sock(e, &sk->__sk_common);
-	return ev_submit(ctx, e, NULL, false, false);
+	return ev_submit(ctx, e);
 }
 TWIN(inet_sock_set_state, on_set_state(ctx, sk, oldstate, newstate),
      const struct sock *sk, const int oldstate, const int newstate)
@@ -761,7 +735,7 @@ static __always_inline int on_rcvqueue_full(void *ctx, const struct sock *sk, co
 	ev_sock(e, &sk->__sk_common);
 	e->aux = BPF_CORE_READ(sk, sk_backlog.rmem_alloc.counter);
 	e->aux2 = BPF_CORE_READ(sk, sk_rcvbuf);
-	return ev_submit(ctx, e, skb, false, true);
+	return ev_submit(ctx, e);
 }
 TWIN(sock_rcvqueue_full, on_rcvqueue_full(ctx, sk, skb), struct sock *sk, struct sk_buff *skb)
 
@@ -776,7 +750,7 @@ static __always_inline int on_exceed_buf(void *ctx, const struct sock *sk, long 
 	e->l4_proto = BPF_CORE_READ(sk, sk_protocol);
 	e->aux = allocated;
 	e->aux2 = kind;
-	return ev_submit(ctx, e, NULL, false, false);
+	return ev_submit(ctx, e);
 }
 TWIN(sock_exceed_buf_limit, on_exceed_buf(ctx, sk, allocated, kind),
      struct sock *sk, struct proto *prot, long allocated, int kind)
@@ -799,7 +773,7 @@ static __always_inline int on_udp_fail(void *ctx, int rc, __u64 *args)
 	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
 	if (sk)
 		ev_sock(e, &sk->__sk_common);
-	return ev_submit(ctx, e, skb, false, true);
+	return ev_submit(ctx, e);
 }
 TWIN(udp_fail_queue_rcv_skb, on_udp_fail(ctx, rc, ctx), int rc)
 
@@ -823,7 +797,7 @@ static __always_inline int on_irq(void *ctx, __u16 type, int irq, const struct i
 	e->aux = ret;
 	/* no device here: the ifname field carries the handler's name */
 	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), BPF_CORE_READ(action, name));
-	ev_submit(ctx, e, NULL, false, false);
+	ev_submit(ctx, e);
 out:
 	if (cs && type == NS_EV_IRQ_HANDLER_EXIT && cs->hardirq_depth)
 		cs->hardirq_depth--;
@@ -867,7 +841,7 @@ static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
 	if (!e)
 		goto out;
 	e->reason = vec;
-	ev_submit(ctx, e, NULL, false, false);
+	ev_submit(ctx, e);
 out:
 	if (cs && type == NS_EV_SOFTIRQ_EXIT && cs->softirq_depth)
 		cs->softirq_depth--;
@@ -884,11 +858,11 @@ static __always_inline int on_napi_poll(void *ctx, const struct napi_struct *nap
 
 	if (!e)
 		return 0;
-	ev_dev(e, BPF_CORE_READ(napi, dev));
+	ev_dev(e, RD(napi->dev, napi, dev));
 	e->location = (__u64)napi;
 	e->aux = work;
 	e->aux2 = budget;
-	return ev_submit(ctx, e, NULL, false, false);
+	return ev_submit(ctx, e);
 }
 TWIN(napi_poll, on_napi_poll(ctx, napi, work, budget), struct napi_struct *napi, int work, int budget)
 
@@ -902,9 +876,9 @@ static __always_inline int on_qdisc(void *ctx, __u16 type, const struct Qdisc *q
 	e->location = (__u64)q;
 	e->aux = packets;
 	e->aux2 = BPF_CORE_READ(q, q.qlen);
-	ev_dev(e, BPF_CORE_READ(txq, dev));
+	ev_dev(e, RD(txq->dev, txq, dev));
 	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
-	return ev_submit(ctx, e, skb, false, true);
+	return ev_submit(ctx, e);
 }
 TWIN(qdisc_enqueue, on_qdisc(ctx, NS_EV_QDISC_ENQUEUE, qdisc, txq, skb, 1),
      struct Qdisc *qdisc, const struct netdev_queue *txq, struct sk_buff *skb)

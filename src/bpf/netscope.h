@@ -75,6 +75,8 @@ enum ns_hdr_flags {
 	NS_HDR_UNSET = 1 << 3,	   /* skb had no network header yet */
 	NS_HDR_FROM_SOCK = 1 << 4, /* addresses taken from the socket */
 	NS_HDR_L3_OTHER = 1 << 5,  /* L3 protocol is neither IPv4 nor IPv6 */
+	NS_HDR_FROM_PACKET = 1 << 6, /* not parsed here: copied from this packet's
+				      * last parsed event (see capture/identity.c) */
 };
 
 /* ns_event.flags */
@@ -121,6 +123,8 @@ struct ns_event {
 	__u8 daddr[16];
 	char comm[NS_COMM_LEN];
 	char ifname[NS_IFNAME_LEN];
+	__u64 skb_head;		/* skb->head: with skb, the packet's identity
+				 * (user space assigns packet_id from both) */
 };
 
 /* Stack policy (see capture.bpf.c: take_stack()). */
@@ -141,7 +145,7 @@ struct ns_counters {
 	__u64 lost[NS_EV_SLOTS];	/* ring buffer reservation failed */
 	__u64 stack_err;		/* bpf_get_stackid failed (map full...) */
 	__u64 stack_taken;
-	__u64 ids_evicted;		/* packet-id map full: id table update failed */
+	__u64 ids_evicted;		/* kept by user space: packet-id table full */
 };
 
 #endif /* NETSCOPE_WIRE_H */

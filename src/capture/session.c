@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "capture.skel.h"
+#include "capture/identity.h"
 #include "capture/session.h"
 #include "common/log.h"
 
@@ -37,6 +38,7 @@ struct capture_session {
 	enum ev_method method[NS_EV__COUNT];
 	uint64_t captured[NS_EV__COUNT];
 	uint64_t events; /* what the user asked for */
+	struct identity ids;
 	capture_event_fn fn;
 	void *fn_ctx;
 	int ncpus;
@@ -117,6 +119,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	memcpy(&ev, data, sizeof(ev)); /* ring-buffer records are 8-byte aligned only */
 	if (ev.type < NS_EV__COUNT)
 		s->captured[ev.type]++;
+	identity_assign(&s->ids, &ev);
 	return s->fn ? s->fn(s->fn_ctx, &ev) : 0;
 }
 
@@ -178,6 +181,11 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		return -ENOMEM;
 	s->fn = fn;
 	s->fn_ctx = ctx;
+	/* a million live packets: ~80 MB at most, far above any real backlog */
+	if (identity_init(&s->ids, 1 << 20)) {
+		free(s);
+		return -ENOMEM;
+	}
 	s->ncpus = libbpf_num_possible_cpus();
 	libbpf_set_print(libbpf_print);
 
@@ -188,6 +196,8 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		goto fail;
 	}
 	configure(s->skel, o, ft);
+	s->skel->rodata->direct_reads = use_btf;
+	s->skel->rodata->parse_all = o->filter.l4_proto || o->filter.port || o->filter.host_family;
 	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
 	prog_table(s->skel, btf, raw);
 	s->skel->rodata->emit_mask = o->events;
@@ -290,9 +300,9 @@ void capture_stats(struct capture_session *s, struct ns_capture_stats *st)
 			}
 			st->stack_err += percpu[c].stack_err;
 			st->stack_taken += percpu[c].stack_taken;
-			st->ids_evicted += percpu[c].ids_evicted;
 		}
 	}
+	st->ids_evicted = s->ids.evicted;
 	free(percpu);
 }
 
@@ -340,5 +350,6 @@ void capture_close(struct capture_session *s)
 	for (int i = 0; i < NS_EV__COUNT; i++)
 		bpf_link__destroy(s->links[i]);
 	capture_bpf__destroy(s->skel);
+	identity_free(&s->ids);
 	free(s);
 }
