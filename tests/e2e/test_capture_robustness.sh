@@ -66,15 +66,22 @@ check "killed_scenario_makes_netscope_fail" test "$rc" -ne 0
 check "killed_scenario_is_reported" grep -q "scenario 'syn-flood' failed" "$TMP/kchild.err"
 check_eq "no_namespace_left_after_scenario_child_killed" 0 "$(leftover_netns)"
 
+prog_ids() { bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .* name \(btf\|raw\)_.*/\1/p' | sort; }
+prog_ids >"$TMP/ids.before"
 "$NETSCOPE" trace --scenario syn-flood --rate 200 --count 100000 --duration 20 \
 	>/dev/null 2>"$TMP/term.err" &
 ns_pid=$!
 sleep 2
+prog_ids >"$TMP/ids.during"
+# the programs this run loaded (ids are never reused soon)
+comm -13 "$TMP/ids.before" "$TMP/ids.during" >"$TMP/ids.ours"
 kill -TERM $ns_pid
 wait $ns_pid
 check_eq "no_namespace_left_after_sigterm" 0 "$(leftover_netns)"
 check "sigterm_still_prints_the_loss_line" grep -q "events produced" "$TMP/term.err"
-check_eq "no_bpf_program_left_after_sigterm" 0 "$(bpftool prog show 2>/dev/null | grep -c 'name btf_\|name raw_')"
+sleep 0.5
+check "sigterm_run_had_loaded_programs" test -s "$TMP/ids.ours"
+check_eq "no_bpf_program_of_the_run_left_after_sigterm" "" "$(prog_ids | comm -12 - "$TMP/ids.ours" | tr '\n' ' ')"
 
 "$NETSCOPE" trace --scenario syn-flood --rate 200 --count 100000 --duration 20 >/dev/null 2>&1 &
 ns_pid=$!
