@@ -1,0 +1,67 @@
+#!/bin/bash
+# End-to-end: record a scenario to a trace file, then explain it with
+# report, also where the kernel's BTF and symbols cannot be read.
+. "$(dirname "$0")/lib.sh"
+
+refused_facts() { # report --json on stdin -> facts, one per line
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print("method", d["capture"].get("method"))
+print("drops", d["drops"]["total"])
+r = d["drops"]["by_reason"]["rows"]
+print("reason", r[0]["reason"] if r else None, r[0]["count"] if r else None)
+print("function", d["drops"]["by_function"]["rows"][0]["function"])
+l = d["lost"]
+print("counts_add_up", l["produced"] == l["captured"] == l["read"] and l["lost"] == 0)
+j = [s for s in d["journeys"]["sequences"]["rows"] if s["fate"] == "dropped"]
+print("dropped_journey", " ".join(j[0]["steps"]) if j else None, j[0]["reason"] if j else None)
+e = j[0]["example"] if j else {}
+print("tuple", e.get("src"), e.get("dst"), e.get("dport"))
+print("resets", d["resets"]["sent"] if "sent" in d["resets"] else None)
+'
+}
+
+for method in tp_btf raw_tp; do
+	extra=()
+	[ $method = raw_tp ] && extra=(--raw-tp)
+	"$NETSCOPE" record -o "$TMP/$method.ns" --scenario refused "${extra[@]}" 2>"$TMP/rec.err"
+	check_eq "record_refused_${method}_exits_zero" 0 $?
+	"$NETSCOPE" report --json "$TMP/$method.ns" >"$TMP/$method.json"
+	check_eq "report_${method}_exits_zero" 0 $?
+	facts=$(refused_facts <"$TMP/$method.json")
+	get() { sed -n "s/^$1 //p" <<<"$facts"; }
+	check_eq "report_${method}_names_its_capture_method" "$method" "$(get method)"
+	check_eq "report_${method}_counts_one_drop" 1 "$(get drops)"
+	check_eq "report_${method}_drop_reason_is_no_socket_once" "NO_SOCKET 1" "$(get reason)"
+	check_eq "report_${method}_drop_function_is_tcp_v4_rcv" tcp_v4_rcv "$(get function)"
+	check_eq "report_${method}_produced_captured_read_agree_none_lost" True "$(get counts_add_up)"
+	check_eq "report_${method}_dropped_journey_goes_from_queue_to_drop" \
+		"net_dev_queue net_dev_start_xmit netif_rx net_dev_xmit netif_receive_skb tcp_send_reset kfree_skb NO_SOCKET" \
+		"$(get dropped_journey)"
+	check_eq "report_${method}_dropped_journey_example_is_the_syn" "198.18.0.1 198.18.0.2 9" "$(get tuple)"
+done
+
+# the text report says the same numbers
+"$NETSCOPE" report "$TMP/tp_btf.ns" >"$TMP/text.out"
+check "text_report_shows_no_socket_drop_at_tcp_v4_rcv" grep -qE '1 +NO_SOCKET +tcp_v4_rcv\+0x' "$TMP/text.out"
+
+# another machine: no BTF, no kallsyms; the trace file must suffice
+unshare -m bash -c "mount -t tmpfs none /sys/kernel/btf && mount --bind /dev/null /proc/kallsyms &&
+	test ! -e /sys/kernel/btf/vmlinux && '$NETSCOPE' report --json '$TMP/tp_btf.ns'" >"$TMP/elsewhere.json"
+check_eq "report_without_btf_or_kallsyms_exits_zero" 0 $?
+check_eq "report_without_btf_or_kallsyms_is_identical" "$(cat "$TMP/tp_btf.json")" "$(cat "$TMP/elsewhere.json")"
+
+# damaged files
+size=$(stat -c %s "$TMP/tp_btf.ns")
+head -c $((size - 7)) "$TMP/tp_btf.ns" >"$TMP/cut.ns"
+"$NETSCOPE" report "$TMP/cut.ns" >"$TMP/cut.out" 2>"$TMP/cut.err"
+check_eq "cut_trace_still_reports_exit_zero" 0 $?
+check "cut_trace_warns_with_offset" grep -qiE "truncat.*[0-9]+" "$TMP/cut.err"
+printf 'this is not a trace\n' >"$TMP/junk.ns"
+"$NETSCOPE" report "$TMP/junk.ns" >/dev/null 2>"$TMP/junk.err"
+check_eq "junk_file_is_refused_exit_1" 1 $?
+check "junk_file_message_says_not_a_trace" grep -q "not a netscope trace" "$TMP/junk.err"
+"$NETSCOPE" report "$TMP/missing.ns" >/dev/null 2>"$TMP/missing.err"
+check_eq "missing_file_is_refused_exit_1" 1 $?
+check "missing_file_message_names_it" grep -q "cannot open '$TMP/missing.ns'" "$TMP/missing.err"
