@@ -138,6 +138,28 @@ static void load_hdr(struct ns_event *ev, const struct pkt_hdr *h)
 	memcpy(ev->daddr, h->daddr, 16);
 }
 
+/*
+ * Did the skb start carrying another packet?  The slab hands out a freed
+ * skb and even its data buffer again, and TCP frees many skbs through
+ * __kfree_skb(), which has no tracepoint, so neither address nor head
+ * tells.  The headers of one packet do not change on its way (NAT and
+ * encapsulation aside: docs/KNOWN_LIMITS.md), so new headers mean a new
+ * packet.
+ */
+static bool other_packet(const struct pkt_hdr *h, const struct ns_event *ev)
+{
+	if (!(h->hdr & NS_HDR_L3) || !(ev->hdr & NS_HDR_L3) || (ev->hdr & NS_HDR_FROM_SOCK))
+		return false;
+	if (h->family != ev->family || h->l4_proto != ev->l4_proto ||
+	    memcmp(h->saddr, ev->saddr, 16) || memcmp(h->daddr, ev->daddr, 16))
+		return true;
+	if ((h->hdr & NS_HDR_L4) && (ev->hdr & NS_HDR_L4) &&
+	    (h->sport != ev->sport || h->dport != ev->dport))
+		return true;
+	return (h->hdr & NS_HDR_TCP) && (ev->hdr & NS_HDR_TCP) &&
+	       (h->seq != ev->seq || h->ack_seq != ev->ack_seq || h->tcp_flags != ev->tcp_flags);
+}
+
 static bool ends_packet(const struct ns_event *ev)
 {
 	return ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB;
@@ -153,7 +175,7 @@ void identity_assign(struct identity *id, struct ns_event *ev)
 		return;
 	s = find(id, ev->skb);
 	/* skb_head 0: the event could not read the skb (net_dev_xmit) */
-	if (s && ev->skb_head && s->head && s->head != ev->skb_head) {
+	if (s && ((ev->skb_head && s->head && s->head != ev->skb_head) || other_packet(&s->h, ev))) {
 		erase(id, s);
 		s = NULL;
 	}
@@ -176,7 +198,8 @@ void identity_assign(struct identity *id, struct ns_event *ev)
 			s->head = ev->skb_head;
 	}
 	if (s) {
-		if (parsed)
+		/* headers from the socket describe the flow, not this packet */
+		if (parsed && !(ev->hdr & NS_HDR_FROM_SOCK))
 			save_hdr(&s->h, ev);
 		else if (s->h.hdr && !(ev->hdr & (NS_HDR_UNSET | NS_HDR_L3_OTHER)))
 			load_hdr(ev, &s->h);
