@@ -51,7 +51,7 @@ $(OUTPUT)/vmlinux.h: | $(OUTPUT)
 	$(call msg,GEN,$@)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
-$(OUTPUT)/%.bpf.o: src/bpf/%.bpf.c src/bpf/netscope.h $(wildcard src/bpf/*.bpf.h) $(OUTPUT)/vmlinux.h
+$(OUTPUT)/%.bpf.o: src/bpf/%.bpf.c $(wildcard src/bpf/*.h) $(OUTPUT)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp && \
 		$(BPFTOOL) gen object $@ $@.tmp >/dev/null && rm -f $@.tmp

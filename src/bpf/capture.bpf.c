@@ -18,6 +18,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "netscope.h"
+#include "decode.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -245,40 +246,6 @@ enum l3_at {
 			       * earlier events unless parse_all (filters) */
 };
 
-static __always_inline void parse_l4(struct ns_event *e, const unsigned char *l4)
-{
-	if (e->l4_proto == IPPROTO_TCP) {
-		struct tcphdr th;
-
-		if (bpf_probe_read_kernel(&th, sizeof(th), l4))
-			return;
-		e->sport = bpf_ntohs(th.source);
-		e->dport = bpf_ntohs(th.dest);
-		e->seq = bpf_ntohl(th.seq);
-		e->ack_seq = bpf_ntohl(th.ack_seq);
-		/* the flag byte follows doff: byte 13 of the header */
-		e->tcp_flags = ((__u8 *)&th)[13];
-		e->hdr |= NS_HDR_L4 | NS_HDR_TCP;
-	} else if (e->l4_proto == IPPROTO_UDP) {
-		struct udphdr uh;
-
-		if (bpf_probe_read_kernel(&uh, sizeof(uh), l4))
-			return;
-		e->sport = bpf_ntohs(uh.source);
-		e->dport = bpf_ntohs(uh.dest);
-		e->hdr |= NS_HDR_L4;
-	} else if (e->l4_proto == IPPROTO_ICMP || e->l4_proto == IPPROTO_ICMPV6) {
-		__u8 tc[2];
-
-		if (bpf_probe_read_kernel(tc, sizeof(tc), l4))
-			return;
-		/* ICMP has no ports: type and code travel in sport/dport */
-		e->sport = tc[0];
-		e->dport = tc[1];
-		e->hdr |= NS_HDR_L4;
-	}
-}
-
 /*
  * Read IPv4/IPv6 and TCP/UDP/ICMP headers out of the skb.  An unset network
  * header (0 after allocation: __finalize_skb_around leaves it so) or one
@@ -288,7 +255,6 @@ static __always_inline void parse_l4(struct ns_event *e, const unsigned char *l4
 static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb, enum l3_at at)
 {
 	unsigned char *head, *l3;
-	__u8 first;
 
 	if (!skb)
 		return;
@@ -322,36 +288,20 @@ static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb
 		}
 		l3 = head + nh;
 	}
-	if (bpf_probe_read_kernel(&first, 1, l3))
-		return;
-	if (e->l3_proto == ETH_P_IP && (first >> 4) == 4 && (first & 0xf) >= 5) {
-		struct iphdr iph;
+	/*
+	 * One copy of everything the decoder may look at; near the end of a
+	 * mapping the long read can fail, then a 40-byte one (IPv4 + TCP
+	 * without options, or a bare IPv6 header) is enough.
+	 */
+	__u8 buf[NS_HDR_BUF];
+	__u32 avail = NS_HDR_BUF;
 
-		if (bpf_probe_read_kernel(&iph, sizeof(iph), l3))
+	if (bpf_probe_read_kernel(buf, NS_HDR_BUF, l3)) {
+		avail = 40;
+		if (bpf_probe_read_kernel(buf, 40, l3))
 			return;
-		e->family = AF_INET;
-		__builtin_memcpy(e->saddr, &iph.saddr, 4);
-		__builtin_memcpy(e->daddr, &iph.daddr, 4);
-		e->l4_proto = iph.protocol;
-		e->hdr |= NS_HDR_L3;
-		/* only the first fragment carries the L4 header */
-		if (!(bpf_ntohs(iph.frag_off) & 0x1fff))
-			parse_l4(e, l3 + (first & 0xf) * 4);
-	} else if (e->l3_proto == ETH_P_IPV6 && (first >> 4) == 6) {
-		struct ipv6hdr ip6;
-
-		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), l3))
-			return;
-		e->family = AF_INET6;
-		__builtin_memcpy(e->saddr, &ip6.saddr, 16);
-		__builtin_memcpy(e->daddr, &ip6.daddr, 16);
-		e->l4_proto = ip6.nexthdr;
-		e->hdr |= NS_HDR_L3;
-		/* extension headers are not walked (docs/KNOWN_LIMITS.md) */
-		parse_l4(e, l3 + sizeof(ip6));
-	} else {
-		e->hdr |= NS_HDR_UNSET;
 	}
+	ns_decode_headers(e, buf, avail, e->l3_proto);
 }
 
 static __always_inline bool addr_eq(const __u8 *a, int n)
