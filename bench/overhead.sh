@@ -25,13 +25,16 @@ OUT=${OUT:-/tmp/netscope-bench}
 rm -rf "$OUT"
 mkdir -p "$OUT"
 FLOOD=(--scenario syn-flood --duration "$DUR" --count 100000000)
+EVENTS=${EVENTS:-default}
 
-# the tracepoints netscope attaches to by default (doctor lists them)
-TPS=$("$NS" doctor --json | python3 -c '
-import json, sys
+# the tracepoints netscope attaches for $EVENTS (doctor lists the default
+# set and the context trackers that are always attached); peers get the same
+TPS=$("$NS" doctor --json | EVENTS=$EVENTS python3 -c '
+import json, os, sys
 d = json.load(sys.stdin)
-print(" ".join(k for k, v in d["tracepoints"].items()
-               if v["tracefs"] and not k.startswith("irq:irq_handler")))')
+want = set(d["default_events"]) if os.environ["EVENTS"] == "default" else None
+want = (want or {k.split(":")[1] for k in d["tracepoints"]}) | set(d["context_events"])
+print(" ".join(k for k, v in d["tracepoints"].items() if v["tracefs"] and k.split(":")[1] in want))')
 PERF_EVENTS=()
 BT_PROBES=""
 for tp in $TPS; do
@@ -55,14 +58,14 @@ run_config() { # config round
 	local c=$1 r=$2 err="$OUT/$1.$2.err" pid
 	case $c in
 	a) "$NS" run "${FLOOD[@]}" 2>"$err" ;;
-	b) "$FLOOR" >"$OUT/floor.out" 2>&1 &
+	b) "$FLOOR" $TPS >"$OUT/floor.out" 2>&1 &
 	   pid=$!
 	   wait_for "$OUT/floor.out" attached
 	   "$NS" run "${FLOOD[@]}" 2>"$err"
 	   kill -INT $pid; wait $pid
 	   echo "events - -" >>"$err" ;;
-	c) "$NS" record -o "$OUT/c.ns" "${FLOOD[@]}" 2>"$err" ;;
-	d) "$NS" record -o "$OUT/d.ns" --stack-policy all "${FLOOD[@]}" 2>"$err" ;;
+	c) "$NS" record -o "$OUT/c.ns" --events "$EVENTS" "${FLOOD[@]}" 2>"$err" ;;
+	d) "$NS" record -o "$OUT/d.ns" --events "$EVENTS" --stack-policy all "${FLOOD[@]}" 2>"$err" ;;
 	e) perf record -q -a -g "${PERF_EVENTS[@]}" -o "$OUT/perf.data" -- "$NS" run "${FLOOD[@]}" 2>"$err"
 	   perf report -i "$OUT/perf.data" --stats 2>/dev/null >"$OUT/perf.stats"
 	   local s l

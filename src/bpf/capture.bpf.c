@@ -44,8 +44,8 @@ const volatile __u32 filter_ifname_set;
 const volatile __u32 softirq_mask = (1 << 2) | (1 << 3); /* NET_TX, NET_RX */
 const volatile __u32 stack_mode = NS_STACK_POLICY;
 const volatile __u32 stack_first_hits = 8;
-const volatile __u32 stack_sample_every = 64;
-const volatile __u64 wakeup_bytes = 64 * 1024;
+const volatile __u64 stack_interval_ns = 10000000; /* 10 ms */
+const volatile __u32 wakeup_events = 256;
 /* true when the tp_btf twins are loaded (set by user space) */
 const volatile bool direct_reads;
 /*
@@ -105,11 +105,16 @@ struct {
 } stacks SEC(".maps");
 
 #define STACK_SITES 4096
+struct stack_site {
+	__u64 last_ns; /* when this site last took a stack on this CPU */
+	__u32 hits;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, STACK_SITES);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct stack_site);
 } stack_sites SEC(".maps");
 
 /* ---- execution context ----
@@ -400,7 +405,9 @@ static __always_inline void emit_pending_softirq(void)
  * Default stack policy.  A kernel stack walk costs as much as the rest of
  * the capture together (bpf_get_stackid on every event: ~0.15 of untraced
  * throughput, ANCHORS.md), so stacks are taken for the first hits of each
- * call site and then for 1 in stack_sample_every events.  The site is
+ * call site and then at most once per stack_interval_ns per site and CPU:
+ * the cost stays flat however high the event rate, and a site busy enough
+ * to matter is sampled again and again.  The site is
  * approximated without unwinding by what decides the call path of a
  * network event: event type, drop location, context, device, protocol and
  * TCP flags.  Every event carries its site key, so the call tree can weigh
@@ -408,7 +415,8 @@ static __always_inline void emit_pending_softirq(void)
  */
 static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_counters *c)
 {
-	__u32 key, idx, *hits;
+	struct stack_site *site;
+	__u32 key, idx;
 	bool take;
 
 	if (stack_mode == NS_STACK_NONE)
@@ -425,14 +433,19 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 		take = true;
 	} else {
 		idx = key % STACK_SITES;
-		hits = bpf_map_lookup_elem(&stack_sites, &idx);
-		if (!hits)
+		site = bpf_map_lookup_elem(&stack_sites, &idx);
+		if (!site)
 			return;
-		*hits += 1;
-		take = *hits <= stack_first_hits ||
-		       (stack_sample_every && (*hits % stack_sample_every) == 0);
-		if (take && *hits > stack_first_hits)
-			e->flags |= NS_F_STACK_SAMPLED;
+		if (site->hits < stack_first_hits) {
+			site->hits++;
+			take = true;
+		} else {
+			take = e->ts_ns - site->last_ns >= stack_interval_ns;
+			if (take)
+				e->flags |= NS_F_STACK_SAMPLED;
+		}
+		if (take)
+			site->last_ns = e->ts_ns;
 	}
 	if (!take)
 		return;
@@ -461,12 +474,17 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	take_stack(ctx, e, c);
 	/*
-	 * Wake the consumer only once a batch has built up: a wake-up per event
-	 * would cost more than the event.  The consumer also polls on a short
+	 * Wake the consumer once per batch of events from this CPU: a wake-up
+	 * per event would cost more than the event.  A per-CPU count, not
+	 * bpf_ringbuf_query(BPF_RB_AVAIL_DATA): the query reads the consumer's
+	 * position, a cache line the consumer keeps writing from another CPU,
+	 * and cost ~170 ns per event here.  The consumer also polls on a short
 	 * timeout, so a quiet tail is never stranded.
 	 */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (++c->since_wakeup >= wakeup_events) {
+		c->since_wakeup = 0;
 		flags = BPF_RB_FORCE_WAKEUP;
+	}
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
 		c->lost[type & (NS_EV_SLOTS - 1)]++;
 	return 0;

@@ -146,6 +146,7 @@ struct ns_counters {
 	__u64 stack_err;		/* bpf_get_stackid failed (map full...) */
 	__u64 stack_taken;
 	__u64 ids_evicted;		/* kept by user space: packet-id table full */
+	__u64 since_wakeup;		/* events since this CPU last woke the consumer */
 };
 
 #endif /* NETSCOPE_WIRE_H */

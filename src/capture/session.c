@@ -45,11 +45,35 @@ struct capture_session {
 	int cb_err;
 };
 
+/*
+ * The default: one event where a packet enters each layer (device TX,
+ * stack RX in its three driver flavours), every free and drop, and every
+ * TCP, socket and UDP event.  The per-driver and per-CPU events (start_xmit,
+ * xmit, netif_rx, softirq, napi, qdisc, irq) more than double the events
+ * per packet (a SYN through veth: ~9 events, ~20 with them) and with it the
+ * overhead (docs/PERFORMANCE.md); `--events all` adds them.
+ */
 uint64_t capture_default_events(void)
 {
-	uint64_t all = ((1ull << NS_EV__COUNT) - 1) & ~1ull;
+	static const int ev[] = {
+		NS_EV_NET_DEV_QUEUE, NS_EV_NETIF_RECEIVE_SKB, NS_EV_NAPI_GRO_RECEIVE_ENTRY,
+		NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY, NS_EV_KFREE_SKB, NS_EV_CONSUME_SKB,
+		NS_EV_TCP_SEND_RESET, NS_EV_TCP_RECEIVE_RESET, NS_EV_TCP_RETRANSMIT_SKB,
+		NS_EV_TCP_RETRANSMIT_SYNACK, NS_EV_TCP_DESTROY_SOCK, NS_EV_TCP_PROBE,
+		NS_EV_INET_SOCK_SET_STATE, NS_EV_SOCK_RCVQUEUE_FULL, NS_EV_SOCK_EXCEED_BUF_LIMIT,
+		NS_EV_UDP_FAIL_QUEUE_RCV_SKB,
+	};
+	uint64_t m = 0;
 
-	return all & ~(1ull << NS_EV_IRQ_HANDLER_ENTRY) & ~(1ull << NS_EV_IRQ_HANDLER_EXIT);
+	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+		m |= 1ull << ev[i];
+	return m;
+}
+
+uint64_t capture_context_events(void)
+{
+	return (1ull << NS_EV_SOFTIRQ_ENTRY) | (1ull << NS_EV_SOFTIRQ_EXIT) |
+	       (1ull << NS_EV_IRQ_HANDLER_ENTRY) | (1ull << NS_EV_IRQ_HANDLER_EXIT);
 }
 
 void capture_opts_default(struct capture_opts *o)
@@ -57,7 +81,7 @@ void capture_opts_default(struct capture_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->events = capture_default_events();
 	o->stack_mode = NS_STACK_POLICY;
-	o->stack_sample_every = 64;
+	o->stack_interval_ns = 10000000;
 	o->ring_size = 8u << 20;
 	o->softirq_mask = (1u << 2) | (1u << 3); /* NET_TX, NET_RX */
 }
@@ -143,9 +167,9 @@ static void configure(struct capture_bpf *skel, const struct capture_opts *o,
 	}
 	ro->softirq_mask = o->softirq_mask;
 	ro->stack_mode = o->stack_mode;
-	ro->stack_sample_every = o->stack_sample_every;
-	/* wake the consumer when a sixteenth of the ring is full */
-	ro->wakeup_bytes = o->ring_size / 16;
+	ro->stack_interval_ns = o->stack_interval_ns;
+	/* wake the consumer when each CPU has filled about a 32nd of the ring */
+	ro->wakeup_events = o->ring_size / 32 / sizeof(struct ns_event) ?: 1;
 	ro->kfree_skb_has_reason = ft->tp[NS_EV_KFREE_SKB].nargs >= 3;
 	ro->kfree_skb_has_rx_sk = ft->tp[NS_EV_KFREE_SKB].nargs >= 4;
 	ro->consume_skb_has_location = ft->tp[NS_EV_CONSUME_SKB].nargs >= 2;
@@ -205,8 +229,7 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 	for (int i = 1; i < NS_EV__COUNT; i++) {
 		/* these keep the per-CPU context depth, so they run even when
 		 * their own events are not wanted (emit_mask) */
-		bool ctx_tracker = i == NS_EV_SOFTIRQ_ENTRY || i == NS_EV_SOFTIRQ_EXIT ||
-				   i == NS_EV_IRQ_HANDLER_ENTRY || i == NS_EV_IRQ_HANDLER_EXIT;
+		bool ctx_tracker = capture_context_events() & (1ull << i);
 		bool want = (o->events & (1ull << i)) || ctx_tracker;
 		const struct tracepoint_status *tp = &ft->tp[i];
 		bool present = use_btf ? tp->in_btf : tp->in_tracefs;

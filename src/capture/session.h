@@ -29,7 +29,7 @@ struct capture_opts {
 	struct capture_filter filter;
 	uint64_t events;	   /* bit per enum ns_event_type */
 	enum ns_stack_mode stack_mode;
-	uint32_t stack_sample_every;
+	uint64_t stack_interval_ns; /* sampled policy: one stack per site per interval */
 	uint32_t ring_size;	   /* bytes, power of two */
 	uint32_t softirq_mask;	   /* vectors recorded */
 	bool force_raw_tp;	   /* skip tp_btf even where it works */
@@ -38,6 +38,8 @@ struct capture_opts {
 /* default event set: everything but irq_handler_entry/exit (no NIC irqs on veth) */
 uint64_t capture_default_events(void);
 void capture_opts_default(struct capture_opts *o);
+/* attached whatever the selection: they keep the per-CPU execution context */
+uint64_t capture_context_events(void);
 
 struct capture_session;
 

@@ -39,7 +39,7 @@ static const struct option common_opts[] = {
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "stack-policy", required_argument, NULL, OPT_STACKS },
-	{ "sample-every", required_argument, NULL, OPT_SAMPLE },
+	{ "stack-interval", required_argument, NULL, OPT_SAMPLE },
 	{ "ring-size", required_argument, NULL, OPT_RING },
 	{ "softirq", required_argument, NULL, OPT_SOFTIRQ },
 	{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
@@ -150,11 +150,16 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 			return -EINVAL;
 		}
 		return 0;
-	case OPT_SAMPLE:
-		if (parse_size(arg, &v) || !v || v > 1u << 30)
-			goto bad_number;
-		ro->cap.stack_sample_every = v;
+	case OPT_SAMPLE: {
+		double ms;
+
+		if (parse_seconds(arg, &ms) || ms > 60000) {
+			ns_err("bad --stack-interval '%s': expected milliseconds, more than 0", arg);
+			return -EINVAL;
+		}
+		ro->cap.stack_interval_ns = ms * 1e6;
 		return 0;
+	}
 	case OPT_RING:
 		if (parse_size(arg, &v) || v < 4096 || v > (1u << 30) || (v & (v - 1))) {
 			ns_err("bad --ring-size '%s': expected a power of two from 4K to 1G", arg);
@@ -306,8 +311,8 @@ static void fill_meta(struct run_state *st, const struct run_opts *ro)
 	ns_meta_set(m, "capture.filter", buf);
 	ns_meta_set(m, "capture.stack_policy", ro->cap.stack_mode == NS_STACK_NONE ? "none" :
 		    ro->cap.stack_mode == NS_STACK_ALL ? "all" : "sampled");
-	snprintf(buf, sizeof(buf), "%u", ro->cap.stack_sample_every);
-	ns_meta_set(m, "capture.stack_sample_every", buf);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ro->cap.stack_interval_ns);
+	ns_meta_set(m, "capture.stack_interval_ns", buf);
 	snprintf(buf, sizeof(buf), "%u", ro->cap.ring_size);
 	ns_meta_set(m, "capture.ring_size", buf);
 	if (ro->have_scenario)

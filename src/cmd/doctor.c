@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include "capture/features.h"
+#include "capture/session.h"
 #include "cmd/cmd.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -26,7 +27,7 @@ static void usage(FILE *out)
 }
 
 /* what netscope will use, given the probes */
-static const char *capture_method(const struct features *ft)
+static const char *best_method(const struct features *ft)
 {
 	if (ft->f[FEAT_PROG_TP_BTF].ok)
 		return "tp_btf";
@@ -41,7 +42,7 @@ static void print_json(const struct features *ft, const struct utsname *u)
 
 	json_obj_begin(w);
 	json_kv_str(w, "kernel", u->release);
-	json_kv_str(w, "capture_method", capture_method(ft));
+	json_kv_str(w, "capture_method", best_method(ft));
 	json_key(w, "features");
 	json_obj_begin(w);
 	for (int i = 0; i < FEAT__COUNT; i++) {
@@ -53,6 +54,19 @@ static void print_json(const struct features *ft, const struct utsname *u)
 		json_obj_end(w);
 	}
 	json_obj_end(w);
+	/* what a capture attaches by default: the bench attaches peers to the same */
+	json_key(w, "default_events");
+	json_arr_begin(w);
+	for (int i = 1; i < NS_EV__COUNT; i++)
+		if (capture_default_events() & (1ull << i))
+			json_str(w, ns_event_name(i));
+	json_arr_end(w);
+	json_key(w, "context_events");
+	json_arr_begin(w);
+	for (int i = 1; i < NS_EV__COUNT; i++)
+		if (capture_context_events() & (1ull << i))
+			json_str(w, ns_event_name(i));
+	json_arr_end(w);
 	json_key(w, "tracepoints");
 	json_obj_begin(w);
 	for (int i = 1; i < NS_EV__COUNT; i++) {
@@ -93,7 +107,7 @@ static void print_text(const struct features *ft, const struct utsname *u)
 			printf(" (%d args)", tp->nargs);
 		putchar('\n');
 	}
-	printf("\ncapture method: %s", capture_method(ft));
+	printf("\ncapture method: %s", best_method(ft));
 	if (missing)
 		printf("; %d tracepoint%s missing (skipped at capture)", missing, missing > 1 ? "s" : "");
 	printf("\n");
@@ -135,5 +149,5 @@ int cmd_doctor(int argc, char **argv)
 	else
 		print_text(&ft, &u);
 	/* doctor succeeds when a capture is possible at all */
-	return strcmp(capture_method(&ft), "none") ? 0 : 1;
+	return strcmp(best_method(&ft), "none") ? 0 : 1;
 }

@@ -37,10 +37,17 @@ for method in tp_btf raw_tp; do
 	check_eq "report_${method}_drop_function_is_tcp_v4_rcv" tcp_v4_rcv "$(get function)"
 	check_eq "report_${method}_produced_captured_read_agree_none_lost" True "$(get counts_add_up)"
 	check_eq "report_${method}_dropped_journey_goes_from_queue_to_drop" \
-		"net_dev_queue net_dev_start_xmit netif_rx net_dev_xmit netif_receive_skb tcp_send_reset kfree_skb NO_SOCKET" \
+		"net_dev_queue netif_receive_skb tcp_send_reset kfree_skb NO_SOCKET" \
 		"$(get dropped_journey)"
 	check_eq "report_${method}_dropped_journey_example_is_the_syn" "198.18.0.1 198.18.0.2 9" "$(get tuple)"
 done
+
+# with every event, the journey shows the driver and backlog steps too
+"$NETSCOPE" record -o "$TMP/all.ns" --scenario refused --events all 2>/dev/null
+facts=$("$NETSCOPE" report --json "$TMP/all.ns" | refused_facts)
+check_eq "report_events_all_dropped_journey_has_every_layer" \
+	"net_dev_queue net_dev_start_xmit netif_rx net_dev_xmit netif_receive_skb tcp_send_reset kfree_skb NO_SOCKET" \
+	"$(sed -n 's/^dropped_journey //p' <<<"$facts")"
 
 # the text report says the same numbers
 "$NETSCOPE" report "$TMP/tp_btf.ns" >"$TMP/text.out"
