@@ -58,6 +58,16 @@ static int on_event(void *ctx, const struct ns_event *ev)
 		goto fail;
 	if ((err = tfw_add_event(r->w, ev)))
 		goto fail;
+	/* once a second, flush and write the counters so far: a file cut off
+	 * by a crash still says how much was lost until then */
+	if (ev->ts_ns - r->last_flush_ns >= 1000000000ull && *r->session) {
+		struct ns_capture_stats st;
+
+		r->last_flush_ns = ev->ts_ns;
+		capture_stats(*r->session, &st);
+		if ((err = tfw_flush(r->w, &st)))
+			goto fail;
+	}
 	return 0;
 fail:
 	r->err = err;
