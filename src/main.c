@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "cmd/cmd.h"
 #include "common/log.h"
 
@@ -41,6 +42,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	libbpf_set_print((libbpf_print_fn_t)ns_libbpf_print);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

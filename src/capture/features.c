@@ -113,7 +113,14 @@ static struct btf *probe_btf(struct features *ft)
 	struct btf *btf = btf__load_vmlinux_btf();
 
 	if (!btf) {
-		set(ft, FEAT_BTF, -errno, "no kernel BTF: /sys/kernel/btf/vmlinux: %s", strerror(errno));
+		int err = -errno;
+
+		/* libbpf says ESRCH when no file it knows holds vmlinux BTF */
+		if (access("/sys/kernel/btf/vmlinux", R_OK))
+			set(ft, FEAT_BTF, err, "no /sys/kernel/btf/vmlinux (kernel built without "
+			    "CONFIG_DEBUG_INFO_BTF?)");
+		else
+			set(ft, FEAT_BTF, err, "cannot load /sys/kernel/btf/vmlinux: %s", strerror(-err));
 		return NULL;
 	}
 	set(ft, FEAT_BTF, 0, "/sys/kernel/btf/vmlinux, %u types", btf__type_cnt(btf));

@@ -125,14 +125,6 @@ static void prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__
 #undef P
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	/* libbpf's own messages (verifier logs included) only with -v / -vv */
-	if ((level == LIBBPF_DEBUG && ns_verbose < 2) || ns_verbose < 1)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct capture_session *s = ctx;
@@ -211,7 +203,6 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		return -ENOMEM;
 	}
 	s->ncpus = libbpf_num_possible_cpus();
-	libbpf_set_print(libbpf_print);
 
 	s->skel = capture_bpf__open();
 	if (!s->skel) {

@@ -105,6 +105,12 @@ int cmd_record(int argc, char **argv)
 		ns_err("no output file: give -o FILE");
 		return 2;
 	}
+	r.session = &st.session;
+
+	/* privileges and the lab first; events wait in the ring meanwhile */
+	err = run_start(&st, &ro, on_event, &r);
+	if (err)
+		goto out;
 	btf = btf__load_vmlinux_btf();
 	if (btf) {
 		ns_names_from_btf(&names, btf);
@@ -114,11 +120,6 @@ int cmd_record(int argc, char **argv)
 	if (!r.ksyms)
 		ns_warn("cannot read kernel symbols (%s): the trace will hold raw addresses",
 			strerror(errno));
-	r.session = &st.session;
-
-	err = run_start(&st, &ro, on_event, &r);
-	if (err)
-		goto out;
 	/* the file is created once the capture is attached, so its metadata
 	 * names the methods actually used; events wait in the ring meanwhile */
 	r.w = tfw_open(ro.output, &st.meta, &names, errbuf, sizeof(errbuf));

@@ -110,6 +110,14 @@ int cmd_trace(int argc, char **argv)
 	err = run_parse_args(&ro, argc, argv, "", extra, trace_opt, usage);
 	if (err)
 		return err > 0 ? 0 : 2;
+	t.ro = &ro;
+	t.session = &st.session;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	/* privileges and the lab first; events wait in the ring meanwhile */
+	err = run_start(&st, &ro, on_event, &t);
+	if (err)
+		goto out;
 	btf = btf__load_vmlinux_btf();
 	if (btf) {
 		ns_names_from_btf(&names, btf);
@@ -119,13 +127,6 @@ int cmd_trace(int argc, char **argv)
 	t.fmt.ksyms = ksyms__load(NULL);
 	if (!t.fmt.ksyms)
 		ns_warn("cannot read kernel symbols (%s): addresses stay numeric", strerror(errno));
-	t.ro = &ro;
-	t.session = &st.session;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	err = run_start(&st, &ro, on_event, &t);
-	if (err)
-		goto out;
 	if (!ro.json)
 		event_line_header(stdout);
 	err = run_loop(&st, &ro);

@@ -43,6 +43,14 @@ void ns_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+int ns_libbpf_print(int level, const char *fmt, va_list ap)
+{
+	/* libbpf levels: 0 warn, 1 info, 2 debug */
+	if ((level == 2 && ns_verbose < 2) || ns_verbose < 1)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
 void ns_dbg(int level, const char *fmt, ...)
 {
 	va_list ap;

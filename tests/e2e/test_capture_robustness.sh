@@ -119,4 +119,18 @@ expect_error "no_target_is_refused" 2 "nothing to trace" trace
 expect_error "unwritable_output_is_refused" 1 "cannot (create|open) '/nonexistent/dir/x.ns'" \
 	record -o /nonexistent/dir/x.ns --scenario refused
 expect_error "record_without_output_is_refused" 2 "no output file" record --scenario refused
+expect_error "report_of_a_directory_is_refused" 1 "cannot (open|read)" report /tmp
+
+# without privileges, and without kernel BTF
+setpriv --reuid=65534 --regid=65534 --clear-groups "$NETSCOPE" trace --scenario refused \
+	>/dev/null 2>"$TMP/nopriv.err"
+check_eq "unprivileged_user_exits_1" 1 $?
+check "unprivileged_user_is_told_the_missing_capabilities" \
+	grep -q "needs CAP_BPF and CAP_PERFMON (or root): missing CAP_BPF; missing CAP_PERFMON" "$TMP/nopriv.err"
+check_eq "unprivileged_message_is_the_only_line" 1 "$(wc -l <"$TMP/nopriv.err")"
+unshare -m bash -c "mount -t tmpfs none /sys/kernel/btf && '$NETSCOPE' trace --scenario refused" \
+	>/dev/null 2>"$TMP/nobtf.err"
+check_eq "missing_kernel_btf_exits_1" 1 $?
+check "missing_kernel_btf_is_explained" grep -q "kernel BTF is required and missing" "$TMP/nobtf.err"
+check_eq "missing_kernel_btf_message_is_the_only_line" 1 "$(wc -l <"$TMP/nobtf.err")"
 check_eq "no_namespace_left_after_bad_input" 0 "$(leftover_netns)"
