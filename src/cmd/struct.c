@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netscope struct NAME: the layout of a kernel struct or union from BTF,
+ * as pahole prints it (src/inspect/btf_layout.c computes, _print.c renders).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "cmd/cmd.h"
+#include "common/log.h"
+#include "inspect/btf_layout.h"
+
+#define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
+#define MAX_SUGGEST 5
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: netscope struct NAME [--expand] [--json] [--btf FILE]\n"
+		"\n"
+		"The layout of a struct or union from BTF, as pahole shows it: offset and\n"
+		"size of every member, bitfields, holes and bit holes, tail padding and\n"
+		"64-byte cache line boundaries. NAME may be 'sk_buff', 'struct sk_buff',\n"
+		"'union bpf_attr' or a typedef of a struct.\n"
+		"\n"
+		"Options:\n"
+		"  -E, --expand     expand named struct/union members too, with absolute\n"
+		"                   offsets (anonymous ones are always expanded)\n"
+		"  -j, --json       JSON output; schema in docs/struct.md\n"
+		"  -b, --btf FILE   read BTF from FILE (ELF with a .BTF section, raw BTF, or\n"
+		"                   a module's BTF split from vmlinux) instead of the\n"
+		"                   running kernel's " VMLINUX_BTF "\n"
+		"  -v, --verbose    show libbpf's messages\n"
+		"  -h, --help       show this help\n"
+		"\n"
+		"EXAMPLES:\n"
+		"  netscope struct sk_buff\n"
+		"  netscope struct sock_common --json | jq '.holes'\n"
+		"  netscope struct --expand tcp_sock\n"
+		"  netscope struct --btf ./vmlinux 'struct sock'\n");
+}
+
+/* libbpf's own warnings only with -v: our error says what failed */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (ns_verbose < 1 || (level == LIBBPF_DEBUG && ns_verbose < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/*
+ * BTF from a file: an ELF with .BTF or raw BTF; failing that, split BTF on
+ * top of the running kernel's (what /sys/kernel/btf/<module> holds).
+ */
+static struct btf *load_btf_file(const char *path, struct btf **base)
+{
+	struct btf *btf;
+	int err;
+
+	if (access(path, R_OK)) {
+		err = errno;
+		ns_err("cannot open BTF file '%s': %s", path, strerror(err));
+		errno = err;
+		return NULL;
+	}
+	btf = btf__parse(path, NULL);
+	if (btf)
+		return btf;
+	err = errno;
+	*base = btf__load_vmlinux_btf();
+	if (*base) {
+		btf = btf__parse_split(path, *base);
+		if (btf)
+			return btf;
+	}
+	ns_err("cannot read BTF from '%s': %s", path, strerror(err));
+	errno = err;
+	return NULL;
+}
+
+static struct btf *load_btf(const char *path, struct btf **base)
+{
+	struct btf *btf;
+	int err;
+
+	*base = NULL;
+	if (path)
+		return load_btf_file(path, base);
+	btf = btf__load_vmlinux_btf();
+	if (btf)
+		return btf;
+	err = errno;
+	ns_err("cannot load the running kernel's BTF (%s): %s; the kernel needs "
+	       "CONFIG_DEBUG_INFO_BTF=y, or give a file with --btf FILE",
+	       VMLINUX_BTF, strerror(err));
+	errno = err;
+	return NULL;
+}
+
+static void report_unknown(const struct btf *btf, const char *name)
+{
+	const char *near[MAX_SUGGEST];
+	char list[512] = "";
+	size_t len = 0;
+	const char *bare = name;
+	int n;
+
+	if (!strncmp(bare, "struct ", 7))
+		bare += 7;
+	else if (!strncmp(bare, "union ", 6))
+		bare += 6;
+	n = btf_layout__suggest(btf, bare, near, MAX_SUGGEST);
+	for (int i = 0; i < n && len < sizeof(list); i++)
+		len += snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "", near[i]);
+	if (n)
+		ns_err("no struct or union named '%s' in BTF; did you mean: %s?", bare, list);
+	else
+		ns_err("no struct or union named '%s' in BTF", bare);
+}
+
+int cmd_struct(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "expand", no_argument, NULL, 'E' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "btf", required_argument, NULL, 'b' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL },
+	};
+	struct btf_layout_opts opts = {};
+	struct btf *btf = NULL, *base = NULL;
+	struct btf_layout *layout = NULL;
+	const char *btf_path = NULL, *name;
+	bool json = false;
+	int c, id, err, ret = 1;
+
+	/* errors found while parsing must already speak JSON if asked to */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			ns_json_errors = true;
+
+	/*
+	 * optind = 0 makes glibc start over (cmd_struct may run twice in one
+	 * process, as in tests); GNU getopt permutes argv, so options may
+	 * also follow the name: "netscope struct sk_buff --json".
+	 */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "Ejb:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'E':
+			opts.expand = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'b':
+			btf_path = optarg;
+			break;
+		case 'v':
+			ns_verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			if (optopt == 'b')
+				ns_err("option '--btf' needs a FILE");
+			else if (optopt)
+				ns_err("unknown option '-%c'", optopt);
+			else
+				ns_err("unknown option '%s'", argv[optind - 1]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		ns_err("missing the name of a struct or union");
+		usage(stderr);
+		return 2;
+	}
+	name = argv[optind++];
+	if (optind < argc) {
+		ns_err("unexpected argument '%s' (one NAME at a time)", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	libbpf_set_print(libbpf_print);
+	btf = load_btf(btf_path, &base);
+	if (!btf)
+		goto cleanup;
+
+	id = btf_layout__find(btf, name);
+	if (id < 0) {
+		report_unknown(btf, name);
+		ret = 2;
+		goto cleanup;
+	}
+	layout = btf_layout__build(btf, id, &opts);
+	if (!layout) {
+		ns_err("cannot compute the layout of '%s': %s", name, strerror(errno));
+		goto cleanup;
+	}
+	if (json)
+		err = btf_layout__print_json(layout, btf_path ? btf_path : VMLINUX_BTF, stdout);
+	else
+		err = btf_layout__print_text(layout, stdout);
+	if (err) {
+		ns_err("cannot print the layout of '%s': %s", name, strerror(-err));
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	btf_layout__free(layout);
+	btf__free(btf);
+	btf__free(base);
+	return ret;
+}
