@@ -273,3 +273,24 @@ void ksyms__free(struct ksyms *ks)
 	free(ks->syms);
 	free(ks);
 }
+
+size_t ksyms__tracing_frames(const struct ksyms *ks, const uint64_t *ips, size_t n)
+{
+	static const char *const prefixes[] = { "bpf_prog_", "bpf_trace_run", "__bpf_trace_",
+						"__traceiter_" };
+	size_t i;
+
+	for (i = 0; ks && i < n; i++) {
+		const struct ksym *s = ksyms__map_addr(ks, ips[i]);
+		bool tracing = false;
+
+		if (!s)
+			break;
+		for (size_t p = 0; p < sizeof(prefixes) / sizeof(prefixes[0]); p++)
+			if (!strncmp(s->name, prefixes[p], strlen(prefixes[p])))
+				tracing = true;
+		if (!tracing)
+			break;
+	}
+	return i < n ? i : 0;
+}

@@ -42,5 +42,11 @@ const struct ksym *ksyms__find(const struct ksyms *ks, const char *name);
 /* "func+0x1a", "func+0x1a [module]" (or "0xffff..." when unknown) into buf */
 const char *ksyms__fmt(const struct ksyms *ks, uint64_t addr, char *buf, size_t len);
 void ksyms__free(struct ksyms *ks);
+/*
+ * How many innermost frames of a stack taken in a tracepoint program are
+ * the tracing machinery (the BPF program, bpf_trace_run*, __bpf_trace_*,
+ * __traceiter_*), not the kernel code that hit the tracepoint.
+ */
+size_t ksyms__tracing_frames(const struct ksyms *ks, const uint64_t *ips, size_t n);
 
 #endif

@@ -50,7 +50,10 @@ static int on_event(void *ctx, const struct ns_event *ev)
 	if (ev->stack_id >= 0 && !tfw_has_stack(r->w, ev->stack_id) && *r->session) {
 		int n = capture_stack(*r->session, ev->stack_id, ips, NS_STACK_DEPTH);
 
-		if (n > 0 && (err = tfw_add_stack(r->w, ev->stack_id, ips, n, r->ksyms)))
+		/* the frames of the tracing machinery say nothing about the kernel */
+		size_t skip = n > 0 ? ksyms__tracing_frames(r->ksyms, ips, n) : 0;
+
+		if (n > 0 && (err = tfw_add_stack(r->w, ev->stack_id, ips + skip, n - skip, r->ksyms)))
 			goto fail;
 	}
 	if (ev->location && r->ksyms && (ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB) &&

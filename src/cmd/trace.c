@@ -69,13 +69,17 @@ static int on_event(void *ctx, const struct ns_event *ev)
 
 	if (!t->fmt.t0_ns)
 		t->fmt.t0_ns = ev->ts_ns;
+	size_t skip = 0;
+
 	if (t->ro->stacks && ev->stack_id >= 0 && *t->session)
 		n = capture_stack(*t->session, ev->stack_id, ips, NS_STACK_DEPTH);
+	if (n > 0)
+		skip = ksyms__tracing_frames(t->fmt.ksyms, ips, n);
 	if (t->ro->json) {
-		event_json_print(stdout, &t->fmt, ev, ips, n);
+		event_json_print(stdout, &t->fmt, ev, ips + skip, n - skip);
 	} else {
 		event_line_print(stdout, &t->fmt, ev);
-		for (int i = 0; i < n; i++) {
+		for (int i = skip; i < n; i++) {
 			char buf[160];
 
 			printf("%16s%s\n", "", ksyms__fmt(t->fmt.ksyms, ips[i], buf, sizeof(buf)));

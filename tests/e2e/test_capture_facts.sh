@@ -76,3 +76,23 @@ check_eq "handshake_listener_enters_listen_once" 1 "$(get listeners)"
 check_eq "every_socket_transition_starts_where_the_last_ended" True "$(get chained)"
 check_eq "transitions_of_a_socket_are_in_time_order" True "$(get ordered)"
 check_eq "no_namespace_left_after_handshake" 0 "$(leftover_netns)"
+
+# --- stacks: the refused SYN's drop, from the syscall to kfree_skb --------
+"$NETSCOPE" trace --scenario refused --stack --json 2>/dev/null >"$TMP/stack.json"
+python3 - "$TMP/stack.json" >"$TMP/stack.facts" <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e["event"] == "kfree_skb" and e.get("reason") == "NO_SOCKET":
+        fns = [f.split("+")[0] for f in e.get("stack", [])]
+        print("first", fns[0] if fns else None)
+        print("has", " ".join(f for f in ("tcp_v4_rcv", "net_rx_action", "tcp_v4_connect") if f in fns))
+        print("order", fns.index("tcp_v4_rcv") < fns.index("net_rx_action") < fns.index("tcp_v4_connect")
+              if all(f in fns for f in ("tcp_v4_rcv", "net_rx_action", "tcp_v4_connect")) else None)
+PY
+facts=$(cat "$TMP/stack.facts")
+check "drop_stack_starts_in_the_kernel_not_in_bpf" \
+	bash -c "[[ '$(get first)' != bpf_* && '$(get first)' != __bpf* && -n '$(get first)' ]]"
+check_eq "drop_stack_reaches_tcp_v4_rcv_net_rx_action_and_connect" \
+	"tcp_v4_rcv net_rx_action tcp_v4_connect" "$(get has)"
+check_eq "drop_stack_is_innermost_first" True "$(get order)"
