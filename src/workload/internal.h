@@ -18,6 +18,8 @@
 #define LAB_NET_MASK	0xfffe0000u	/* /15 */
 /* syn-flood's random sources: inside the /15, outside the veth subnet */
 #define LAB_SPOOF_NET	"198.19.0.0/16"
+/* the half of LAB_SPOOF_NET that ns a answers (with RSTs); see synflood.c */
+#define LAB_SPOOF_ANSWERING "198.19.0.0/17"
 
 /* Settings of one run, after defaults were applied; lives in the child. */
 struct scenario_run {

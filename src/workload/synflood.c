@@ -6,8 +6,13 @@
  *   ns a: raw socket ─ SYN 198.19.x.y:rand -> 198.18.0.2:port ─> ns b
  *   ns b: listener, backlog 8 ─ SYN-ACK (or SYN cookie) -> 198.19.x.y
  *         via the route "198.19.0.0/16 via 198.18.0.1" ─> ns a
- *   ns a: "local 198.19.0.0/16 dev lo" makes those addresses its own; no
- *         socket has the SYN-ACK, so tcp_v4_send_reset() answers with RST.
+ *   ns a: "local 198.19.0.0/17 dev lo" makes half of those addresses its
+ *         own; no socket has their SYN-ACK, so tcp_v4_send_reset() answers
+ *         with RST (what the reference experiment saw).  The other half,
+ *         198.19.128.0/17, is nobody's: ns a does not forward, so their
+ *         SYN-ACKs are dropped and the half-open connections stay, as with
+ *         real random sources: the SYN queue fills and the listener falls
+ *         back to SYN cookies and retransmits SYN-ACKs.
  *
  * So every packet of the flood, and every reply, stays on the veth pair:
  * the sources are from 198.19.0.0/16, inside the lab's 198.18.0.0/15, and
@@ -163,8 +168,8 @@ static int syn_routes(struct scenario_run *r, bool add)
 		     r->lab->ns[1], "route", verb, LAB_SPOOF_NET, "via", r->lab->addr[0], NULL);
 	if (err)
 		return err;
-	return lab_ip(add ? "make the spoofed sources local" : "remove syn-flood route",
-		      r->lab->ns[0], "route", verb, "local", LAB_SPOOF_NET, "dev", "lo", NULL);
+	return lab_ip(add ? "make half of the spoofed sources local" : "remove syn-flood route",
+		      r->lab->ns[0], "route", verb, "local", LAB_SPOOF_ANSWERING, "dev", "lo", NULL);
 }
 
 static int syn_send_all(struct scenario_run *r, uint64_t *sent)

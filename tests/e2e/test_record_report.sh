@@ -72,3 +72,25 @@ check "junk_file_message_says_not_a_trace" grep -q "not a netscope trace" "$TMP/
 "$NETSCOPE" report "$TMP/missing.ns" >/dev/null 2>"$TMP/missing.err"
 check_eq "missing_file_is_refused_exit_1" 1 $?
 check "missing_file_message_names_it" grep -q "cannot open '$TMP/missing.ns'" "$TMP/missing.err"
+
+# a SYN flood: every SYN gets one SYN-ACK (or cookie), which either reaches
+# the answering half of the spoofed sources (ns a resets: NO_SOCKET) or the
+# silent half (ns a does not forward: IP_INADDRERRORS)
+"$NETSCOPE" record -o "$TMP/flood.ns" --scenario syn-flood --count 3000 2>"$TMP/flood.err"
+check_eq "record_syn_flood_exits_zero" 0 $?
+check "syn_flood_sent_3000" grep -q "syn-flood: sent 3000 packets" "$TMP/flood.err"
+"$NETSCOPE" report --json "$TMP/flood.ns" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = {row["reason"]: row["count"] for row in d["drops"]["by_reason"]["rows"]}
+print("answered", r.get("NO_SOCKET", 0) + r.get("IP_INADDRERRORS", 0))
+print("both_halves", r.get("NO_SOCKET", 0) > 0 and r.get("IP_INADDRERRORS", 0) > 0)
+print("resets_equal_no_socket", d["resets"]["sent"] == r.get("NO_SOCKET"))
+print("lost", d["lost"]["lost"])
+' >"$TMP/flood.facts"
+facts=$(cat "$TMP/flood.facts")
+get() { sed -n "s/^$1 //p" <<<"$facts"; }
+check_eq "each_of_3000_syns_is_answered_and_that_answer_dropped_once" 3000 "$(get answered)"
+check_eq "both_halves_of_the_spoofed_range_are_hit" True "$(get both_halves)"
+check_eq "every_no_socket_drop_in_ns_a_sends_a_reset" True "$(get resets_equal_no_socket)"
+check_eq "flood_capture_lost_nothing" 0 "$(get lost)"
