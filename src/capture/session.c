@@ -39,6 +39,8 @@ struct capture_session {
 	uint64_t captured[NS_EV__COUNT];
 	uint64_t events; /* what the user asked for */
 	struct identity ids;
+	/* pid -> comm for events from irq context, direct-mapped */
+	struct { uint32_t pid; char comm[NS_COMM_LEN]; } comms[1024];
 	capture_event_fn fn;
 	void *fn_ctx;
 	int ncpus;
@@ -125,6 +127,37 @@ static void prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__
 #undef P
 }
 
+/* The name of a pid seen in irq context (the interrupted task): from the
+ * task-context events of that pid, else /proc; best effort. */
+static void fill_comm(struct capture_session *s, struct ns_event *ev)
+{
+	size_t slot = ev->pid % (sizeof(s->comms) / sizeof(s->comms[0]));
+	char path[64];
+	FILE *f;
+
+	if (ev->comm[0]) {
+		s->comms[slot].pid = ev->pid;
+		memcpy(s->comms[slot].comm, ev->comm, NS_COMM_LEN);
+		return;
+	}
+	if (!ev->pid) {
+		snprintf(ev->comm, NS_COMM_LEN, "swapper/%u", ev->cpu);
+		return;
+	}
+	if (s->comms[slot].pid != ev->pid || !s->comms[slot].comm[0]) {
+		s->comms[slot].pid = ev->pid;
+		s->comms[slot].comm[0] = '\0';
+		snprintf(path, sizeof(path), "/proc/%u/comm", ev->pid);
+		f = fopen(path, "r");
+		if (f) {
+			if (fgets(s->comms[slot].comm, NS_COMM_LEN, f))
+				s->comms[slot].comm[strcspn(s->comms[slot].comm, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	memcpy(ev->comm, s->comms[slot].comm, NS_COMM_LEN);
+}
+
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct capture_session *s = ctx;
@@ -136,6 +169,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	if (ev.type < NS_EV__COUNT)
 		s->captured[ev.type]++;
 	identity_assign(&s->ids, &ev);
+	fill_comm(s, &ev);
 	return s->fn ? s->fn(s->fn_ctx, &ev) : 0;
 }
 
