@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "cmd/cmd.h"
@@ -57,15 +58,34 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
  * BTF from a file: an ELF with .BTF or raw BTF; failing that, split BTF on
  * top of the running kernel's (what /sys/kernel/btf/<module> holds).
  */
+static bool is_elf(const char *path)
+{
+	unsigned char magic[4] = {};
+	FILE *f = fopen(path, "rb");
+	bool elf;
+
+	if (!f)
+		return false;
+	elf = fread(magic, 1, 4, f) == 4 && !memcmp(magic, "\177ELF", 4);
+	fclose(f);
+	return elf;
+}
+
 static struct btf *load_btf_file(const char *path, struct btf **base)
 {
+	struct stat st;
 	struct btf *btf;
 	int err;
 
-	if (access(path, R_OK)) {
+	if (stat(path, &st) || access(path, R_OK)) {
 		err = errno;
 		ns_err("cannot open BTF file '%s': %s", path, strerror(err));
 		errno = err;
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ns_err("cannot read BTF from '%s': it is a directory", path);
+		errno = EISDIR;
 		return NULL;
 	}
 	btf = btf__parse(path, NULL);
@@ -78,7 +98,12 @@ static struct btf *load_btf_file(const char *path, struct btf **base)
 		if (btf)
 			return btf;
 	}
-	ns_err("cannot read BTF from '%s': %s", path, strerror(err));
+	/* libbpf's errno says little here (ENOENT for a missing section) */
+	if (is_elf(path))
+		ns_err("cannot read BTF from '%s': the ELF file has no usable .BTF section", path);
+	else
+		ns_err("cannot read BTF from '%s': neither raw BTF nor an ELF file with a .BTF section",
+		       path);
 	errno = err;
 	return NULL;
 }
@@ -208,6 +233,9 @@ int cmd_struct(int argc, char **argv)
 		ns_err("cannot compute the layout of '%s': %s", name, strerror(errno));
 		goto cleanup;
 	}
+	/* an anonymous struct can only have been found by its typedef */
+	if (!layout->root.name[0])
+		layout->typedef_name = name;
 	if (json)
 		err = btf_layout__print_json(layout, btf_path ? btf_path : VMLINUX_BTF, stdout);
 	else

@@ -294,11 +294,11 @@ static int build_node(const struct btf *btf, struct btf_layout_node *n, __u32 ty
 
 		/*
 		 * Only a member declared as "struct x" or "struct { }" (not
-		 * through a typedef), as pahole counts them; in a union the
-		 * space after a smaller member is not lost.
+		 * through a typedef or a qualifier), as pahole counts them;
+		 * in a union the space after a smaller member is not lost.
 		 */
 		if (btf_is_struct(t)) {
-			lm->type_padding = struct_tail_padding(btf, btf_layout__skip_mods(btf, m->type));
+			lm->type_padding = struct_tail_padding(btf, m->type);
 			if (lm->type_padding) {
 				n->nr_paddings++;
 				n->sum_paddings += lm->type_padding;
@@ -333,23 +333,31 @@ static int build_node(const struct btf *btf, struct btf_layout_node *n, __u32 ty
 		}
 	}
 
+	if (btf_is_struct(t)) {
+		err = find_holes(btf, n);
+		if (err)
+			return err;
+	} else {
+		/* a union has no holes, only what its largest member leaves over */
+		max_end = (max_end + 7) / 8;
+		n->padding = n->size > max_end ? (__u32)(n->size - max_end) : 0;
+	}
+
 	/*
 	 * libbpf's btf__align_of() answers 1 for a struct whose members or
 	 * size break their natural alignment: __attribute__((packed)) in the
 	 * source (BTF has no attributes).  A struct of bytes is 1 anyway.
+	 * A struct with holes is not packed: the misaligned member has a
+	 * typedef with a smaller alignment BTF does not record
+	 * ("typedef u64 compat_u64 __aligned(4)").
 	 */
-	if (btf__align_of(btf, type_id) == 1) {
+	if (btf__align_of(btf, type_id) == 1 && !n->nr_holes && !n->lead_hole) {
 		m = btf_members(t);
 		for (__u32 i = 0; i < n->nr_members; i++, m++)
 			if (btf__align_of(btf, m->type) > 1)
 				n->packed = true;
 	}
 
-	if (btf_is_struct(t))
-		return find_holes(btf, n);
-	/* a union has no holes, only what its largest member leaves over */
-	max_end = (max_end + 7) / 8;
-	n->padding = n->size > max_end ? (__u32)(n->size - max_end) : 0;
 	return 0;
 }
 

@@ -88,6 +88,8 @@ struct btf_layout {
 	__u32 cachelines;
 	__u32 last_cacheline;	/* bytes used in the last cache line */
 	bool expand;
+	/* the typedef an anonymous struct was asked by (possible_net_t), or NULL */
+	const char *typedef_name;
 };
 
 struct btf_layout_opts {

@@ -370,6 +370,20 @@ static void put_before(struct printer *p, const struct btf_layout_node *n, __u32
 	blank(p);
 }
 
+/* "const " for "const struct { ... } x;": qualifiers before the type */
+static const char *qualifiers(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	bool c = false, v = false;
+
+	while (t && (btf_is_mod(t) || btf_is_type_tag(t))) {
+		c |= btf_is_const(t);
+		v |= btf_is_volatile(t);
+		t = btf__type_by_id(btf, t->type);
+	}
+	return c && v ? "const volatile " : c ? "const " : v ? "volatile " : "";
+}
+
 /* "[2][3]" for an array type, "" otherwise */
 static void array_suffix(const struct btf *btf, __u32 id, bool flex, char *buf, size_t size)
 {
@@ -490,13 +504,14 @@ static void print_member(struct printer *p, const struct btf_layout_node *n, __u
 	/* written out in full: "struct {" ... "} name;" */
 	if (lm->nested || et) {
 		const struct btf_layout_node *c = lm->nested;
+		const char *q = qualifiers(p->btf, lm->type_id);
 
 		if (et)
 			put_anon_enum(p, et, depth);
 		else if (c->name[0])
-			put(p, depth, "%s %s {\n", kind_str(c->kind), c->name);
+			put(p, depth, "%s%s %s {\n", q, kind_str(c->kind), c->name);
 		else
-			put(p, depth, "%s {\n", kind_str(c->kind));
+			put(p, depth, "%s%s {\n", q, kind_str(c->kind));
 		if (c)
 			print_members(p, c, depth + 1);
 		/* no blank line before a closing brace */
@@ -620,11 +635,20 @@ int btf_layout__print_text(const struct btf_layout *layout, FILE *out)
 	err = printer_init(&p, layout, out);
 	if (err)
 		return err;
-	fprintf(out, "%s %s {\n", kind_str(layout->root.kind), layout->root.name);
+	/* "typedef struct { ... } possible_net_t;" as pahole prints it */
+	if (!layout->root.name[0] && layout->typedef_name)
+		fprintf(out, "typedef %s {\n", kind_str(layout->root.kind));
+	else if (!layout->root.name[0])
+		fprintf(out, "%s {\n", kind_str(layout->root.kind));
+	else
+		fprintf(out, "%s %s {\n", kind_str(layout->root.kind), layout->root.name);
 	print_members(&p, &layout->root, 1);
 	if (!p.err) {
 		print_summary(&p);
-		fprintf(out, "}%s;\n", layout->root.packed ? " __attribute__((__packed__))" : "");
+		fprintf(out, "}%s", layout->root.packed ? " __attribute__((__packed__))" : "");
+		if (!layout->root.name[0] && layout->typedef_name)
+			fprintf(out, " %s", layout->typedef_name);
+		fprintf(out, ";\n");
 	}
 	err = p.err;
 	printer_fini(&p);
@@ -716,7 +740,7 @@ int btf_layout__print_json(const struct btf_layout *layout, const char *btf_sour
 	json_obj_begin(w);
 	json_kv_u64(w, "schema_version", 1);
 	json_kv_str(w, "btf", btf_source);
-	json_kv_str(w, "name", n->name);
+	json_kv_str(w, "name", n->name[0] || !layout->typedef_name ? n->name : layout->typedef_name);
 	json_kv_str(w, "kind", kind_str(n->kind));
 	json_kv_u64(w, "type_id", n->type_id);
 	json_kv_u64(w, "size", n->size);
