@@ -9,24 +9,10 @@
 #include <sys/stat.h>
 #include <netinet/in.h>
 #include "capture/filter.h"
+#include "common/parse.h"
 #include "trace/model.h"
 
 #define FAIL(...) do { snprintf(err, len, __VA_ARGS__); return -EINVAL; } while (0)
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 int filter_parse_netns(struct capture_filter *f, const char *arg, int *all, char *err, size_t len)
 {
@@ -40,7 +26,7 @@ int filter_parse_netns(struct capture_filter *f, const char *arg, int *all, char
 	}
 	if (f->netns_n >= NS_MAX_NETNS_FILTER)
 		FAIL("too many --netns (at most %d)", NS_MAX_NETNS_FILTER);
-	if (!parse_u64(arg, UINT32_MAX, &ino) && ino) {
+	if (!ns_parse_u64(arg, UINT32_MAX, &ino) && ino) {
 		f->netns[f->netns_n++] = ino;
 		return 0;
 	}
@@ -71,7 +57,7 @@ int filter_parse_port(struct capture_filter *f, const char *arg, char *err, size
 {
 	uint64_t v;
 
-	if (parse_u64(arg, 65535, &v) || !v)
+	if (ns_parse_u64(arg, 65535, &v) || !v)
 		FAIL("bad --port '%s': expected a number from 1 to 65535", arg);
 	f->port = v;
 	return 0;
@@ -105,7 +91,7 @@ int filter_parse_pid(struct capture_filter *f, const char *arg, char *err, size_
 {
 	uint64_t v;
 
-	if (parse_u64(arg, INT32_MAX, &v) || !v)
+	if (ns_parse_u64(arg, INT32_MAX, &v) || !v)
 		FAIL("bad --pid '%s': expected a process id", arg);
 	f->pid = v;
 	return 0;

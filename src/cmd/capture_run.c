@@ -8,9 +8,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 #include "capture/filter.h"
 #include "cmd/capture_run.h"
 #include "common/log.h"
+#include "common/parse.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -48,29 +50,6 @@ static const struct option common_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 };
 
-/* a whole number with an optional K/M/G suffix (powers of 1024) */
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
-	}
-	if (*end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int parse_seconds(const char *s, double *out)
 {
 	char *end;
@@ -106,17 +85,17 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		ro->have_scenario = true;
 		return 0;
 	case OPT_COUNT:
-		if (parse_size(arg, &v) || !v)
+		if (ns_parse_size(arg, &v) || !v)
 			goto bad_number;
 		ro->sc.count = v;
 		return 0;
 	case OPT_RATE:
-		if (parse_size(arg, &v) || !v)
+		if (ns_parse_size(arg, &v) || !v)
 			goto bad_number;
 		ro->sc.rate = v;
 		return 0;
 	case OPT_BYTES:
-		if (parse_size(arg, &v) || !v)
+		if (ns_parse_size(arg, &v) || !v)
 			goto bad_number;
 		ro->sc.bytes = v;
 		return 0;
@@ -161,7 +140,7 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		return 0;
 	}
 	case OPT_RING:
-		if (parse_size(arg, &v) || v < 4096 || v > (1u << 30) || (v & (v - 1))) {
+		if (ns_parse_size(arg, &v) || v < 4096 || v > (1u << 30) || (v & (v - 1))) {
 			ns_err("bad --ring-size '%s': expected a power of two from 4K to 1G", arg);
 			return -EINVAL;
 		}
@@ -365,6 +344,16 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 		lab_destroy(&st->lab);
 		return err;
 	}
+	/* privileges and the lab came first; events wait in the ring meanwhile */
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	if (btf) {
+		ns_names_from_btf(&st->names, btf);
+		btf__free(btf);
+	}
+	st->ksyms = ksyms__load(NULL);
+	if (!st->ksyms)
+		ns_warn("cannot read kernel symbols (%s): addresses stay numeric", strerror(errno));
 	fill_meta(st, ro);
 	ns_meta_set(&st->meta, "capture.method", capture_method(st->session));
 	for (int i = 1; i < NS_EV__COUNT; i++)
@@ -454,6 +443,9 @@ void run_stop(struct run_state *st, struct ns_capture_stats *stats)
 	}
 	lab_destroy(&st->lab);
 	ns_meta_free(&st->meta);
+	ns_names_free(&st->names);
+	ksyms__free(st->ksyms);
+	st->ksyms = NULL;
 }
 
 void run_print_loss(FILE *out, const struct ns_capture_stats *s)

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include "capture/features.h"
 #include "capture/session.h"
+#include "capture/ksyms.h"
 #include "trace/model.h"
+#include "trace/names.h"
 #include "workload/workload.h"
 
 struct run_opts {
@@ -35,6 +37,8 @@ struct run_state {
 	struct lab lab;
 	struct capture_session *session;
 	struct ns_meta meta;
+	struct ns_names names;	/* kernel enum names, from BTF */
+	struct ksyms *ksyms;	/* NULL when /proc/kallsyms cannot be read */
 	int scenario_status; /* exit status of the scenario child, -1 if none */
 	bool interrupted;
 };

@@ -93,12 +93,10 @@ int cmd_record(int argc, char **argv)
 		{ NULL },
 	};
 	struct ns_capture_stats stats = {};
-	struct ns_names names = {};
 	struct record_ctx r = {};
 	struct run_opts ro;
 	struct run_state st;
 	char errbuf[512];
-	struct btf *btf;
 	int err;
 
 	err = run_parse_args(&ro, argc, argv, "o:", extra, record_opt, usage);
@@ -110,27 +108,17 @@ int cmd_record(int argc, char **argv)
 	}
 	r.session = &st.session;
 
-	/* privileges and the lab first; events wait in the ring meanwhile */
 	err = run_start(&st, &ro, on_event, &r);
 	if (err)
-		goto out;
-	btf = btf__load_vmlinux_btf();
-	if (btf) {
-		ns_names_from_btf(&names, btf);
-		btf__free(btf);
-	}
-	r.ksyms = ksyms__load(NULL);
-	if (!r.ksyms)
-		ns_warn("cannot read kernel symbols (%s): the trace will hold raw addresses",
-			strerror(errno));
+		return 1;
+	r.ksyms = st.ksyms;
 	/* the file is created once the capture is attached, so its metadata
 	 * names the methods actually used; events wait in the ring meanwhile */
-	r.w = tfw_open(ro.output, &st.meta, &names, errbuf, sizeof(errbuf));
+	r.w = tfw_open(ro.output, &st.meta, &st.names, errbuf, sizeof(errbuf));
 	if (!r.w) {
 		ns_err("%s", errbuf);
 		run_stop(&st, NULL);
-		err = -EIO;
-		goto out;
+		return 1;
 	}
 	err = run_loop(&st, &ro);
 	run_stop(&st, &stats);
@@ -147,8 +135,5 @@ int cmd_record(int argc, char **argv)
 	}
 	if (!err)
 		fprintf(stderr, "netscope: wrote %s\n", ro.output);
-out:
-	ksyms__free((struct ksyms *)r.ksyms);
-	ns_names_free(&names);
 	return err ? 1 : 0;
 }

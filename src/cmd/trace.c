@@ -104,11 +104,9 @@ int cmd_trace(int argc, char **argv)
 		{ NULL },
 	};
 	struct ns_capture_stats stats = {};
-	struct ns_names names = {};
 	struct trace_ctx t = {};
 	struct run_opts ro;
 	struct run_state st;
-	struct btf *btf;
 	int err;
 
 	err = run_parse_args(&ro, argc, argv, "", extra, trace_opt, usage);
@@ -118,31 +116,20 @@ int cmd_trace(int argc, char **argv)
 	t.session = &st.session;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	/* privileges and the lab first; events wait in the ring meanwhile */
 	err = run_start(&st, &ro, on_event, &t);
 	if (err)
-		goto out;
-	btf = btf__load_vmlinux_btf();
-	if (btf) {
-		ns_names_from_btf(&names, btf);
-		btf__free(btf);
-	}
-	t.fmt.names = &names;
-	t.fmt.ksyms = ksyms__load(NULL);
-	if (!t.fmt.ksyms)
-		ns_warn("cannot read kernel symbols (%s): addresses stay numeric", strerror(errno));
+		return 1;
+	t.fmt.names = &st.names;
+	t.fmt.ksyms = st.ksyms;
 	if (!ro.json)
 		event_line_header(stdout);
 	err = run_loop(&st, &ro);
-	run_stop(&st, &stats);
 	fflush(stdout);
+	run_stop(&st, &stats);
 	run_print_loss(stderr, &stats);
 	if (!err && st.scenario_status > 0) {
 		ns_err("scenario '%s' failed (exit status %d)", ro.sc.name, st.scenario_status);
 		err = -ECHILD;
 	}
-out:
-	ksyms__free((struct ksyms *)t.fmt.ksyms);
-	ns_names_free(&names);
 	return err ? 1 : 0;
 }
