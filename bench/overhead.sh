@@ -94,8 +94,8 @@ done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 declare -A label=(
-	[a]="untraced" [b]="empty tp_btf programs (floor)" [c]="netscope record (default)"
-	[d]="netscope record --stack-policy all" [e]="perf record -a -g" [f]="bpftrace counting")
+	[a]="untraced" [b]="empty tp_btf programs (floor)" [c]="netscope record --events $EVENTS"
+	[d]="  same, --stack-policy all" [e]="perf record -a -g" [f]="bpftrace counting")
 base=$(for r in $(seq "$ROUNDS"); do pps_of "$OUT/a.$r.err"; echo; done | grep . | median)
 echo
 printf '%-4s %-38s %12s %7s %14s %12s\n' cfg setup "pkt/s" ratio "events" lost
