@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/report.h"
+#include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
 #include "trace/tracefile.h"
@@ -119,24 +120,13 @@ int cmd_report(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			if (optopt == 'n')
-				ns_err("option '--top' needs a number");
-			else if (optopt)
-				ns_err("unknown option '-%c'", optopt);
-			else
-				ns_err("unknown option '%s'", argv[optind - 1]);
+			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (optind >= argc) {
-		ns_err("missing the trace FILE");
-		usage(stderr);
-		return 2;
-	}
-	path = argv[optind++];
-	if (optind < argc) {
-		ns_err("unexpected argument '%s' (one FILE at a time)", argv[optind]);
+	path = cmd_one_operand(argc, argv, "trace FILE");
+	if (!path) {
 		usage(stderr);
 		return 2;
 	}

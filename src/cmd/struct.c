@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
 #include "inspect/btf_layout.h"
@@ -195,24 +196,13 @@ int cmd_struct(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			if (optopt == 'b')
-				ns_err("option '--btf' needs a FILE");
-			else if (optopt)
-				ns_err("unknown option '-%c'", optopt);
-			else
-				ns_err("unknown option '%s'", argv[optind - 1]);
+			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (optind >= argc) {
-		ns_err("missing the name of a struct or union");
-		usage(stderr);
-		return 2;
-	}
-	name = argv[optind++];
-	if (optind < argc) {
-		ns_err("unexpected argument '%s' (one NAME at a time)", argv[optind]);
+	name = cmd_one_operand(argc, argv, "struct or union NAME");
+	if (!name) {
 		usage(stderr);
 		return 2;
 	}
