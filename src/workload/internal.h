@@ -94,4 +94,7 @@ int scenario_bulk(struct scenario_run *r);
 int scenario_udp(struct scenario_run *r);
 int scenario_command(struct scenario_run *r);
 
+/* ns b: a TCP listener on the lab's second address and r->port; prints why not */
+int scn_tcp_listen(const struct scenario_run *r, int backlog);
+
 #endif

@@ -137,19 +137,10 @@ static void syn_build(struct syn_packet *pkt, uint32_t daddr, uint16_t dport)
 /* ns b: listen and never accept; no handshake from a spoofed source completes */
 static int syn_serve(struct scenario_run *r, int report_fd)
 {
-	struct sockaddr_in sin;
-	int fd, one = 1, err;
+	int fd = scn_tcp_listen(r, SYN_BACKLOG), err;
 
-	err = lab_sockaddr(r->lab, 1, r->port, &sin);
-	if (err)
-		return err;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, SYN_BACKLOG)) {
-		err = -errno;
-		ns_err("cannot listen on %s:%u: %s", r->lab->addr[1], r->port, strerror(-err));
-		return err;
-	}
+	if (fd < 0)
+		return fd;
 	err = scn_report(report_fd, 0);
 	/* the scenario's child kills us when the flood is over */
 	while (!err && !scn_expired(r))

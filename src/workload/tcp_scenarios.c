@@ -33,7 +33,7 @@ static int wait_fd(int fd, short events, const struct scenario_run *r)
 }
 
 /* ns b: a listener on lab address 1; prints why not */
-static int tcp_listen(const struct scenario_run *r, int backlog)
+int scn_tcp_listen(const struct scenario_run *r, int backlog)
 {
 	struct sockaddr_in sin;
 	int fd, one = 1, err;
@@ -127,7 +127,7 @@ static int handshake_serve(struct scenario_run *r, int report_fd)
 	uint64_t served = 0;
 	int lfd, err;
 
-	lfd = tcp_listen(r, 128);
+	lfd = scn_tcp_listen(r, 128);
 	if (lfd < 0)
 		return lfd;
 	err = scn_report(report_fd, 0);
@@ -245,7 +245,7 @@ static int bulk_serve(struct scenario_run *r, int report_fd)
 	uint64_t received = 0;
 	int lfd, fd, err;
 
-	lfd = tcp_listen(r, 1);
+	lfd = scn_tcp_listen(r, 1);
 	if (lfd < 0)
 		return lfd;
 	err = scn_report(report_fd, 0);
