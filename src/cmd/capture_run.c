@@ -342,6 +342,7 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 	err = capture_open(&st->session, &ro->cap, &st->ft, fn, ctx);
 	if (err) {
 		lab_destroy(&st->lab);
+		ns_meta_free(&st->meta);
 		return err;
 	}
 	/* privileges and the lab came first; events wait in the ring meanwhile */
@@ -442,6 +443,10 @@ void run_stop(struct run_state *st, struct ns_capture_stats *stats)
 		st->session = NULL;
 	}
 	lab_destroy(&st->lab);
+}
+
+void run_free(struct run_state *st)
+{
 	ns_meta_free(&st->meta);
 	ns_names_free(&st->names);
 	ksyms__free(st->ksyms);

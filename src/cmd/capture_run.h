@@ -24,6 +24,7 @@ struct run_opts {
 	double duration_s;	/* capture length without a scenario; 0: until Ctrl-C */
 	bool json;
 	bool stacks;		/* print stacks (trace --stack) */
+	bool report;		/* trace --report: the report of the live events at the end */
 	const char *output;	/* record -o */
 };
 
@@ -47,8 +48,10 @@ struct run_state {
 int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, void *ctx);
 /* Poll until the scenario ends, the duration passes, or a signal comes. */
 int run_loop(struct run_state *st, struct run_opts *ro);
-/* Detach, remove the lab; stats read before the programs go away. */
+/* Drain, read the stats, detach, remove the lab (meta, names, symbols stay). */
 void run_stop(struct run_state *st, struct ns_capture_stats *stats);
+/* Free what run_stop kept for the caller's last words. */
+void run_free(struct run_state *st);
 /* "lost 12 of 3400 events (kfree_skb 10, consume_skb 2)" on stderr, always */
 void run_print_loss(FILE *out, const struct ns_capture_stats *stats);
 

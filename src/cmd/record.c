@@ -118,6 +118,7 @@ int cmd_record(int argc, char **argv)
 	if (!r.w) {
 		ns_err("%s", errbuf);
 		run_stop(&st, NULL);
+		run_free(&st);
 		return 1;
 	}
 	err = run_loop(&st, &ro);
@@ -135,5 +136,6 @@ int cmd_record(int argc, char **argv)
 	}
 	if (!err)
 		fprintf(stderr, "netscope: wrote %s\n", ro.output);
+	run_free(&st);
 	return err ? 1 : 0;
 }

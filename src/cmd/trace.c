@@ -8,6 +8,7 @@
 #include "cmd/capture_run.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
+#include "analysis/report.h"
 #include "render/event_line.h"
 
 static void usage(FILE *out)
@@ -44,12 +45,15 @@ static void usage(FILE *out)
 "  --raw-tp            use raw_tp programs even where tp_btf works\n"
 "Output:\n"
 "  --stack             print the kernel stack under events that have one\n"
+"  --report            at the end, the report `netscope report` would give for\n"
+"                      these events (with --json: one more line, the report object)\n"
 "  -j, --json          one JSON object per line\n"
 "  -v                  more messages (-vv: libbpf debug)\n"
 "\n"
 "EXAMPLES:\n"
 "  netscope trace --scenario refused\n"
 "  netscope trace --scenario handshake --events sock,tcp --json\n"
+"  netscope trace --scenario syn-flood --count 2000 --report\n"
 "  netscope trace --netns all --proto tcp --port 22 --duration 5\n"
 "  netscope trace --stack -- curl -s http://198.18.0.2:8080/\n");
 }
@@ -58,6 +62,7 @@ struct trace_ctx {
 	struct event_fmt fmt;
 	struct run_opts *ro;
 	struct capture_session **session;
+	struct report *report;	/* --report: the same analyses as `netscope report` */
 	uint64_t printed;
 };
 
@@ -86,14 +91,19 @@ static int on_event(void *ctx, const struct ns_event *ev)
 		}
 	}
 	t->printed++;
+	if (t->report)
+		report_feed(t->report, ev);
 	return 0;
 }
 
 static int trace_opt(struct run_opts *ro, int c, const char *arg)
 {
-	if (c != 's')
+	if (c == 's')
+		ro->stacks = true;
+	else if (c == 'r')
+		ro->report = true;
+	else
 		return -ENOENT;
-	ro->stacks = true;
 	return 0;
 }
 
@@ -101,6 +111,7 @@ int cmd_trace(int argc, char **argv)
 {
 	static const struct option extra[] = {
 		{ "stack", no_argument, NULL, 's' },
+		{ "report", no_argument, NULL, 'r' },
 		{ NULL },
 	};
 	struct ns_capture_stats stats = {};
@@ -121,15 +132,34 @@ int cmd_trace(int argc, char **argv)
 		return 1;
 	t.fmt.names = &st.names;
 	t.fmt.ksyms = st.ksyms;
+	if (ro.report) {
+		struct report_ctx rctx = { .meta = &st.meta, .names = &st.names, .ksyms = st.ksyms };
+
+		t.report = report_new(&rctx);
+		if (!t.report)
+			ns_warn("no memory for the report: --report ignored");
+	}
 	if (!ro.json)
 		event_line_header(stdout);
 	err = run_loop(&st, &ro);
-	fflush(stdout);
 	run_stop(&st, &stats);
+	if (t.report) {
+		if (report_finish(t.report, &stats, false))
+			ns_err("cannot finish the report: out of memory");
+		else if (ro.json)
+			report_print_json(t.report, stdout);
+		else {
+			putchar('\n');
+			report_print_text(t.report, stdout);
+		}
+		report_free(t.report);
+	}
+	fflush(stdout);
 	run_print_loss(stderr, &stats);
 	if (!err && st.scenario_status > 0) {
 		ns_err("scenario '%s' failed (exit status %d)", ro.sc.name, st.scenario_status);
 		err = -ECHILD;
 	}
+	run_free(&st);
 	return err ? 1 : 0;
 }

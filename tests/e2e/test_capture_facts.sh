@@ -96,3 +96,19 @@ check "drop_stack_starts_in_the_kernel_not_in_bpf" \
 check_eq "drop_stack_reaches_tcp_v4_rcv_net_rx_action_and_connect" \
 	"tcp_v4_rcv net_rx_action tcp_v4_connect" "$(get has)"
 check_eq "drop_stack_is_innermost_first" True "$(get order)"
+
+# --- trace --report: the same analyses, fed live -------------------------
+"$NETSCOPE" trace --scenario refused --json --report 2>/dev/null >"$TMP/live.json"
+python3 - "$TMP/live.json" >"$TMP/live.facts" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+rep, events = lines[-1], lines[:-1]
+print("drops", rep["drops"]["total"], rep["drops"]["by_reason"]["rows"][0]["reason"])
+print("captured_is_lines", rep["lost"]["captured"] == len(events))
+print("dropped_packet_in_events", rep["journeys"]["dropped"] ==
+      len({e["packet_id"] for e in events if e["event"] == "kfree_skb"}))
+PY
+facts=$(cat "$TMP/live.facts")
+check_eq "live_report_counts_the_no_socket_drop" "1 NO_SOCKET" "$(get drops)"
+check_eq "live_report_counts_every_printed_event" True "$(get captured_is_lines)"
+check_eq "live_report_journeys_match_the_printed_drops" True "$(get dropped_packet_in_events)"
