@@ -37,6 +37,9 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps run check unit e2e bench clean
+# BPF objects and skeletons come from pattern rules; without this make would
+# delete them as intermediates and rebuild everything on the next run
+.SECONDARY:
 all: $(OUTPUT)/netscope
 
 deps:
@@ -60,7 +63,9 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(OUTPUT)/obj/%.o: src/%.c $(BPF_SKELS) | $(OUTPUT)/obj
+# the skeletons must exist before any compile; which objects include them
+# (capture/session.c) the compiler's -MMD dependency files say
+$(OUTPUT)/obj/%.o: src/%.c | $(OUTPUT)/obj $(BPF_SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
