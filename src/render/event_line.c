@@ -204,6 +204,7 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 		json_kv_str(w, "daddr", inet_ntop(ev->family == AF_INET6 ? AF_INET6 : AF_INET,
 						  ev->daddr, a, sizeof(a)));
 		json_kv_bool(w, "addr_from_sock", ev->hdr & NS_HDR_FROM_SOCK);
+		json_kv_bool(w, "headers_from_packet", ev->hdr & NS_HDR_FROM_PACKET);
 	}
 	if (ev->hdr & NS_HDR_L4) {
 		json_kv_u64(w, "sport", ev->sport);
