@@ -127,6 +127,11 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 	default:
 		break;
 	}
+	if ((ev->hdr & NS_HDR_L4) && (ev->l4_proto == IPPROTO_ICMP || ev->l4_proto == IPPROTO_ICMPV6)) {
+		size_t o = strlen(buf);
+
+		snprintf(buf + o, len - o, "%stype=%u code=%u", o ? " " : "", ev->sport, ev->dport);
+	}
 	if (ev->hdr & NS_HDR_TCP) {
 		size_t o = strlen(buf);
 

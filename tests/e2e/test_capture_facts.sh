@@ -112,3 +112,27 @@ facts=$(cat "$TMP/live.facts")
 check_eq "live_report_counts_the_no_socket_drop" "1 NO_SOCKET" "$(get drops)"
 check_eq "live_report_counts_every_printed_event" True "$(get captured_is_lines)"
 check_eq "live_report_journeys_match_the_printed_drops" True "$(get dropped_packet_in_events)"
+
+# --- udp: datagrams to a bound and to an unbound port ----------------------
+"$NETSCOPE" trace --scenario udp --count 5 --json 2>/dev/null >"$TMP/udp.json"
+check_eq "trace_udp_exits_zero" 0 $?
+python3 - "$TMP/udp.json" >"$TMP/udp.facts" <<'PY'
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+def n(pred): return sum(1 for e in evs if pred(e))
+drops = [e for e in evs if e["event"] == "kfree_skb" and e.get("dport") == 5354]
+print("drops", len(drops), " ".join(sorted({e["reason"] for e in drops})),
+      " ".join(sorted({e["location"].split("+")[0] for e in drops})))
+print("bound_received", n(lambda e: e["event"] == "netif_receive_skb" and e.get("dport") == 5353
+                          and e["proto"] == "UDP"))
+print("unreachables", n(lambda e: e["event"] == "net_dev_queue" and e["proto"] == "ICMP"
+                        and e.get("saddr") == "198.18.0.2" and (e.get("sport"), e.get("dport")) == (3, 3)))
+# each dropped datagram was queued on veth0 under the same packet id before
+queued = {e["packet_id"] for e in evs if e["event"] == "net_dev_queue" and e["ifname"] == "veth0"}
+print("drops_have_their_tx", all(d["packet_id"] in queued for d in drops))
+PY
+facts=$(cat "$TMP/udp.facts")
+check_eq "udp_to_unbound_port_5_drops_no_socket_at___udp4_lib_rcv" "5 NO_SOCKET __udp4_lib_rcv" "$(get drops)"
+check_eq "udp_to_bound_port_5_received" 5 "$(get bound_received)"
+check_eq "udp_unbound_port_answered_by_5_icmp_port_unreachables" 5 "$(get unreachables)"
+check_eq "udp_dropped_datagram_keeps_its_id_from_tx_to_drop" True "$(get drops_have_their_tx)"
