@@ -136,3 +136,28 @@ check_eq "udp_to_unbound_port_5_drops_no_socket_at___udp4_lib_rcv" "5 NO_SOCKET 
 check_eq "udp_to_bound_port_5_received" 5 "$(get bound_received)"
 check_eq "udp_unbound_port_answered_by_5_icmp_port_unreachables" 5 "$(get unreachables)"
 check_eq "udp_dropped_datagram_keeps_its_id_from_tx_to_drop" True "$(get drops_have_their_tx)"
+
+# --- kernel-side filters: --port, --proto, --host ---------------------------
+"$NETSCOPE" trace --scenario udp --count 3 --port 5354 --json 2>/dev/null >"$TMP/port.json"
+"$NETSCOPE" trace --scenario udp --count 3 --proto icmp --json 2>/dev/null >"$TMP/icmp.json"
+"$NETSCOPE" trace --scenario udp --count 3 --host 198.18.1.1 --json 2>"$TMP/host.err" >"$TMP/host.json"
+python3 - "$TMP/port.json" "$TMP/icmp.json" >"$TMP/filter.facts" <<'PY'
+import json, sys
+port = [json.loads(l) for l in open(sys.argv[1])]
+icmp = [json.loads(l) for l in open(sys.argv[2])]
+pk = [e for e in port if not e["event"].startswith("softirq")]
+print("port_only", all(5354 in (e.get("sport"), e.get("dport")) for e in pk))
+print("port_events", " ".join(f'{ev}={sum(1 for e in pk if e["event"] == ev)}'
+                             for ev in ("net_dev_queue", "netif_receive_skb", "kfree_skb")))
+ik = [e for e in icmp if not e["event"].startswith("softirq")]
+print("icmp_only", len(ik) > 0 and all(e["proto"] == "ICMP" for e in ik))
+print("icmp_queued", sum(1 for e in ik if e["event"] == "net_dev_queue"))
+PY
+facts=$(cat "$TMP/filter.facts")
+check_eq "port_filter_keeps_only_events_of_that_port" True "$(get port_only)"
+check_eq "port_filter_sees_3_datagrams_queued_received_dropped" \
+	"net_dev_queue=3 netif_receive_skb=3 kfree_skb=3" "$(get port_events)"
+check_eq "proto_filter_keeps_only_icmp" True "$(get icmp_only)"
+check_eq "proto_filter_sees_the_3_unreachables_queued" 3 "$(get icmp_queued)"
+check_eq "host_filter_for_an_absent_host_yields_nothing" 0 "$(wc -l <"$TMP/host.json")"
+check "host_filter_run_still_reports_counts" grep -q "0 events produced, 0 captured, 0 lost" "$TMP/host.err"
