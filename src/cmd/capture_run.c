@@ -21,6 +21,11 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
+void run_request_stop(void)
+{
+	stop_signal = SIGPIPE;
+}
+
 enum {
 	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,

@@ -46,6 +46,8 @@ struct run_state {
 
 /* Set up (probe, lab, attach) the capture; events go to fn. Returns 0 or -errno. */
 int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, void *ctx);
+/* Ask run_loop to stop as a signal would (e.g. stdout went away). */
+void run_request_stop(void);
 /* Poll until the scenario ends, the duration passes, or a signal comes. */
 int run_loop(struct run_state *st, struct run_opts *ro);
 /* Drain, read the stats, detach, remove the lab (meta, names, symbols stay). */

@@ -130,7 +130,7 @@ int cmd_record(int argc, char **argv)
 	run_print_loss(stderr, &stats);
 	if (!err && r.err)
 		err = r.err;
-	if (!err && st.scenario_status > 0) {
+	if (!err && st.scenario_status > 0 && !st.interrupted) {
 		ns_err("scenario '%s' failed (exit status %d)", ro.sc.name, st.scenario_status);
 		err = -ECHILD;
 	}

@@ -91,6 +91,11 @@ static int on_event(void *ctx, const struct ns_event *ev)
 		}
 	}
 	t->printed++;
+	/* the reader went away (`| head`): stop capturing, clean up, say nothing */
+	if (ferror(stdout)) {
+		run_request_stop();
+		return 0;
+	}
 	if (t->report)
 		report_feed(t->report, ev);
 	return 0;
@@ -156,7 +161,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	fflush(stdout);
 	run_print_loss(stderr, &stats);
-	if (!err && st.scenario_status > 0) {
+	if (!err && st.scenario_status > 0 && !st.interrupted) {
 		ns_err("scenario '%s' failed (exit status %d)", ro.sc.name, st.scenario_status);
 		err = -ECHILD;
 	}

@@ -134,3 +134,13 @@ check_eq "missing_kernel_btf_exits_1" 1 $?
 check "missing_kernel_btf_is_explained" grep -q "kernel BTF is required and missing" "$TMP/nobtf.err"
 check_eq "missing_kernel_btf_message_is_the_only_line" 1 "$(wc -l <"$TMP/nobtf.err")"
 check_eq "no_namespace_left_after_bad_input" 0 "$(leftover_netns)"
+
+# --- the reader of stdout goes away: stop at once, clean up, exit 0 -------
+start=$(date +%s%N)
+"$NETSCOPE" trace --scenario syn-flood --rate 1000 --count 20000 2>"$TMP/pipe.err" | head -3 >/dev/null
+rc=${PIPESTATUS[0]}
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+check_eq "closed_stdout_ends_trace_with_exit_0" 0 "$rc"
+check "closed_stdout_ends_trace_long_before_the_20s_flood" test "$elapsed_ms" -lt 10000
+check "closed_stdout_still_reports_counts" grep -q "events produced" "$TMP/pipe.err"
+check_eq "no_namespace_left_after_closed_stdout" 0 "$(leftover_netns)"
