@@ -145,7 +145,6 @@ struct ns_counters {
 	__u64 lost[NS_EV_SLOTS];	/* ring buffer reservation failed */
 	__u64 stack_err;		/* bpf_get_stackid failed (map full...) */
 	__u64 stack_taken;
-	__u64 ids_evicted;		/* kept by user space: packet-id table full */
 	__u64 since_wakeup;		/* events since this CPU last woke the consumer */
 };
 
