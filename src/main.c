@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "explain a trace file: counts, drops, resets, states, journeys" },
 	{ "run", cmd_run, "run a scenario in private namespaces without capturing" },
 	{ "struct", cmd_struct, "layout of a kernel struct from BTF, as pahole shows it" },
+	{ "source", cmd_source, "fetch a kernel source tree (Debian linux-source) for explanations" },
 	{ NULL },
 };
 

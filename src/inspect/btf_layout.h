@@ -82,8 +82,27 @@ struct btf_layout_node {
 	__u32 sum_paddings;
 };
 
+struct json_writer;
+
+/*
+ * What the kernel source says about members, shown beside them: filled by
+ * the caller (src/cmd/struct.c from kernel-doc) so layouts stay BTF only.
+ * Paths name members as C code does, through anonymous structs and unions:
+ * "cb", "headers.mark", "__sk_common.skc_state".
+ */
+struct btf_layout_notes {
+	/* the member's explanation, or NULL; *marked: say it has none */
+	const char *(*doc)(void *ctx, const char *path, bool *marked);
+	/* macros naming this member (or a member inside it): "#define name path" */
+	int (*aliases)(void *ctx, const char *path, const char **names, const char **paths, int max);
+	/* extra keys for the top-level JSON object */
+	void (*json)(void *ctx, struct json_writer *w);
+	void *ctx;
+};
+
 struct btf_layout {
 	const struct btf *btf;
+	const struct btf_layout_notes *notes;	/* NULL: BTF only */
 	struct btf_layout_node root;
 	__u32 cachelines;
 	__u32 last_cacheline;	/* bytes used in the last cache line */

@@ -35,7 +35,13 @@ struct printer {
 	int err;
 	__u32 last_cacheline;	/* the last cache line boundary shown */
 	bool blank;		/* a blank line is due before the next line */
+	char path[512];		/* of the struct being printed: "" or "headers." */
+	size_t path_len;
 };
+
+/* explanations beside members: one line, the rest is in --json */
+#define NOTE_COLS 72
+#define MAX_ALIASES 64
 
 static void dump_printf(void *ctx, const char *fmt, va_list args)
 {
@@ -265,12 +271,78 @@ static int abs_cols(int c)
 	return c < 0 ? -c : c;
 }
 
+/* "x.y" for member name of the struct being printed, in buf */
+static const char *member_path(const struct printer *p, const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s%s", (int)p->path_len, p->path, name);
+	return buf;
+}
+
+/* the explanation as a trailing comment cut to one line, or "(undocumented)" */
+static void note_for(const struct printer *p, const char *name, char *out, size_t size)
+{
+	const struct btf_layout_notes *notes = p->l->notes;
+	char path[sizeof(p->path) + 128];
+	const char *doc;
+	bool marked = false;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!notes || !name[0])
+		return;
+	doc = notes->doc(notes->ctx, member_path(p, name, path, sizeof(path)), &marked);
+	if (!doc) {
+		if (marked)
+			snprintf(out, size, " /* (undocumented) */");
+		return;
+	}
+	n = snprintf(out, size, " /* ");
+	for (const char *d = doc; *d && n + 8 < size; d++) {
+		if ((size_t)(d - doc) >= NOTE_COLS) {
+			n += snprintf(out + n, size - n, "...");
+			break;
+		}
+		/* a comment end inside the text would end ours early */
+		out[n++] = d[0] == '*' && d[1] == '/' ? '-' : *d;
+	}
+	snprintf(out + n, size - n, " */");
+}
+
 /* "type name;" or "} name;" padded so the comment lands where pahole's does */
-static void put_line(struct printer *p, int depth, const char *content, const char *comment)
+static void put_line(struct printer *p, int depth, const char *content, const char *comment,
+		     const char *name)
 {
 	int cols = LINE_COLS - 8 * (depth - 1);
+	char note[NOTE_COLS + 32];
 
-	put(p, depth, "%-*s %s\n", cols > 0 ? cols : 0, content, comment);
+	note_for(p, name, note, sizeof(note));
+	put(p, depth, "%-*s %s%s\n", cols > 0 ? cols : 0, content, comment, note);
+}
+
+/* the macros that name this member, as the header defines them */
+static void put_aliases(struct printer *p, const char *name, int depth)
+{
+	const struct btf_layout_notes *notes = p->l->notes;
+	const char *names[MAX_ALIASES], *paths[MAX_ALIASES];
+	char path[sizeof(p->path) + 128];
+	int n;
+
+	if (!notes || !name[0])
+		return;
+	n = notes->aliases(notes->ctx, member_path(p, name, path, sizeof(path)), names, paths,
+			   MAX_ALIASES);
+	for (int i = 0; i < n; i++)
+		put(p, depth, "/* #define %s %s */\n", names[i], paths[i]);
+}
+
+/* entering a nested struct: its members are "name." + member ("" when anonymous) */
+static size_t path_push(struct printer *p, const char *name)
+{
+	size_t old = p->path_len;
+
+	if (name[0] && old + strlen(name) + 2 < sizeof(p->path))
+		p->path_len += snprintf(p->path + old, sizeof(p->path) - old, "%s.", name);
+	return old;
 }
 
 static const char *plural(__u32 n)
@@ -512,8 +584,12 @@ static void print_member(struct printer *p, const struct btf_layout_node *n, __u
 			put(p, depth, "%s%s %s {\n", q, kind_str(c->kind), c->name);
 		else
 			put(p, depth, "%s%s {\n", q, kind_str(c->kind));
-		if (c)
+		if (c) {
+			size_t old = path_push(p, lm->name);
+
 			print_members(p, c, depth + 1);
+			p->path_len = old;
+		}
 		/* no blank line before a closing brace */
 		p->blank = false;
 		array_suffix(p->btf, lm->type_id, flex, suffix, sizeof(suffix));
@@ -521,7 +597,8 @@ static void print_member(struct printer *p, const struct btf_layout_node *n, __u
 			return;
 		snprintf(*content, *cap, "}%s%s%s%s%s;", c && c->packed ? " __attribute__((__packed__))" : "",
 			 lm->name[0] ? " " : "", lm->name, suffix, bits);
-		put_line(p, depth, *content, comment);
+		put_line(p, depth, *content, comment, lm->name);
+		put_aliases(p, lm->name, depth);
 		return;
 	}
 
@@ -539,7 +616,8 @@ static void print_member(struct printer *p, const struct btf_layout_node *n, __u
 
 			memmove(s + 1, s + 2, strlen(s + 2) + 1);
 		}
-		put_line(p, depth, *content, comment);
+		put_line(p, depth, *content, comment, lm->name);
+		put_aliases(p, lm->name, depth);
 	}
 	free(type);
 }
@@ -680,6 +758,36 @@ static void json_holes(struct json_writer *w, const struct btf_layout_node *n)
 	json_kv_u64(w, "bit_padding", n->bit_padding);
 }
 
+/* "doc" and "aliases" of a member, when a source tree was read */
+static void json_notes(struct printer *p, struct json_writer *w, const char *name)
+{
+	const struct btf_layout_notes *notes = p->l->notes;
+	const char *names[MAX_ALIASES], *paths[MAX_ALIASES], *doc;
+	char path[sizeof(p->path) + 128];
+	bool marked;
+	int n;
+
+	if (!notes)
+		return;
+	member_path(p, name, path, sizeof(path));
+	doc = name[0] ? notes->doc(notes->ctx, path, &marked) : NULL;
+	json_key(w, "doc");
+	if (doc)
+		json_str(w, doc);
+	else
+		json_null(w);
+	n = name[0] ? notes->aliases(notes->ctx, path, names, paths, MAX_ALIASES) : 0;
+	json_key(w, "aliases");
+	json_arr_begin(w);
+	for (int i = 0; i < n; i++) {
+		json_obj_begin(w);
+		json_kv_str(w, "name", names[i]);
+		json_kv_str(w, "path", paths[i]);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
 static void json_members(struct printer *p, struct json_writer *w, const struct btf_layout_node *n)
 {
 	json_key(w, "members");
@@ -712,10 +820,14 @@ static void json_members(struct printer *p, struct json_writer *w, const struct 
 		json_kv_u64(w, "size", lm->size);
 		json_kv_u64(w, "bit_offset", lm->bit_offset);
 		json_kv_u64(w, "bit_size", lm->bit_size);
+		json_notes(p, w, lm->name);
 		if (c) {
+			size_t old = path_push(p, lm->name);
+
 			json_kv_str(w, "kind", kind_str(c->kind));
 			json_members(p, w, c);
 			json_holes(w, c);
+			p->path_len = old;
 		}
 		json_obj_end(w);
 	}
@@ -738,7 +850,8 @@ int btf_layout__print_json(const struct btf_layout *layout, const char *btf_sour
 		return -ENOMEM;
 	}
 	json_obj_begin(w);
-	json_kv_u64(w, "schema_version", 1);
+	/* 2: "source", and "doc" and "aliases" on members, when a tree was read */
+	json_kv_u64(w, "schema_version", layout->notes ? 2 : 1);
 	json_kv_str(w, "btf", btf_source);
 	json_kv_str(w, "name", n->name[0] || !layout->typedef_name ? n->name : layout->typedef_name);
 	json_kv_str(w, "kind", kind_str(n->kind));
@@ -765,6 +878,8 @@ int btf_layout__print_json(const struct btf_layout *layout, const char *btf_sour
 		json_obj_end(w);
 	}
 	json_arr_end(w);
+	if (layout->notes && layout->notes->json)
+		layout->notes->json(layout->notes->ctx, w);
 	json_obj_end(w);
 	fputc('\n', out);
 	json_free(w);
