@@ -5,6 +5,8 @@
 # holes and bit holes are the same, and so are size and summary.  pahole's
 # text is parsed here; netscope's --json is the side under test.
 . "$(dirname "$0")/lib.sh"
+# compare with pahole on BTF alone: a fetched source tree would add explanations
+export NETSCOPE_SOURCE_CACHE=$TMP/none
 
 VMLINUX=/sys/kernel/btf/vmlinux
 STRUCTS="sk_buff sock sock_common tcp_sock"
