@@ -3,7 +3,7 @@
  * Struct and union layouts computed from BTF, the facts pahole prints:
  * member offsets and sizes, bitfields, holes and bit holes, tail padding,
  * cache lines.  The layout is computed once (btf_layout.c) and rendered as
- * text or JSON (btf_layout_print.c), so both outputs show the same numbers.
+ * text (btf_layout_print.c) or JSON (btf_layout_json.c), so both show the same numbers.
  *
  * Offsets are always absolute: bytes from the start of the type asked for,
  * also for members of nested (anonymous or --expand'ed) structs and unions,
