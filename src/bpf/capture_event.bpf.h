@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The core every capture handler shares: execution context, building one
+ * event (device, socket, skb headers), the kernel-side filters, the stack
+ * policy, and submission to the ring buffer.  Included once, by
+ * capture.bpf.c, after its configuration and maps: a BPF object is one
+ * compilation unit, and this keeps the per-tracepoint handlers readable.
+ */
+#ifndef NS_CAPTURE_EVENT_BPF_H
+#define NS_CAPTURE_EVENT_BPF_H
+
+/* ---- execution context ----
+ *
+ * The preempt count would tell task/softirq/hardirq directly, but on x86 it
+ * is the per-CPU variable __preempt_count, and typed per-CPU ksyms need
+ * data symbols in kallsyms (CONFIG_KALLSYMS_ALL), which many kernels lack
+ * (this project's machines included).  Instead the softirq_entry/exit and
+ * irq_handler_entry/exit handlers, always attached, keep a per-CPU depth:
+ * __do_softirq() fires softirq_entry/exit around every vector it runs, in
+ * ksoftirqd and on local_bh_enable() alike, so the depth is exact for
+ * softirqs.  Hardirqs without irq_handler_* tracepoints (the APIC timer)
+ * are not seen; network tracepoints do not fire in them.
+ */
+struct cpu_state {
+	__u32 softirq_depth;
+	__u32 hardirq_depth;
+	/*
+	 * Under a namespace or packet filter, softirqs (per CPU, never owned by
+	 * a namespace) are reported only if a wanted event happens inside them:
+	 * the entry is held back here and emitted just before that event.
+	 */
+	__u64 entry_ts;
+	__u32 entry_vec;
+	__u8 entry_pending;
+	__u8 entry_emitted;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_state);
+} cpu_states SEC(".maps");
+
+/* events to emit, bit per ns_event_type: context-tracking handlers run even
+ * when their own events are not wanted */
+const volatile __u64 emit_mask = ~0ull;
+
+static __always_inline struct cpu_state *get_cpu_state(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_states, &zero);
+}
+
+static __always_inline __u8 exec_ctx(void)
+{
+	struct cpu_state *cs = get_cpu_state();
+
+	if (!cs)
+		return NS_CTX_UNKNOWN;
+	if (cs->hardirq_depth)
+		return NS_CTX_HARDIRQ;
+	if (cs->softirq_depth)
+		return NS_CTX_SOFTIRQ;
+	return NS_CTX_TASK;
+}
+
+static __always_inline struct ns_counters *get_counters(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+/* Start an event: take the scratch slot of this level, fill common fields. */
+static __always_inline struct ns_event *ev_begin(__u16 type)
+{
+	__u8 ctx = exec_ctx();
+	__u32 slot = ctx == NS_CTX_UNKNOWN ? 0 : ctx - 1;
+	struct ns_event *e;
+	__u64 pid_tgid;
+
+	e = bpf_map_lookup_elem(&scratch, &slot);
+	if (!e)
+		return NULL;
+	__builtin_memset(e, 0, sizeof(*e));
+	pid_tgid = bpf_get_current_pid_tgid();
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ctx = ctx;
+	e->stack_id = -1;
+	return e;
+}
+
+static __always_inline void ev_dev(struct ns_event *e, const struct net_device *dev)
+{
+	if (!dev)
+		return;
+	e->ifindex = RD(dev->ifindex, dev, ifindex);
+	if (direct_reads)
+		__builtin_memcpy(e->ifname, dev->name, sizeof(e->ifname));
+	else
+		bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), dev->name);
+	e->netns = RD(dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum);
+}
+
+/* Addresses and ports from the socket, for events whose skb has no headers. */
+static __always_inline void ev_sock(struct ns_event *e, const struct sock_common *skc)
+{
+	__u16 family;
+
+	if (!skc)
+		return;
+	if (!e->netns)
+		e->netns = RD(skc->skc_net.net->ns.inum, skc, skc_net.net, ns.inum);
+	if (e->hdr & NS_HDR_L4)
+		return; /* the packet's own headers are better */
+	family = RD(skc->skc_family, skc, skc_family);
+	/* explicit sizes: BPF_CORE_READ_INTO on an array would copy one byte */
+	if (family == AF_INET) {
+		bpf_core_read(e->saddr, 4, &skc->skc_rcv_saddr);
+		bpf_core_read(e->daddr, 4, &skc->skc_daddr);
+	} else if (family == AF_INET6) {
+		bpf_core_read(e->saddr, 16, &skc->skc_v6_rcv_saddr);
+		bpf_core_read(e->daddr, 16, &skc->skc_v6_daddr);
+	} else {
+		return;
+	}
+	e->family = family;
+	e->sport = RD(skc->skc_num, skc, skc_num);
+	e->dport = bpf_ntohs(RD(skc->skc_dport, skc, skc_dport));
+	e->hdr |= NS_HDR_L3 | NS_HDR_L4 | NS_HDR_FROM_SOCK;
+}
+
+enum l3_at {
+	L3_AT_NETWORK_HEADER, /* TX and protocol layers: skb->network_header */
+	L3_AT_DATA,	      /* RX before the IP layer: skb->data (MAC pulled) */
+	L3_AT_NONE,	      /* a follow-up event: headers come from the packet's
+			       * earlier events unless parse_all (filters) */
+};
+
+/*
+ * Read IPv4/IPv6 and TCP/UDP/ICMP headers out of the skb.  An unset network
+ * header (0 after allocation: __finalize_skb_around leaves it so) or one
+ * whose version nibble disagrees with skb->protocol marks the event
+ * NS_HDR_UNSET instead of decoding garbage.
+ */
+static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb, enum l3_at at)
+{
+	unsigned char *head, *l3;
+
+	if (!skb)
+		return;
+	e->skb = (__u64)skb;
+	head = RD(skb->head, skb, head);
+	e->skb_head = (__u64)head;
+	e->len = RD(skb->len, skb, len);
+	e->l3_proto = bpf_ntohs(RD(skb->protocol, skb, protocol));
+	if (!e->sk)
+		e->sk = (__u64)RD(skb->sk, skb, sk);
+	if (!e->netns) {
+		const struct net_device *dev = RD(skb->dev, skb, dev);
+
+		if (dev)
+			ev_dev(e, dev);
+	}
+	if (e->l3_proto != ETH_P_IP && e->l3_proto != ETH_P_IPV6) {
+		e->hdr |= NS_HDR_L3_OTHER;
+		return;
+	}
+	if (at == L3_AT_NONE && !parse_all)
+		return;
+	if (at == L3_AT_DATA) {
+		l3 = RD(skb->data, skb, data);
+	} else {
+		__u16 nh = RD(skb->network_header, skb, network_header);
+
+		if (!nh) {
+			e->hdr |= NS_HDR_UNSET;
+			return;
+		}
+		l3 = head + nh;
+	}
+	/*
+	 * One copy of everything the decoder may look at; near the end of a
+	 * mapping the long read can fail, then a 40-byte one (IPv4 + TCP
+	 * without options, or a bare IPv6 header) is enough.
+	 */
+	__u8 buf[NS_HDR_BUF];
+	__u32 avail = NS_HDR_BUF;
+
+	if (bpf_probe_read_kernel(buf, NS_HDR_BUF, l3)) {
+		avail = 40;
+		if (bpf_probe_read_kernel(buf, 40, l3))
+			return;
+	}
+	ns_decode_headers(e, buf, avail, e->l3_proto);
+}
+
+static __always_inline bool addr_eq(const __u8 *a, int n)
+{
+	for (int i = 0; i < 16; i++) {
+		if (i >= n)
+			break;
+		if (a[i] != filter_host[i])
+			return false;
+	}
+	return true;
+}
+
+static __always_inline bool is_cpu_event(__u16 type)
+{
+	return type >= NS_EV_IRQ_HANDLER_ENTRY && type <= NS_EV_SOFTIRQ_EXIT;
+}
+
+/* The kernel-side filters (const volatile: unused ones cost nothing). */
+static __always_inline bool ev_wanted(const struct ns_event *e)
+{
+	/* irq/softirq events belong to a CPU, not to traffic: under filters
+	 * they are already held back unless wanted traffic runs inside them */
+	if (is_cpu_event(e->type))
+		return true;
+	if (filter_pid && e->pid != filter_pid)
+		return false;
+	if (netns_filter_n) {
+		bool hit = false;
+
+		for (int i = 0; i < NS_MAX_NETNS_FILTER; i++)
+			if (i < netns_filter_n && netns_filter[i] == e->netns)
+				hit = true;
+		if (!hit)
+			return false;
+	}
+	if (filter_ifname_set) {
+		for (int i = 0; i < NS_IFNAME_LEN; i++) {
+			if (e->ifname[i] != filter_ifname[i])
+				return false;
+			if (!e->ifname[i])
+				break;
+		}
+	}
+	if (filter_l4 && e->l4_proto != filter_l4)
+		return false;
+	if (filter_port && (!(e->hdr & NS_HDR_L4) ||
+			    (e->sport != filter_port && e->dport != filter_port)))
+		return false;
+	if (filter_host_family) {
+		int n = filter_host_family == AF_INET ? 4 : 16;
+
+		if (!(e->hdr & NS_HDR_L3) || e->family != filter_host_family)
+			return false;
+		if (!addr_eq(e->saddr, n) && !addr_eq(e->daddr, n))
+			return false;
+	}
+	return true;
+}
+
+/* true when some filter narrows the capture to particular traffic */
+static __always_inline bool narrowed(void)
+{
+	return netns_filter_n || filter_pid || filter_l4 || filter_port || filter_host_family ||
+	       filter_ifname_set;
+}
+
+static __always_inline void emit_pending_softirq(void)
+{
+	struct cpu_state *cs = get_cpu_state();
+	__u32 slot = SCRATCH_SOFTIRQ_ENTRY;
+	struct ns_counters *c;
+	struct ns_event *e;
+
+	if (!cs || !cs->entry_pending)
+		return;
+	cs->entry_pending = 0;
+	cs->entry_emitted = 1;
+	e = bpf_map_lookup_elem(&scratch, &slot);
+	c = get_counters();
+	if (!e || !c)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = cs->entry_ts;
+	e->type = NS_EV_SOFTIRQ_ENTRY;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ctx = NS_CTX_SOFTIRQ;
+	e->reason = cs->entry_vec;
+	e->stack_id = -1;
+	c->produced[NS_EV_SOFTIRQ_ENTRY]++;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), BPF_RB_NO_WAKEUP))
+		c->lost[NS_EV_SOFTIRQ_ENTRY]++;
+}
+
+/*
+ * Default stack policy.  A kernel stack walk costs as much as the rest of
+ * the capture together (bpf_get_stackid on every event: ~0.15 of untraced
+ * throughput, ANCHORS.md), so stacks are taken for the first hits of each
+ * call site and then at most once per stack_interval_ns per site and CPU:
+ * the cost stays flat however high the event rate, and a site busy enough
+ * to matter is sampled again and again.  The site is
+ * approximated without unwinding by what decides the call path of a
+ * network event: event type, drop location, context, device, protocol and
+ * TCP flags.  Every event carries its site key, so the call tree can weigh
+ * each sampled stack by the events of its site (analysis side).
+ */
+static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_counters *c)
+{
+	struct stack_site *site;
+	__u32 key, idx;
+	bool take;
+
+	if (stack_mode == NS_STACK_NONE)
+		return;
+	key = e->type * 0x9e3779b1u;
+	key ^= (__u32)e->location * 0x85ebca6bu;
+	key ^= (__u32)(e->location >> 32);
+	key ^= ((__u32)e->ctx << 24) ^ ((__u32)e->l4_proto << 16) ^
+	       ((__u32)(e->tcp_flags & 0x07) << 8) ^ (__u32)e->ifindex * 0xc2b2ae35u;
+	key ^= e->reason * 0x27d4eb2fu;
+	e->stack_key = key;
+
+	if (stack_mode == NS_STACK_ALL) {
+		take = true;
+	} else {
+		idx = key % STACK_SITES;
+		site = bpf_map_lookup_elem(&stack_sites, &idx);
+		if (!site)
+			return;
+		if (site->hits < stack_first_hits) {
+			site->hits++;
+			take = true;
+		} else {
+			take = e->ts_ns - site->last_ns >= stack_interval_ns;
+			if (take)
+				e->flags |= NS_F_STACK_SAMPLED;
+		}
+		if (take)
+			site->last_ns = e->ts_ns;
+	}
+	if (!take)
+		return;
+	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	if (e->stack_id < 0)
+		c->stack_err++;
+	else
+		c->stack_taken++;
+}
+
+/* Filter, count, stack, and copy to the ring buffer. */
+static __always_inline int ev_submit(void *ctx, struct ns_event *e)
+{
+	struct ns_counters *c;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u16 type = e->type;
+
+	if (!ev_wanted(e))
+		return 0;
+	c = get_counters();
+	if (!c)
+		return 0;
+	if (!is_cpu_event(type))
+		emit_pending_softirq();
+	c->produced[type & (NS_EV_SLOTS - 1)]++;
+	/*
+	 * In irq context the current task is only whoever was interrupted;
+	 * its name (~40 ns per event here) is filled in by the consumer from
+	 * the pid instead (capture/session.c).
+	 */
+	if (e->ctx == NS_CTX_TASK || e->ctx == NS_CTX_UNKNOWN)
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+	take_stack(ctx, e, c);
+	/*
+	 * Wake the consumer once per batch of events from this CPU: a wake-up
+	 * per event would cost more than the event.  A per-CPU count, not
+	 * bpf_ringbuf_query(BPF_RB_AVAIL_DATA): the query reads the consumer's
+	 * position, a cache line the consumer keeps writing from another CPU,
+	 * and cost ~170 ns per event here.  The consumer also polls on a short
+	 * timeout, so a quiet tail is never stranded.
+	 */
+	if (++c->since_wakeup >= wakeup_events) {
+		c->since_wakeup = 0;
+		flags = BPF_RB_FORCE_WAKEUP;
+	}
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
+		c->lost[type & (NS_EV_SLOTS - 1)]++;
+	return 0;
+}
+
+#endif /* NS_CAPTURE_EVENT_BPF_H */
