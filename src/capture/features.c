@@ -265,22 +265,46 @@ static void probe_prog_tracepoint(struct features *ft)
 	report_try(ft, FEAT_PROG_TRACEPOINT, err, step, PROBE_TP_GROUP "/" PROBE_TP);
 }
 
+/* Load a returning-0 program, attach it with attach(), drop both; *step
+ * names what failed.  attach returns a link fd or -errno. */
+static int try_link(enum bpf_prog_type type, enum bpf_attach_type eat, int btf_id,
+		    int (*attach)(int prog, const void *arg), const void *arg, const char **step)
+{
+	int prog, link;
+
+	*step = "load";
+	prog = load_ret0(type, eat, btf_id);
+	if (prog < 0)
+		return prog;
+	*step = "attach";
+	link = attach(prog, arg);
+	if (link >= 0)
+		close(link);
+	close(prog);
+	return link < 0 ? link : 0;
+}
+
+static int attach_raw_tp(int prog, const void *name)
+{
+	int fd = bpf_raw_tracepoint_open(name, prog);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int attach_kprobe_multi(int prog, const void *sym)
+{
+	const char *syms[] = { sym };
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .kprobe_multi.syms = syms, .kprobe_multi.cnt = 1);
+	int fd = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &opts);
+
+	return fd < 0 ? -errno : fd;
+}
+
 static void probe_raw_tp(struct features *ft)
 {
-	int prog = load_ret0(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0), link, err = 0;
-	const char *step = "load";
+	const char *step;
+	int err = try_link(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, attach_raw_tp, PROBE_TP, &step);
 
-	if (prog >= 0) {
-		step = "attach";
-		link = bpf_raw_tracepoint_open(PROBE_TP, prog);
-		if (link < 0)
-			err = -errno;
-		else
-			close(link);
-		close(prog);
-	} else {
-		err = prog;
-	}
 	report_try(ft, FEAT_PROG_RAW_TP, err, step, PROBE_TP);
 }
 
@@ -288,8 +312,8 @@ static void probe_raw_tp(struct features *ft)
 static void probe_tracing(struct features *ft, const struct btf *btf, enum feature_id id,
 			  enum bpf_attach_type eat, const char *target, int kind)
 {
-	const char *step = "find BTF id";
-	int btf_id, prog, link, err = 0;
+	const char *step;
+	int btf_id, err;
 
 	if (!btf) {
 		set(ft, id, -ENOENT, "needs kernel BTF");
@@ -300,19 +324,8 @@ static void probe_tracing(struct features *ft, const struct btf *btf, enum featu
 		set(ft, id, -ENOENT, "%s not in BTF", target);
 		return;
 	}
-	step = "load";
-	prog = load_ret0(BPF_PROG_TYPE_TRACING, eat, btf_id);
-	if (prog >= 0) {
-		step = "attach";
-		link = bpf_raw_tracepoint_open(NULL, prog);
-		if (link < 0)
-			err = -errno;
-		else
-			close(link);
-		close(prog);
-	} else {
-		err = prog;
-	}
+	/* tracing programs attach through raw_tracepoint_open with no name */
+	err = try_link(BPF_PROG_TYPE_TRACING, eat, btf_id, attach_raw_tp, NULL, &step);
 	report_try(ft, id, err, step, target);
 }
 
@@ -335,22 +348,10 @@ static void probe_kprobe(struct features *ft)
 
 static void probe_kprobe_multi(struct features *ft)
 {
-	const char *syms[] = { PROBE_FUNC };
-	LIBBPF_OPTS(bpf_link_create_opts, opts, .kprobe_multi.syms = syms, .kprobe_multi.cnt = 1);
-	int prog = load_ret0(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0), link, err = 0;
-	const char *step = "load";
+	const char *step;
+	int err = try_link(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0, attach_kprobe_multi,
+			   PROBE_FUNC, &step);
 
-	if (prog >= 0) {
-		step = "attach";
-		link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &opts);
-		if (link < 0)
-			err = -errno;
-		else
-			close(link);
-		close(prog);
-	} else {
-		err = prog;
-	}
 	report_try(ft, FEAT_KPROBE_MULTI, err, step, PROBE_FUNC);
 }
 
