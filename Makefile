@@ -15,8 +15,11 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS    ?= -g -O2
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-	     -D_GNU_SOURCE -I$(OUTPUT) -Isrc
-LDLIBS    := -lbpf -lelf -lz -lm -lpthread
+	     -D_GNU_SOURCE -I$(OUTPUT) -Isrc -isystem $(LLVM_DIR)/include
+# the source index: libclang (C front end) and SQLite, both from Debian
+LLVM_DIR  ?= /usr/lib/llvm-14
+LDLIBS    := -lbpf -lelf -lz -lm -lpthread -lsqlite3 \
+	     -L$(LLVM_DIR)/lib -Wl,-rpath,$(LLVM_DIR)/lib -lclang
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Isrc -Isrc/bpf \
 	      -Wall -Wno-unused-function
 

@@ -4,7 +4,8 @@
 # and `make check`); safe to run again.
 set -e
 PKGS="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool libcmocka-dev pkg-config
-      iproute2 pahole bpftrace linux-perf python3 util-linux"
+      iproute2 pahole bpftrace linux-perf python3 util-linux
+      libclang-14-dev libsqlite3-dev sqlite3"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

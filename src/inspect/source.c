@@ -377,10 +377,85 @@ static int extract(const char *deb, const char *ver, const char *staging)
 	return pclose(p) ? -EIO : 0;
 }
 
+/*
+ * Debian's linux-headers-<abi>-<flavour> package of the same build as the
+ * source package: it carries what `make prepare` would generate (autoconf.h
+ * from Debian's .config, asm-offsets.h, bounds.h, the arch's generic
+ * wrappers) and the .config itself.  The index parses the source with that
+ * configuration, so the two must come from one build: the headers package
+ * is chosen by its version being the source package's (pkgver).
+ */
+static int headers_package(const char *ver, const char *pkgver, char *out, size_t size)
+{
+	char cmd[512], line[256], arch[32] = "", qv[64];
+	bool found = false;
+	FILE *p;
+
+	p = popen("dpkg --print-architecture", "r");
+	if (!p || !fgets(arch, sizeof(arch), p)) {
+		if (p)
+			pclose(p);
+		return -ENOENT;
+	}
+	pclose(p);
+	arch[strcspn(arch, "\n")] = '\0';
+	/* linux-headers-6.12.117+deb12-amd64: the ABI name starts with the upstream version */
+	shell_quote(pkgver, qv, sizeof(qv));
+	snprintf(cmd, sizeof(cmd),
+		 "apt-cache pkgnames linux-headers-%.*s | grep -E -- '-%s$' | grep -v -E -- '-(cloud|rt)-' | "
+		 "while read -r p; do [ \"$(apt-cache policy \"$p\" | sed -n 's/ *Candidate: //p')\" = %s ] && "
+		 "echo \"$p\"; done", (int)strcspn(pkgver, "-"), pkgver, arch, qv);
+	p = popen(cmd, "r");
+	if (!p)
+		return -errno;
+	while (fgets(line, sizeof(line), p))
+		if (!found) {
+			snprintf(out, size, "%.*s", (int)strcspn(line, "\n"), line);
+			found = true;
+		}
+	pclose(p);
+	(void)ver;
+	return found ? 0 : -ENOENT;
+}
+
+/*
+ * Download the headers package into tmp and extract its generated headers,
+ * .config and include/config/auto.conf (what Kbuild reads to pick the files
+ * a configuration builds) into the staging tree.
+ */
+static int fetch_headers(const char *ver, const char *pkgver, const char *tmp, const char *staging,
+			 char *pkg, size_t pkg_size)
+{
+	char cmd[PATH_MAX * 10], qtmp[PATH_MAX * 4], qdir[PATH_MAX * 4];
+	int err;
+
+	err = headers_package(ver, pkgver, pkg, pkg_size);
+	if (err) {
+		ns_warn("apt knows no linux-headers package of version %s: the source index "
+			"(netscope index) will lack the kernel configuration", pkgver);
+		return err;
+	}
+	printf("downloading %s (the configuration and generated headers of that build)\n", pkg);
+	fflush(stdout);
+	shell_quote(tmp, qtmp, sizeof(qtmp));
+	shell_quote(staging, qdir, sizeof(qdir));
+	snprintf(cmd, sizeof(cmd),
+		 "bash -c 'set -o pipefail; cd %s && mkdir -p h && cd h && apt-get download -q %s >/dev/null && "
+		 "dpkg-deb --fsys-tarfile %s_*.deb | tar -x -C %s --strip-components=4 --wildcards "
+		 "\"./usr/src/%s/.config\" \"./usr/src/%s/include/generated/*\" "
+		 "\"./usr/src/%s/arch/*/include/generated/*\" \"./usr/src/%s/include/config/auto.conf\"'",
+		 qtmp, pkg, pkg, qdir, pkg, pkg, pkg, pkg);
+	if (system(cmd)) {
+		ns_warn("cannot download or extract %s: the source index will lack the kernel configuration", pkg);
+		return -EIO;
+	}
+	return 0;
+}
+
 int source__fetch(const char *version, const char *dir)
 {
 	char ver[16], tmp[] = "/var/tmp/netscope-fetch.XXXXXX", target[PATH_MAX], staging[PATH_MAX + 16];
-	char cmd[PATH_MAX * 16], qtmp[PATH_MAX * 4], deb[PATH_MAX], pkgver[128] = "";
+	char cmd[PATH_MAX * 16], qtmp[PATH_MAX * 4], deb[PATH_MAX], pkgver[128] = "", headers[128] = "";
 	double t0 = now_s(), t_dl;
 	struct dirent *de;
 	struct stat st;
@@ -402,6 +477,8 @@ int source__fetch(const char *version, const char *dir)
 		ns_err("cannot create a temporary directory in /var/tmp: %s", strerror(errno));
 		return err;
 	}
+	/* apt-get downloads as the _apt user when it can reach the directory */
+	chmod(tmp, 0755);
 	shell_quote(tmp, qtmp, sizeof(qtmp));
 	printf("downloading linux-source-%s with apt-get into %s\n", ver, tmp);
 	fflush(stdout);
@@ -444,12 +521,15 @@ int source__fetch(const char *version, const char *dir)
 		ns_err("cannot extract linux-source-%s.tar.xz from '%s'", ver, deb);
 		goto cleanup;
 	}
+	if (fetch_headers(ver, pkgver, tmp, staging, headers, sizeof(headers)))
+		headers[0] = '\0';
 	tree_bytes = du_bytes(qtmp);
 	snprintf(cmd, sizeof(cmd), "%s/" SOURCE_STAMP, staging);
 	f = fopen(cmd, "w");
 	if (f) {
-		fprintf(f, "package=linux-source-%s %s\ndeb_bytes=%lld\ntree_bytes=%lld\nseconds=%.1f\nfetched=%ld\n",
-			ver, pkgver, deb_bytes, tree_bytes, now_s() - t0, (long)time(NULL));
+		fprintf(f, "package=linux-source-%s %s\nheaders=%s\ndeb_bytes=%lld\ntree_bytes=%lld\n"
+			"seconds=%.1f\nfetched=%ld\n", ver, pkgver, headers[0] ? headers : "none",
+			deb_bytes, tree_bytes, now_s() - t0, (long)time(NULL));
 		fclose(f);
 	}
 	/* the tree appears whole or not at all: a half extraction stays .partial */
