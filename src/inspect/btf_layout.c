@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
+#include "common/suggest.h"
 #include "inspect/btf_layout.h"
 
 /* const/volatile/restrict/type tags do not change a layout */
@@ -442,83 +443,25 @@ int btf_layout__find(const struct btf *btf, const char *name)
 	return -ENOENT;
 }
 
-#define EDIT_MAX 128
-
+/* the typo finder lives in common/suggest.c, shared with the index queries */
 int btf_layout__edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	int row[EDIT_MAX + 1];
-
-	if (la > EDIT_MAX || lb > EDIT_MAX)
-		return (int)(la > lb ? la : lb);
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		int diag = row[0];
-
-		row[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int up = row[j];
-			int best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
+	return suggest__distance(a, b);
 }
 
 int btf_layout__suggest(const struct btf *btf, const char *name, const char **out, int max)
 {
-	int dist[16], n = 0;
-	size_t len = strlen(name);
-	/* a third of the name, at least 2: "sk_bufff" → sk_buff, not "sock" */
-	int limit = len / 3 > 2 ? (int)(len / 3) : 2;
+	struct suggest sg;
 	__u32 cnt = btf__type_cnt(btf);
 
-	if (max > 16)
-		max = 16;
+	suggest__init(&sg, name, max);
 	for (__u32 id = 1; id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *s;
-		size_t sl;
-		int d, pos;
-		bool dup = false;
 
-		if (!btf_is_composite(t) || !t->name_off)
-			continue;
-		s = name_of(btf, t);
-		sl = strlen(s);
-		/* the length difference is a lower bound of the distance */
-		if ((sl > len ? sl - len : len - sl) > (size_t)limit)
-			continue;
-		d = btf_layout__edit_distance(name, s);
-		if (d > limit)
-			continue;
-		for (int k = 0; k < n; k++)
-			if (!strcmp(out[k], s))
-				dup = true;
-		if (dup)
-			continue;
-		/* keep the list sorted by distance, then name */
-		pos = n;
-		while (pos > 0 && (dist[pos - 1] > d ||
-				   (dist[pos - 1] == d && strcmp(out[pos - 1], s) > 0)))
-			pos--;
-		if (pos >= max)
-			continue;
-		if (n < max)
-			n++;
-		for (int k = n - 1; k > pos; k--) {
-			out[k] = out[k - 1];
-			dist[k] = dist[k - 1];
-		}
-		out[pos] = s;
-		dist[pos] = d;
+		if (btf_is_composite(t) && t->name_off)
+			suggest__add(&sg, name_of(btf, t));
 	}
-	return n;
+	for (int i = 0; i < sg.n; i++)
+		out[i] = sg.out[i];
+	return sg.n;
 }
