@@ -79,6 +79,32 @@ void tcp_feed(struct tcp_an *t, const struct ns_event *ev);
 int tcp_finish(struct tcp_an *t, const struct report_ctx *ctx, struct report_result *res);
 void tcp_free(struct tcp_an *t);
 
+/* callpaths.c: stacks merged into one call tree per event type */
+#define CALLPATHS_MAX 65536	/* distinct (event type, stack id) pairs */
+#define CALLTREE_NODES_MAX 4096	/* nodes per event type's tree */
+
+struct callpath {
+	uint32_t type;
+	uint32_t n;		/* frames kept, tracing frames cut */
+	uint64_t *ips;		/* innermost first */
+	uint64_t count;
+};
+
+struct callpaths_an {
+	struct u64map idx;	/* (type, stack id) -> path */
+	struct callpath *paths;
+	size_t n, cap;
+	uint64_t with_stack, unknown, overflow;
+};
+
+void callpaths_feed(struct callpaths_an *c, const struct report_ctx *ctx, const struct ns_event *ev);
+int callpaths_finish(struct callpaths_an *c, const struct report_ctx *ctx, struct report_result *res);
+void callpaths_free(struct callpaths_an *c);
+void callpaths_result_free(struct rr_callpaths *cp);
+struct json_writer;
+void callpaths_print_text(const struct report_result *res, FILE *out);
+void callpaths_print_json(struct json_writer *w, const struct report_result *res);
+
 /* journeys.c / links.c */
 struct journeys;
 struct journeys *journeys_new(const struct report_ctx *ctx);

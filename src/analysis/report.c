@@ -39,6 +39,8 @@ void report_feed(struct report *r, const struct ns_event *ev)
 		drops_feed(&r->drops, ev);
 	tcp_feed(&r->tcp, ev);
 	journeys_feed(r->journeys, ev);
+	if (ev->stack_id >= 0)
+		callpaths_feed(&r->callpaths, &r->ctx, ev);
 }
 
 int report_finish(struct report *r, const struct ns_capture_stats *stats, bool truncated)
@@ -59,6 +61,8 @@ int report_finish(struct report *r, const struct ns_capture_stats *stats, bool t
 		err = tcp_finish(&r->tcp, &r->ctx, res);
 	if (!err)
 		err = journeys_finish(r->journeys, res);
+	if (!err)
+		err = callpaths_finish(&r->callpaths, &r->ctx, res);
 	if (err) {
 		result_free(res);
 		return err;
@@ -78,6 +82,7 @@ void report_free(struct report *r)
 		return;
 	drops_free(&r->drops);
 	tcp_free(&r->tcp);
+	callpaths_free(&r->callpaths);
 	journeys_free(r->journeys);
 	if (r->res)
 		result_free(r->res);
@@ -218,5 +223,6 @@ void result_free(struct report_result *res)
 	for (size_t i = 0; i < res->journeys.n_softirqs; i++)
 		free(res->journeys.softirqs[i].vec);
 	free(res->journeys.softirqs);
+	callpaths_result_free(&res->callpaths);
 	free(res);
 }

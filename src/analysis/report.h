@@ -27,6 +27,27 @@ struct report_ctx {
 	const struct ns_names *names;
 	const struct ksyms *ksyms;
 	unsigned int top; /* rows per table; 0: REPORT_DEFAULT_TOP */
+	/*
+	 * Frames of stack id, innermost first, into ips (at most max): how
+	 * many, 0 when unknown.  Asked once per stack id, when first seen.
+	 * NULL: the call-path analysis sees no stacks.
+	 */
+	size_t (*stack)(void *arg, int32_t id, uint64_t *ips, size_t max);
+	void *stack_arg;
+};
+
+/*
+ * Explain mode: what a source index knows of kernel functions.  The report
+ * stays independent of the index; the command that has one passes this.
+ */
+struct report_explainer {
+	void *arg;
+	const char *source;	/* where the answers come from, for the header line */
+	const char *note;	/* a version difference to show, or NULL */
+	/* malloc'ed "file:line" and kernel-doc summary (either may stay NULL); false: unknown */
+	bool (*function)(void *arg, const char *name, char **where, char **summary);
+	/* the functions that call trace_<event> (malloc'ed names, at most max): how many */
+	size_t (*firing)(void *arg, const char *event, char **names, size_t max);
 };
 
 struct report;
@@ -53,6 +74,12 @@ void report_feed(struct report *r, const struct ns_event *ev);
  * Returns 0 or -ENOMEM.  Call once, before printing.
  */
 int report_finish(struct report *r, const struct ns_capture_stats *stats, bool truncated);
+
+/**
+ * report_explain() - annotate call trees and event sites from a source index
+ * After report_finish().  Returns 0 or -ENOMEM.
+ */
+int report_explain(struct report *r, const struct report_explainer *ex);
 
 /* The finished result, NULL before report_finish(). */
 const struct report_result *report_result(const struct report *r);

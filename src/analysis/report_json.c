@@ -352,6 +352,7 @@ void report_print_json(const struct report *r, FILE *out)
 	resets(w, r->res);
 	states(w, r->res);
 	journeys(w, r->res);
+	callpaths_print_json(w, r->res);
 	json_obj_end(w);
 	fputc('\n', out);
 	json_free(w);

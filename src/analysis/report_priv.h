@@ -10,6 +10,7 @@ struct report {
 	struct counts_an counts;
 	struct drops_an drops;
 	struct tcp_an tcp;
+	struct callpaths_an callpaths;
 	struct journeys *journeys;
 	struct report_result *res;
 };

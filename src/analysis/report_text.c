@@ -337,4 +337,5 @@ void report_print_text(const struct report *r, FILE *out)
 	print_resets(res, out);
 	print_states(res, out);
 	print_journeys(res, out);
+	callpaths_print_text(res, out);
 }

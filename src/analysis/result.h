@@ -166,6 +166,52 @@ struct rr_journeys {
 	uint64_t link_window_ns;
 };
 
+/*
+ * One function of a call tree, in preorder: a node's children follow it at
+ * depth + 1.  The root is the outermost frame of the stacks.
+ */
+struct rr_cnode {
+	char *function;
+	unsigned int depth;
+	unsigned int children;
+	uint64_t count;		/* stacks through this node */
+	/* filled by report_explain(), NULL otherwise */
+	char *where;		/* "net/ipv4/tcp_ipv4.c:2160" */
+	char *summary;		/* kernel-doc one-liner */
+};
+
+/* The kernel function that hit an event's tracepoint (innermost frame). */
+struct rr_site {
+	char *function;
+	uint64_t count;
+	char *where, *summary;	/* explain mode */
+	bool from_index;	/* explain mode, no stack: the index's callers of trace_<event> */
+};
+
+struct rr_calltree {
+	unsigned int type;	/* event type */
+	uint64_t stacks;	/* events of this type that carried a stack */
+	struct rr_cnode *nodes;
+	size_t n_nodes;
+	uint64_t nodes_cut;	/* stacks that met the node cap (their deeper frames not shown) */
+	struct rr_site *sites;
+	size_t n_sites;
+};
+
+struct rr_callpaths {
+	uint64_t with_stack;	/* events that carried a stack */
+	uint64_t unknown_stack;	/* stack ids whose frames the trace does not hold */
+	uint64_t paths_overflow; /* distinct (event, stack) pairs beyond the cap */
+	struct rr_calltree *trees;	/* by stacks, descending */
+	size_t n_trees;
+	/* explain mode */
+	bool explained;
+	char *explain_source;	/* "index of linux 6.12.117 at ..." */
+	char *explain_note;	/* version difference, or NULL */
+	struct rr_calltree *unstacked;	/* event types seen without any stack: sites from the index */
+	size_t n_unstacked;
+};
+
 struct report_result {
 	unsigned int top;
 	struct rr_capture capture;
@@ -175,6 +221,7 @@ struct report_result {
 	struct rr_resets resets;
 	struct rr_states states;
 	struct rr_journeys journeys;
+	struct rr_callpaths callpaths;
 };
 
 #endif

@@ -79,6 +79,19 @@ static int read_events(struct tracefile_reader *tr, struct report *rep, uint64_t
 	return 0;
 }
 
+/* report_ctx.stack: the frames a trace file holds for a stack id */
+static size_t trace_stack(void *arg, int32_t id, uint64_t *ips, size_t max)
+{
+	size_t n = 0;
+	const uint64_t *f = tfr_stack(arg, id, &n);
+
+	if (!f)
+		return 0;
+	n = n < max ? n : max;
+	memcpy(ips, f, n * sizeof(*ips));
+	return n;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -139,6 +152,8 @@ int cmd_report(int argc, char **argv)
 	ctx.meta = tfr_meta(tr);
 	ctx.names = tfr_names(tr);
 	ctx.ksyms = tfr_ksyms(tr);
+	ctx.stack = trace_stack;
+	ctx.stack_arg = tr;
 	rep = report_new(&ctx);
 	if (!rep) {
 		ns_err("cannot report '%s': %s", path, strerror(errno));

@@ -66,6 +66,15 @@ struct trace_ctx {
 	uint64_t printed;
 };
 
+/* report_ctx.stack: frames from the live stack map, read when a stack id is first seen */
+static size_t live_stack(void *arg, int32_t id, uint64_t *ips, size_t max)
+{
+	struct capture_session **session = arg;
+	int n = *session ? capture_stack(*session, id, ips, max) : 0;
+
+	return n > 0 ? n : 0;
+}
+
 static int on_event(void *ctx, const struct ns_event *ev)
 {
 	struct trace_ctx *t = ctx;
@@ -138,7 +147,8 @@ int cmd_trace(int argc, char **argv)
 	t.fmt.names = &st.names;
 	t.fmt.ksyms = st.ksyms;
 	if (ro.report) {
-		struct report_ctx rctx = { .meta = &st.meta, .names = &st.names, .ksyms = st.ksyms };
+		struct report_ctx rctx = { .meta = &st.meta, .names = &st.names, .ksyms = st.ksyms,
+					   .stack = live_stack, .stack_arg = &st.session };
 
 		t.report = report_new(&rctx);
 		if (!t.report)

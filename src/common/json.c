@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include "common/json.h"
 
-#define JSON_MAX_DEPTH 32
+#define JSON_MAX_DEPTH 256	/* call trees nest two levels per frame, 64 frames deep */
 
 struct json_writer {
 	FILE *out;
