@@ -63,6 +63,54 @@ static void print_tree(const struct rr_calltree *ct, FILE *out)
 			ct->nodes_cut);
 }
 
+static const struct rr_calltree *sites_of(const struct rr_callpaths *cp, unsigned int type)
+{
+	for (size_t i = 0; i < cp->n_trees; i++)
+		if (cp->trees[i].type == type)
+			return &cp->trees[i];
+	for (size_t i = 0; i < cp->n_unstacked; i++)
+		if (cp->unstacked[i].type == type)
+			return &cp->unstacked[i];
+	return NULL;
+}
+
+/*
+ * Explain mode, under the journeys: the function behind each step of the
+ * sequences shown, once per event type (the sequences repeat steps).
+ */
+void callpaths_print_steps(const struct report_result *res, size_t nr_seqs, FILE *out)
+{
+	const struct rr_callpaths *cp = &res->callpaths;
+	bool done[RR_NTYPES] = { false };
+
+	if (!cp->explained)
+		return;
+	fprintf(out, "  the steps in the source (the function that hits each tracepoint%s)\n",
+		cp->n_unstacked ? "; without a stack, the index's callers of trace_<event>()" : "");
+	for (size_t i = 0; i < nr_seqs; i++) {
+		const struct rr_sequence *q = &res->journeys.seqs[i];
+
+		for (size_t k = 0; k < q->n_steps; k++) {
+			unsigned int type = q->steps[k];
+			const struct rr_calltree *ct;
+			int used;
+
+			if (type >= RR_NTYPES || done[type])
+				continue;
+			done[type] = true;
+			ct = sites_of(cp, type);
+			if (!ct || !ct->n_sites) {
+				fprintf(out, "    %-22s (no stack and not in the index)\n", ns_event_name(type));
+				continue;
+			}
+			used = fprintf(out, "    %-22s %s%s", ns_event_name(type), ct->sites[0].function,
+				       ct->n_sites > 1 ? " (+more)" : "");
+			explained(out, used, ct->sites[0].where, ct->sites[0].summary);
+			fputc('\n', out);
+		}
+	}
+}
+
 void callpaths_print_text(const struct report_result *res, FILE *out)
 {
 	const struct rr_callpaths *cp = &res->callpaths;

@@ -103,6 +103,7 @@ void callpaths_free(struct callpaths_an *c);
 void callpaths_result_free(struct rr_callpaths *cp);
 struct json_writer;
 void callpaths_print_text(const struct report_result *res, FILE *out);
+void callpaths_print_steps(const struct report_result *res, size_t nr_seqs, FILE *out);
 void callpaths_print_json(struct json_writer *w, const struct report_result *res);
 
 /* journeys.c / links.c */

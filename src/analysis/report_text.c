@@ -298,6 +298,7 @@ static void print_journeys(const struct report_result *res, FILE *out)
 	for (size_t i = 0; i < n; i++)
 		print_sequence(&j->seqs[i], i + 1, out);
 	more(out, j->n_seqs, n, rest, "packets");
+	callpaths_print_steps(res, n, out);
 	if (j->overflow_packets)
 		fprintf(out, "  other: %" PRIu64 " packets whose sequence did not fit the table\n",
 			j->overflow_packets);
