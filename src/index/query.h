@@ -279,4 +279,26 @@ struct ixq_kernel {
 /* Looks name up in BTF and kallsyms; 0 even when neither could be read. */
 int ixq__kernel_lookup(const char *name, struct ixq_kernel *k);
 
+/* The members of a struct in the running kernel's BTF that the index never saw used. */
+struct ixq_kernel_members {
+	bool found;		/* BTF has a struct or union of that name */
+	size_t nr_all;		/* its members, through anonymous structs and unions */
+	size_t nr;
+	char **names;		/* those absent from the stats, in declaration order */
+};
+
+int ixq__kernel_unused_members(const char *record, const struct ixq_record_stats *used,
+			       struct ixq_kernel_members *out);
+void ixq__kernel_members_free(struct ixq_kernel_members *m);
+
+/*
+ * record.member as the index stores it when member is a macro of the source
+ * ("#define sk_state __sk_common.skc_state" in struct sock's header makes
+ * sock.sk_state sock_common.skc_state): the alias is read from the tree's
+ * header, the type of each step from the running kernel's BTF.  0, or
+ * -ENOENT when member is no such alias (or the tree or BTF is missing).
+ */
+int ixq__resolve_alias(const char *tree, const char *record, const char *member, char *rec_out,
+		       size_t rec_size, char *mem_out, size_t mem_size);
+
 #endif
