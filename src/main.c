@@ -25,9 +25,11 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run a scenario in private namespaces without capturing" },
 	{ "struct", cmd_struct, "layout of a kernel struct from BTF, as pahole shows it" },
 	{ "source", cmd_source, "fetch a kernel source tree (Debian linux-source) for explanations" },
+	{ "index", cmd_index, "parse a source tree into the SQLite index the xref queries read" },
 	{ "xref", cmd_xref, "who reads, writes or takes the address of a struct member (source index)" },
 	{ "callers", cmd_callers, "the functions calling FUNC, through function pointers too (source index)" },
 	{ "callees", cmd_callees, "the functions FUNC calls, through function pointers too (source index)" },
+	{ "lab", cmd_lab, "walkthroughs of the stack: lab structs (sk_buff, sock, sock_common)" },
 	{ "where", cmd_where, "where FUNC is defined, its layer, and whether this kernel can trace it" },
 	{ NULL },
 };

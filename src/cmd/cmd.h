@@ -11,9 +11,11 @@ int cmd_report(int argc, char **argv);
 int cmd_struct(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_source(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 int cmd_xref(int argc, char **argv);
 int cmd_callers(int argc, char **argv);
 int cmd_callees(int argc, char **argv);
 int cmd_where(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 
 #endif

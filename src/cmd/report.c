@@ -12,15 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/report.h"
+#include "analysis/result.h"
 #include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
+#include "index/explainer.h"
 #include "trace/tracefile.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: netscope report FILE [--json] [--top N]\n"
+		"Usage: netscope report FILE [--json] [--top N] [--index DB | --no-explain]\n"
 		"\n"
 		"What a trace file (from 'netscope record') shows: the capture (kernel, host,\n"
 		"method, filter), lost events, counts and rates per event type, drops by\n"
@@ -28,10 +30,16 @@ static void usage(FILE *out)
 		"state paths, and packet journeys: the most common event sequences of one\n"
 		"packet, with the median time of each step and the events linked to them.\n"
 		"The trace carries its own names and symbols: any machine can report it.\n"
+		"Stacks the capture took become call trees per event type.  When a source\n"
+		"index exists (`netscope index`), every function of those trees and of the\n"
+		"journeys' steps is explained: file:line and its kernel-doc summary.\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json       one JSON object; errors are JSON too (schema: docs/report.md)\n"
 		"  -n, --top N      rows per table (default %d; 0: all rows)\n"
+		"  -i, --index DB   explain from this source index (default: the fetched tree's,\n"
+		"                   when it exists)\n"
+		"      --no-explain do not explain, even when an index exists\n"
 		"  -v, --verbose    more messages on stderr\n"
 		"  -h, --help       show this help\n"
 		"\n"
@@ -98,6 +106,8 @@ int cmd_report(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "top", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "index", required_argument, NULL, 'i' },
+		{ "no-explain", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
@@ -106,7 +116,9 @@ int cmd_report(int argc, char **argv)
 	struct ns_capture_stats stats;
 	struct report_ctx ctx = { .top = REPORT_DEFAULT_TOP };
 	char err[512] = "";
-	bool json = false, truncated, have_stats;
+	bool json = false, truncated, have_stats, no_explain = false;
+	const char *index = NULL;
+	struct ix_explainer ixe = { 0 };
 	uint64_t off = 0, n = 0;
 	const char *path;
 	int c, ret = 1, e;
@@ -117,7 +129,7 @@ int cmd_report(int argc, char **argv)
 			ns_json_errors = true;
 	optind = 0; /* glibc: start over, cmd_report may run twice in one process */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jn:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jn:vi:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -128,6 +140,12 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'v':
 			ns_verbose++;
+			break;
+		case 'i':
+			index = optarg;
+			break;
+		case 'X':
+			no_explain = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -173,6 +191,20 @@ int cmd_report(int argc, char **argv)
 		ns_err("cannot report '%s': %s", path, strerror(-e));
 		goto cleanup;
 	}
+	if (index && no_explain) {
+		ns_err("--index and --no-explain contradict each other");
+		ret = 2;
+		goto cleanup;
+	}
+	if (!no_explain) {
+		e = ix_explainer_open(&ixe, index, report_result(rep)->capture.kernel, index != NULL);
+		if (e && index)
+			goto cleanup;
+		if (!e && (e = report_explain(rep, &ixe.ex))) {
+			ns_err("cannot explain the report: %s", strerror(-e));
+			goto cleanup;
+		}
+	}
 	if (json)
 		report_print_json(rep, stdout);
 	else
@@ -185,6 +217,7 @@ int cmd_report(int argc, char **argv)
 cleanup:
 	/* the report borrows the reader's meta, names and symbols: free it first */
 	report_free(rep);
+	ix_explainer_close(&ixe);
 	tfr_close(tr);
 	return ret;
 }

@@ -24,3 +24,15 @@ check_eq() {
 }
 # netscope namespaces left on the machine (should be none after a run)
 leftover_netns() { ip netns list 2>/dev/null | grep -c '^netscope-' ; }
+# kernel_tree: the Debian 6.12 tree the source-index tests parse, with its
+# generated headers.  Fetched once into netscope's cache when missing (what
+# `netscope source fetch` does: ~10 s, 150 MB from Debian's mirror), so CI
+# tests real kernel source rather than skipping it.  Prints the directory.
+kernel_tree() {
+	local t=/var/cache/netscope/linux-source-6.12
+	if [ ! -f "$t/include/generated/autoconf.h" ]; then
+		env -u NETSCOPE_SOURCE_CACHE "$NETSCOPE" source fetch --version 6.12 >"$TMP/fetch.log" 2>&1 ||
+			{ cat "$TMP/fetch.log" >&2; return 1; }
+	fi
+	echo "$t"
+}
