@@ -70,14 +70,17 @@ static void print_def_text(const struct ixq_func *f, const struct ixq_func_stats
 		f->in_header ? " (in a header)" : "");
 	fprintf(out, "  summary    %s\n", summary ? summary : "(no kernel-doc)");
 	fprintf(out, "  layer      %s\n", layer ? layer : "(not in the layer table)");
-	fprintf(out, "  callers    %u functions, %u call sites", s->callers, s->caller_sites);
+	fprintf(out, "  callers    %u function%s, %u call site%s", s->callers, PLURAL(s->callers),
+		s->caller_sites, PLURAL(s->caller_sites));
 	if (s->indirect_sites)
-		fprintf(out, "; through pointers: %u functions, %u call sites", s->indirect_callers,
-			s->indirect_sites);
-	fprintf(out, "\n  callees    %u functions, %u call sites", s->callees, s->callee_sites);
+		fprintf(out, "; through pointers: %u function%s, %u call site%s", s->indirect_callers,
+			PLURAL(s->indirect_callers), s->indirect_sites, PLURAL(s->indirect_sites));
+	fprintf(out, "\n  callees    %u function%s, %u call site%s", s->callees, PLURAL(s->callees),
+		s->callee_sites, PLURAL(s->callee_sites));
 	if (s->pointer_sites)
-		fprintf(out, "; %u calls through pointers", s->pointer_sites);
-	fprintf(out, "\n  accesses   %u member uses, %u distinct members\n", s->accesses, s->members);
+		fprintf(out, "; %u call%s through pointers", s->pointer_sites, PLURAL(s->pointer_sites));
+	fprintf(out, "\n  accesses   %u member use%s, %u distinct member%s\n", s->accesses,
+		PLURAL(s->accesses), s->members, PLURAL(s->members));
 	for (size_t i = 0; i < s->nr_stores; i++) {
 		const struct ixq_store *st = &s->stores[i];
 

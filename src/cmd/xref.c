@@ -189,8 +189,8 @@ static void print_uses_text(const char *record, const char *member, const struct
 	const struct ixq_counts *t = &u->totals;
 	const char *last_file = NULL;
 
-	fprintf(out, "%s.%s: %u uses in %u functions, %u files\n", record, member, u->shown, u->nr_funcs,
-		u->nr_files);
+	fprintf(out, "%s.%s: %u use%s in %u function%s, %u file%s\n", record, member, u->shown,
+		PLURAL(u->shown), u->nr_funcs, PLURAL(u->nr_funcs), u->nr_files, PLURAL(u->nr_files));
 	fprintf(out, "  reads %u, writes %u, addr %u, size %u  (", ixq__count(t, IXQ_READS),
 		ixq__count(t, IXQ_WRITES), t->n[IXQ_ADDR], t->n[IXQ_SIZE]);
 	print_counts(t, out);
@@ -214,10 +214,10 @@ static void print_uses_text(const char *record, const char *member, const struct
 		for (size_t j = 0; j < g->nr_uses; j++) {
 			const struct ixq_use *s = &g->uses[j];
 
-			fprintf(out, "    %5u  %-5s", s->line, ixq__mode_name(s->mode));
 			if (s->via)
-				fprintf(out, "  via %s", s->via);
-			fputc('\n', out);
+				fprintf(out, "    %5u  %-5s  via %s\n", s->line, ixq__mode_name(s->mode), s->via);
+			else
+				fprintf(out, "    %5u  %s\n", s->line, ixq__mode_name(s->mode));
 		}
 	}
 }
@@ -307,7 +307,8 @@ static void print_uses_json(const struct ixq_meta *m, const char *record, const 
 static void print_members_text(const char *record, const struct ixq_record_stats *s,
 			       const struct ixq_kernel_members *unused, FILE *out)
 {
-	fprintf(out, "%s: %zu members used, %u uses\n\n", record, s->nr, s->total);
+	fprintf(out, "%s: %zu member%s used, %u use%s\n\n", record, s->nr, PLURAL(s->nr), s->total,
+		PLURAL(s->total));
 	fprintf(out, "%-28s %6s %6s %6s %5s %5s %5s %5s %9s\n", "member", "total", "read", "write", "rw",
 		"addr", "init", "size", "functions");
 	for (size_t i = 0; i < s->nr; i++) {
@@ -323,11 +324,20 @@ static void print_members_text(const char *record, const struct ixq_record_stats
 			record);
 		return;
 	}
-	fprintf(out, "\nnot used by indexed code (%zu of the %zu members in the running kernel's BTF):",
-		unused->nr, unused->nr_all);
-	for (size_t i = 0; i < unused->nr; i++)
-		fprintf(out, "%s %s", i ? "," : "", unused->names[i]);
-	fprintf(out, "%s\n", unused->nr ? "" : " none");
+	fprintf(out, "\nnot used by indexed code (%zu of the %zu members in the running kernel's BTF):%s",
+		unused->nr, unused->nr_all, unused->nr ? "\n " : " none");
+	/* wrapped: sk_buff leaves dozens */
+	for (size_t i = 0, col = 1; i < unused->nr; i++) {
+		size_t len = strlen(unused->names[i]) + 2;
+
+		if (col + len > 100) {
+			fputs("\n ", out);
+			col = 1;
+		}
+		fprintf(out, " %s%s", unused->names[i], i + 1 < unused->nr ? "," : "");
+		col += len;
+	}
+	fputc('\n', out);
 }
 
 static void print_members_json(const struct ixq_meta *meta, const char *record,

@@ -14,6 +14,8 @@
 
 #define XREF_JSON_SCHEMA 1
 #define XREF_MAX_SUGGEST 5
+/* "1 call site", "2 call sites" */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
 
 /*
  * The index at db, or the default one for tree src (NULL: the fetched

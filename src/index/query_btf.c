@@ -54,6 +54,12 @@ static int collect_members(const struct btf *btf, const struct btf_type *t, stru
 				return err;
 			continue;
 		}
+		/*
+		 * __cacheline_group_begin__/end__ are zero-size markers that
+		 * group hot members (include/linux/cache.h, 6.8+): no data
+		 */
+		if (!strncmp(name, "__cacheline_group_", 18))
+			continue;
 		v = realloc(out->v, (out->n + 1) * sizeof(*v));
 		if (!v)
 			return -ENOMEM;
