@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
 #include "common/log.h"
@@ -160,7 +161,7 @@ enum {
 	ST_FILE_INS, ST_FILE_UPD, ST_UNIT_INS, ST_UNIT_UPD, ST_UNIT_OF_FILE,
 	ST_DEL_CALLS, ST_DEL_ACCESSES, ST_DEL_FNREFS, ST_DEL_FUNCTIONS, ST_DEL_DEPS, ST_DEL_UNIT,
 	ST_FUNC_INS, ST_FUNC_ID, ST_CALL_INS, ST_ACCESS_INS, ST_FNREF_INS, ST_DEP_INS,
-	ST_DEP_CHANGED, ST_SAVE_HDR,
+	ST_DEP_CHANGED, ST_SAVE_HDR, ST_WRITTEN,
 	ST_N,
 };
 
@@ -193,12 +194,14 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_DEP_CHANGED] = "SELECT 1 FROM unit_deps d JOIN temp.changed c ON c.file_id = d.file_id "
 			   "WHERE d.unit_id = ? LIMIT 1",
 	/* a removed unit's header functions: when nobody reports them again, they are orphans */
+	[ST_WRITTEN] = "INSERT OR IGNORE INTO temp.written(unit_id) VALUES(?)",
 	[ST_SAVE_HDR] = "INSERT INTO temp.old_hdr(usr, file_id) SELECT usr, file_id FROM functions "
 			"WHERE unit_id = ? AND in_header = 1",
 };
 
 struct ix_store {
 	sqlite3 *db;
+	int lock_fd;			/* flock()ed: one indexer per file */
 	char path[PATH_MAX];
 	char tree[PATH_MAX];
 	sqlite3_stmt *st[ST_N];
@@ -217,9 +220,7 @@ struct ix_store {
 	struct smap funcs;		/* usr -> functions.id of this unit */
 	unsigned diag_errors;
 	char first_error[512];
-
-	int64_t *marked;		/* units to index again this run */
-	size_t nmarked, marked_cap;
+	char last_error[512];		/* what the last unit ended got as first_error */
 
 	struct ix_sink sink;
 	struct ix_store_counts counts;
@@ -387,6 +388,37 @@ static void sql_close(struct ix_store *s)
 	s->db = NULL;
 }
 
+/*
+ * One writer per index: a second 'netscope index' on the same file would
+ * delete the rows of units the first is writing.  flock() on the file,
+ * which SQLite's own (POSIX) locks do not see; queries do not take it.
+ */
+static int lock_file(struct ix_store *s)
+{
+	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		ns_err("cannot open the index '%s': %s", s->path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int err = errno;
+
+		close(fd);
+		if (err == EWOULDBLOCK) {
+			ns_err("another 'netscope index' is writing '%s'", s->path);
+			return -EBUSY;
+		}
+		ns_err("cannot lock the index '%s': %s", s->path, strerror(err));
+		return -err;
+	}
+	/* a rebuilt file is locked before the old one is let go */
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	s->lock_fd = fd;
+	return 0;
+}
+
 /* a fresh file: unlink the old one (and its WAL), create the schema and meta */
 static int create_db(struct ix_store *s, const struct ix_store_tree *t)
 {
@@ -403,6 +435,8 @@ static int create_db(struct ix_store *s, const struct ix_store_tree *t)
 	unlink(side);
 	if (sql_open(s))
 		return -EIO;
+	if (lock_file(s))
+		return -EBUSY;
 	if (exec(s, "BEGIN") || exec(s, IX_SCHEMA_SQL) || write_meta(s, t, true) || exec(s, "COMMIT"))
 		return -EIO;
 	return 0;
@@ -496,7 +530,8 @@ static void store_free(struct ix_store *s)
 	smap_free(&s->raw);
 	smap_free(&s->funcs);
 	free(s->files);
-	free(s->marked);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s);
 }
 
@@ -513,6 +548,7 @@ int ix_store_open(const char *path, const struct ix_store_tree *t, bool rebuild,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->lock_fd = -1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	snprintf(s->tree, sizeof(s->tree), "%s", t->tree);
 	s->sink = store_sink;
@@ -527,7 +563,8 @@ int ix_store_open(const char *path, const struct ix_store_tree *t, bool rebuild,
 		err = create_db(s, t);
 		goto ready;
 	}
-	err = sql_open(s);
+	err = lock_file(s);
+	err = err ?: sql_open(s);
 	if (err)
 		goto fail;
 	rc = meta_get(s->db, "schema", schema, sizeof(schema));
@@ -585,7 +622,8 @@ ready:
 		goto fail;
 	/* temp tables live in this connection only: planning state of the run */
 	if (exec(s, "CREATE TEMP TABLE changed(file_id INTEGER PRIMARY KEY);"
-		    "CREATE TEMP TABLE old_hdr(usr TEXT NOT NULL, file_id INTEGER NOT NULL);"))
+		    "CREATE TEMP TABLE old_hdr(usr TEXT NOT NULL, file_id INTEGER NOT NULL);"
+		    "CREATE TEMP TABLE written(unit_id INTEGER PRIMARY KEY);"))
 		goto fail_io;
 	err = prepare_all(s);
 	err = err ?: load_files(s);
@@ -889,12 +927,14 @@ int ix_store_claimed_usrs(struct ix_store *s, int (*cb)(void *ctx, const char *u
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(s, "read functions");
 }
 
-int ix_store_orphan_units(struct ix_store *s, int (*cb)(void *ctx, const char *rel), void *ctx)
+int ix_store_orphan_units(struct ix_store *s, bool written_too,
+			  int (*cb)(void *ctx, const char *rel), void *ctx)
 {
 	/* one unit per header that lost functions: every unit reading it defines its inlines */
 	static const char sql[] =
 		"SELECT DISTINCT (SELECT MIN(d.unit_id) FROM unit_deps d JOIN units u ON u.id = d.unit_id "
-		"                 WHERE d.file_id = o.file_id AND u.status != 'failed') AS uid "
+		"                 WHERE d.file_id = o.file_id AND u.status != 'failed' "
+		"                 AND (?1 OR u.id NOT IN (SELECT unit_id FROM temp.written))) AS uid "
 		"FROM (SELECT DISTINCT file_id FROM temp.old_hdr h "
 		"      WHERE NOT EXISTS (SELECT 1 FROM functions f WHERE f.usr = h.usr)) o "
 		"WHERE uid IS NOT NULL";
@@ -908,6 +948,7 @@ int ix_store_orphan_units(struct ix_store *s, int (*cb)(void *ctx, const char *r
 		return err;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL))
 		return db_err(s, "plan");
+	sqlite3_bind_int(q, 1, written_too);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (n == cap) {
 			int64_t *v = realloc(uids, (cap = cap ? cap * 2 : 64) * sizeof(*v));
@@ -1004,6 +1045,7 @@ int ix_store_unit_end(struct ix_store *s, const struct ix_unit_result *r)
 
 	if (!s->in_unit)
 		return -EINVAL;
+	snprintf(s->last_error, sizeof(s->last_error), "%s", first ? first : "");
 	q = st(s, ST_UNIT_UPD);
 	sqlite3_bind_text(q, 1, r->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 2, (int)(r->errors ? r->errors : s->diag_errors));
@@ -1013,6 +1055,9 @@ int ix_store_unit_end(struct ix_store *s, const struct ix_unit_result *r)
 	sqlite3_bind_int64(q, 5, (int64_t)time(NULL));
 	sqlite3_bind_int64(q, 6, s->unit_id);
 	err = step_done(s, q);
+	q = st(s, ST_WRITTEN);
+	sqlite3_bind_int64(q, 1, s->unit_id);
+	err = err ?: step_done(s, q);
 	err = err ?: exec(s, "RELEASE unit");
 	if (err) {
 		ix_store_unit_abort(s);
@@ -1023,6 +1068,11 @@ int ix_store_unit_end(struct ix_store *s, const struct ix_unit_result *r)
 	if (since(&s->txn_start) > 1.0)
 		err = ix_store_commit(s);
 	return err;
+}
+
+const char *ix_store_unit_error(const struct ix_store *s)
+{
+	return s->last_error;
 }
 
 const struct ix_sink *ix_store_sink(struct ix_store *s)

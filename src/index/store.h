@@ -62,7 +62,6 @@ enum ix_why {
 	IX_NEW,			/* not in the index */
 	IX_CHANGED,		/* the .c changed */
 	IX_DEP_CHANGED,		/* a header (or other file) it read changed */
-	IX_ORPHANS,		/* header functions it may own lost their owner */
 };
 
 /*
@@ -78,12 +77,16 @@ int ix_store_need(struct ix_store *s, const char *rel, enum ix_why *why);
 int ix_store_claimed_usrs(struct ix_store *s, int (*cb)(void *ctx, const char *usr), void *ctx);
 
 /*
- * After the marked units were written: units not marked this run that
- * read a header whose functions were owned by a marked (or removed) unit
- * and are no longer in the index.  They are marked and their paths given
- * to cb: indexing them again lets one of them claim those functions.
+ * After a run: units that read a header whose functions were owned by a
+ * unit indexed again (or removed) and are no longer in the index; one unit
+ * per such header, since every unit reading it defines its inlines.  Units
+ * written this run are candidates only when written_too (a worker died
+ * holding claims: the others were told the functions were taken); without
+ * it, they all had their chance.  Their rows go and their paths are given
+ * to cb: indexing them again lets them claim those functions.
  */
-int ix_store_orphan_units(struct ix_store *s, int (*cb)(void *ctx, const char *rel), void *ctx);
+int ix_store_orphan_units(struct ix_store *s, bool written_too,
+			  int (*cb)(void *ctx, const char *rel), void *ctx);
 
 /* ---- writing ---- */
 
@@ -103,6 +106,8 @@ int ix_store_unit_begin(struct ix_store *s, const char *rel);
 const struct ix_sink *ix_store_sink(struct ix_store *s);
 /* The unit is complete: 0 or a negative errno (the unit is then not written). */
 int ix_store_unit_end(struct ix_store *s, const struct ix_unit_result *r);
+/* the first error stored with the last unit ended ("" when none) */
+const char *ix_store_unit_error(const struct ix_store *s);
 /* Forget what was written since ix_store_unit_begin() (the old rows stay). */
 void ix_store_unit_abort(struct ix_store *s);
 /*
