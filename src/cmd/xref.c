@@ -450,8 +450,8 @@ static int xref_member(struct ixq *q, const char *record, const char *member, un
 
 	err = ixq__member_uses(q, record, member, mask, &u);
 	/* sock.sk_state is "#define sk_state __sk_common.skc_state": what the index holds */
-	if (err == -ENOENT && !ixq__resolve_alias(meta->tree, record, member, alias_rec, sizeof(alias_rec),
-						  alias_mem, sizeof(alias_mem))) {
+	if (err == -ENOENT && !ixq__resolve_alias(q, record, member, alias_rec, sizeof(alias_rec), alias_mem,
+						  sizeof(alias_mem))) {
 		snprintf(resolved, sizeof(resolved), "%s.%s", alias_rec, alias_mem);
 		err = ixq__member_uses(q, alias_rec, alias_mem, mask, &u);
 		if (!err) {

@@ -85,6 +85,8 @@ static const char *const stmt_sql[ST_NR] = {
 	[ST_STAT_CALLEES] = "SELECT count(DISTINCT CASE WHEN kind != 'pointer' THEN callee_usr END), "
 			    "coalesce(sum(kind != 'pointer'), 0), coalesce(sum(kind = 'pointer'), 0) "
 			    "FROM calls WHERE caller_id = ?1",
+	/* accesses_member, by its first column */
+	[ST_RECORD_VIAS] = "SELECT member, via FROM accesses WHERE record = ?1 AND via IS NOT NULL",
 	/* accesses_func */
 	[ST_STAT_ACCESSES] = "SELECT count(*), count(DISTINCT record || '.' || member) FROM accesses "
 			     "WHERE func_id = ?1",

@@ -293,12 +293,12 @@ void ixq__kernel_members_free(struct ixq_kernel_members *m);
 
 /*
  * record.member as the index stores it when member is a macro of the source
- * ("#define sk_state __sk_common.skc_state" in struct sock's header makes
- * sock.sk_state sock_common.skc_state): the alias is read from the tree's
- * header, the type of each step from the running kernel's BTF.  0, or
- * -ENOENT when member is no such alias (or the tree or BTF is missing).
+ * ("#define sk_state __sk_common.skc_state" makes sock.sk_state
+ * sock_common.skc_state): the member of a struct nested in record (running
+ * kernel's BTF) whose uses went through a macro named member.  0, or
+ * -ENOENT when no use went through such a macro (or BTF is missing).
  */
-int ixq__resolve_alias(const char *tree, const char *record, const char *member, char *rec_out,
+int ixq__resolve_alias(struct ixq *q, const char *record, const char *member, char *rec_out,
 		       size_t rec_size, char *mem_out, size_t mem_size);
 
 #endif

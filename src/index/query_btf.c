@@ -13,9 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
-#include "index/query.h"
-#include "inspect/kerneldoc.h"
-#include "inspect/source.h"
+#include "index/query_priv.h"
 
 static const struct btf_type *composite(const struct btf *btf, __u32 id)
 {
@@ -124,90 +122,111 @@ int ixq__kernel_unused_members(const char *record, const struct ixq_record_stats
 	return err;
 }
 
-/* the member called name in t, through anonymous members; its type id */
-static bool member_type(const struct btf *btf, const struct btf_type *t, const char *name, __u32 *type)
+/*
+ * Member macros: struct sock's header says "#define sk_state
+ * __sk_common.skc_state", so sk->sk_state is an access to skc_state of
+ * struct sock_common, and the index stores it so, with the macro in its via
+ * list ("WRITE_ONCE,sk_state").  The alias is found from the index itself:
+ * among the named structs nested in record (by value, as BTF lays them
+ * out), the member whose uses went through a macro of that name.  Reading
+ * the alias from the source instead would mean finding the header, which
+ * for a struct outside the usual headers is a walk of the whole tree.
+ */
+
+#define MAX_NESTED 64
+
+struct nested {
+	const char *name[MAX_NESTED];
+	int n;
+};
+
+static void add_nested(struct nested *o, const char *name)
+{
+	for (int i = 0; i < o->n; i++)
+		if (!strcmp(o->name[i], name))
+			return;
+	if (o->n < MAX_NESTED)
+		o->name[o->n++] = name;
+}
+
+/* named structs and unions held by value in t, at any depth */
+static void collect_nested(const struct btf *btf, const struct btf_type *t, struct nested *o, int depth)
 {
 	const struct btf_member *m = btf_members(t);
 
+	if (depth > 8)
+		return;
 	for (__u16 i = 0; i < btf_vlen(t); i++, m++) {
-		const char *mn = btf__name_by_offset(btf, m->name_off);
-		const struct btf_type *in;
+		const struct btf_type *in = composite(btf, m->type);
 
-		if (mn && !strcmp(mn, name)) {
-			*type = m->type;
-			return true;
-		}
-		if ((!mn || !mn[0]) && (in = composite(btf, m->type)) && member_type(btf, in, name, type))
-			return true;
+		if (!in)
+			continue;
+		if (in->name_off)
+			add_nested(o, btf__name_by_offset(btf, in->name_off));
+		collect_nested(btf, in, o, depth + 1);
 	}
+}
+
+/* does the comma-separated via list name macro */
+static bool via_has(const char *via, const char *macro)
+{
+	size_t len = strlen(macro);
+
+	for (const char *p = via; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, macro, len) && (p[len] == ',' || !p[len]))
+			return true;
 	return false;
 }
 
-/* the alias's path ("__sk_common.skc_state") from the header defining record */
-static int alias_path(const char *tree, const char *record, const char *member, char *path, size_t size)
-{
-	static const char *const kinds[] = { "struct", "union" };
-	struct source_tree t;
-	char rel[PATH_MAX];
-	int err = -ENOENT;
-
-	if (!tree || !tree[0] || source__open(tree, &t))
-		return -ENOENT;
-	for (int k = 0; k < 2 && err == -ENOENT; k++) {
-		struct kdoc_struct ks = {};
-		char *text = NULL;
-		size_t len;
-
-		if (source__find_struct(&t, kinds[k], record, rel, sizeof(rel), &text, &len))
-			continue;
-		if (!kdoc__parse(text, len, kinds[k], record, &ks)) {
-			for (size_t i = 0; i < ks.nr_aliases; i++)
-				if (!strcmp(ks.aliases[i].name, member)) {
-					snprintf(path, size, "%s", ks.aliases[i].path);
-					err = 0;
-					break;
-				}
-			kdoc__free(&ks);
-		}
-		free(text);
-	}
-	return err;
-}
-
-int ixq__resolve_alias(const char *tree, const char *record, const char *member, char *rec_out,
+int ixq__resolve_alias(struct ixq *q, const char *record, const char *member, char *rec_out,
 		       size_t rec_size, char *mem_out, size_t mem_size)
 {
-	const struct btf_type *t;
-	char path[256], *step, *next;
-	const char *owner = record;
+	struct nested cand = {};
 	struct btf *btf;
 	int id, err = -ENOENT;
 
-	if (alias_path(tree, record, member, path, sizeof(path)))
-		return -ENOENT;
 	btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return -ENOENT;
 	id = find_record(btf, record);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	/* walk "a.b.c": the record holding the last step is the last named one passed */
-	for (step = path; t && step; step = next) {
-		__u32 type;
+	if (id > 0) {
+		add_nested(&cand, record);
+		collect_nested(btf, btf__type_by_id(btf, id), &cand, 0);
+	}
+	/*
+	 * sk->sk_state is sk->__sk_common.skc_state: the macro's expansion
+	 * is an access of sock.__sk_common and one of sock_common.skc_state,
+	 * both through the macro.  The macro names the innermost: of the
+	 * records, the most deeply nested (they come after their containers
+	 * in cand), and in one record the longest path (sk_backlog.rmem_alloc
+	 * over sk_backlog).
+	 */
+	for (int i = 0; i < cand.n; i++) {
+		sqlite3_stmt *st = ixq_stmt(q, ST_RECORD_VIAS);
+		char found[256] = "";
+		int rc;
 
-		next = strchr(step, '.');
-		if (next)
-			*next++ = '\0';
-		if (!member_type(btf, t, step, &type))
-			break;
-		if (!next) {
-			snprintf(rec_out, rec_size, "%s", owner);
-			snprintf(mem_out, mem_size, "%s", step);
-			err = 0;
+		if (!st) {
+			err = -EIO;
 			break;
 		}
-		t = composite(btf, type);
-		if (t && t->name_off)
-			owner = btf__name_by_offset(btf, t->name_off);
+		sqlite3_bind_text(st, 1, cand.name[i], -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *m = ixq_col_str(st, 0);
+
+			if (via_has(ixq_col_str(st, 1), member) && strlen(m) > strlen(found))
+				snprintf(found, sizeof(found), "%s", m);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			err = ixq_sql_err(q);
+			break;
+		}
+		if (found[0]) {
+			snprintf(rec_out, rec_size, "%s", cand.name[i]);
+			snprintf(mem_out, mem_size, "%s", found);
+			err = 0;
+		}
 	}
 	btf__free(btf);
 	return err;

@@ -30,6 +30,7 @@ enum ixq_stmt_id {
 	ST_STAT_INDIRECT,
 	ST_STAT_CALLEES,
 	ST_STAT_ACCESSES,
+	ST_RECORD_VIAS,
 	ST_NR,
 };
 
