@@ -376,6 +376,7 @@ static void unit_free(struct ix_unit *u)
 	ix_ptrmap_free(&u->wanted);
 	ix_ptrmap_free(&u->deps);
 	ix_seen_free(&u->seen);
+	free(u->sizes);
 	ix_arena_free(&u->arena);
 	free(u->frames);
 	free(u->kids);

@@ -5,6 +5,7 @@
  * once per function even when a macro expands its argument three times.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "index/extract_priv.h"
 
@@ -133,13 +134,20 @@ static uint64_t loc_hash(uint64_t h, const struct ix_loc_full *l)
 	return ix_hash(h, &l->col, sizeof(l->col));
 }
 
+static void send_access(struct ix_unit *u, const struct ix_access *a)
+{
+	u->stats->accesses++;
+	if (u->sink->access)
+		ix_sink_status(u, u->sink->access(u->sink->ctx, a));
+}
+
 void ix_emit_access(struct ix_unit *u, CXCursor field, CXCursor at, enum ix_mode mode)
 {
 	const struct ix_field *fi = ix_field_info(u, field);
 	struct ix_access a = { 0 };
 	struct ix_loc_full l;
 	const char *indirect;
-	uint64_t h;
+	uint64_t h, spot;
 
 	if (!fi || !fi->member)
 		return;
@@ -156,9 +164,43 @@ void ix_emit_access(struct ix_unit *u, CXCursor field, CXCursor at, enum ix_mode
 	h = ix_hash_str(loc_hash(h, &l), a.via);
 	if (!ix_seen_add(&u->seen, h))
 		return;
-	u->stats->accesses++;
-	if (u->sink->access)
-		ix_sink_status(u, u->sink->access(u->sink->ctx, &a));
+	spot = loc_hash(ix_hash(ix_hash(0, "e", 1), &fi, sizeof(fi)), &l);
+	if (mode != IX_SIZE) {
+		/* evaluated here: a sizeof/typeof of the same spelling is the macro's own */
+		ix_seen_add(&u->seen, spot);
+		send_access(u, &a);
+		return;
+	}
+	if (u->nsizes == u->cap_sizes) {
+		size_t cap = u->cap_sizes ? u->cap_sizes * 2 : 64;
+		struct ix_size_use *v = realloc(u->sizes, cap * sizeof(*v));
+
+		if (!v) {
+			send_access(u, &a);	/* no memory to wait: report it now */
+			return;
+		}
+		u->sizes = v;
+		u->cap_sizes = cap;
+	}
+	/* via points into u->via, which the next access overwrites */
+	a.via = a.via ? ix_arena_dup(&u->arena, a.via) : NULL;
+	u->sizes[u->nsizes++] = (struct ix_size_use){ .fi = fi, .a = a, .at = spot };
+}
+
+/*
+ * The sizeof/typeof uses of the function just walked.  READ_ONCE(x),
+ * WRITE_ONCE(x, v), container_of() and many more check their argument
+ * with sizeof(x) or typeof(x) as well as evaluating it: those unevaluated
+ * copies sit where an evaluated access of the same member was spelled and
+ * say nothing the access does not, so only uses that stand alone
+ * (sizeof(skb->cb), typeof(skb->len) v) are reported.
+ */
+void ix_emit_sizes(struct ix_unit *u)
+{
+	for (size_t i = 0; i < u->nsizes && !u->err; i++)
+		if (!ix_seen_has(&u->seen, u->sizes[i].at))
+			send_access(u, &u->sizes[i].a);
+	u->nsizes = 0;
 }
 
 /* Who holds an initializer: the variable, else the function. */

@@ -46,6 +46,7 @@ struct ix_seen {
 };
 
 bool ix_seen_add(struct ix_seen *s, uint64_t h);	/* false if already there */
+bool ix_seen_has(const struct ix_seen *s, uint64_t h);
 void ix_seen_clear(struct ix_seen *s);
 void ix_seen_free(struct ix_seen *s);
 uint64_t ix_hash(uint64_t h, const void *p, size_t n);
@@ -63,6 +64,13 @@ struct ix_macro {
 struct ix_macros {
 	struct ix_macro *v;
 	size_t n, cap;
+};
+
+/* An access in sizeof/typeof, held until the walk of its function ends. */
+struct ix_size_use {
+	const struct ix_field *fi;
+	struct ix_access a;
+	uint64_t at;		/* hash of field and location */
 };
 
 /* One node of the walk: our own parent stack (libclang has no parent links). */
@@ -105,6 +113,8 @@ struct ix_unit {
 	struct ix_ptrmap wanted;	/* files whose macro expansions matter */
 	struct ix_ptrmap deps;		/* files reported as dependencies */
 	struct ix_seen seen;
+	struct ix_size_use *sizes;	/* this function's IX_SIZE accesses */
+	size_t nsizes, cap_sizes;
 	struct ix_arena arena;
 	CXPrintingPolicy policy;
 	char via[512];
@@ -139,6 +149,7 @@ CXCursor ix_function_of(struct ix_unit *u, CXCursor expr);
 /* extract_emit.c */
 const struct ix_field *ix_field_info(struct ix_unit *u, CXCursor field);
 void ix_emit_access(struct ix_unit *u, CXCursor field, CXCursor at, enum ix_mode mode);
+void ix_emit_sizes(struct ix_unit *u);
 void ix_emit_fnref(struct ix_unit *u, CXCursor field, CXCursor fn, CXCursor at,
 		   enum ix_fnref_kind kind);
 void ix_emit_call(struct ix_unit *u, CXCursor at, CXCursor callee, enum ix_call_kind kind,

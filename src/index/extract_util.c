@@ -198,6 +198,16 @@ bool ix_seen_add(struct ix_seen *s, uint64_t h)
 	return true;
 }
 
+bool ix_seen_has(const struct ix_seen *s, uint64_t h)
+{
+	if (!s->cap || !s->gen)
+		return false;
+	for (size_t j = h & (s->cap - 1); s->slots[j].gen == s->gen; j = (j + 1) & (s->cap - 1))
+		if (s->slots[j].h == h)
+			return true;
+	return false;
+}
+
 void ix_seen_clear(struct ix_seen *s)
 {
 	s->gen++;

@@ -519,5 +519,7 @@ static void walk(struct ix_unit *u, CXCursor c, bool uneval)
 
 void ix_walk(struct ix_unit *u, CXCursor c)
 {
+	u->nsizes = 0;
 	walk(u, c, false);
+	ix_emit_sizes(u);
 }
