@@ -16,10 +16,14 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 CFLAGS    ?= -g -O2
 CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	     -D_GNU_SOURCE -I$(OUTPUT) -Isrc -isystem $(LLVM_DIR)/include
-# the source index: libclang (C front end) and SQLite, both from Debian
+# the source index: libclang (C front end) and SQLite, both from Debian.
+# libclang is dlopen()ed by the indexer, not linked (src/index/clang_api.h):
+# its headers are needed to build, its soname and path to run.
 LLVM_DIR  ?= /usr/lib/llvm-14
-LDLIBS    := -lbpf -lelf -lz -lm -lpthread -lsqlite3 \
-	     -L$(LLVM_DIR)/lib -Wl,-rpath,$(LLVM_DIR)/lib -lclang
+LIBCLANG_SONAME := $(shell objdump -p $(LLVM_DIR)/lib/libclang.so 2>/dev/null | awk '/SONAME/ {print $$2}')
+CFLAGS    += -DIX_LIBCLANG_PATH='"$(LLVM_DIR)/lib/libclang.so"' \
+	     $(if $(LIBCLANG_SONAME),-DIX_LIBCLANG_SONAME='"$(LIBCLANG_SONAME)"')
+LDLIBS    := -lbpf -lelf -lz -lm -lpthread -lsqlite3 -ldl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Isrc -Isrc/bpf \
 	      -Wall -Wno-unused-function
 

@@ -17,6 +17,7 @@
 #include "cmd/cmd.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "index/clang_api.h"
 #include "index/driver.h"
 #include "index/kbuild.h"
 #include "index/kflags.h"
@@ -373,7 +374,8 @@ int cmd_index(int argc, char **argv)
 		}
 		src = t.dir;
 	}
-	if (ix_flags_init(&f, src))
+	/* before anything is read or written: without libclang nothing can be indexed */
+	if (ix_clang_load() || ix_flags_init(&f, src))
 		return 1;
 	if (db_arg) {
 		snprintf(db, sizeof(db), "%s", db_arg);

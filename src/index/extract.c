@@ -394,6 +394,11 @@ int ix_extract_unit(CXIndex index, const char *path, const char *const *args, in
 	int err;
 
 	memset(stats, 0, sizeof(*stats));
+	if (ix_clang_load()) {
+		stats->failed = true;
+		snprintf(stats->first_error, sizeof(stats->first_error), "cannot load libclang");
+		return -ENOENT;
+	}
 	if (stat(path, &st)) {
 		err = -errno;
 		stats->failed = true;

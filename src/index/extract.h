@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <clang-c/Index.h>
+#include "index/clang_api.h"
 #include "index/records.h"
 
 struct ix_unit_stats {

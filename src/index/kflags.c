@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <zlib.h>
-#include <clang-c/Index.h>
+#include "index/clang_api.h"
 #include "common/log.h"
 #include "index/kflags.h"
 #include "inspect/source.h"
@@ -96,6 +96,8 @@ int ix_clang_resource_include(char *buf, size_t size)
 	char ver[32], cand[PATH_MAX + 64];
 	Dl_info info;
 
+	if (ix_clang_load())
+		return -ENOENT;
 	clang_version(ver, sizeof(ver));
 	if (!ver[0])
 		return -ENOENT;

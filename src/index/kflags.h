@@ -19,7 +19,7 @@ struct ix_flags {
 	char tree[PATH_MAX];	/* absolute, no trailing slash */
 	bool kernel;		/* a kernel tree (Makefile with VERSION, arch/x86/include) */
 	char version[64];	/* "6.12.117" for a kernel tree, "" otherwise */
-	char config[PATH_MAX];	/* the configuration kbuild.c reads, "" for a plain tree */
+	char config[PATH_MAX + 64];	/* the configuration kbuild.c reads, "" for a plain tree */
 	/*
 	 * crc32 of include/generated/autoconf.h (a kernel tree), of the
 	 * arguments (a plain tree): an index made under another

@@ -115,6 +115,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: ix_dump [-q] FILE... -- CLANG_ARGS...\n");
 		return 2;
 	}
+	if (ix_clang_load())
+		return 1;
 	index = clang_createIndex(0, 0);
 	for (int f = files; f < files + nfiles; f++) {
 		struct ix_unit_stats st;

@@ -178,6 +178,8 @@ static CXIndex index_;
 
 static int setup(void **state)
 {
+	if (ix_clang_load())
+		return -1;
 	index_ = clang_createIndex(0, 0);
 	return index_ ? 0 : -1;
 }
