@@ -39,7 +39,8 @@ struct kbuild_list {
  * tree), recursively; kbuild_list_sort() then orders them and drops the
  * duplicates.  Objects with no .c (assembler, generated at build time) are
  * left out.
- * 0, -ENOENT (dir has no Kbuild/Makefile) or -ENOMEM.
+ * 0, -ENOENT (dir has no Kbuild/Makefile), -ENAMETOOLONG (a path under
+ * it too long to form) or -ENOMEM.
  */
 int kbuild_select(const struct kbuild_config *cfg, const char *tree, const char *dir,
 		  struct kbuild_list *out);
