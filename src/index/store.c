@@ -206,6 +206,22 @@ static int write_meta(struct ix_store *s, const struct ix_store_tree *t, bool cr
 
 static int sql_open(struct ix_store *s)
 {
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		ns_err("cannot open the index '%s': %s", s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		sqlite3_close(s->db);
+		s->db = NULL;
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * Settings of a file known to be ours (made now, or with netscope's meta):
+ * switching to WAL writes the file's header, which must not happen to an
+ * SQLite file of another program before it is refused.
+ */
+static int sql_tune(struct ix_store *s)
+{
 	/* WAL: readers (queries) go on while the indexer writes; NORMAL: no fsync per commit */
 	static const char *const pragmas =
 		"PRAGMA journal_mode = WAL;"
@@ -214,12 +230,6 @@ static int sql_open(struct ix_store *s)
 		"PRAGMA temp_store = MEMORY;"
 		"PRAGMA busy_timeout = 5000;";
 
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		ns_err("cannot open the index '%s': %s", s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		sqlite3_close(s->db);
-		s->db = NULL;
-		return -EIO;
-	}
 	return ixs_exec(s, pragmas);
 }
 
@@ -240,11 +250,11 @@ static void sql_close(struct ix_store *s)
  */
 static int lock_file(struct ix_store *s)
 {
-	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	int fd = open(s->path, O_RDONLY | O_CLOEXEC), err = errno;
 
 	if (fd < 0) {
-		ns_err("cannot open the index '%s': %s", s->path, strerror(errno));
-		return -errno;
+		ns_err("cannot open the index '%s': %s", s->path, strerror(err));
+		return -err;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		int err = errno;
@@ -271,14 +281,16 @@ static int create_db(struct ix_store *s, const struct ix_store_tree *t)
 
 	sql_close(s);
 	if (unlink(s->path) && errno != ENOENT) {
-		ns_err("cannot remove the old index '%s': %s", s->path, strerror(errno));
-		return -errno;
+		int err = errno;
+
+		ns_err("cannot remove the old index '%s': %s", s->path, strerror(err));
+		return -err;
 	}
 	snprintf(side, sizeof(side), "%s-wal", s->path);
 	unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", s->path);
 	unlink(side);
-	if (sql_open(s))
+	if (sql_open(s) || sql_tune(s))
 		return -EIO;
 	if (lock_file(s))
 		return -EBUSY;
@@ -389,6 +401,7 @@ int ix_store_open(const char *path, const struct ix_store_tree *t, bool rebuild,
 		err = create_db(s, t);
 		goto ready;
 	}
+	err = sql_tune(s);
 ready:
 	if (err)
 		goto fail;
