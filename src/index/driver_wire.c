@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "common/hash.h"
 #include "index/driver_priv.h"
 
 /* worker -> parent writes are batched up to this much */
@@ -115,7 +116,7 @@ static uint32_t wb_file(struct wbuf *w, const char *path)
 		for (size_t j = 0; j < w->fcap; j++) {
 			if (!w->paths[j])
 				continue;
-			for (i = ixd_str_hash(w->paths[j]) & (cap - 1); paths[i]; i = (i + 1) & (cap - 1))
+			for (i = ns_str_hash(w->paths[j]) & (cap - 1); paths[i]; i = (i + 1) & (cap - 1))
 				;
 			paths[i] = w->paths[j];
 			ids[i] = w->ids[j];
@@ -126,7 +127,7 @@ static uint32_t wb_file(struct wbuf *w, const char *path)
 		w->ids = ids;
 		w->fcap = cap;
 	}
-	for (i = ixd_str_hash(path) & (w->fcap - 1); w->paths[i]; i = (i + 1) & (w->fcap - 1))
+	for (i = ns_str_hash(path) & (w->fcap - 1); w->paths[i]; i = (i + 1) & (w->fcap - 1))
 		if (!strcmp(w->paths[i], path))
 			return w->ids[i];
 	w->paths[i] = strdup(path);

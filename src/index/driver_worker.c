@@ -16,22 +16,14 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <clang-c/Index.h>
+#include "common/hash.h"
 #include "index/driver_priv.h"
 
 /* ---- the claim set ---- */
 
-uint64_t ixd_str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static uint64_t usr_hash(const char *s)
 {
-	uint64_t h = ixd_str_hash(s);
+	uint64_t h = ns_str_hash(s);
 
 	/* FNV's low bits are weak for short keys: mix (splitmix64's finalizer) */
 	h ^= h >> 30;

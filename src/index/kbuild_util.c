@@ -9,24 +9,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/hash.h"
 #include "index/kbuild_priv.h"
 
 /* ---- a string map ---- */
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 struct var *kb_map_find(const struct strmap *m, const char *name)
 {
 	if (!m->cap)
 		return NULL;
-	for (size_t i = hash_str(name) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = ns_str_hash(name) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		if (!m->slots[i].name)
 			return NULL;
 		if (!strcmp(m->slots[i].name, name))
@@ -50,7 +42,7 @@ struct var *kb_map_get(struct strmap *m, const char *name)
 		for (size_t j = 0; j < m->cap; j++) {
 			if (!m->slots[j].name)
 				continue;
-			for (i = hash_str(m->slots[j].name) & (cap - 1); slots[i].name; i = (i + 1) & (cap - 1))
+			for (i = ns_str_hash(m->slots[j].name) & (cap - 1); slots[i].name; i = (i + 1) & (cap - 1))
 				;
 			slots[i] = m->slots[j];
 		}
@@ -58,7 +50,7 @@ struct var *kb_map_get(struct strmap *m, const char *name)
 		m->slots = slots;
 		m->cap = cap;
 	}
-	for (i = hash_str(name) & (m->cap - 1); m->slots[i].name; i = (i + 1) & (m->cap - 1))
+	for (i = ns_str_hash(name) & (m->cap - 1); m->slots[i].name; i = (i + 1) & (m->cap - 1))
 		;
 	m->slots[i].name = strdup(name);
 	m->slots[i].value = strdup("");

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/hash.h"
 #include "index/query_priv.h"
 
 #define DEFAULT_MAX_NODES 20000
@@ -30,20 +31,11 @@ struct usr_set {
 	size_t cap, n;
 };
 
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 static bool set_has(const struct usr_set *s, const char *k)
 {
 	if (!s->cap)
 		return false;
-	for (size_t i = hash_str(k) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
+	for (size_t i = ns_str_hash(k) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
 		if (!strcmp(s->slot[i], k))
 			return true;
 	return false;
@@ -66,7 +58,7 @@ static int set_add(struct usr_set *s, const char *k)
 	}
 	if (set_has(s, k))
 		return 0;
-	for (size_t i = hash_str(k) & (s->cap - 1);; i = (i + 1) & (s->cap - 1))
+	for (size_t i = ns_str_hash(k) & (s->cap - 1);; i = (i + 1) & (s->cap - 1))
 		if (!s->slot[i]) {
 			s->slot[i] = k;
 			s->n++;

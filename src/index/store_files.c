@@ -12,25 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "common/hash.h"
 #include "index/kflags.h"
 #include "index/store_priv.h"
 
 /* ---- a string -> int64 map ---- */
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 int64_t *ixs_smap_find(const struct smap *m, const char *key)
 {
 	if (!m->cap)
 		return NULL;
-	for (size_t i = hash_str(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = ns_str_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		if (!m->keys[i])
 			return NULL;
 		if (!strcmp(m->keys[i], key))
@@ -60,7 +52,7 @@ int ixs_smap_put(struct smap *m, const char *key, int64_t val)
 		for (size_t j = 0; j < m->cap; j++) {
 			if (!m->keys[j])
 				continue;
-			for (i = hash_str(m->keys[j]) & (cap - 1); keys[i]; i = (i + 1) & (cap - 1))
+			for (i = ns_str_hash(m->keys[j]) & (cap - 1); keys[i]; i = (i + 1) & (cap - 1))
 				;
 			keys[i] = m->keys[j];
 			vals[i] = m->vals[j];
@@ -71,7 +63,7 @@ int ixs_smap_put(struct smap *m, const char *key, int64_t val)
 		m->vals = vals;
 		m->cap = cap;
 	}
-	for (i = hash_str(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+	for (i = ns_str_hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
 		;
 	m->keys[i] = strdup(key);
 	if (!m->keys[i])
