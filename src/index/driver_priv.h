@@ -34,7 +34,6 @@ bool ixd_claim(struct claimset *cs, const char *usr, uint32_t owner);
 void ixd_release_claims(struct claimset *cs, uint32_t owner);
 /* ix_store_claimed_usrs() callback (ctx: the claim set): usr is taken by the index */
 int ixd_preload(void *cs, const char *usr);
-/* FNV-1a of s: the claim set's keys start from it, the worker's file table uses it */
 
 /* ---- the wire format (driver_wire.c) ---- */
 
