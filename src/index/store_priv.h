@@ -73,6 +73,7 @@ struct ix_store {
 
 	struct ix_sink sink;
 	struct ix_store_counts counts;
+	struct ix_store_counts counts_before;	/* at ix_store_unit_begin: an abort goes back */
 };
 
 /* ---- SQL helpers (store.c) ---- */

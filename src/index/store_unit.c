@@ -31,6 +31,7 @@ int ix_store_unit_begin(struct ix_store *s, const char *rel)
 	if (err)
 		return err;
 	s->in_unit = true;
+	s->counts_before = s->counts;
 	s->diag_errors = 0;
 	s->first_error[0] = '\0';
 	ixs_smap_clear(&s->funcs);
@@ -61,6 +62,8 @@ void ix_store_unit_abort(struct ix_store *s)
 		return;
 	s->in_unit = false;
 	sqlite3_exec(s->db, "ROLLBACK TO unit; RELEASE unit", NULL, NULL, NULL);
+	/* what the summary says was written is what is in the file */
+	s->counts = s->counts_before;
 	/* files inserted by the unit are gone from the table: reload what is cached */
 	ixs_forget_files(s);
 	if (ixs_load_files(s))
