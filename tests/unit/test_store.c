@@ -790,6 +790,8 @@ static void unit_written_twice_keeps_only_the_second_rows(void **state)
 
 static void aborted_unit_keeps_its_old_rows(void **state)
 {
+	struct ix_store_counts c;
+
 	open_refresh(0);
 	write_unit('a', true);
 	close_store();
@@ -802,6 +804,9 @@ static void aborted_unit_keeps_its_old_rows(void **state)
 	fnref("proto", "handler", "a_new", "a_proto", IX_FNREF_ASSIGN, 63);
 	dep(P("include/new.h"));
 	ix_store_unit_abort(fx.s);
+	/* the summary counts only what was written: nothing this session */
+	ix_store_counts(fx.s, &c);
+	assert_int_equal(c.functions + c.calls + c.accesses + c.fnrefs + c.deps, 0);
 	close_store();
 	assert_int_equal(rows("units"), 1);
 	assert_string_equal(function_names(), "a_helper;a_main");
