@@ -75,7 +75,12 @@ static void usage(FILE *out, const char *cmd)
 
 static const char *kind_name(enum ixq_call_kind k)
 {
-	return k == IXQ_CALL_MACRO ? "macro" : k == IXQ_CALL_POINTER ? "pointer" : "direct";
+	static const char *const names[] = {
+		[IXQ_CALL_DIRECT] = "direct", [IXQ_CALL_MACRO] = "macro",
+		[IXQ_CALL_POINTER] = "pointer", [IXQ_CALL_CALLBACK] = "callback",
+	};
+
+	return names[k];
 }
 
 static void print_sites(const struct ixq_node *n, FILE *out)
@@ -103,6 +108,8 @@ static void print_marks(const struct ixq_node *n, FILE *out)
 {
 	if (n->kind == IXQ_CALL_MACRO)
 		fprintf(out, " [%s]", n->via ? n->via : "macro");
+	if (n->kind == IXQ_CALL_CALLBACK)
+		fprintf(out, " [callback, passed to %s]", n->via ? n->via : "a function");
 	if (n->kind == IXQ_CALL_POINTER && n->stop == IXQ_STOP_UNRESOLVED)
 		fprintf(out, " [indirect via %s: no indexed code stores a function there]",
 			n->via ? n->via : "a pointer");

@@ -17,6 +17,8 @@
 #include <clang-c/Index.h>
 
 #define IX_CLANG_FUNCS(X) \
+	X(clang_Cursor_getArgument) \
+	X(clang_Cursor_getNumArguments) \
 	X(clang_Cursor_getRawCommentText) \
 	X(clang_Cursor_getStorageClass) \
 	X(clang_Cursor_getVarDeclInitializer) \
@@ -86,6 +88,8 @@ extern struct ix_clang_api ix_clang;
 int ix_clang_load(void);
 
 #ifndef IX_CLANG_API_IMPL
+#define clang_Cursor_getArgument (*ix_clang.clang_Cursor_getArgument)
+#define clang_Cursor_getNumArguments (*ix_clang.clang_Cursor_getNumArguments)
 #define clang_Cursor_getRawCommentText (*ix_clang.clang_Cursor_getRawCommentText)
 #define clang_Cursor_getStorageClass (*ix_clang.clang_Cursor_getStorageClass)
 #define clang_Cursor_getVarDeclInitializer (*ix_clang.clang_Cursor_getVarDeclInitializer)

@@ -97,6 +97,46 @@ static const char *var_slot(struct ix_unit *u, CXCursor var)
 	return name;
 }
 
+/*
+ * Functions passed as arguments to the function called in frame fi:
+ * NF_HOOK(NFPROTO_IPV4, NF_INET_PRE_ROUTING, ..., ip_rcv_finish) is how
+ * ip_rcv() goes on to ip_rcv_finish(), through NF_HOOK's okfn.  Each is a
+ * callback edge from the function walked, via "NF_HOOK(okfn)", at the
+ * place the function is named.
+ */
+static void on_callbacks(struct ix_unit *u, unsigned fi, CXCursor callee)
+{
+	const struct ix_frame *f = &u->frames[fi];
+	const char *callee_name = NULL;
+	int nparams = -1;
+
+	for (unsigned i = 1; i < f->nkids && !u->err; i++) {
+		CXCursor arg = u->kids[f->kids + i], fn, parm;
+		char via[256];
+		const char *pname = NULL;
+		struct ix_loc_full l;
+
+		if (!clang_isExpression(clang_getCursorKind(arg)))
+			continue;
+		fn = ix_function_of(u, arg);
+		if (clang_Cursor_isNull(fn))
+			continue;
+		if (!callee_name) {
+			callee_name = ix_cursor_str(u, clang_getCursorSpelling(callee));
+			nparams = clang_Cursor_getNumArguments(callee);
+		}
+		parm = (int)i - 1 < nparams ? clang_Cursor_getArgument(callee, i - 1) : clang_getNullCursor();
+		if (!clang_Cursor_isNull(parm))
+			pname = ix_cursor_str(u, clang_getCursorSpelling(parm));
+		if (pname && *pname)
+			snprintf(via, sizeof(via), "%s(%s)", callee_name, pname);
+		else
+			snprintf(via, sizeof(via), "%s(argument %u)", callee_name, i);
+		ix_file_loc(arg, &l);
+		ix_emit_call(u, arg, fn, IX_CALL_CALLBACK, ix_arena_dup(&u->arena, via), &l);
+	}
+}
+
 static void on_call(struct ix_unit *u, unsigned fi)
 {
 	struct ix_frame *f = &u->frames[fi];
@@ -135,6 +175,7 @@ static void on_call(struct ix_unit *u, unsigned fi)
 			ix_emit_call(u, f->cur, ref, IX_CALL_MACRO, indirect, &l);
 		else
 			ix_emit_call(u, f->cur, ref, IX_CALL_DIRECT, NULL, &l);
+		on_callbacks(u, fi, ref);
 		return;
 	}
 	if (f->uneval)

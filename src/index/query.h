@@ -184,6 +184,7 @@ enum ixq_call_kind {
 	IXQ_CALL_DIRECT,
 	IXQ_CALL_MACRO,		/* spelled inside INDIRECT_CALL_*(): via names the macro */
 	IXQ_CALL_POINTER,	/* through a function pointer: via names the slot or variable */
+	IXQ_CALL_CALLBACK,	/* passed as an argument: via names the function and parameter */
 };
 
 /* Why a node has no children. */

@@ -222,6 +222,8 @@ static enum ixq_call_kind kind_of(const char *s)
 		return IXQ_CALL_MACRO;
 	if (!strcmp(s, "pointer"))
 		return IXQ_CALL_POINTER;
+	if (!strcmp(s, "callback"))
+		return IXQ_CALL_CALLBACK;
 	return IXQ_CALL_DIRECT;
 }
 

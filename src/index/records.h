@@ -36,13 +36,18 @@ enum ix_call_kind {
 	IX_CALL_DIRECT,		/* foo(...) */
 	IX_CALL_MACRO,		/* a direct call spelled inside INDIRECT_CALL_* */
 	IX_CALL_POINTER,	/* through a function pointer: via names the slot */
+	IX_CALL_CALLBACK,	/* a function passed as an argument: NF_HOOK(..., ip_rcv_finish) */
 };
 
 /*
  * A call inside a function body.  For IX_CALL_POINTER through a struct
  * member, via is "struct.member" (the slot ops tables fill, see ix_fnref);
  * through a variable or parameter it is that name; callee_* are NULL.
- * For IX_CALL_MACRO, via is the macro (INDIRECT_CALL_2, ...).
+ * For IX_CALL_MACRO, via is the macro (INDIRECT_CALL_2, ...).  For
+ * IX_CALL_CALLBACK, callee_* is the function passed and via the function
+ * it is passed to with the parameter that takes it ("NF_HOOK(okfn)"): the
+ * kernel links most of its receive path so (netfilter hooks call their
+ * okfn, call_rcu and timers call theirs later), and no call by name shows it.
  */
 struct ix_call {
 	const char *caller_usr;

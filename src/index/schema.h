@@ -12,7 +12,7 @@
 #ifndef NETSCOPE_INDEX_SCHEMA_H
 #define NETSCOPE_INDEX_SCHEMA_H
 
-#define IX_SCHEMA_VERSION 1
+#define IX_SCHEMA_VERSION 2
 
 #define IX_SCHEMA_SQL \
 "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n" \
@@ -31,7 +31,8 @@
 "  file_id INTEGER NOT NULL, line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL,\n" \
 "  is_static INTEGER NOT NULL, is_inline INTEGER NOT NULL, in_header INTEGER NOT NULL,\n" \
 "  summary TEXT, unit_id INTEGER NOT NULL);\n" \
-/* kind: 'direct' | 'macro' | 'pointer'; callee_usr NULL for 'pointer' */ \
+/* kind: 'direct' | 'macro' | 'pointer' | 'callback' (callee passed as an */ \
+/* argument, via "f(param)"); callee_usr NULL for 'pointer' */ \
 "CREATE TABLE calls(caller_id INTEGER NOT NULL, callee_usr TEXT, callee_name TEXT,\n" \
 "  kind TEXT NOT NULL, via TEXT, file_id INTEGER NOT NULL, line INTEGER NOT NULL,\n" \
 "  col INTEGER NOT NULL, unit_id INTEGER NOT NULL);\n" \

@@ -162,7 +162,7 @@ static int sink_func(void *ctx, const struct ix_func *f)
 	return id ? ixs_smap_put(&s->funcs, f->usr, id) : 0;
 }
 
-static const char *const call_kinds[] = { "direct", "macro", "pointer" };
+static const char *const call_kinds[] = { "direct", "macro", "pointer", "callback" };
 static const char *const modes[] = { "read", "write", "rw", "addr", "init", "size" };
 static const char *const fnref_kinds[] = { "init", "assign" };
 
@@ -177,7 +177,7 @@ static int sink_call(void *ctx, const struct ix_call *c)
 		return 0;
 	}
 	fid = ixs_file_id_of(s, c->loc.file);
-	if (fid < 0 || (unsigned)c->kind > IX_CALL_POINTER)
+	if (fid < 0 || (unsigned)c->kind > IX_CALL_CALLBACK)
 		return fid < 0 ? -EIO : 0;
 	q = ixs_stmt(s, ST_CALL_INS);
 	sqlite3_bind_int64(q, 1, caller);

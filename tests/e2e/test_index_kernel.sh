@@ -12,7 +12,8 @@
 #    of tcp_ipv4.c as the source spells (where grep -w cb sees none);
 #  - tcp_v4_rcv is an indirect callee of ip_protocol_deliver_rcu through
 #    net_protocol.handler, filled in af_inet.c, and its INDIRECT_CALL_2;
-#  - ip_rcv is reached through packet_type.func from ip_packet_type;
+#  - ip_rcv is reached through packet_type.func from ip_packet_type, and
+#    goes on to ip_rcv_finish through NF_HOOK's okfn (a callback edge);
 #  - a header inline is stored once however many units include it;
 #  - where says what kallsyms and BTF say.
 . "$(dirname "$0")/lib.sh"
@@ -182,6 +183,20 @@ assert [s['line'] for s in p[0]['sites']] == [$ONE_CORE], p[0]['sites']
 assert {(s['holder'], s['file'], s['line']) for s in p[0]['stored']} == {('ip_packet_type', 'net/ipv4/af_inet.c', $FUNC)}
 assert all(x['via'] == 'packet_type.func' for x in c if x['kind'] == 'pointer')
 "
+
+# ---- the receive path through NF_HOOK's okfn: callbacks ----
+RCV_FINISH=$(awk -v s="$(line_of net/ipv4/ip_input.c '^int ip_rcv(')" 'NR > s && /ip_rcv_finish\);/ {print NR; exit}' \
+	"$TREE/net/ipv4/ip_input.c")
+DELIVER_FINISH=$(awk -v s="$(line_of net/ipv4/ip_input.c '^int ip_local_deliver(')" \
+	'NR > s && /ip_local_deliver_finish\);/ {print NR; exit}' "$TREE/net/ipv4/ip_input.c")
+"$NETSCOPE" callees ip_rcv --db "$DB" --json --depth 1 >"$TMP/json" 2>"$TMP/err"
+json_check "ip_rcv_goes_on_in_ip_rcv_finish_passed_to_nf_hook" "$TMP/json" "
+c = [x for x in d['roots'][0]['children'] if x['name'] == 'ip_rcv_finish']
+assert [(x['kind'], x['via'], [s['line'] for s in x['sites']]) for x in c] == [('callback', 'NF_HOOK(okfn)', [$RCV_FINISH])], c
+"
+"$NETSCOPE" callers ip_protocol_deliver_rcu --db "$DB" --depth 3 >"$TMP/out" 2>&1
+check "receive_path_from_ip_protocol_deliver_rcu_back_to_ip_local_deliver" grep -qE \
+	"^ +.-- ip_local_deliver  net/ipv4/ip_input.c:$DELIVER_FINISH \\[callback, passed to NF_HOOK\\(okfn\\)\\]" "$TMP/out"
 
 # ---- where: the definition, and what this kernel can trace ----
 DEF=$(line_of net/ipv4/tcp_ipv4.c '^int tcp_v4_rcv(')

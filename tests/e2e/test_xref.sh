@@ -257,6 +257,15 @@ assert {(x['name'], x['kind']) for x in c} == {('deliver', 'macro'), ('deliver',
 p = [x for x in c if x['kind'] == 'pointer'][0]
 assert {s['holder'] for s in p['stored']} == {'proto', 'protos'}, p['stored']
 "
+HOOK_LINE=$(line_of proto.c 'return hook(sk, skb, finish)')
+"$NETSCOPE" callees start --db "$X" >"$TMP/out" 2>&1
+check "fixture_function_passed_to_hook_is_a_callback" grep -qx \
+	"\`-- finish  proto.c:$HOOK_LINE, $HOOK_LINE (2 calls) \[callback, passed to hook(okfn)\]" "$TMP/out"
+"$NETSCOPE" callers finish --db "$X" --json >"$TMP/json" 2>&1
+json_check "fixture_callers_of_a_callback_name_the_parameter" "$TMP/json" "
+c = d['roots'][0]['children']
+assert [(x['name'], x['kind'], x['via'], len(x['sites'])) for x in c] == [('start', 'callback', 'hook(okfn)', 2)], c
+"
 "$NETSCOPE" where skb_headlen --db "$X" --json >"$TMP/json" 2>&1
 json_check "fixture_header_inline_where" "$TMP/json" "
 f = d['definitions'][0]

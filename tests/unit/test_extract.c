@@ -416,6 +416,24 @@ static void indirect_call_2_gives_macro_edges_and_a_pointer_call(void **state)
 				PROTO, 81, 33), 1);
 }
 
+static void function_passed_as_an_argument_is_a_callback_edge(void **state)
+{
+	const char *fn = "c:@F@start";
+
+	assert_int_equal(count(&proto, 'c', fn, "hook", "c:proto.c@F@hook", IX_CALL_DIRECT, NULL,
+			       PROTO, 109, 9), 1);
+	/* at the place the function is named, with the parameter that takes it */
+	assert_int_equal(count(&proto, 'c', fn, "finish", "c:proto.c@F@finish", IX_CALL_CALLBACK,
+			       "hook(okfn)", PROTO, 109, 23), 1);
+	/* &finish is the same function */
+	assert_int_equal(count(&proto, 'c', fn, "finish", "c:proto.c@F@finish", IX_CALL_CALLBACK,
+			       "hook(okfn)", PROTO, 109, 47), 1);
+	assert_int_equal(count_kind(&proto, 'c', fn), 4);
+	/* inside hook, the call through its parameter stays a pointer call */
+	assert_int_equal(count(&proto, 'c', "c:proto.c@F@hook", NULL, NULL, IX_CALL_POINTER, "okfn",
+			       PROTO, 99, 9), 1);
+}
+
 static void functions_with_kernel_doc_summaries(void **state)
 {
 	const struct rec *f = find_func(&proto, "set_state");
@@ -439,8 +457,8 @@ static void functions_with_kernel_doc_summaries(void **state)
 	f = find_func(&proto, "release_err");
 	assert_non_null(f);
 	assert_null(f->b);
-	/* ten in proto.c and the header inline it claimed */
-	assert_int_equal(count_kind(&proto, 'f', NULL), 11);
+	/* thirteen in proto.c and the header inline it claimed */
+	assert_int_equal(count_kind(&proto, 'f', NULL), 14);
 }
 
 static void header_inline_is_reported_by_the_first_unit_only(void **state)
@@ -564,6 +582,7 @@ int main(void)
 		cmocka_unit_test(positional_and_nested_initializers_of_an_ops_table),
 		cmocka_unit_test(assigning_a_function_to_a_member_is_a_fnref),
 		cmocka_unit_test(indirect_call_2_gives_macro_edges_and_a_pointer_call),
+		cmocka_unit_test(function_passed_as_an_argument_is_a_callback_edge),
 		cmocka_unit_test(functions_with_kernel_doc_summaries),
 		cmocka_unit_test(dependencies_are_the_file_and_its_includes),
 	};
