@@ -76,7 +76,7 @@ struct plan {
 	struct kbuild_list files;
 	struct ix_job *jobs;
 	size_t njobs, cap;
-	unsigned by_why[IX_DEP_CHANGED + 1];
+	unsigned by_why[IX_FAILED_BEFORE + 1];
 };
 
 static int add_job(struct plan *p, const char *rel, const char *modname)
@@ -330,6 +330,7 @@ int cmd_index(int argc, char **argv)
 	struct plan p = {};
 	struct orphans orph = { .p = &p };
 	unsigned removed = 0;
+	char retried[48] = "";
 	uint64_t v;
 
 	optind = 0;
@@ -423,9 +424,11 @@ int cmd_index(int argc, char **argv)
 	order_jobs(&f, p.jobs, p.njobs);
 	if ((size_t)nworkers > p.njobs)
 		nworkers = (int)p.njobs;
-	printf("indexing %zu of %zu units (%u new, %u changed, %u after a header changed%s) "
+	if (p.by_why[IX_FAILED_BEFORE])
+		snprintf(retried, sizeof(retried), ", %u failed last time", p.by_why[IX_FAILED_BEFORE]);
+	printf("indexing %zu of %zu units (%u new, %u changed, %u after a header changed%s%s) "
 	       "of %s with %d worker%s into %s\n", p.njobs, p.files.n, p.by_why[IX_NEW],
-	       p.by_why[IX_CHANGED], p.by_why[IX_DEP_CHANGED],
+	       p.by_why[IX_CHANGED], p.by_why[IX_DEP_CHANGED], retried,
 	       orph.n ? ", some to own header functions of removed units" : "", f.tree, nworkers,
 	       nworkers == 1 ? "" : "s", db);
 	fflush(stdout);

@@ -25,8 +25,10 @@
 "CREATE TABLE units(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL UNIQUE REFERENCES files(id),\n" \
 "  status TEXT NOT NULL, errors INTEGER NOT NULL, first_error TEXT,\n" \
 "  seconds REAL NOT NULL, indexed_at INTEGER NOT NULL);\n" \
+/* every file a unit read (its .c too), with the file's hash when it was */ \
+/* read: the unit is stale when files.hash (now) differs */ \
 "CREATE TABLE unit_deps(unit_id INTEGER NOT NULL, file_id INTEGER NOT NULL,\n" \
-"  PRIMARY KEY(unit_id, file_id)) WITHOUT ROWID;\n" \
+"  hash TEXT NOT NULL, PRIMARY KEY(unit_id, file_id)) WITHOUT ROWID;\n" \
 "CREATE TABLE functions(id INTEGER PRIMARY KEY, usr TEXT NOT NULL UNIQUE, name TEXT NOT NULL,\n" \
 "  file_id INTEGER NOT NULL, line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL,\n" \
 "  is_static INTEGER NOT NULL, is_inline INTEGER NOT NULL, in_header INTEGER NOT NULL,\n" \

@@ -53,7 +53,7 @@ static const char *const stmt_sql[ST_N] = {
 			"RETURNING id",
 	[ST_UNIT_UPD] = "UPDATE units SET status = ?, errors = ?, first_error = ?, seconds = ?, "
 			"indexed_at = ? WHERE id = ?",
-	[ST_UNIT_OF_FILE] = "SELECT id FROM units WHERE file_id = ?",
+	[ST_UNIT_OF_FILE] = "SELECT id, status = 'failed' FROM units WHERE file_id = ?",
 	[ST_DEL_CALLS] = "DELETE FROM calls WHERE unit_id = ?",
 	[ST_DEL_ACCESSES] = "DELETE FROM accesses WHERE unit_id = ?",
 	[ST_DEL_FNREFS] = "DELETE FROM fnrefs WHERE unit_id = ?",
@@ -70,9 +70,11 @@ static const char *const stmt_sql[ST_N] = {
 			  "col, unit_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_FNREF_INS] = "INSERT INTO fnrefs(record, member, func_usr, func_name, holder, kind, "
 			 "file_id, line, unit_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_DEP_INS] = "INSERT OR IGNORE INTO unit_deps(unit_id, file_id) VALUES(?, ?)",
-	[ST_DEP_CHANGED] = "SELECT 1 FROM unit_deps d JOIN temp.changed c ON c.file_id = d.file_id "
-			   "WHERE d.unit_id = ? LIMIT 1",
+	[ST_DEP_INS] = "INSERT OR IGNORE INTO unit_deps(unit_id, file_id, hash) VALUES(?, ?, ?)",
+	/* what changed since the unit read it: anything, and its own .c among it */
+	[ST_DEP_CHANGED] = "SELECT count(*), coalesce(max(d.file_id = u.file_id), 0) "
+			   "FROM unit_deps d JOIN files f ON f.id = d.file_id JOIN units u ON u.id = d.unit_id "
+			   "WHERE d.unit_id = ?1 AND d.hash != f.hash",
 	/* a removed unit's header functions: when nobody reports them again, they are orphans */
 	[ST_WRITTEN] = "INSERT OR IGNORE INTO temp.written(unit_id) VALUES(?)",
 	[ST_SAVE_HDR] = "INSERT INTO temp.old_hdr(usr, file_id) SELECT usr, file_id FROM functions "
@@ -406,8 +408,7 @@ ready:
 	if (err)
 		goto fail;
 	/* temp tables live in this connection only: planning state of the run */
-	if (ixs_exec(s, "CREATE TEMP TABLE changed(file_id INTEGER PRIMARY KEY);"
-		    "CREATE TEMP TABLE old_hdr(usr TEXT NOT NULL, file_id INTEGER NOT NULL);"
+	if (ixs_exec(s, "CREATE TEMP TABLE old_hdr(usr TEXT NOT NULL, file_id INTEGER NOT NULL);"
 		    "CREATE TEMP TABLE written(unit_id INTEGER PRIMARY KEY);"))
 		goto fail_io;
 	err = prepare_all(s);

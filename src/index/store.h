@@ -62,6 +62,7 @@ enum ix_why {
 	IX_NEW,			/* not in the index */
 	IX_CHANGED,		/* the .c changed */
 	IX_DEP_CHANGED,		/* a header (or other file) it read changed */
+	IX_FAILED_BEFORE,	/* it failed last time (no AST, or its worker died) */
 };
 
 /*

@@ -250,7 +250,6 @@ int64_t ixs_file_index(struct ix_store *s, const char *rel)
 	if (ixs_step_done(s, q))
 		return -1;
 	e.id = sqlite3_last_insert_rowid(s->db);
-	e.changed = true;
 	if (add_file(s, rel, &e))
 		return -1;
 	return (int64_t)s->nfiles - 1;

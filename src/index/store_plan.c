@@ -8,7 +8,12 @@
  * Incremental rules:
  *   - files holds every file a unit read, with size, mtime and a crc32 of
  *     the content; content is hashed again only when size or mtime moved;
- *   - a unit is stale when its .c or any file it read changed; an index
+ *   - unit_deps holds, per unit, the hash of every file it read as it read
+ *     it: a unit is stale when one of those differs from the file now, so
+ *     a run that indexes only some units leaves the others stale, not
+ *     forgotten (a header changed and one of its includers indexed: the
+ *     others are still "after a header changed" on the next run); a unit
+ *     that failed is tried again on every run; an index
  *     made with another configuration or other compiler arguments is
  *     rebuilt as a whole (store.c, on open);
  *   - units to index again lose their rows before indexing starts, so an
@@ -49,7 +54,7 @@ int ixs_clear_unit(struct ix_store *s, int64_t uid, bool unit_row)
 int ix_store_refresh(struct ix_store *s, unsigned *removed)
 {
 	char abs[PATH_MAX * 2], h[16];
-	sqlite3_stmt *ins = NULL, *units = NULL, *q;
+	sqlite3_stmt *units = NULL, *q;
 	int64_t gone[256];
 	int err, rc, ngone;
 
@@ -57,8 +62,6 @@ int ix_store_refresh(struct ix_store *s, unsigned *removed)
 	err = ixs_txn_begin(s);
 	if (err)
 		return err;
-	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO temp.changed(file_id) VALUES(?)", -1, &ins, NULL))
-		return ixs_db_err(s, "plan");
 	for (size_t i = 0; i < s->nfiles && !err; i++) {
 		struct file_ent *e = &s->files[i], now;
 		struct stat sb;
@@ -87,10 +90,6 @@ int ix_store_refresh(struct ix_store *s, unsigned *removed)
 		e->size = now.size;
 		e->mtime_ns = now.mtime_ns;
 		e->hash = now.hash;
-		e->changed = true;
-		sqlite3_reset(ins);
-		sqlite3_bind_int64(ins, 1, e->id);
-		err = ixs_step_done(s, ins);
 update:
 		ixs_hash_text(e->hash, e->size, h, sizeof(h));
 		q = ixs_stmt(s, ST_FILE_UPD);
@@ -100,7 +99,6 @@ update:
 		sqlite3_bind_int64(q, 4, e->id);
 		err = err ?: ixs_step_done(s, q);
 	}
-	sqlite3_finalize(ins);
 	if (err)
 		return err;
 	/* units whose .c vanished leave the index (collected first: no writes while reading) */
@@ -130,7 +128,7 @@ int ix_store_need(struct ix_store *s, const char *rel, enum ix_why *why)
 	int64_t *ix = ixs_smap_find(&s->fmap, rel), uid;
 	const struct file_ent *e;
 	sqlite3_stmt *q;
-	int rc, err;
+	int rc, err, failed;
 
 	*why = IX_NEW;
 	if (!ix)
@@ -144,16 +142,17 @@ int ix_store_need(struct ix_store *s, const char *rel, enum ix_why *why)
 	if (rc != SQLITE_ROW)
 		return ixs_db_err(s, "plan");
 	uid = sqlite3_column_int64(q, 0);
+	failed = sqlite3_column_int(q, 1);
 	sqlite3_reset(q);
-	if (e->changed) {
-		*why = IX_CHANGED;
+	if (failed) {
+		*why = IX_FAILED_BEFORE;
 	} else {
 		q = ixs_stmt(s, ST_DEP_CHANGED);
 		sqlite3_bind_int64(q, 1, uid);
-		rc = sqlite3_step(q);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		if (sqlite3_step(q) != SQLITE_ROW)
 			return ixs_db_err(s, "plan");
-		*why = rc == SQLITE_ROW ? IX_DEP_CHANGED : IX_FRESH;
+		*why = !sqlite3_column_int(q, 0) ? IX_FRESH : sqlite3_column_int(q, 1) ? IX_CHANGED
+										: IX_DEP_CHANGED;
 		sqlite3_reset(q);
 	}
 	if (*why == IX_FRESH)

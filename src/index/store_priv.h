@@ -36,7 +36,6 @@ struct file_ent {
 	int64_t size;		/* -1: the file does not exist (vanished, or not a file) */
 	int64_t mtime_ns;
 	uint32_t hash;
-	bool changed;		/* since the index was written (ix_store_refresh) */
 };
 
 /* the prepared statements, SQL in store.c */

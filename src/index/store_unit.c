@@ -260,14 +260,21 @@ static int sink_fnref(void *ctx, const struct ix_fnref *r)
 static int sink_dep(void *ctx, const char *path)
 {
 	struct ix_store *s = ctx;
-	int64_t fid = ixs_file_id_of(s, path);
+	int64_t fid = ixs_file_id_of(s, path), ix;
 	sqlite3_stmt *q;
+	char h[16];
 
 	if (fid < 0)
 		return -EIO;
+	/* the content the unit was parsed from, as the files cache hashed it */
+	ix = (size_t)fid < s->by_id_cap ? s->by_id[fid] : -1;
+	if (ix < 0)
+		return -EIO;
+	ixs_hash_text(s->files[ix].hash, s->files[ix].size, h, sizeof(h));
 	q = ixs_stmt(s, ST_DEP_INS);
 	sqlite3_bind_int64(q, 1, s->unit_id);
 	sqlite3_bind_int64(q, 2, fid);
+	sqlite3_bind_text(q, 3, h, -1, SQLITE_TRANSIENT);
 	if (ixs_step_done(s, q))
 		return -EIO;
 	s->counts.deps++;

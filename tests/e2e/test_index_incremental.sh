@@ -91,6 +91,26 @@ check_eq "changed_header_reindexes_every_unit_reading_it" \
 check_eq "new_header_inline_is_stored_once" "1" "$(q "SELECT count(*) FROM functions WHERE name = 'skb_tail_len'")"
 check_eq "old_header_inline_is_still_stored_once" "1" "$(q "SELECT count(*) FROM functions WHERE name = 'skb_headlen'")"
 
+# ---- a run of some files leaves the others stale, not forgotten ----
+printf '\n/* a comment: new content */\n' >>"$SRC/include/fix_skb.h"
+printf '\n/* and here */\n' >>"$SRC/peer.c"
+index proto.c
+check_eq "partial_run_indexes_only_the_file_named" \
+	"indexing 1 of 1 units (0 new, 0 changed, 1 after a header changed)" "$(plan)"
+index
+check_eq "unit_left_out_of_a_partial_run_is_still_stale" \
+	"indexing 1 of 2 units (0 new, 1 changed, 0 after a header changed)" "$(plan)"
+index
+check "after_both_runs_the_index_is_up_to_date" grep -q "is up to date: 2 units checked" "$TMP/out"
+
+# ---- a unit that failed is tried again ----
+q "UPDATE units SET status = 'failed' WHERE file_id = (SELECT id FROM files WHERE path = 'proto.c')"
+index
+check_eq "failed_unit_is_tried_again" \
+	"indexing 1 of 2 units (0 new, 0 changed, 0 after a header changed, 1 failed last time)" "$(plan)"
+check_eq "retried_unit_is_ok" "ok" \
+	"$(q "SELECT status FROM units WHERE file_id = (SELECT id FROM files WHERE path = 'proto.c')")"
+
 # ---- the owner of a header inline goes away ----
 OWNER=$(q "SELECT uf.path FROM functions f JOIN units u ON u.id = f.unit_id JOIN files uf ON uf.id = u.file_id
 	   WHERE f.name = 'skb_headlen'")

@@ -696,6 +696,45 @@ static void changed_header_makes_only_the_units_reading_it_dep_changed(void **st
 	assert_usual_unit_rows("net/b.c", false);
 }
 
+/*
+ * A run that reindexes only some units (netscope index net/a.c) after a
+ * header or a .c changed: the units it left out must still be stale on
+ * the next run, although the files table now holds the new content.
+ */
+static void units_left_out_of_a_run_stay_stale(void **state)
+{
+	open_refresh(0);
+	write_hdr_unit('a', true, NULL);
+	write_hdr_unit('b', true, NULL);
+	write_hdr_unit('c', false, NULL);
+	close_store();
+	put("include/h.h", "static inline int h_inline(void) { return 5; }\n");
+	put("net/c.c", "int c_main(void) { return 3; }\n");
+	open_refresh(0);
+	/* only a is asked for, and written again */
+	assert_int_equal(need("net/a.c"), IX_DEP_CHANGED);
+	write_hdr_unit('a', true, NULL);
+	close_store();
+	open_refresh(0);
+	assert_int_equal(need("net/a.c"), IX_FRESH);
+	assert_int_equal(need("net/b.c"), IX_DEP_CHANGED);
+	assert_int_equal(need("net/c.c"), IX_CHANGED);
+	close_store();
+}
+
+static void failed_unit_is_tried_again(void **state)
+{
+	open_refresh(0);
+	begin("net/a.c");
+	end("failed", 0, "the worker died of signal 11 (Segmentation fault) while parsing it");
+	write_hdr_unit('b', false, NULL);
+	close_store();
+	open_refresh(0);
+	assert_int_equal(need("net/a.c"), IX_FAILED_BEFORE);
+	assert_int_equal(need("net/b.c"), IX_FRESH);
+	close_store();
+}
+
 static void unit_whose_c_is_deleted_is_removed_with_all_its_rows(void **state)
 {
 	unsigned ok = 9, errors = 9, failed = 9;
@@ -1225,6 +1264,8 @@ int main(void)
 		T(changed_c_content_makes_the_unit_changed),
 		T(changed_c_mtime_alone_keeps_the_unit_fresh),
 		T(changed_header_makes_only_the_units_reading_it_dep_changed),
+		T(units_left_out_of_a_run_stay_stale),
+		T(failed_unit_is_tried_again),
 		T(unit_whose_c_is_deleted_is_removed_with_all_its_rows),
 		T(unit_to_reindex_loses_its_old_rows_and_has_no_duplicates_after),
 		T(unit_written_twice_keeps_only_the_second_rows),
