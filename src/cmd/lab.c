@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include "cmd/args.h"
 #include "cmd/cmd.h"
+#include "cmd/xref.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "index/query.h"
@@ -307,24 +308,31 @@ static int lab_structs_run(struct lab *lab, const char *db)
 		ns_err("'%s' is not a kernel source tree (no include/ in it)", lab->src_dir);
 		return -ENOENT;
 	}
-	if (!db && !ix_default_db(lab->src_dir, path, sizeof(path)))
-		db = path;
 	if (db) {
-		err = ixq__open(db, &lab->q, &lab->qmeta);
+		/* an index asked for by name must be there */
+		lab->q = xref_open(db, lab->src_dir);
+		if (!lab->q)
+			return -ENOENT;
+		lab->qmeta = *ixq__meta(lab->q);
+	} else if (!ix_default_db(lab->src_dir, path, sizeof(path))) {
+		err = ixq__open(path, &lab->q, &lab->qmeta);
 		if (err == -EPROTO) {
-			ns_err("the index '%s' has another schema: run `netscope index` to rebuild it", db);
+			ns_err("the index '%s' has another schema: run `netscope index` to rebuild it", path);
 			return err;
 		}
 		if (err && err != -ENOENT) {
-			ns_err("cannot read the index '%s': %s", db, strerror(-err));
+			ns_err("cannot read the index '%s': %s", path, strerror(-err));
 			return err;
 		}
+		/* no index yet: the walkthrough goes on without the uses, and says so */
 		lab->q = err ? NULL : lab->q;
+		err = 0;
 	}
 	lab->btf = btf__load_vmlinux_btf();
 	if (!lab->btf) {
-		ns_err("cannot read the running kernel's BTF (/sys/kernel/btf/vmlinux): %s", strerror(errno));
-		return -errno;
+		err = -errno;
+		ns_err("cannot read the running kernel's BTF (/sys/kernel/btf/vmlinux): %s", strerror(-err));
+		return err;
 	}
 	if (lab->json) {
 		w = json_new(stdout);

@@ -60,8 +60,13 @@ struct ixq *xref_open(const char *db, const char *src)
 			ns_err("no source index at '%s'; 'netscope index --db %s' builds it", db, db);
 		break;
 	case -EPROTO:
-		ns_err("index '%s' has schema version %d, this netscope reads version %d; "
-		       "re-run 'netscope index' to rebuild it", db, m.schema, IX_SCHEMA_VERSION);
+		if (m.tree[0])
+			ns_err("index '%s' has schema version %d, this netscope reads version %d; "
+			       "'netscope index --src %s --db %s' rebuilds it", db, m.schema, IX_SCHEMA_VERSION,
+			       m.tree, db);
+		else
+			ns_err("index '%s' has schema version %d, this netscope reads version %d; "
+			       "re-run 'netscope index' to rebuild it", db, m.schema, IX_SCHEMA_VERSION);
 		break;
 	case -EINVAL:
 		ns_err("'%s' is not a netscope source index; 'netscope index' builds one", db);

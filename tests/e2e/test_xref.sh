@@ -195,7 +195,9 @@ check "missing_index_of_tree_says_index_src" grep -q "'netscope index --src $TMP
 make_db "$TMP/old.sqlite" 6.12.117 0
 "$NETSCOPE" callers tcp_v4_rcv --db "$TMP/old.sqlite" >"$TMP/out" 2>"$TMP/err"
 check_eq "other_schema_exits_1" "1" "$?"
-check "other_schema_says_rebuild" grep -q "has schema version 0, this netscope reads version .*; re-run 'netscope index'" "$TMP/err"
+check "other_schema_says_how_to_rebuild_that_index" grep -q \
+	"has schema version 0, this netscope reads version .*; 'netscope index --src /src/linux --db $TMP/old.sqlite' rebuilds it" \
+	"$TMP/err"
 echo "plain text" >"$TMP/text.sqlite"
 "$NETSCOPE" where tcp_v4_rcv --db "$TMP/text.sqlite" >"$TMP/out" 2>"$TMP/err"
 check_eq "not_an_index_exits_1" "1" "$?"
