@@ -227,8 +227,10 @@ static void print_uses_text(const char *record, const char *member, const struct
 	}
 }
 
+/* asked and how: what was asked for when it was resolved ("sock.sk_state", "macro" or "path") */
 static void print_uses_json(const struct ixq_meta *m, const char *record, const char *member,
-			    const struct ixq_member_uses *u, unsigned mask, FILE *out)
+			    const char *asked, const char *how, const struct ixq_member_uses *u, unsigned mask,
+			    FILE *out)
 {
 	struct json_writer *w = json_new(out);
 	const char *last_file = NULL;
@@ -238,6 +240,15 @@ static void print_uses_json(const struct ixq_meta *m, const char *record, const 
 	xref_json_index(w, m);
 	json_kv_str(w, "record", record);
 	json_kv_str(w, "member", member);
+	json_key(w, "resolved_from");
+	if (asked) {
+		json_obj_begin(w);
+		json_kv_str(w, "asked", asked);
+		json_kv_str(w, "how", how);
+		json_obj_end(w);
+	} else {
+		json_null(w);
+	}
 	json_key(w, "modes");
 	json_arr_begin(w);
 	for (int i = 0; i < IXQ_NR_MODES; i++)
@@ -450,14 +461,26 @@ static int xref_member(struct ixq *q, const char *record, const char *member, un
 {
 	const struct ixq_meta *meta = ixq__meta(q);
 	struct ixq_member_uses u;
-	char alias_rec[256], alias_mem[256], resolved[600] = "";
+	char alias_rec[256], alias_mem[256], resolved[600] = "", asked[600] = "";
+	const char *how = NULL;
 	int err;
 
 	err = ixq__member_uses(q, record, member, mask, &u);
-	/* sock.sk_state is "#define sk_state __sk_common.skc_state": what the index holds */
-	if (err == -ENOENT && !ixq__resolve_alias(q, record, member, alias_rec, sizeof(alias_rec), alias_mem,
-						  sizeof(alias_mem))) {
+	/*
+	 * sock.__sk_common.skc_state is a path into a named nested struct;
+	 * sock.sk_state is "#define sk_state __sk_common.skc_state": either
+	 * way, what the index holds is sock_common.skc_state
+	 */
+	if (err == -ENOENT && strchr(member, '.') &&
+	    !ixq__resolve_path(record, member, alias_rec, sizeof(alias_rec), alias_mem, sizeof(alias_mem)) &&
+	    (strcmp(alias_rec, record) || strcmp(alias_mem, member)))
+		how = "path";
+	else if (err == -ENOENT && !ixq__resolve_alias(q, record, member, alias_rec, sizeof(alias_rec),
+						       alias_mem, sizeof(alias_mem)))
+		how = "macro";
+	if (how) {
 		snprintf(resolved, sizeof(resolved), "%s.%s", alias_rec, alias_mem);
+		snprintf(asked, sizeof(asked), "%s.%s", record, member);
 		err = ixq__member_uses(q, alias_rec, alias_mem, mask, &u);
 		if (!err) {
 			record = alias_rec;
@@ -474,11 +497,13 @@ static int xref_member(struct ixq *q, const char *record, const char *member, un
 		return 1;
 	}
 	if (json) {
-		print_uses_json(meta, record, member, &u, mask, stdout);
+		print_uses_json(meta, record, member, how ? asked : NULL, how, &u, mask, stdout);
 	} else {
 		xref_version_note(meta, stdout);
-		if (resolved[0])
+		if (how && !strcmp(how, "macro"))
 			printf("note: the member is a macro of the source; its uses are those of %s\n", resolved);
+		else if (how)
+			printf("note: %s is %s, a member of a nested struct\n", asked, resolved);
 		print_uses_text(record, member, &u, mask, stdout);
 	}
 	ixq__member_uses_free(&u);
@@ -571,11 +596,6 @@ int cmd_xref(int argc, char **argv)
 	}
 	if (split_operand(arg, record, sizeof(record), &member)) {
 		ns_err("cannot read '%s': give STRUCT.MEMBER (sock_common.skc_state) or STRUCT (sk_buff)", arg);
-		return 2;
-	}
-	if (member && strchr(member, '.')) {
-		ns_err("'%s': a member of a nested struct is indexed under that struct's own name "
-		       "(sock_common.skc_state, not sock.__sk_common.skc_state)", arg);
 		return 2;
 	}
 	if (mode && ixq__mode_parse(mode, &mask, &bad, &bad_len)) {

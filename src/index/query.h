@@ -302,4 +302,14 @@ void ixq__kernel_members_free(struct ixq_kernel_members *m);
 int ixq__resolve_alias(struct ixq *q, const char *record, const char *member, char *rec_out,
 		       size_t rec_size, char *mem_out, size_t mem_size);
 
+/*
+ * record.a.b.c as the index names it, through the running kernel's BTF:
+ * a step into a named struct starts the name again there
+ * (sock.__sk_common.skc_state is sock_common.skc_state), one into an
+ * unnamed struct does not (sock.sk_backlog.len).  0, or -ENOENT when a step
+ * is no member (or BTF is missing).
+ */
+int ixq__resolve_path(const char *record, const char *path, char *rec_out, size_t rec_size, char *mem_out,
+		      size_t mem_size);
+
 #endif

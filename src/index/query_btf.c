@@ -231,3 +231,67 @@ int ixq__resolve_alias(struct ixq *q, const char *record, const char *member, ch
 	btf__free(btf);
 	return err;
 }
+
+/* the member called name in t, looking through anonymous members; its type id */
+static bool member_type(const struct btf *btf, const struct btf_type *t, const char *name, size_t len,
+			__u32 *type)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (__u16 i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		const struct btf_type *in;
+
+		if (mn && strlen(mn) == len && !strncmp(mn, name, len)) {
+			*type = m->type;
+			return true;
+		}
+		if ((!mn || !mn[0]) && (in = composite(btf, m->type)) && member_type(btf, in, name, len, type))
+			return true;
+	}
+	return false;
+}
+
+int ixq__resolve_path(const char *record, const char *path, char *rec_out, size_t rec_size, char *mem_out,
+		      size_t mem_size)
+{
+	const struct btf_type *t;
+	const char *owner = record, *step = path, *rest = path;
+	struct btf *btf = btf__load_vmlinux_btf();
+	int id, err = -ENOENT;
+
+	if (!btf)
+		return -ENOENT;
+	id = find_record(btf, record);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	/*
+	 * Walk a.b.c: a member of a named struct starts the path again in that
+	 * struct (sock.__sk_common.skc_state is sock_common.skc_state); one of
+	 * an unnamed struct keeps it (sock.sk_backlog.len), as records.h names
+	 * members.
+	 */
+	while (t) {
+		const char *dot = strchr(step, '.');
+		size_t len = dot ? (size_t)(dot - step) : strlen(step);
+		const struct btf_type *in;
+		__u32 type;
+
+		if (!member_type(btf, t, step, len, &type))
+			break;
+		if (!dot) {
+			snprintf(rec_out, rec_size, "%s", owner);
+			snprintf(mem_out, mem_size, "%s", rest);
+			err = 0;
+			break;
+		}
+		in = composite(btf, type);
+		if (in && in->name_off) {
+			owner = btf__name_by_offset(btf, in->name_off);
+			rest = dot + 1;
+		}
+		t = in;
+		step = dot + 1;
+	}
+	btf__free(btf);
+	return err;
+}

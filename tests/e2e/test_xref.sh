@@ -100,7 +100,7 @@ check "mode_filter_says_what_it_hid" grep -q '^  shown: 2 of 5 uses (--mode)$' "
 
 "$NETSCOPE" xref sock_common.skc_state --db "$DB" --json >"$TMP/json" 2>&1
 json_check "xref_json_groups_by_file_and_function" "$TMP/json" '
-assert d["record"] == "sock_common" and d["member"] == "skc_state"
+assert d["record"] == "sock_common" and d["member"] == "skc_state" and d["resolved_from"] is None
 t = d["totals"]
 assert (t["read"], t["write"], t["init"], t["addr"], t["reads"], t["writes"], t["total"]) == (2, 1, 1, 1, 2, 2, 5), t
 files = [f["file"] for f in d["by_file"]]
@@ -246,7 +246,21 @@ if [ -r /sys/kernel/btf/vmlinux ]; then
 	"$NETSCOPE" xref sock.sk_state --db "$X" >"$TMP/out" 2>&1
 	check "member_macro_resolves_to_the_indexed_member" grep -q \
 		'^note: the member is a macro of the source; its uses are those of sock_common.skc_state$' "$TMP/out"
+	"$NETSCOPE" xref sock.sk_state --db "$X" --json >"$TMP/json" 2>&1
+	json_check "member_macro_json_says_what_was_asked" "$TMP/json" "
+assert (d['record'], d['member']) == ('sock_common', 'skc_state'), d
+assert d['resolved_from'] == {'asked': 'sock.sk_state', 'how': 'macro'}, d['resolved_from']
+"
+	"$NETSCOPE" xref sock.__sk_common.skc_state --db "$X" >"$TMP/out" 2>&1
+	check "path_into_a_named_nested_struct_is_that_structs_member" grep -qx \
+		'note: sock.__sk_common.skc_state is sock_common.skc_state, a member of a nested struct' "$TMP/out"
 fi
+BACKLOG_LINE=$(line_of proto.c 'sk->sk_backlog.len')
+"$NETSCOPE" xref sock.sk_backlog.len --db "$X" --json >"$TMP/json" 2>&1
+json_check "member_of_an_unnamed_struct_member_is_asked_by_its_path" "$TMP/json" "
+assert (d['record'], d['member'], d['resolved_from']) == ('sock', 'sk_backlog.len', None), d
+assert [(u['line'], u['mode']) for g in d['by_file'] for f in g['functions'] for u in f['uses']] == [($BACKLOG_LINE, 'rw')]
+"
 
 "$NETSCOPE" callees deliver --db "$X" >"$TMP/out" 2>&1
 check "fixture_indirect_call_2_marks_direct_call" grep -qx "|-- proto_rcv  proto.c:$ICALL_LINE \[INDIRECT_CALL_2\]" "$TMP/out"
