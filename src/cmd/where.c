@@ -28,9 +28,9 @@ static void usage(FILE *out)
 		"functions call it (also through the function-pointer members it is stored\n"
 		"in), how many it calls, how many member uses its body makes, from the typed\n"
 		"source index ('netscope index' builds it); and whether the running kernel\n"
-		"can trace it: a BTF FUNC in /sys/kernel/btf/vmlinux (fentry/fexit), a text\n"
-		"symbol in /proc/kallsyms (kprobe), compiler clones (.isra, .constprop,\n"
-		".part), or neither (inlined, or not built into this kernel).\n"
+		"can trace it: a text symbol in /proc/kallsyms (kprobe), and a BTF FUNC in\n"
+		"/sys/kernel/btf/vmlinux with it (fentry/fexit), compiler clones (.isra,\n"
+		".constprop, .part), or neither (inlined, or not built into this kernel).\n"
 		"\n"
 		"Options:\n"
 		"  -d, --db FILE    the index (default: netscope-index.sqlite in the tree)\n"
@@ -44,13 +44,28 @@ static void usage(FILE *out)
 		"  netscope where --src ~/linux inet_csk_accept\n");
 }
 
+/*
+ * fentry needs both: the verifier takes the target's prototype from its
+ * BTF FUNC and its address from kallsyms_lookup_name() of that exact name
+ * (kernel/bpf/verifier.c, bpf_check_attach_target()), so a function whose
+ * only symbols are clones (.constprop.0) has a BTF FUNC but cannot be an
+ * fentry target.
+ */
+static bool can_fentry(const struct ixq_kernel *k)
+{
+	return k->btf_func && k->text_syms;
+}
+
 /* one line saying what can be attached, for text and JSON alike */
 static const char *verdict(const struct ixq_kernel *k)
 {
-	if (k->btf_func && k->text_syms)
+	if (can_fentry(k))
 		return "fentry/fexit and kprobe";
+	if (k->btf_func && k->nr_clones)
+		return "only its compiler clones, by kprobe under their names (a BTF FUNC, but no symbol "
+		       "of its own for fentry)";
 	if (k->btf_func)
-		return "fentry/fexit (BTF FUNC), no exact kallsyms symbol";
+		return "neither: a BTF FUNC but no kallsyms symbol (fentry finds its target by that symbol)";
 	if (k->text_syms)
 		return "kprobe only (in kallsyms, no BTF FUNC)";
 	if (k->nr_clones)
@@ -96,7 +111,8 @@ static void print_kernel_text(const char *name, const struct ixq_kernel *k, cons
 	if (!k->btf_read)
 		fprintf(out, "  BTF        cannot read /sys/kernel/btf/vmlinux\n");
 	else
-		fprintf(out, "  BTF        %s\n", k->btf_func ? "FUNC present: fentry/fexit can attach" :
+		fprintf(out, "  BTF        %s\n", can_fentry(k) ? "FUNC present: fentry/fexit can attach" :
+			k->btf_func ? "FUNC present, but fentry/fexit also need a kallsyms symbol of this name" :
 			"no FUNC of this name");
 	if (!k->kallsyms_read)
 		fprintf(out, "  kallsyms   cannot read /proc/kallsyms\n");
@@ -186,7 +202,7 @@ static void json_kernel(struct json_writer *w, const struct ixq_kernel *k, const
 	json_kv_str(w, "release", running);
 	json_kv_bool(w, "btf_read", k->btf_read);
 	json_kv_bool(w, "btf_func", k->btf_func);
-	json_kv_bool(w, "fentry", k->btf_func);
+	json_kv_bool(w, "fentry", can_fentry(k));
 	json_kv_bool(w, "kallsyms_read", k->kallsyms_read);
 	json_kv_u64(w, "text_symbols", k->text_syms);
 	json_kv_bool(w, "kprobe", k->text_syms > 0);

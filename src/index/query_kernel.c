@@ -6,7 +6,8 @@
  * inlined everywhere has neither; one it cloned (.isra.0 after IPA-SRA
  * changed its arguments, .constprop.0 after constant propagation, .part.0
  * after partial inlining) is traceable only under the clone's name, with
- * arguments that may not match the source.
+ * arguments that may not match the source.  A .cold symbol is no clone:
+ * it is the part of a function gcc moved out of line as unlikely.
  *
  * Reading /proc/kallsyms costs ~70 ms of kernel time (it formats ~120k
  * lines on every read), more than the rest of 'netscope where' together.
@@ -259,7 +260,8 @@ static void find_symbols(const char *text, size_t len, const char *name, struct 
 		if (c == '\t' || c == '\n' || nl == ll) {
 			if (!k->text_syms++ && c == '\t')
 				snprintf(k->module, sizeof(k->module), "%.*s", (int)(ll - nl - 1), l + nl + 1);
-		} else if (c == '.' && k->nr_clones < IXQ_MAX_CLONES) {
+		} else if (c == '.' && strncmp(l + nl, ".cold", 5) && k->nr_clones < IXQ_MAX_CLONES) {
+			/* .cold is the unlikely part gcc split off, no entry of the function */
 			size_t sl = strcspn(l, "\t\n");
 			bool dup = false;
 

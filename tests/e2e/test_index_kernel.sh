@@ -205,14 +205,19 @@ check "where_tcp_v4_rcv_is_defined_in_tcp_ipv4" grep -qE "^  defined    net/ipv4
 check "where_tcp_v4_rcv_is_tcp" grep -qx "  layer      TCP" "$TMP/out"
 # text symbols and compiler clones, as kallsyms lists them (the cache of it is rebuilt when stale)
 echo "netscope-text-symbols 1 stale-boot 0" >/run/netscope/text-symbols 2>/dev/null
-for fn in tcp_v4_rcv ip_rcv __netif_receive_skb_core sk_fullsock inet_sk_state_store ip_protocol_deliver_rcu; do
+for fn in tcp_v4_rcv ip_rcv __netif_receive_skb_core sk_fullsock inet_sk_state_store ip_protocol_deliver_rcu \
+	dev_valid_name dev_queue_xmit_nit; do
 	exact=$(grep -cE "^[0-9a-f]+ [tTwW] $fn(\s|$)" /proc/kallsyms)
-	clones=$(grep -oE "^[0-9a-f]+ [tTwW] $fn\.[^[:space:]]+" /proc/kallsyms | awk '{print $3}' | sort -u | paste -sd,)
+	# .cold parts are no clones: gcc's out-of-line unlikely code of the function
+	clones=$(grep -oE "^[0-9a-f]+ [tTwW] $fn\.[^[:space:]]+" /proc/kallsyms | awk '{print $3}' |
+		grep -v "^$fn\.cold" | sort -u | paste -sd,)
 	"$NETSCOPE" where "$fn" --db "$DB" --json >"$TMP/json" 2>"$TMP/err"
 	json_check "where_${fn}_matches_kallsyms" "$TMP/json" "
 k = d['kernel']
 assert k['text_symbols'] == $exact and k['kprobe'] == ($exact > 0), k
 assert ','.join(sorted(k['clones'])) == '$clones', k
+# fentry takes the prototype from BTF and the address from the exact symbol
+assert k['fentry'] == (k['btf_func'] and $exact > 0), k
 "
 done
 check "stale_symbol_cache_is_replaced" grep -q "^netscope-text-symbols 1 $(cat /proc/sys/kernel/random/boot_id) " \
