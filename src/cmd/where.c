@@ -77,25 +77,34 @@ static const char *verdict(const struct ixq_kernel *k)
 
 static void print_def_text(const struct ixq_func *f, const struct ixq_func_stats *s, FILE *out)
 {
-	const char *summary = ixq__summary_text(f), *layer = ix_layer(f->file);
+	const char *summary = ixq__summary_text(f), *layer = f->file ? ix_layer(f->file) : NULL;
 
 	fprintf(out, "%s\n", f->name);
-	fprintf(out, "  defined    %s:%u-%u%s%s%s\n", f->file, f->line, f->end_line,
-		f->is_static ? ", static" : "", f->is_inline ? ", inline" : "",
-		f->in_header ? " (in a header)" : "");
-	fprintf(out, "  summary    %s\n", summary ? summary : "(no kernel-doc)");
-	fprintf(out, "  layer      %s\n", layer ? layer : "(not in the layer table)");
+	if (!f->file)
+		fprintf(out, "  defined    in no indexed file (only called from them): index its file too\n");
+	else
+		fprintf(out, "  defined    %s:%u-%u%s%s%s\n", f->file, f->line, f->end_line,
+			f->is_static ? ", static" : "", f->is_inline ? ", inline" : "",
+			f->in_header ? " (in a header)" : "");
+	/* of a function only called, the index knows its callers and where it is stored */
+	if (f->file) {
+		fprintf(out, "  summary    %s\n", summary ? summary : "(no kernel-doc)");
+		fprintf(out, "  layer      %s\n", layer ? layer : "(not in the layer table)");
+	}
 	fprintf(out, "  callers    %u function%s, %u call site%s", s->callers, PLURAL(s->callers),
 		s->caller_sites, PLURAL(s->caller_sites));
 	if (s->indirect_sites)
 		fprintf(out, "; through pointers: %u function%s, %u call site%s", s->indirect_callers,
 			PLURAL(s->indirect_callers), s->indirect_sites, PLURAL(s->indirect_sites));
-	fprintf(out, "\n  callees    %u function%s, %u call site%s", s->callees, PLURAL(s->callees),
-		s->callee_sites, PLURAL(s->callee_sites));
-	if (s->pointer_sites)
-		fprintf(out, "; %u call%s through pointers", s->pointer_sites, PLURAL(s->pointer_sites));
-	fprintf(out, "\n  accesses   %u member use%s, %u distinct member%s\n", s->accesses,
-		PLURAL(s->accesses), s->members, PLURAL(s->members));
+	fputc('\n', out);
+	if (f->file) {
+		fprintf(out, "  callees    %u function%s, %u call site%s", s->callees, PLURAL(s->callees),
+			s->callee_sites, PLURAL(s->callee_sites));
+		if (s->pointer_sites)
+			fprintf(out, "; %u call%s through pointers", s->pointer_sites, PLURAL(s->pointer_sites));
+		fprintf(out, "\n  accesses   %u member use%s, %u distinct member%s\n", s->accesses,
+			PLURAL(s->accesses), s->members, PLURAL(s->members));
+	}
 	for (size_t i = 0; i < s->nr_stores; i++) {
 		const struct ixq_store *st = &s->stores[i];
 
@@ -172,10 +181,15 @@ static void json_stats(struct json_writer *w, const struct ixq_func_stats *s)
 
 static void json_def(struct json_writer *w, const struct ixq_func *f, const struct ixq_func_stats *s)
 {
-	const char *summary = ixq__summary_text(f), *layer = ix_layer(f->file);
+	const char *summary = ixq__summary_text(f), *layer = f->file ? ix_layer(f->file) : NULL;
 
 	json_obj_begin(w);
-	json_kv_str(w, "file", f->file);
+	json_kv_bool(w, "defined", f->file != NULL);
+	json_key(w, "file");
+	if (f->file)
+		json_str(w, f->file);
+	else
+		json_null(w);
 	json_kv_u64(w, "line", f->line);
 	json_kv_u64(w, "end_line", f->end_line);
 	json_kv_bool(w, "static", f->is_static);
@@ -273,6 +287,9 @@ int cmd_where(int argc, char **argv)
 	if (!q)
 		return 1;
 	err = ixq__find_funcs(q, name, &defs, &nr);
+	/* defined in no indexed file, but called from one: what is known of it */
+	if (!err && !nr)
+		err = ixq__find_called(q, name, &defs, &nr);
 	if (!err && !nr) {
 		xref_unknown_func(q, name);
 		goto cleanup;

@@ -399,6 +399,44 @@ int ixq__find_funcs(struct ixq *q, const char *name, struct ixq_func **out, size
 	return 0;
 }
 
+int ixq__find_called(struct ixq *q, const char *name, struct ixq_func **out, size_t *nr)
+{
+	sqlite3_stmt *st = ixq_stmt(q, ST_CALLED_USRS);
+	struct ixq_func *v = NULL;
+	size_t n = 0;
+	int rc, err = 0;
+
+	*out = NULL;
+	*nr = 0;
+	if (!st)
+		return -EIO;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ixq_func *nv = realloc(v, (n + 1) * sizeof(*v));
+
+		if (!nv) {
+			err = -ENOMEM;
+			break;
+		}
+		v = nv;
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].usr = ixq_col_dup(st, 0, &err);
+		v[n++].name = strdup(name);
+		if (!v[n - 1].name)
+			err = -ENOMEM;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = ixq_sql_err(q);
+	sqlite3_reset(st);
+	if (err) {
+		ixq__funcs_free(v, n);
+		return err;
+	}
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
 static int func_one(struct ixq *q, sqlite3_stmt *st, struct ixq_func *f)
 {
 	int rc = sqlite3_step(st), err = 0;

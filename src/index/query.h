@@ -151,6 +151,12 @@ const char *ixq__summary_text(const struct ixq_func *f);
  * file.  *nr may be 0.
  */
 int ixq__find_funcs(struct ixq *q, const char *name, struct ixq_func **out, size_t *nr);
+/*
+ * The functions named name that indexed code calls but no indexed file
+ * defines (udp_rcv when net/ipv4/udp.c is not indexed), id 0 and file
+ * NULL; *nr may be 0.
+ */
+int ixq__find_called(struct ixq *q, const char *name, struct ixq_func **out, size_t *nr);
 void ixq__funcs_free(struct ixq_func *f, size_t nr);
 void ixq__func_clear(struct ixq_func *f);
 

@@ -177,6 +177,18 @@ if [ -r /sys/kernel/btf/vmlinux ] && command -v bpftool >/dev/null; then
 	json_check "where_json_fentry_matches_btf" "$TMP/json" "assert d['kernel']['fentry'] == ($BTF_FUNC > 0)"
 fi
 
+"$NETSCOPE" where kfree_skb --db "$DB" >"$TMP/out" 2>&1
+check_eq "where_of_a_function_only_called_exits_0" "0" "$?"
+check_eq "where_of_a_function_only_called_says_so_and_counts_its_callers" \
+	"kfree_skb|  defined    in no indexed file (only called from them): index its file too|  callers    1 function, 1 call site" \
+	"$(sed -n '/^kfree_skb$/,/^$/p' "$TMP/out" | head -3 | paste -sd'|')"
+"$NETSCOPE" where kfree_skb --db "$DB" --json >"$TMP/json" 2>&1
+json_check "where_json_of_a_function_only_called" "$TMP/json" "
+f = d['definitions']
+assert len(f) == 1 and f[0]['defined'] is False and f[0]['file'] is None, f
+assert f[0]['callers'] == {'functions': 1, 'sites': 1}, f[0]
+"
+
 # same version as the running kernel: no note, and the JSON says so
 make_db "$TMP/same.sqlite" "$RUNNING"
 "$NETSCOPE" where tcp_v4_rcv --db "$TMP/same.sqlite" >"$TMP/out" 2>&1
