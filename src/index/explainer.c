@@ -108,13 +108,20 @@ int ix_explainer_open(struct ix_explainer *e, const char *db, const char *trace_
 	if (err == -ENOENT && !required)
 		return err;
 	if (err) {
+		char why[PATH_MAX + 160];
+
 		if (err == -ENOENT)
-			ns_err("no source index at '%s': `netscope index` builds one", db);
+			snprintf(why, sizeof(why), "no source index at '%s': `netscope index` builds one", db);
 		else if (err == -EPROTO)
-			ns_err("the index '%s' has schema %d, this netscope reads another: run `netscope index` "
-			       "to rebuild it", db, e->meta.schema);
+			snprintf(why, sizeof(why), "the index '%s' has schema %d, this netscope reads another: "
+				 "run `netscope index` to rebuild it", db, e->meta.schema);
 		else
-			ns_err("cannot read the index '%s': %s", db, strerror(-err));
+			snprintf(why, sizeof(why), "cannot read the index '%s': %s", db, strerror(-err));
+		/* an index asked for is an error; the default one only costs the explanations */
+		if (required)
+			ns_err("%s", why);
+		else
+			ns_warn("%s; the report is not explained", why);
 		return err;
 	}
 	snprintf(e->source, sizeof(e->source), "the index of %s%s in %s",

@@ -63,6 +63,14 @@ check_eq "missing_index_exits_1" "1" "$?"
 check "missing_index_is_named" grep -q "no source index at '$TMP/none.sqlite'" "$TMP/err"
 "$NETSCOPE" report --index "$DB" --no-explain "$TMP/refused.ns" >"$TMP/out" 2>"$TMP/err"
 check_eq "index_and_no_explain_is_a_usage_error" "2" "$?"
+# the default index (of the fetched tree) unreadable: a warning, the report unexplained, exit 0
+mkdir -p "$TMP/cache/linux-source-6.12/include"
+printf 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\n' >"$TMP/cache/linux-source-6.12/Makefile"
+echo "not an index" >"$TMP/cache/linux-source-6.12/netscope-index.sqlite"
+NETSCOPE_SOURCE_CACHE=$TMP/cache "$NETSCOPE" report "$TMP/refused.ns" >"$TMP/out" 2>"$TMP/err"
+check_eq "unreadable_default_index_still_reports_exit_0" "0" "$?"
+check "unreadable_default_index_is_a_warning" grep -q "^netscope: warning: .*netscope-index.sqlite.*; the report is not explained$" "$TMP/err"
+check_eq "unreadable_default_index_is_no_error" "0" "$(grep -c 'error:' "$TMP/err")"
 
 # ---- lab structs ----
 "$NETSCOPE" lab structs --src "$TREE" --db "$DB" >"$TMP/lab.txt" 2>"$TMP/lab.err"
