@@ -19,6 +19,7 @@
 #include "common/parse.h"
 #include "index/clang_api.h"
 #include "index/driver.h"
+#include "index/extract.h"
 #include "index/kbuild.h"
 #include "index/kflags.h"
 #include "index/store.h"
@@ -388,7 +389,7 @@ int cmd_index(int argc, char **argv)
 		goto out;
 	err = ix_store_open(db, &(struct ix_store_tree){
 		.tree = f.tree, .version = f.version, .config = f.config,
-		.config_hash = f.config_hash, .flags_hash = f.flags_hash,
+		.config_hash = f.config_hash, .flags_hash = f.flags_hash, .extractor = IX_EXTRACT_VERSION,
 	}, rebuild, &s);
 	if (err)
 		goto out;

@@ -12,6 +12,16 @@
 #include "index/clang_api.h"
 #include "index/records.h"
 
+/*
+ * The version of what the extractor finds: bump it when a rule changes
+ * (a new call kind, another mode for some access), so an index made by the
+ * old rules is rebuilt rather than mixed with the new.
+ *   1: the first extractor
+ *   2: callbacks; sizeof/typeof copies inside macros dropped; atomic and
+ *      bit operations read, write or change their object
+ */
+#define IX_EXTRACT_VERSION 2
+
 struct ix_unit_stats {
 	unsigned errors;		/* diagnostics of severity error or fatal */
 	char first_error[256];		/* "file:line: message" of the first one */

@@ -83,7 +83,13 @@ struct ix_frame {
 	int init;		/* VarDecl: index of the initializer child, -1 none */
 	bool uneval;		/* inside sizeof/typeof/offsetof/...: not evaluated */
 	bool kids_uneval;	/* all children unevaluated (offsetof, builtins) */
-	bool dest_arg0;		/* CallExpr: the callee writes through argument 0 */
+	/*
+	 * CallExpr: the callee reads or writes what one argument points to
+	 * (memset's destination, atomic_inc's counter): that argument's child
+	 * index (0: none) and the mode an &member there gets
+	 */
+	unsigned char ptr_arg;
+	unsigned char ptr_mode;
 };
 
 struct ix_loc_full {

@@ -52,6 +52,58 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 #define IN_LIST(name, list) in_list(name, list, sizeof(list) / sizeof(list[0]))
 
 /*
+ * The kernel's atomic and bit APIs take the object by address and read,
+ * write or change it in place (include/linux/atomic/atomic-instrumented.h,
+ * include/asm-generic/bitops/instrumented-*.h): atomic_inc(&sk->sk_drops)
+ * changes sk_drops, test_bit(SOCK_DEAD, &sk->sk_flags) reads sk_flags.
+ * Without this table both would be mere address-takings.  Families by
+ * prefix, the mode by the rest of the name.
+ */
+static const char *const atomic_families[] = {
+	"atomic_", "atomic64_", "atomic_long_", "refcount_", "raw_atomic_",
+	"raw_atomic64_", "raw_atomic_long_",
+};
+
+/* bit operations, whose object is their second argument */
+static const char *const bit_reads[] = { "test_bit", "test_bit_acquire", "_test_bit", "variable_test_bit" };
+static const char *const bit_changes[] = {
+	"set_bit", "clear_bit", "change_bit", "__set_bit", "__clear_bit", "__change_bit",
+	"test_and_set_bit", "test_and_clear_bit", "test_and_change_bit", "__test_and_set_bit",
+	"__test_and_clear_bit", "__test_and_change_bit", "test_and_set_bit_lock", "clear_bit_unlock",
+	"__clear_bit_unlock", "assign_bit", "__assign_bit",
+};
+
+/* the argument (child index of the CallExpr) a callee reads or writes through, and how */
+static void pointer_argument(const char *name, struct ix_frame *f)
+{
+	if (IN_LIST(name, dest_arg0_funcs)) {
+		f->ptr_arg = 1;
+		f->ptr_mode = IX_WRITE;
+		return;
+	}
+	if (IN_LIST(name, bit_reads) || IN_LIST(name, bit_changes)) {
+		f->ptr_arg = 2;
+		f->ptr_mode = IN_LIST(name, bit_reads) ? IX_READ : IX_RW;
+		return;
+	}
+	for (size_t i = 0; i < sizeof(atomic_families) / sizeof(atomic_families[0]); i++) {
+		size_t len = strlen(atomic_families[i]);
+		const char *op = name + len;
+
+		if (strncmp(name, atomic_families[i], len))
+			continue;
+		f->ptr_arg = 1;
+		if (!strcmp(op, "read") || !strcmp(op, "read_acquire"))
+			f->ptr_mode = IX_READ;
+		else if (!strcmp(op, "set") || !strcmp(op, "set_release"))
+			f->ptr_mode = IX_WRITE;
+		else
+			f->ptr_mode = IX_RW;	/* inc, add_return, cmpxchg, dec_and_test, ... */
+		return;
+	}
+}
+
+/*
  * The slot a function pointer variable was loaded from.  INDIRECT_CALL_2()
  * copies its pointer into locals (typeof(f) __f2 = (f); then __f1 = __f2;
  * since 6.4) before the fallback call __f1(args): following the
@@ -163,7 +215,7 @@ static void on_call(struct ix_unit *u, unsigned fi)
 		const char *name = clang_getCString(s);
 		bool builtin = !strncmp(name, "__builtin_", 10);
 
-		f->dest_arg0 = IN_LIST(name, dest_arg0_funcs);
+		pointer_argument(name, f);
 		f->kids_uneval = IN_LIST(name, unevaluated_funcs);
 		clang_disposeString(s);
 		/* sizeof(f(x)) calls nothing; builtins are no kernel function */
@@ -269,8 +321,8 @@ static enum ix_mode access_mode(struct ix_unit *u, unsigned fi, int *assign)
 				break;
 			return IX_RW;
 		case CXCursor_CallExpr:
-			if (addr && p->idx == 1 && p->dest_arg0)
-				return IX_WRITE;
+			if (addr && p->ptr_arg && p->idx == p->ptr_arg)
+				return p->ptr_mode;
 			break;
 		case CXCursor_GenericSelectionExpr:
 			/* the chosen association is the result, an lvalue if it was one */

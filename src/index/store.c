@@ -198,6 +198,8 @@ static int write_meta(struct ix_store *s, const struct ix_store_tree *t, bool cr
 	err = err ?: meta_set(s, "flags_hash", buf);
 	snprintf(buf, sizeof(buf), "%d", IX_SCHEMA_VERSION);
 	err = err ?: meta_set(s, "schema", buf);
+	snprintf(buf, sizeof(buf), "%d", t->extractor);
+	err = err ?: meta_set(s, "extractor", buf);
 	if (created)
 		err = err ?: meta_set(s, "created", now);
 	err = err ?: meta_set(s, "updated", now);
@@ -400,6 +402,13 @@ int ix_store_open(const char *path, const struct ix_store_tree *t, bool rebuild,
 	if (strcmp(flg, want)) {
 		ns_warn("the compiler arguments changed since the index '%s' was made (another libclang?): "
 			"rebuilding it", path);
+		err = create_db(s, t);
+		goto ready;
+	}
+	meta_get(s->db, "extractor", flg, sizeof(flg));
+	if (atoi(flg) != t->extractor) {
+		ns_warn("the index '%s' was made by other extraction rules (version %s, this netscope's: %d): "
+			"rebuilding it", path, flg[0] ? flg : "none", t->extractor);
 		err = create_db(s, t);
 		goto ready;
 	}

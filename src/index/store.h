@@ -33,6 +33,11 @@ struct ix_store_tree {
 	const char *config;	/* the .config or auto.conf read, or "" */
 	uint32_t config_hash;	/* autoconf.h (kernel) or the flags (plain tree) */
 	uint32_t flags_hash;	/* the common compiler arguments */
+	/*
+	 * the version of the extractor's rules (IX_EXTRACT_VERSION): what an
+	 * index of other rules holds is not what this one would find
+	 */
+	int extractor;
 };
 
 /*

@@ -163,6 +163,12 @@ check "older_schema_rebuild_is_said" grep -q "has schema 0, this netscope writes
 check_eq "rebuilt_index_has_the_current_schema" "$(q "SELECT value FROM meta WHERE key = 'schema'")" \
 	"$(sed -n 's/^#define IX_SCHEMA_VERSION //p' "$ROOT/src/index/schema.h")"
 
+q "UPDATE meta SET value = '1' WHERE key = 'extractor'"
+index
+check_eq "index_of_older_extraction_rules_is_rebuilt" \
+	"indexing 2 of 2 units (2 new, 0 changed, 0 after a header changed)" "$(plan)"
+check "older_extraction_rules_are_said" grep -q "was made by other extraction rules (version 1, " "$TMP/out"
+
 echo "not a database" >"$TMP/text.sqlite"
 "$NETSCOPE" index --src "$SRC" --db "$TMP/text.sqlite" >"$TMP/out" 2>"$TMP/err"
 check_eq "text_file_as_index_exits_1" "1" "$?"

@@ -33,6 +33,7 @@
 #define CONFIG "/boot/config-6.12.117"
 #define CONFIG_HASH 0x1234abcdu
 #define FLAGS_HASH 0x0badf00du
+#define EXTRACTOR 7
 
 static struct {
 	char dir[64];		/* mkdtemp */
@@ -118,7 +119,7 @@ static int setup(void **state)
 	snprintf(fx.db, sizeof(fx.db), "%s/" IX_DB_NAME, fx.tree);
 	fx.t = (struct ix_store_tree){
 		.tree = fx.tree, .version = VERSION, .config = CONFIG,
-		.config_hash = CONFIG_HASH, .flags_hash = FLAGS_HASH,
+		.config_hash = CONFIG_HASH, .flags_hash = FLAGS_HASH, .extractor = EXTRACTOR,
 	};
 	fx.s = NULL;
 	/* the tree most tests index */
@@ -475,13 +476,14 @@ static void new_index_has_the_schema_version_and_meta_of_its_tree(void **state)
 	assert_string_equal(meta("config"), CONFIG);
 	assert_string_equal(meta("config_hash"), "1234abcd");
 	assert_string_equal(meta("flags_hash"), "0badf00d");
+	assert_string_equal(meta("extractor"), "7");
 	created = meta("created");
 	/* 2025-01-31T12:00:00Z */
 	assert_int_equal(strlen(created), 20);
 	assert_int_equal(created[10], 'T');
 	assert_int_equal(created[19], 'Z');
 	assert_int_equal(strlen(meta("updated")), 20);
-	assert_int_equal(rows("meta"), 8);
+	assert_int_equal(rows("meta"), 9);
 	/* every table of schema.h, empty; WAL so queries read while it writes */
 	assert_int_equal(q_int("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"), 8);
 	assert_int_equal(q_int("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' "
@@ -503,7 +505,7 @@ static void reopening_with_the_same_tree_keeps_the_index(void **state)
 	close_store();
 	assert_string_equal(meta("created"), created);
 	assert_string_equal(meta("tree"), fx.tree);
-	assert_int_equal(rows("meta"), 8);
+	assert_int_equal(rows("meta"), 9);
 	assert_int_equal(rows("units"), 1);
 	assert_usual_unit_rows("net/a.c", true);
 }
@@ -1060,7 +1062,7 @@ static void assert_rebuilt_empty(void)
 
 	snprintf(schema, sizeof(schema), "%d", IX_SCHEMA_VERSION);
 	assert_string_equal(meta("schema"), schema);
-	assert_int_equal(rows("meta"), 8);
+	assert_int_equal(rows("meta"), 9);
 	assert_int_equal(rows("units"), 0);
 	assert_int_equal(rows("files"), 0);
 	assert_int_equal(rows("functions"), 0);
@@ -1111,6 +1113,16 @@ static void other_flags_hash_rebuilds_the_index(void **state)
 	assert_rebuilt_empty();
 	assert_string_equal(meta("flags_hash"), "00c0ffee");
 	assert_string_equal(meta("config_hash"), "1234abcd");
+}
+
+static void other_extraction_rules_rebuild_the_index(void **state)
+{
+	index_with_unit_a();
+	fx.t.extractor = EXTRACTOR + 1;
+	open_store();
+	close_store();
+	assert_rebuilt_empty();
+	assert_string_equal(meta("extractor"), "8");
 }
 
 static void other_schema_version_rebuilds_the_index(void **state)
@@ -1280,6 +1292,7 @@ int main(void)
 		T(index_of_another_tree_is_refused_and_rebuilt_with_rebuild),
 		T(other_config_hash_rebuilds_the_index),
 		T(other_flags_hash_rebuilds_the_index),
+		T(other_extraction_rules_rebuild_the_index),
 		T(other_schema_version_rebuilds_the_index),
 		T(file_that_is_not_sqlite_is_refused_and_left_untouched),
 		T(sqlite_file_without_netscope_meta_is_refused_and_left_untouched),
