@@ -17,4 +17,7 @@ void cmd_bad_option(int argc, char **argv, const struct option *longopts);
  */
 const char *cmd_one_operand(int argc, char **argv, const char *what);
 
+/* "1 call site", "2 call sites" */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 #endif

@@ -61,8 +61,8 @@ static void usage(FILE *out)
 		"  -h, --help       show this help\n"
 		"\n"
 		"Exit status: 0 when the index is written (units with errors or failed are\n"
-		"listed), 1 on bad input or when no unit could be indexed, 130 when\n"
-		"interrupted (the units done are kept; run again to go on).\n"
+		"listed), 1 on bad input or when no unit could be indexed, 2 on a bad\n"
+		"option, 130 when interrupted (the units done are kept; run again to go on).\n"
 		"\n"
 		"EXAMPLES:\n"
 		"  netscope source fetch && netscope index\n"
@@ -283,18 +283,18 @@ static void print_failures(const struct ix_run *run, const char *status, const c
 
 static void summary(struct ix_store *s, const char *db, const struct ix_run *run, int nworkers)
 {
+	unsigned ok, errors, failed, done = run->ok + run->errors + run->failed;
 	struct ix_store_counts c;
-	unsigned ok, errors, failed;
 
 	ix_store_counts(s, &c);
-	printf("%s %u units in %.1f s with %d worker%s: %u ok, %u with errors, %u failed\n",
-	       run->interrupted ? "interrupted after" : "indexed", run->ok + run->errors + run->failed,
-	       run->seconds, nworkers, nworkers == 1 ? "" : "s", run->ok, run->errors, run->failed);
+	printf("%s %u unit%s in %.1f s with %d worker%s: %u ok, %u with errors, %u failed\n",
+	       run->interrupted ? "interrupted after" : "indexed", done, PLURAL(done), run->seconds, nworkers,
+	       PLURAL(nworkers), run->ok, run->errors, run->failed);
 	printf("wrote %lu functions, %lu calls, %lu member accesses, %lu function-pointer stores\n",
 	       c.functions, c.calls, c.accesses, c.fnrefs);
 	if (!ix_store_totals(s, &ok, &errors, &failed))
-		printf("the index %s holds %u units (%u ok, %u with errors, %u failed)\n", db,
-		       ok + errors + failed, ok, errors, failed);
+		printf("the index %s holds %u unit%s (%u ok, %u with errors, %u failed)\n", db,
+		       ok + errors + failed, PLURAL(ok + errors + failed), ok, errors, failed);
 	print_failures(run, "errors", "units with errors (indexed as far as clang parsed them)");
 	print_failures(run, "failed", "failed units (not in the index)");
 	if (run->interrupted)
@@ -347,7 +347,7 @@ int cmd_index(int argc, char **argv)
 		case 'j':
 			if (ns_parse_u64(optarg, 1024, &v) || !v) {
 				ns_err("invalid number of jobs '%s' (1 to 1024)", optarg);
-				return 1;
+				return 2;
 			}
 			nworkers = (int)v;
 			break;
@@ -365,7 +365,8 @@ int cmd_index(int argc, char **argv)
 			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
-			return 1;
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!src) {
@@ -396,7 +397,7 @@ int cmd_index(int argc, char **argv)
 	if (ix_store_refresh(s, &removed))
 		goto out;
 	if (removed)
-		printf("removed %u unit%s whose file is gone\n", removed, removed == 1 ? "" : "s");
+		printf("removed %u unit%s whose file is gone\n", removed, PLURAL(removed));
 	for (size_t i = 0; i < p.files.n; i++) {
 		enum ix_why why;
 
@@ -416,9 +417,10 @@ int cmd_index(int argc, char **argv)
 
 		if (ix_store_totals(s, &ok, &errors, &failed))
 			goto out;
-		printf("the index %s is up to date: %zu units checked, nothing to reindex "
-		       "(it holds %u units: %u ok, %u with errors, %u failed)\n",
-		       db, p.files.n, ok + errors + failed, ok, errors, failed);
+		printf("the index %s is up to date: %zu unit%s checked, nothing to reindex "
+		       "(it holds %u unit%s: %u ok, %u with errors, %u failed)\n",
+		       db, p.files.n, PLURAL(p.files.n), ok + errors + failed, PLURAL(ok + errors + failed), ok,
+		       errors, failed);
 		ret = 0;
 		goto out;
 	}
@@ -427,11 +429,11 @@ int cmd_index(int argc, char **argv)
 		nworkers = (int)p.njobs;
 	if (p.by_why[IX_FAILED_BEFORE])
 		snprintf(retried, sizeof(retried), ", %u failed last time", p.by_why[IX_FAILED_BEFORE]);
-	printf("indexing %zu of %zu units (%u new, %u changed, %u after a header changed%s%s) "
-	       "of %s with %d worker%s into %s\n", p.njobs, p.files.n, p.by_why[IX_NEW],
+	printf("indexing %zu of %zu unit%s (%u new, %u changed, %u after a header changed%s%s) "
+	       "of %s with %d worker%s into %s\n", p.njobs, p.files.n, PLURAL(p.files.n), p.by_why[IX_NEW],
 	       p.by_why[IX_CHANGED], p.by_why[IX_DEP_CHANGED], retried,
 	       orph.n ? ", some to own header functions of removed units" : "", f.tree, nworkers,
-	       nworkers == 1 ? "" : "s", db);
+	       PLURAL(nworkers), db);
 	fflush(stdout);
 	err = ix_drive(s, &f, p.jobs, p.njobs, nworkers, &run);
 	if (!err) {
@@ -441,7 +443,7 @@ int cmd_index(int argc, char **argv)
 		err = ix_store_orphan_units(s, run.crashed > 0, orphan_cb, &orph);
 		if (!err && p.njobs > before) {
 			printf("indexing %zu more unit%s to own header functions their previous owner "
-			       "no longer reports\n", p.njobs - before, p.njobs - before == 1 ? "" : "s");
+			       "no longer reports\n", p.njobs - before, PLURAL(p.njobs - before));
 			fflush(stdout);
 			err = ix_drive(s, &f, p.jobs + before, p.njobs - before,
 				       nworkers, &run);

@@ -9,13 +9,12 @@
 #define NS_CMD_XREF_H
 
 #include <stdio.h>
+#include "cmd/args.h"
 #include "common/json.h"
 #include "index/query.h"
 
 #define XREF_JSON_SCHEMA 1
 #define XREF_MAX_SUGGEST 5
-/* "1 call site", "2 call sites" */
-#define PLURAL(n) ((n) == 1 ? "" : "s")
 
 /*
  * The index at db, or the default one for tree src (NULL: the fetched
