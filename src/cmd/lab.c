@@ -163,7 +163,7 @@ static void text_differences(const struct src_notes *sn)
 
 	printf("  source (linux %s) and BTF (%s) differ:\n    only in source:", sn->tree.version, sn->running);
 	for (size_t i = 0; i < sn->ks.nr_fields; i++)
-		if (!src_notes__has_path(sn->visible, sn->nr_visible, sn->ks.fields[i].path))
+		if (src_notes__only_in_source(sn, &sn->ks.fields[i]))
 			printf("%s %s%s%s%s", n++ ? "," : "", sn->ks.fields[i].path, sn->ks.fields[i].cond ? " [" : "",
 			       sn->ks.fields[i].cond ? sn->ks.fields[i].cond : "", sn->ks.fields[i].cond ? "]" : "");
 	printf("%s\n    only in BTF:", n ? "" : " none");
@@ -339,6 +339,7 @@ static int lab_structs_run(struct lab *lab, const char *db)
 		if (!w)
 			return -ENOMEM;
 		json_obj_begin(w);
+		json_kv_u64(w, "schema_version", 1);
 		json_kv_str(w, "running_kernel", lab->running);
 		json_key(w, "source");
 		lab->have_src ? json_str(w, tree.dir) : json_null(w);

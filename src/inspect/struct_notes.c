@@ -58,6 +58,15 @@ bool src_notes__has_path(char **arr, size_t nr, const char *path)
 	return false;
 }
 
+bool src_notes__only_in_source(const struct src_notes *sn, const struct kdoc_field *f)
+{
+	const char *dot = strchr(f->path, '.');
+
+	if (src_notes__has_path(sn->visible, sn->nr_visible, f->path))
+		return false;
+	return !dot || !kdoc__field(&sn->ks, dot + 1);
+}
+
 const char *src_notes__doc(void *ctx, const char *path, bool *marked)
 {
 	struct src_notes *sn = ctx;
@@ -108,7 +117,7 @@ void src_notes__json(void *ctx, struct json_writer *w)
 	for (size_t i = 0; i < sn->ks.nr_fields; i++) {
 		const struct kdoc_field *f = &sn->ks.fields[i];
 
-		if (src_notes__has_path(sn->visible, sn->nr_visible, f->path))
+		if (!src_notes__only_in_source(sn, f))
 			continue;
 		json_obj_begin(w);
 		json_kv_str(w, "name", f->path);
@@ -221,7 +230,7 @@ void src_notes__print_trailer(const struct src_notes *sn, const struct btf_layou
 	for (size_t i = 0; i < sn->ks.nr_fields; i++) {
 		const struct kdoc_field *f = &sn->ks.fields[i];
 
-		if (src_notes__has_path(sn->visible, sn->nr_visible, f->path))
+		if (!src_notes__only_in_source(sn, f))
 			continue;
 		fprintf(out, "%s\n *   %s%s%s%s", n++ ? "" : "", f->path, f->cond ? " [" : "",
 			f->cond ? f->cond : "", f->cond ? "]" : "");

@@ -41,6 +41,12 @@ void src_notes__free(struct src_notes *sn);
 bool src_notes__open_tree(const char *dir, struct src_notes *sn, bool *have, bool json);
 bool src_notes__version_differs(const struct src_notes *sn);
 bool src_notes__has_path(char **arr, size_t nr, const char *path);
+/*
+ * A member of the source that BTF lacks.  struct_group(headers, ...) in
+ * sk_buff makes each member of the group twice (x and headers.x): the
+ * copy under the group's name is left out when the member is too.
+ */
+bool src_notes__only_in_source(const struct src_notes *sn, const struct kdoc_field *f);
 /* btf_layout_notes callbacks: ctx is the struct src_notes */
 const char *src_notes__doc(void *ctx, const char *path, bool *marked);
 int src_notes__aliases(void *ctx, const char *path, const char **names, const char **paths, int max);

@@ -102,6 +102,10 @@ n, = db.execute("SELECT count(*) FROM accesses a JOIN functions f ON f.id = a.fu
                 "WHERE a.record='sk_buff' AND f.name=?", (top["function"],)).fetchone()
 assert top["uses"] == n, (top, n)
 assert s["sk_buff"]["btf"]["size"] > 0 and s["sk_buff"]["source"]["version"].startswith("6.12")
+assert d["schema_version"] == 1
+# struct_group(headers, ...) spells its members twice; the difference names each once
+src_only = [m["name"] for m in s["sk_buff"]["source"]["only_in_source"]]
+assert src_only and not [n for n in src_only if n.startswith("headers.")], src_only
 PY
 	ok "lab_json_counts_are_the_index_counts"
 else
