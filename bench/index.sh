@@ -11,7 +11,8 @@
 #     name over the same directories (fast, but cannot tell skb->cb from any
 #     other cb: its count is shown beside the index's).
 #
-#   ./bench/index.sh                 (TREE=DIR JOBS=N RUNS=N to change)
+#   ./bench/index.sh                 (TREE=DIR JOBS=N RUNS=N to change;
+#                                     KEEP=FILE keeps the index there)
 set -u
 cd "$(dirname "$0")/.."
 NS=${NETSCOPE:-$PWD/build/netscope}
@@ -21,7 +22,8 @@ RUNS=${RUNS:-10}
 DIRS="net/core net/ipv4 net/ipv6"
 TMP=$(mktemp -d /tmp/netscope-bench-index.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-DB=$TMP/index.sqlite
+DB=${KEEP:-$TMP/index.sqlite}
+[ -n "${KEEP:-}" ] && rm -f "$KEEP" "$KEEP-wal" "$KEEP-shm"
 
 [ -x "$NS" ] || { echo "index: no netscope binary at $NS (make, or set NETSCOPE)" >&2; exit 1; }
 if [ ! -f "$TREE/include/generated/autoconf.h" ]; then
