@@ -1,15 +1,40 @@
 #!/bin/bash
-# `make run`: the main job until the labs exist: what this kernel allows,
-# then a capture of the default scenario (a SYN flood into a listening
-# port, as in the reference experiment) and its report.
+# `make run`: the main job, the reference experiments (shared/reference)
+# done by netscope: what this kernel allows; the kernel's source fetched and
+# the files a SYN goes through indexed (experiment 1: the structs and where
+# they are used); a SYN flood into a listening port captured and explained
+# layer by layer (experiments 2 and 3); the receive path as the source has
+# it, through NF_HOOK and the ops tables.
 set -e
 cd "$(dirname "$0")/.."
 NS=./build/netscope
 out=${NETSCOPE_RUN_OUT:-/tmp/netscope-main.ns}
+# the files a SYN to a listening or closed port runs through
+FILES="net/core/dev.c net/core/skbuff.c net/ipv4/ip_input.c net/ipv4/af_inet.c net/ipv4/tcp_ipv4.c
+       net/ipv4/tcp_input.c net/ipv4/tcp.c"
+
 $NS doctor
+echo
+if ! $NS source status | grep -q "linux-source-"; then
+	echo "== netscope source fetch"
+	$NS source fetch
+	echo
+fi
+echo "== netscope index" $FILES
+# shellcheck disable=SC2086
+$NS index $FILES
 echo
 echo "== netscope record --scenario syn-flood --count 20000 -o $out"
 $NS record --scenario syn-flood --count 20000 -o "$out"
 echo
-echo "== netscope report $out"
+echo "== netscope report $out   (explained from the index)"
 $NS report "$out"
+echo
+echo "== netscope lab structs --top 5"
+$NS lab structs --top 5
+echo
+echo "== netscope callers ip_protocol_deliver_rcu --depth 8"
+$NS callers ip_protocol_deliver_rcu --depth 8
+echo
+echo "== netscope xref sock_common.skc_state --mode write"
+$NS xref sock_common.skc_state --mode write

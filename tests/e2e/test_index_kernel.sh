@@ -73,7 +73,7 @@ wait_units 1 "$TMP/run2.log" || not_ok "resumed_run_indexes_a_unit" "$(tail -5 "
 kill -INT "$PID"
 wait "$PID"
 check_eq "interrupted_run_exits_130" "130" "$?"
-check "interrupted_run_says_so" grep -q "^interrupted after [0-9]* units" "$TMP/run2.log"
+check "interrupted_run_says_so" grep -q "^interrupted after [0-9]* units\\? in " "$TMP/run2.log"
 check "interrupted_run_says_how_to_go_on" grep -q "run the same command again to go on" "$TMP/run2.log"
 check_eq "no_worker_outlives_an_interrupted_indexer" "0" "$(workers_left)"
 DONE2=$(units)

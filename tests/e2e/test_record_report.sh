@@ -2,6 +2,8 @@
 # End-to-end: record a scenario to a trace file, then explain it with
 # report, also where the kernel's BTF and symbols cannot be read.
 . "$(dirname "$0")/lib.sh"
+# the capture facts, not explain mode: no fetched tree (or its index) takes part
+export NETSCOPE_SOURCE_CACHE=$TMP/no-source
 
 refused_facts() { # report --json on stdin -> facts, one per line
 	python3 -c '
