@@ -364,9 +364,21 @@ int ixq_func_from_row(sqlite3_stmt *st, struct ixq_func *f)
 	return err;
 }
 
-int ixq__find_funcs(struct ixq *q, const char *name, struct ixq_func **out, size_t *nr)
+/* a function only called: what the calls know of it, its USR */
+static int called_from_row(sqlite3_stmt *st, struct ixq_func *f)
 {
-	sqlite3_stmt *st = ixq_stmt(q, ST_FUNCS_BY_NAME);
+	int err = 0;
+
+	f->usr = ixq_col_dup(st, 0, &err);
+	return err;
+}
+
+/* every row of statement id, bound to name, as a function */
+static int funcs_named(struct ixq *q, enum ixq_stmt_id id, const char *name,
+		       int (*from_row)(sqlite3_stmt *st, struct ixq_func *f), struct ixq_func **out,
+		       size_t *nr)
+{
+	sqlite3_stmt *st = ixq_stmt(q, id);
 	struct ixq_func *v = NULL;
 	size_t n = 0;
 	int rc, err = 0;
@@ -385,7 +397,10 @@ int ixq__find_funcs(struct ixq *q, const char *name, struct ixq_func **out, size
 		}
 		v = nv;
 		memset(&v[n], 0, sizeof(v[n]));
-		err = ixq_func_from_row(st, &v[n++]);
+		err = from_row(st, &v[n]);
+		if (!err && !v[n].name && !(v[n].name = strdup(name)))
+			err = -ENOMEM;
+		n++;
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = ixq_sql_err(q);
@@ -399,42 +414,14 @@ int ixq__find_funcs(struct ixq *q, const char *name, struct ixq_func **out, size
 	return 0;
 }
 
+int ixq__find_funcs(struct ixq *q, const char *name, struct ixq_func **out, size_t *nr)
+{
+	return funcs_named(q, ST_FUNCS_BY_NAME, name, ixq_func_from_row, out, nr);
+}
+
 int ixq__find_called(struct ixq *q, const char *name, struct ixq_func **out, size_t *nr)
 {
-	sqlite3_stmt *st = ixq_stmt(q, ST_CALLED_USRS);
-	struct ixq_func *v = NULL;
-	size_t n = 0;
-	int rc, err = 0;
-
-	*out = NULL;
-	*nr = 0;
-	if (!st)
-		return -EIO;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ixq_func *nv = realloc(v, (n + 1) * sizeof(*v));
-
-		if (!nv) {
-			err = -ENOMEM;
-			break;
-		}
-		v = nv;
-		memset(&v[n], 0, sizeof(v[n]));
-		v[n].usr = ixq_col_dup(st, 0, &err);
-		v[n++].name = strdup(name);
-		if (!v[n - 1].name)
-			err = -ENOMEM;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = ixq_sql_err(q);
-	sqlite3_reset(st);
-	if (err) {
-		ixq__funcs_free(v, n);
-		return err;
-	}
-	*out = v;
-	*nr = n;
-	return 0;
+	return funcs_named(q, ST_CALLED_USRS, name, called_from_row, out, nr);
 }
 
 static int func_one(struct ixq *q, sqlite3_stmt *st, struct ixq_func *f)
