@@ -19,8 +19,10 @@
  *   1: the first extractor
  *   2: callbacks; sizeof/typeof copies inside macros dropped; atomic and
  *      bit operations read, write or change their object
+ *   3: the value-first atomic operations (atomic_add(i, v)), bitop()'s
+ *      names, and address-takings that are a macro's copy of a use dropped
  */
-#define IX_EXTRACT_VERSION 2
+#define IX_EXTRACT_VERSION 3
 
 struct ix_unit_stats {
 	unsigned errors;		/* diagnostics of severity error or fatal */

@@ -147,7 +147,7 @@ void ix_emit_access(struct ix_unit *u, CXCursor field, CXCursor at, enum ix_mode
 	struct ix_access a = { 0 };
 	struct ix_loc_full l;
 	const char *indirect;
-	uint64_t h, spot;
+	uint64_t h, spot, value;
 
 	if (!fi || !fi->member)
 		return;
@@ -164,10 +164,13 @@ void ix_emit_access(struct ix_unit *u, CXCursor field, CXCursor at, enum ix_mode
 	h = ix_hash_str(loc_hash(h, &l), a.via);
 	if (!ix_seen_add(&u->seen, h))
 		return;
+	/* where the member is spelled: evaluated there, and its value used there */
 	spot = loc_hash(ix_hash(ix_hash(0, "e", 1), &fi, sizeof(fi)), &l);
-	if (mode != IX_SIZE) {
-		/* evaluated here: a sizeof/typeof of the same spelling is the macro's own */
+	value = loc_hash(ix_hash(ix_hash(0, "v", 1), &fi, sizeof(fi)), &l);
+	if (mode != IX_SIZE)
 		ix_seen_add(&u->seen, spot);
+	if (mode != IX_SIZE && mode != IX_ADDR) {
+		ix_seen_add(&u->seen, value);
 		send_access(u, &a);
 		return;
 	}
@@ -184,16 +187,20 @@ void ix_emit_access(struct ix_unit *u, CXCursor field, CXCursor at, enum ix_mode
 	}
 	/* via points into u->via, which the next access overwrites */
 	a.via = a.via ? ix_arena_dup(&u->arena, a.via) : NULL;
-	u->sizes[u->nsizes++] = (struct ix_size_use){ .fi = fi, .a = a, .at = spot };
+	u->sizes[u->nsizes++] = (struct ix_size_use){ .fi = fi, .a = a,
+						      .at = mode == IX_SIZE ? spot : value };
 }
 
 /*
- * The sizeof/typeof uses of the function just walked.  READ_ONCE(x),
- * WRITE_ONCE(x, v), container_of() and many more check their argument
- * with sizeof(x) or typeof(x) as well as evaluating it: those unevaluated
- * copies sit where an evaluated access of the same member was spelled and
- * say nothing the access does not, so only uses that stand alone
- * (sizeof(skb->cb), typeof(skb->len) v) are reported.
+ * The sizeof/typeof uses and the address-takings of the function just
+ * walked, held back until now.  One spelled member is one access: several
+ * at one place come from a macro that expands its argument several times.
+ * READ_ONCE(x), WRITE_ONCE(x, v) and container_of() check their argument
+ * with sizeof or typeof besides evaluating it; bitop() (test_bit,
+ * __set_bit since 6.2) compares its &x with NULL besides passing it to the
+ * operation.  Those copies say nothing the access does not: a size use is
+ * reported only where nothing evaluates the member, an address-taking only
+ * where nothing reads or writes it (sizeof(skb->cb), &sk->sk_lock passed on).
  */
 void ix_emit_sizes(struct ix_unit *u)
 {

@@ -66,11 +66,14 @@ struct ix_macros {
 	size_t n, cap;
 };
 
-/* An access in sizeof/typeof, held until the walk of its function ends. */
+/*
+ * An access in sizeof/typeof, or an address-taking, held until the walk of
+ * its function ends (ix_emit_sizes() says why).
+ */
 struct ix_size_use {
 	const struct ix_field *fi;
 	struct ix_access a;
-	uint64_t at;		/* hash of field and location */
+	uint64_t at;		/* the spot whose use makes this one a macro's copy */
 };
 
 /* One node of the walk: our own parent stack (libclang has no parent links). */
@@ -119,7 +122,7 @@ struct ix_unit {
 	struct ix_ptrmap wanted;	/* files whose macro expansions matter */
 	struct ix_ptrmap deps;		/* files reported as dependencies */
 	struct ix_seen seen;
-	struct ix_size_use *sizes;	/* this function's IX_SIZE accesses */
+	struct ix_size_use *sizes;	/* this function's IX_SIZE and IX_ADDR accesses */
 	size_t nsizes, cap_sizes;
 	struct ix_arena arena;
 	CXPrintingPolicy policy;

@@ -54,24 +54,47 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 /*
  * The kernel's atomic and bit APIs take the object by address and read,
  * write or change it in place (include/linux/atomic/atomic-instrumented.h,
- * include/asm-generic/bitops/instrumented-*.h): atomic_inc(&sk->sk_drops)
- * changes sk_drops, test_bit(SOCK_DEAD, &sk->sk_flags) reads sk_flags.
- * Without this table both would be mere address-takings.  Families by
- * prefix, the mode by the rest of the name.
+ * include/linux/bitops.h): atomic_inc(&sk->sk_drops) changes sk_drops,
+ * test_bit(SOCK_DEAD, &sk->sk_flags) reads sk_flags.  Without these tables
+ * both would be mere address-takings.  Atomic families by prefix, longest
+ * first (atomic_long_read is no atomic_ op "long_read"), the mode and the
+ * argument by the rest of the name.
  */
 static const char *const atomic_families[] = {
-	"atomic_", "atomic64_", "atomic_long_", "refcount_", "raw_atomic_",
-	"raw_atomic64_", "raw_atomic_long_",
+	"raw_atomic_long_", "raw_atomic64_", "raw_atomic_", "atomic_long_", "atomic64_", "atomic_",
+	"refcount_",
 };
 
-/* bit operations, whose object is their second argument */
-static const char *const bit_reads[] = { "test_bit", "test_bit_acquire", "_test_bit", "variable_test_bit" };
+/* operations (after the family) whose first argument is a value, the object second */
+static const char *const atomic_value_first[] = { "add", "sub", "and", "or", "xor", "fetch_" };
+
+/*
+ * Bit operations, whose object is their second argument.  Since 6.2
+ * __set_bit(nr, addr) and test_bit(nr, addr) are bitop(___set_bit, ...)
+ * and bitop(_test_bit, ...), which call ___set_bit() or const___set_bit()
+ * (include/linux/bitops.h): those names are here too.
+ */
+static const char *const bit_reads[] = {
+	"test_bit", "test_bit_acquire", "_test_bit", "_test_bit_acquire", "const_test_bit",
+	"const_test_bit_acquire", "variable_test_bit",
+};
 static const char *const bit_changes[] = {
 	"set_bit", "clear_bit", "change_bit", "__set_bit", "__clear_bit", "__change_bit",
-	"test_and_set_bit", "test_and_clear_bit", "test_and_change_bit", "__test_and_set_bit",
-	"__test_and_clear_bit", "__test_and_change_bit", "test_and_set_bit_lock", "clear_bit_unlock",
-	"__clear_bit_unlock", "assign_bit", "__assign_bit",
+	"___set_bit", "___clear_bit", "___change_bit", "const___set_bit", "const___clear_bit",
+	"const___change_bit", "test_and_set_bit", "test_and_clear_bit", "test_and_change_bit",
+	"__test_and_set_bit", "__test_and_clear_bit", "__test_and_change_bit", "___test_and_set_bit",
+	"___test_and_clear_bit", "___test_and_change_bit", "const___test_and_set_bit",
+	"const___test_and_clear_bit", "const___test_and_change_bit", "test_and_set_bit_lock",
+	"clear_bit_unlock", "__clear_bit_unlock", "assign_bit", "__assign_bit",
 };
+
+static bool starts_with_any(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(s, list[i], strlen(list[i])))
+			return true;
+	return false;
+}
 
 /* the argument (child index of the CallExpr) a callee reads or writes through, and how */
 static void pointer_argument(const char *name, struct ix_frame *f)
@@ -92,7 +115,9 @@ static void pointer_argument(const char *name, struct ix_frame *f)
 
 		if (strncmp(name, atomic_families[i], len))
 			continue;
-		f->ptr_arg = 1;
+		/* atomic_add(i, v), refcount_sub_and_test(i, r); but atomic_add_unless(v, a, u) */
+		f->ptr_arg = starts_with_any(op, atomic_value_first, sizeof(atomic_value_first) /
+					     sizeof(atomic_value_first[0])) && !strstr(op, "unless") ? 2 : 1;
 		if (!strcmp(op, "read") || !strcmp(op, "read_acquire"))
 			f->ptr_mode = IX_READ;
 		else if (!strcmp(op, "set") || !strcmp(op, "set_release"))
