@@ -230,7 +230,7 @@ static void json_kernel(struct json_writer *w, const struct ixq_kernel *k, const
 	for (unsigned i = 0; i < k->nr_clones; i++)
 		json_str(w, k->clones[i]);
 	json_arr_end(w);
-	json_kv_bool(w, "traceable", k->btf_func || k->text_syms || k->nr_clones);
+	json_kv_bool(w, "traceable", k->text_syms || k->nr_clones);
 	json_kv_str(w, "verdict", verdict(k));
 	json_obj_end(w);
 }

@@ -601,7 +601,7 @@ int cmd_xref(int argc, char **argv)
 		return 2;
 	}
 	if (mode && ixq__mode_parse(mode, &mask, &bad, &bad_len)) {
-		ns_err("unknown mode '%.*s' in --mode; modes: read, write, rw, addr, init, size", (int)bad_len,
+		ns_err("unknown mode '%.*s' in --mode; modes: read, write, rw, addr, init, size, all", (int)bad_len,
 		       bad);
 		return 2;
 	}

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Loading libclang at run time (clang_api.h says why).  The library is
- * looked up by the soname of the libclang netscope was built against (so
- * the runtime package, Debian's libclang1-14, is enough), then by the
- * build's full path for a libclang outside the loader's search path.
+ * looked up by the soname of the libclang netscope was built against (the
+ * runtime package, Debian's libclang1-14; a kernel tree also needs clang's
+ * own headers, libclang-common-14-dev, see kflags.c), then by the build's
+ * full path for a libclang outside the loader's search path.
  */
 #define IX_CLANG_API_IMPL
 #include <dlfcn.h>
@@ -38,8 +39,8 @@ int ix_clang_load(void)
 			why = dlerror();
 	}
 	if (!h) {
-		ns_err("cannot load libclang (%s): %s; the source index needs Debian's libclang1-14",
-		       IX_LIBCLANG_SONAME, why);
+		ns_err("cannot load libclang (%s): %s; the source index needs Debian's libclang1-14 "
+		       "(and libclang-common-14-dev for kernel trees)", IX_LIBCLANG_SONAME, why);
 		return -ENOENT;
 	}
 #define IX_CLANG_RESOLVE(f)							\

@@ -276,8 +276,8 @@ int ix_flags_init(struct ix_flags *f, const char *dir)
 			return err;
 		err = ix_clang_resource_include(resource, sizeof(resource));
 		if (err) {
-			ns_err("cannot find clang's own headers (stddef.h) next to libclang; "
-			       "is the libclang-14 package complete?");
+			ns_err("cannot find clang's own headers (stddef.h) next to libclang: "
+			       "install Debian's libclang-common-14-dev");
 			return err;
 		}
 		err = kernel_args(f, resource);

@@ -232,6 +232,20 @@ int ixq__resolve_alias(struct ixq *q, const char *record, const char *member, ch
 	return err;
 }
 
+/* the name of the last typedef on the way from id to its struct, or NULL */
+static const char *typedef_name(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *name = NULL;
+
+	while (t && (btf_is_mod(t) || btf_is_typedef(t) || btf_is_type_tag(t))) {
+		if (btf_is_typedef(t))
+			name = btf__name_by_offset(btf, t->name_off);
+		t = btf__type_by_id(btf, t->type);
+	}
+	return name;
+}
+
 /* the member called name in t, looking through anonymous members; its type id */
 static bool member_type(const struct btf *btf, const struct btf_type *t, const char *name, size_t len,
 			__u32 *type)
@@ -285,8 +299,9 @@ int ixq__resolve_path(const char *record, const char *path, char *rec_out, size_
 			break;
 		}
 		in = composite(btf, type);
-		if (in && in->name_off) {
-			owner = btf__name_by_offset(btf, in->name_off);
+		if (in && (in->name_off || typedef_name(btf, type))) {
+			/* typedef struct { ... } socket_lock_t is known by its typedef */
+			owner = in->name_off ? btf__name_by_offset(btf, in->name_off) : typedef_name(btf, type);
 			rest = dot + 1;
 		}
 		t = in;

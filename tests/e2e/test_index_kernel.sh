@@ -218,6 +218,7 @@ assert k['text_symbols'] == $exact and k['kprobe'] == ($exact > 0), k
 assert ','.join(sorted(k['clones'])) == '$clones', k
 # fentry takes the prototype from BTF and the address from the exact symbol
 assert k['fentry'] == (k['btf_func'] and $exact > 0), k
+assert k['traceable'] == ($exact > 0 or bool(k['clones'])), k
 "
 done
 check "stale_symbol_cache_is_replaced" grep -q "^netscope-text-symbols 1 $(cat /proc/sys/kernel/random/boot_id) " \

@@ -266,6 +266,9 @@ assert d['resolved_from'] == {'asked': 'sock.sk_state', 'how': 'macro'}, d['reso
 	"$NETSCOPE" xref sock.__sk_common.skc_state --db "$X" >"$TMP/out" 2>&1
 	check "path_into_a_named_nested_struct_is_that_structs_member" grep -qx \
 		'note: sock.__sk_common.skc_state is sock_common.skc_state, a member of a nested struct' "$TMP/out"
+	"$NETSCOPE" xref sock.sk_lock.owned --db "$X" >"$TMP/out" 2>&1
+	check "path_into_a_typedef_of_an_unnamed_struct_is_the_typedefs_member" grep -qx \
+		'note: sock.sk_lock.owned is socket_lock_t.owned, a member of a nested struct' "$TMP/out"
 fi
 BACKLOG_LINE=$(line_of proto.c 'sk->sk_backlog.len')
 "$NETSCOPE" xref sock.sk_backlog.len --db "$X" --json >"$TMP/json" 2>&1
