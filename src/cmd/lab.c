@@ -316,12 +316,10 @@ static int lab_structs_run(struct lab *lab, const char *db)
 		lab->qmeta = *ixq__meta(lab->q);
 	} else if (!ix_default_db(lab->src_dir, path, sizeof(path))) {
 		err = ixq__open(path, &lab->q, &lab->qmeta);
-		if (err == -EPROTO) {
-			ns_err("the index '%s' has another schema: run `netscope index` to rebuild it", path);
-			return err;
-		}
 		if (err && err != -ENOENT) {
-			ns_err("cannot read the index '%s': %s", path, strerror(-err));
+			char why[PATH_MAX * 3];
+
+			ns_err("%s", ixq__open_error(err, path, &lab->qmeta, why, sizeof(why)));
 			return err;
 		}
 		/* no index yet: the walkthrough goes on without the uses, and says so */

@@ -24,7 +24,7 @@
 
 struct ixq *xref_open(const char *db, const char *src)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[PATH_MAX * 3];
 	struct ixq_meta m;
 	struct ixq *q;
 	int err;
@@ -59,20 +59,8 @@ struct ixq *xref_open(const char *db, const char *src)
 		else
 			ns_err("no source index at '%s'; 'netscope index --db %s' builds it", db, db);
 		break;
-	case -EPROTO:
-		if (m.tree[0])
-			ns_err("index '%s' has schema version %d, this netscope reads version %d; "
-			       "'netscope index --src %s --db %s' rebuilds it", db, m.schema, IX_SCHEMA_VERSION,
-			       m.tree, db);
-		else
-			ns_err("index '%s' has schema version %d, this netscope reads version %d; "
-			       "re-run 'netscope index' to rebuild it", db, m.schema, IX_SCHEMA_VERSION);
-		break;
-	case -EINVAL:
-		ns_err("'%s' is not a netscope source index; 'netscope index' builds one", db);
-		break;
 	default:
-		ns_err("cannot open index '%s': %s", db, strerror(-err));
+		ns_err("%s", ixq__open_error(err, db, &m, why, sizeof(why)));
 		break;
 	}
 	return NULL;

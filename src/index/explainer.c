@@ -108,15 +108,12 @@ int ix_explainer_open(struct ix_explainer *e, const char *db, const char *trace_
 	if (err == -ENOENT && !required)
 		return err;
 	if (err) {
-		char why[PATH_MAX + 160];
+		char why[PATH_MAX * 3];
 
 		if (err == -ENOENT)
 			snprintf(why, sizeof(why), "no source index at '%s': `netscope index` builds one", db);
-		else if (err == -EPROTO)
-			snprintf(why, sizeof(why), "the index '%s' has schema %d, this netscope reads another: "
-				 "run `netscope index` to rebuild it", db, e->meta.schema);
 		else
-			snprintf(why, sizeof(why), "cannot read the index '%s': %s", db, strerror(-err));
+			ixq__open_error(err, db, &e->meta, why, sizeof(why));
 		/* an index asked for is an error; the default one only costs the explanations */
 		if (required)
 			ns_err("%s", why);

@@ -231,6 +231,22 @@ fail:
 	return err;
 }
 
+const char *ixq__open_error(int err, const char *db, const struct ixq_meta *m, char *buf, size_t size)
+{
+	if (err == -EPROTO && m->tree[0])
+		snprintf(buf, size, "index '%s' has schema version %d, this netscope reads version %d; "
+			 "'netscope index --src %s --db %s' rebuilds it", db, m->schema, IX_SCHEMA_VERSION, m->tree,
+			 db);
+	else if (err == -EPROTO)
+		snprintf(buf, size, "index '%s' has schema version %d, this netscope reads version %d; "
+			 "re-run 'netscope index' to rebuild it", db, m->schema, IX_SCHEMA_VERSION);
+	else if (err == -EINVAL)
+		snprintf(buf, size, "'%s' is not a netscope source index; 'netscope index' builds one", db);
+	else
+		snprintf(buf, size, "cannot open index '%s': %s", db, strerror(-err));
+	return buf;
+}
+
 void ixq__close(struct ixq *q)
 {
 	if (!q)

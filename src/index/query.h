@@ -44,6 +44,12 @@ struct ixq_meta {
  */
 int ixq__open(const char *path, struct ixq **q, struct ixq_meta *meta);
 void ixq__close(struct ixq *q);
+/*
+ * Why ixq__open(db) failed with err (not -ENOENT, whose hint depends on
+ * how the file was found), in words for the user, with the command that
+ * rebuilds an index of another schema; meta as the failed open filled it.
+ */
+const char *ixq__open_error(int err, const char *db, const struct ixq_meta *meta, char *buf, size_t size);
 const struct ixq_meta *ixq__meta(const struct ixq *q);
 /* SQLite's message for the last -EIO */
 const char *ixq__errmsg(const struct ixq *q);

@@ -69,7 +69,8 @@ printf 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\n' >"$TMP/cache/linux-sourc
 echo "not an index" >"$TMP/cache/linux-source-6.12/netscope-index.sqlite"
 NETSCOPE_SOURCE_CACHE=$TMP/cache "$NETSCOPE" report "$TMP/refused.ns" >"$TMP/out" 2>"$TMP/err"
 check_eq "unreadable_default_index_still_reports_exit_0" "0" "$?"
-check "unreadable_default_index_is_a_warning" grep -q "^netscope: warning: .*netscope-index.sqlite.*; the report is not explained$" "$TMP/err"
+check "unreadable_default_index_is_a_warning_that_says_why" grep -q \
+	"^netscope: warning: '.*netscope-index.sqlite' is not a netscope source index; .*; the report is not explained$" "$TMP/err"
 check_eq "unreadable_default_index_is_no_error" "0" "$(grep -c 'error:' "$TMP/err")"
 
 # ---- lab structs ----
