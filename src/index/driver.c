@@ -74,7 +74,6 @@ struct driver {
 	bool tty;
 	unsigned last_decile;
 	double t0;
-	int fatal;
 };
 
 static int spawn(struct driver *d, int wi)

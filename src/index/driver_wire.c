@@ -60,6 +60,14 @@ static void wb_str(struct wbuf *w, const char *s)
 	w->n += len;
 }
 
+/* a record's place: the file's id in this unit's table, line, column (rd_loc reads it) */
+static void wb_loc(struct wbuf *w, uint32_t file, const struct ix_loc *l)
+{
+	wb_u32(w, file);
+	wb_u32(w, l->line);
+	wb_u32(w, l->col);
+}
+
 static size_t wb_begin(struct wbuf *w, int type)
 {
 	size_t at = w->n;
@@ -160,9 +168,7 @@ static int ws_func(void *ctx, const struct ix_func *f)
 
 	wb_str(w, f->usr);
 	wb_str(w, f->name);
-	wb_u32(w, file);
-	wb_u32(w, f->loc.line);
-	wb_u32(w, f->loc.col);
+	wb_loc(w, file, &f->loc);
 	wb_u32(w, f->end_line);
 	wb_u32(w, (f->is_static ? 1 : 0) | (f->is_inline ? 2 : 0) | (f->in_header ? 4 : 0));
 	wb_str(w, f->summary);
@@ -180,9 +186,7 @@ static int ws_call(void *ctx, const struct ix_call *c)
 	wb_str(w, c->callee_name);
 	wb_u32(w, c->kind);
 	wb_str(w, c->via);
-	wb_u32(w, file);
-	wb_u32(w, c->loc.line);
-	wb_u32(w, c->loc.col);
+	wb_loc(w, file, &c->loc);
 	return wb_end(w, at);
 }
 
@@ -197,9 +201,7 @@ static int ws_access(void *ctx, const struct ix_access *a)
 	wb_str(w, a->member);
 	wb_u32(w, a->mode);
 	wb_str(w, a->via);
-	wb_u32(w, file);
-	wb_u32(w, a->loc.line);
-	wb_u32(w, a->loc.col);
+	wb_loc(w, file, &a->loc);
 	return wb_end(w, at);
 }
 
@@ -215,9 +217,7 @@ static int ws_fnref(void *ctx, const struct ix_fnref *r)
 	wb_str(w, r->func_name);
 	wb_str(w, r->holder);
 	wb_u32(w, r->kind);
-	wb_u32(w, file);
-	wb_u32(w, r->loc.line);
-	wb_u32(w, r->loc.col);
+	wb_loc(w, file, &r->loc);
 	return wb_end(w, at);
 }
 
@@ -300,6 +300,16 @@ static const char *ftab_path(const struct ftab *t, uint32_t id)
 	return id && id < t->n ? t->path[id] : NULL;
 }
 
+static struct ix_loc rd_loc(struct frame *fr, const struct ftab *ft)
+{
+	struct ix_loc l;
+
+	l.file = ftab_path(ft, rd_u32(fr));
+	l.line = rd_u32(fr);
+	l.col = rd_u32(fr);
+	return l;
+}
+
 struct frame ixd_frame_at(const char *buf, size_t *off)
 {
 	struct frame fr;
@@ -359,9 +369,7 @@ int ixd_feed(const struct ix_sink *k, struct ftab *ft, struct frame *fr, int pas
 			return 0;
 		f.usr = rd_str(fr);
 		f.name = rd_str(fr);
-		f.loc.file = ftab_path(ft, rd_u32(fr));
-		f.loc.line = rd_u32(fr);
-		f.loc.col = rd_u32(fr);
+		f.loc = rd_loc(fr, ft);
 		f.end_line = rd_u32(fr);
 		flags = rd_u32(fr);
 		f.is_static = flags & 1;
@@ -382,9 +390,7 @@ int ixd_feed(const struct ix_sink *k, struct ftab *ft, struct frame *fr, int pas
 		c.callee_name = rd_str(fr);
 		c.kind = rd_u32(fr);
 		c.via = rd_str(fr);
-		c.loc.file = ftab_path(ft, rd_u32(fr));
-		c.loc.line = rd_u32(fr);
-		c.loc.col = rd_u32(fr);
+		c.loc = rd_loc(fr, ft);
 		if (!c.caller_usr)
 			return 0;
 		return k->call(k->ctx, &c);
@@ -399,9 +405,7 @@ int ixd_feed(const struct ix_sink *k, struct ftab *ft, struct frame *fr, int pas
 		a.member = rd_str(fr);
 		a.mode = rd_u32(fr);
 		a.via = rd_str(fr);
-		a.loc.file = ftab_path(ft, rd_u32(fr));
-		a.loc.line = rd_u32(fr);
-		a.loc.col = rd_u32(fr);
+		a.loc = rd_loc(fr, ft);
 		if (!a.record || !a.member)
 			return 0;
 		return k->access(k->ctx, &a);
@@ -417,9 +421,7 @@ int ixd_feed(const struct ix_sink *k, struct ftab *ft, struct frame *fr, int pas
 		r.func_name = rd_str(fr);
 		r.holder = rd_str(fr);
 		r.kind = rd_u32(fr);
-		r.loc.file = ftab_path(ft, rd_u32(fr));
-		r.loc.line = rd_u32(fr);
-		r.loc.col = rd_u32(fr);
+		r.loc = rd_loc(fr, ft);
 		if (!r.record || !r.member || !r.func_usr || !r.func_name)
 			return 0;
 		return k->fnref(k->ctx, &r);
