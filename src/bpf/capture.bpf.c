@@ -118,6 +118,27 @@ struct {
 	__type(value, struct stack_site);
 } stack_sites SEC(".maps");
 
+/*
+ * Under a namespace filter: the packets admitted so far, by skb address,
+ * with the namespace they were last seen in.  TCP clears skb->dev before a
+ * SYN reaches the listener (tcp_v4_rcv: "skb->dev = NULL" before
+ * tcp_v4_do_rcv), and such an skb has no socket either, so its
+ * consume_skb would tell no namespace: it inherits the packet's.  Written
+ * where a packet meets a device (ns_netns_entry_event()), looked up only
+ * for events that found no namespace, removed at the end of the packet.
+ */
+struct admitted_skb {
+	__u64 head;	/* skb->head: the same skb address with another head is another packet */
+	__u32 netns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct admitted_skb);
+} admitted SEC(".maps");
+
 #include "capture_event.bpf.h"
 
 /*

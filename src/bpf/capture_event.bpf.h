@@ -165,8 +165,20 @@ static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb
 	if (!e->netns) {
 		const struct net_device *dev = RD(skb->dev, skb, dev);
 
+		/* the device's namespace, else the owning socket's (a socket's
+		 * queues are purged with skb->dev long cleared), else the
+		 * packet's (netns_follow()) */
 		if (dev)
 			ev_dev(e, dev);
+		else if (e->sk) {
+			const struct sock *sk = (const struct sock *)e->sk;
+			__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+			/* inet sockets only: netlink messages (`ip` configuring
+			 * the lab) are skbs too, but not traffic */
+			if (family == AF_INET || family == AF_INET6)
+				e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		}
 	}
 	if (e->l3_proto != ETH_P_IP && e->l3_proto != ETH_P_IPV6) {
 		e->hdr |= NS_HDR_L3_OTHER;
@@ -217,6 +229,65 @@ static __always_inline bool is_cpu_event(__u16 type)
 	return type >= NS_EV_IRQ_HANDLER_ENTRY && type <= NS_EV_SOFTIRQ_EXIT;
 }
 
+static __always_inline bool netns_wanted(__u32 netns)
+{
+	bool hit = false;
+
+	for (int i = 0; i < NS_MAX_NETNS_FILTER; i++)
+		if (i < netns_filter_n && netns_filter[i] == netns)
+			hit = true;
+	return hit;
+}
+
+/* where a packet meets a device, and so a namespace */
+static __always_inline bool is_entry_event(__u16 type)
+{
+	return type == NS_EV_NET_DEV_QUEUE || type == NS_EV_NETIF_RECEIVE_SKB ||
+	       type == NS_EV_NETIF_RX || type == NS_EV_NAPI_GRO_RECEIVE_ENTRY ||
+	       type == NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY;
+}
+
+static __always_inline bool is_end_event(__u16 type)
+{
+	return type == NS_EV_KFREE_SKB || type == NS_EV_CONSUME_SKB;
+}
+
+/*
+ * Under a namespace filter, an event of an skb that names no namespace
+ * (no device, no socket) takes the namespace its packet was last seen in
+ * (the admitted map).  The map follows each packet: written where it
+ * enters an admitted namespace, dropped where it enters another one (so a
+ * packet that moved on is not admitted by its past) and at its end (the
+ * slab hands the same skb and head to the next packet).
+ */
+static __always_inline void netns_follow(struct ns_event *e)
+{
+	struct admitted_skb *a;
+	__u64 key = e->skb;
+
+	if (!key)
+		return;
+	if (is_entry_event(e->type) && e->netns) {
+		if (netns_wanted(e->netns)) {
+			struct admitted_skb v = { .head = e->skb_head, .netns = e->netns };
+
+			bpf_map_update_elem(&admitted, &key, &v, BPF_ANY);
+		} else if (bpf_map_lookup_elem(&admitted, &key)) {
+			bpf_map_delete_elem(&admitted, &key);
+		}
+		return;
+	}
+	if (e->netns && !is_end_event(e->type))
+		return;
+	a = bpf_map_lookup_elem(&admitted, &key);
+	if (!a)
+		return;
+	if (!e->netns && a->head == e->skb_head)
+		e->netns = a->netns;
+	if (is_end_event(e->type))
+		bpf_map_delete_elem(&admitted, &key);
+}
+
 /* The kernel-side filters (const volatile: unused ones cost nothing). */
 static __always_inline bool ev_wanted(const struct ns_event *e)
 {
@@ -226,15 +297,8 @@ static __always_inline bool ev_wanted(const struct ns_event *e)
 		return true;
 	if (filter_pid && e->pid != filter_pid)
 		return false;
-	if (netns_filter_n) {
-		bool hit = false;
-
-		for (int i = 0; i < NS_MAX_NETNS_FILTER; i++)
-			if (i < netns_filter_n && netns_filter[i] == e->netns)
-				hit = true;
-		if (!hit)
-			return false;
-	}
+	if (netns_filter_n && !netns_wanted(e->netns))
+		return false;
 	if (filter_ifname_set) {
 		for (int i = 0; i < NS_IFNAME_LEN; i++) {
 			if (e->ifname[i] != filter_ifname[i])
@@ -355,6 +419,8 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	__u16 type = e->type;
 
+	if (netns_filter_n && !is_cpu_event(type))
+		netns_follow(e);
 	if (!ev_wanted(e))
 		return 0;
 	c = get_counters();

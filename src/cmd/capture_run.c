@@ -29,7 +29,7 @@ void run_request_stop(void)
 enum {
 	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
-	OPT_SOFTIRQ, OPT_RAW_TP,
+	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED,
 };
 
 static const struct option common_opts[] = {
@@ -38,6 +38,7 @@ static const struct option common_opts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "bytes", required_argument, NULL, OPT_BYTES },
+	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "netns", required_argument, NULL, OPT_NETNS },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "port", required_argument, NULL, OPT_PORT },
@@ -103,6 +104,11 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		if (ns_parse_size(arg, &v) || !v)
 			goto bad_number;
 		ro->sc.bytes = v;
+		return 0;
+	case OPT_SEED:
+		if (ns_parse_size(arg, &v) || !v)
+			goto bad_number;
+		ro->sc.seed = v;
 		return 0;
 	case OPT_DURATION:
 		if (parse_seconds(arg, &ro->duration_s)) {

@@ -17,7 +17,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-"Usage: netscope run --scenario NAME [--count N] [--rate N] [--bytes N] [--duration S]\n"
+"Usage: netscope run --scenario NAME [--count N] [--rate N] [--bytes N] [--seed N] [--duration S]\n"
 "       netscope run [--duration S] -- CMD ARGS\n"
 "\n"
 "Run a scenario (or CMD) in two private namespaces joined by a veth pair\n"

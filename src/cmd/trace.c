@@ -24,6 +24,7 @@ static void usage(FILE *out)
 "  --count N           packets / connections / datagrams of the scenario\n"
 "  --rate N            per second (syn-flood); default: as fast as possible\n"
 "  --bytes N           bulk: bytes to stream (K, M, G suffixes)\n"
+"  --seed N            syn-flood: seed of the random sources (the same seed, the same SYNs)\n"
 "  --duration S        stop after S seconds (bounds the scenario too)\n"
 "  -- CMD ARGS         run CMD in the first namespace instead of a scenario\n"
 "Filters (applied in the kernel):\n"

@@ -31,6 +31,7 @@ struct scenario_run {
 	uint64_t bytes;
 	double duration_s;	/* 0 only for `-- CMD` without a bound */
 	uint16_t port;
+	uint64_t seed;		/* 0: a fresh one */
 	struct timespec start;	/* CLOCK_MONOTONIC */
 	struct timespec deadline;
 };

@@ -345,6 +345,7 @@ pid_t scenario_start(const struct lab *lab, const struct scenario_opts *opts)
 	r.argv = opts->argv;
 	r.count = opts->count ? opts->count : r.desc->default_count;
 	r.rate = opts->rate;
+	r.seed = opts->seed;
 	r.bytes = opts->bytes ? opts->bytes : BULK_DEFAULT_BYTES;
 	r.port = opts->port ? opts->port : r.desc->default_port;
 	/* a command is the user's: it runs as long as it likes unless bounded */

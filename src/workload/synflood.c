@@ -53,9 +53,11 @@ static uint64_t rnd(void)
 	return rnd_state * 0x2545f4914f6cdd1dull;
 }
 
-static void rnd_seed(void)
+/* a given seed repeats the same sources, so two runs can be compared */
+static void rnd_seed(uint64_t seed)
 {
-	if (getrandom(&rnd_state, sizeof(rnd_state), GRND_NONBLOCK) != sizeof(rnd_state))
+	rnd_state = seed;
+	if (!rnd_state && getrandom(&rnd_state, sizeof(rnd_state), GRND_NONBLOCK) != sizeof(rnd_state))
 		rnd_state = (uint64_t)getpid() * 0x9e3779b97f4a7c15ull;
 	if (!rnd_state)
 		rnd_state = 1;
@@ -185,7 +187,7 @@ static int syn_send_all(struct scenario_run *r, uint64_t *sent)
 			close(fd);
 		return err;
 	}
-	rnd_seed();
+	rnd_seed(r->seed);
 	while (*sent < r->count && scn_pace(r, *sent)) {
 		syn_build(&pkt, dst.sin_addr.s_addr, r->port);
 		if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0) {

@@ -39,6 +39,7 @@ struct scenario_opts {
 	double duration_s;	/* upper bound on run time; 0: scenario default */
 	uint64_t bytes;		/* bulk: bytes to stream */
 	uint16_t port;		/* server port; 0: scenario default */
+	uint64_t seed;		/* syn-flood: seed of the random sources; 0: a fresh one */
 	char *const *argv;	/* `-- CMD ARGS`: run this in namespace a instead;
 				 * bounded only when duration_s > 0 */
 };
