@@ -29,7 +29,7 @@ void run_request_stop(void)
 enum {
 	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
-	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED,
+	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT,
 };
 
 static const struct option common_opts[] = {
@@ -39,6 +39,7 @@ static const struct option common_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "bytes", required_argument, NULL, OPT_BYTES },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "closed-port", required_argument, NULL, OPT_CLOSED_PORT },
 	{ "netns", required_argument, NULL, OPT_NETNS },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "port", required_argument, NULL, OPT_PORT },
@@ -104,6 +105,13 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		if (ns_parse_size(arg, &v) || !v)
 			goto bad_number;
 		ro->sc.bytes = v;
+		return 0;
+	case OPT_CLOSED_PORT:
+		if (ns_parse_size(arg, &v) || !v || v > 65535) {
+			ns_err("bad --closed-port '%s': expected a port, 1 to 65535", arg);
+			return -EINVAL;
+		}
+		ro->sc.closed_port = (uint16_t)v;
 		return 0;
 	case OPT_SEED:
 		if (ns_parse_size(arg, &v) || !v)

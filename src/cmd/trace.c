@@ -25,6 +25,7 @@ static void usage(FILE *out)
 "  --rate N            per second (syn-flood); default: as fast as possible\n"
 "  --bytes N           bulk: bytes to stream (K, M, G suffixes)\n"
 "  --seed N            syn-flood: seed of the random sources (the same seed, the same SYNs)\n"
+"  --closed-port N     syn-flood: every other SYN to port N, where nothing listens\n"
 "  --duration S        stop after S seconds (bounds the scenario too)\n"
 "  -- CMD ARGS         run CMD in the first namespace instead of a scenario\n"
 "Filters (applied in the kernel):\n"

@@ -32,6 +32,7 @@ struct scenario_run {
 	double duration_s;	/* 0 only for `-- CMD` without a bound */
 	uint16_t port;
 	uint64_t seed;		/* 0: a fresh one */
+	uint16_t closed_port;	/* syn-flood: every other SYN goes here; 0: none */
 	struct timespec start;	/* CLOCK_MONOTONIC */
 	struct timespec deadline;
 };
@@ -93,9 +94,16 @@ int scenario_handshake(struct scenario_run *r);
 int scenario_refused(struct scenario_run *r);
 int scenario_bulk(struct scenario_run *r);
 int scenario_udp(struct scenario_run *r);
+int scenario_rpc(struct scenario_run *r);
 int scenario_command(struct scenario_run *r);
 
 /* ns b: a TCP listener on the lab's second address and r->port; prints why not */
 int scn_tcp_listen(const struct scenario_run *r, int backlog);
+/* ns b: the next connection on lfd (fd, or -ETIMEDOUT at the deadline, or -errno) */
+int scn_tcp_accept(int lfd, const struct scenario_run *r);
+/* ns a: a connection to lab address 1 and r->port; the caller says why not */
+int scn_tcp_connect(const struct scenario_run *r);
+/* 0 when fd is ready for events, -ETIMEDOUT at the deadline */
+int scn_wait_fd(int fd, short events, const struct scenario_run *r);
 
 #endif

@@ -49,6 +49,8 @@ const struct scenario_desc scenario_table[] = {
 	  scenario_refused },
 	{ "bulk", "one TCP connection a->b streaming --bytes (16 MiB)", 1, 8081,
 	  scenario_bulk },
+	{ "rpc", "one TCP connection a->b: --count requests of 256 bytes, 4 KiB answers; "
+	  "server on epoll, client on poll", 2000, 8082, scenario_rpc },
 	{ "udp", "UDP datagrams a->b to a bound port and to port+1, unbound (ICMP)", 10,
 	  5353, scenario_udp },
 	{ NULL },
@@ -346,6 +348,7 @@ pid_t scenario_start(const struct lab *lab, const struct scenario_opts *opts)
 	r.count = opts->count ? opts->count : r.desc->default_count;
 	r.rate = opts->rate;
 	r.seed = opts->seed;
+	r.closed_port = opts->closed_port;
 	r.bytes = opts->bytes ? opts->bytes : BULK_DEFAULT_BYTES;
 	r.port = opts->port ? opts->port : r.desc->default_port;
 	/* a command is the user's: it runs as long as it likes unless bounded */

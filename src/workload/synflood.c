@@ -139,7 +139,24 @@ static void syn_build(struct syn_packet *pkt, uint32_t daddr, uint16_t dport)
 /* ns b: listen and never accept; no handshake from a spoofed source completes */
 static int syn_serve(struct scenario_run *r, int report_fd)
 {
-	int fd = scn_tcp_listen(r, SYN_BACKLOG), err;
+	int fd, err;
+	FILE *f;
+
+	/*
+	 * SYN cookies when the SYN queue overflows (1, the default of a new
+	 * namespace, said explicitly: the flood is there to show them);
+	 * per namespace since 4.12, so the host's setting is not touched
+	 */
+	f = fopen("/proc/sys/net/ipv4/tcp_syncookies", "w");
+	err = f ? 0 : -errno;
+	if (f && fputs("1\n", f) < 0)
+		err = -errno;
+	if (f && fclose(f) && !err)
+		err = -errno;
+	if (err)
+		ns_warn("cannot enable tcp_syncookies in namespace '%s': %s", r->lab->ns[1],
+			strerror(-err));
+	fd = scn_tcp_listen(r, SYN_BACKLOG);
 
 	if (fd < 0)
 		return fd;
@@ -189,7 +206,11 @@ static int syn_send_all(struct scenario_run *r, uint64_t *sent)
 	}
 	rnd_seed(r->seed);
 	while (*sent < r->count && scn_pace(r, *sent)) {
-		syn_build(&pkt, dst.sin_addr.s_addr, r->port);
+		/* with a closed port, every other SYN finds no socket: tcp_v4_rcv
+		 * answers it with tcp_v4_send_reset (reason NO_SOCKET) */
+		bool closed = r->closed_port && (*sent & 1);
+
+		syn_build(&pkt, dst.sin_addr.s_addr, closed ? r->closed_port : r->port);
 		if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0) {
 			/* the device queue is full: give it a moment, then the same slot again */
 			if (errno == ENOBUFS || errno == EAGAIN || errno == EINTR) {
@@ -224,6 +245,9 @@ int scenario_syn_flood(struct scenario_run *r)
 	err = syn_send_all(r, &sent);
 	/* benchmarks read this line */
 	fprintf(stderr, "syn-flood: sent %" PRIu64 " packets in %.3f s\n", sent, scn_elapsed(r));
+	if (r->closed_port)
+		fprintf(stderr, "syn-flood: %" PRIu64 " to port %u (listening), %" PRIu64
+			" to port %u (closed)\n", sent - sent / 2, r->port, sent / 2, r->closed_port);
 	/* let the last SYN-ACKs and RSTs cross before the listener goes */
 	usleep(50000);
 	scn_server_stop(&srv);

@@ -19,7 +19,7 @@
 #define BULK_CHUNK	(64 * 1024)
 
 /* 0 when fd is ready for events, -ETIMEDOUT at the deadline */
-static int wait_fd(int fd, short events, const struct scenario_run *r)
+int scn_wait_fd(int fd, short events, const struct scenario_run *r)
 {
 	struct pollfd pfd = { .fd = fd, .events = events };
 	int ret;
@@ -53,11 +53,11 @@ int scn_tcp_listen(const struct scenario_run *r, int backlog)
 	return fd;
 }
 
-static int tcp_accept(int lfd, const struct scenario_run *r)
+int scn_tcp_accept(int lfd, const struct scenario_run *r)
 {
 	int err, fd;
 
-	err = wait_fd(lfd, POLLIN, r);
+	err = scn_wait_fd(lfd, POLLIN, r);
 	if (err)
 		return err;
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -72,7 +72,7 @@ static int tcp_accept(int lfd, const struct scenario_run *r)
 }
 
 /* ns a: a connection to lab address 1; the caller says why not */
-static int tcp_connect(const struct scenario_run *r)
+int scn_tcp_connect(const struct scenario_run *r)
 {
 	struct sockaddr_in sin;
 	int fd, err;
@@ -132,7 +132,7 @@ static int handshake_serve(struct scenario_run *r, int report_fd)
 		return lfd;
 	err = scn_report(report_fd, 0);
 	while (!err && served < r->count) {
-		int fd = tcp_accept(lfd, r);
+		int fd = scn_tcp_accept(lfd, r);
 		ssize_t n;
 
 		if (fd == -ETIMEDOUT)
@@ -170,7 +170,7 @@ int scenario_handshake(struct scenario_run *r)
 		return err;
 	err = scn_enter(r, 0);
 	for (uint64_t i = 0; !err && i < r->count && scn_pace(r, i); i++) {
-		int fd = tcp_connect(r);
+		int fd = scn_tcp_connect(r);
 		ssize_t n = 0;
 
 		if (fd == -ETIMEDOUT && scn_expired(r))
@@ -217,7 +217,7 @@ int scenario_refused(struct scenario_run *r)
 
 	err = scn_enter(r, 0);
 	for (uint64_t i = 0; !err && i < r->count && scn_pace(r, i); i++) {
-		int fd = tcp_connect(r);
+		int fd = scn_tcp_connect(r);
 
 		if (fd >= 0) {
 			close(fd);
@@ -249,7 +249,7 @@ static int bulk_serve(struct scenario_run *r, int report_fd)
 	if (lfd < 0)
 		return lfd;
 	err = scn_report(report_fd, 0);
-	fd = err ? err : tcp_accept(lfd, r);
+	fd = err ? err : scn_tcp_accept(lfd, r);
 	close(lfd);
 	if (fd < 0) {
 		if (fd != -ETIMEDOUT)
@@ -260,7 +260,7 @@ static int bulk_serve(struct scenario_run *r, int report_fd)
 	for (;;) {
 		ssize_t n;
 
-		err = wait_fd(fd, POLLIN, r);
+		err = scn_wait_fd(fd, POLLIN, r);
 		if (err)
 			break;
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -292,7 +292,7 @@ int scenario_bulk(struct scenario_run *r)
 	if (err)
 		return err;
 	err = scn_enter(r, 0);
-	fd = err ? err : tcp_connect(r);
+	fd = err ? err : scn_tcp_connect(r);
 	if (fd == -ETIMEDOUT && scn_expired(r)) {
 		scn_server_stop(&srv);
 		ns_warn("bulk: stopped at its duration bound (%.3f s) before it connected",
@@ -310,7 +310,7 @@ int scenario_bulk(struct scenario_run *r)
 		size_t len = r->bytes - sent < sizeof(buf) ? r->bytes - sent : sizeof(buf);
 		ssize_t n;
 
-		err = wait_fd(fd, POLLOUT, r);
+		err = scn_wait_fd(fd, POLLOUT, r);
 		if (err == -ETIMEDOUT) {
 			cut = true;
 			err = 0;

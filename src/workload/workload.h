@@ -40,6 +40,7 @@ struct scenario_opts {
 	uint64_t bytes;		/* bulk: bytes to stream */
 	uint16_t port;		/* server port; 0: scenario default */
 	uint64_t seed;		/* syn-flood: seed of the random sources; 0: a fresh one */
+	uint16_t closed_port;	/* syn-flood: every other SYN to this closed port; 0: none */
 	char *const *argv;	/* `-- CMD ARGS`: run this in namespace a instead;
 				 * bounded only when duration_s > 0 */
 };
