@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "bpf/netscope.h"
-#include "capture/ksyms.h"
+#include "trace/ksyms.h"
 #include "trace/model.h"
 #include "trace/names.h"
 

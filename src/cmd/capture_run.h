@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include "capture/features.h"
 #include "capture/session.h"
-#include "capture/ksyms.h"
+#include "trace/ksyms.h"
 #include "trace/model.h"
 #include "trace/names.h"
 #include "workload/workload.h"

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "bpf/netscope.h"
-#include "capture/ksyms.h"
+#include "trace/ksyms.h"
 #include "trace/names.h"
 
 struct event_fmt {
