@@ -17,6 +17,7 @@
 #include "cmd/cmd.h"
 #include "common/log.h"
 #include "index/explainer.h"
+#include "render/report.h"
 #include "trace/tracefile.h"
 
 static void usage(FILE *out)
@@ -206,9 +207,9 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (json)
-		report_print_json(rep, stdout);
+		render_report_json(report_result(rep), stdout);
 	else
-		report_print_text(rep, stdout);
+		render_report_text(report_result(rep), stdout);
 	if (fflush(stdout) || ferror(stdout)) {
 		ns_err("cannot write the report: %s", strerror(errno));
 		goto cleanup;

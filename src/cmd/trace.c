@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "analysis/report.h"
 #include "render/event_line.h"
+#include "render/report.h"
 
 static void usage(FILE *out)
 {
@@ -162,10 +163,10 @@ int cmd_trace(int argc, char **argv)
 		if (report_finish(t.report, &stats, false))
 			ns_err("cannot finish the report: out of memory");
 		else if (ro.json)
-			report_print_json(t.report, stdout);
+			render_report_json(report_result(t.report), stdout);
 		else {
 			putchar('\n');
-			report_print_text(t.report, stdout);
+			render_report_text(report_result(t.report), stdout);
 		}
 		report_free(t.report);
 	}
