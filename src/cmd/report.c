@@ -15,8 +15,8 @@
 #include "analysis/result.h"
 #include "cmd/args.h"
 #include "cmd/cmd.h"
+#include "cmd/explain.h"
 #include "common/log.h"
-#include "index/explainer.h"
 #include "render/report.h"
 #include "trace/tracefile.h"
 
@@ -120,6 +120,7 @@ int cmd_report(int argc, char **argv)
 	bool json = false, truncated, have_stats, no_explain = false;
 	const char *index = NULL;
 	struct ix_explainer ixe = { 0 };
+	struct report_explainer ex;
 	uint64_t off = 0, n = 0;
 	const char *path;
 	int c, ret = 1, e;
@@ -201,7 +202,9 @@ int cmd_report(int argc, char **argv)
 		e = ix_explainer_open(&ixe, index, report_result(rep)->capture.kernel, index != NULL);
 		if (e && index)
 			goto cleanup;
-		if (!e && (e = report_explain(rep, &ixe.ex))) {
+		if (!e)
+			explain_from_index(&ixe, &ex);
+		if (!e && (e = report_explain(rep, &ex))) {
 			ns_err("cannot explain the report: %s", strerror(-e));
 			goto cleanup;
 		}
