@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "bpf/netscope.h"
+#include "trace/model.h"
 #include "trace/ksyms.h"
 #include "trace/names.h"
 
