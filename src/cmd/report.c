@@ -101,15 +101,12 @@ static size_t trace_stack(void *arg, int32_t id, uint64_t *ips, size_t max)
 	return n;
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
 		{ "top", required_argument, NULL, 'n' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "index", required_argument, NULL, 'i' },
 		{ "no-explain", no_argument, NULL, 'X' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	struct tracefile_reader *tr = NULL;
@@ -125,23 +122,16 @@ int cmd_report(int argc, char **argv)
 	const char *path;
 	int c, ret = 1, e;
 
-	/* errors found while parsing must already speak JSON if asked to */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			ns_json_errors = true;
-	optind = 0; /* glibc: start over, cmd_report may run twice in one process */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jn:vi:h", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	json = co->json;
+	while ((c = getopt_long(argc, argv, "n:i:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			json = true;
-			break;
 		case 'n':
 			if (parse_top(optarg, &ctx.top))
 				return 2;
-			break;
-		case 'v':
-			ns_verbose++;
 			break;
 		case 'i':
 			index = optarg;
@@ -149,9 +139,6 @@ int cmd_report(int argc, char **argv)
 		case 'X':
 			no_explain = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);

@@ -122,7 +122,7 @@ static int trace_opt(struct run_opts *ro, int c, const char *arg)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv)
+int cmd_trace(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option extra[] = {
 		{ "stack", no_argument, NULL, 's' },
@@ -135,7 +135,7 @@ int cmd_trace(int argc, char **argv)
 	struct run_state st;
 	int err;
 
-	err = run_parse_args(&ro, argc, argv, "", extra, trace_opt, usage);
+	err = run_parse_args(&ro, co, argc, argv, "", extra, trace_opt, usage);
 	if (err)
 		return err > 0 ? 0 : 2;
 	t.ro = &ro;
