@@ -23,7 +23,7 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: netscope report FILE [--json] [--top N] [--index DB | --no-explain]\n"
+		"Usage: netscope report FILE [--json] [--top N] [--db FILE | --no-explain]\n"
 		"\n"
 		"What a trace file (from 'netscope record') shows: the capture (kernel, host,\n"
 		"method, filter), lost events, counts and rates per event type, drops by\n"
@@ -38,7 +38,7 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -j, --json       one JSON object; errors are JSON too (schema: docs/report.md)\n"
 		"  -n, --top N      rows per table (default %d; 0: all rows)\n"
-		"  -i, --index DB   explain from this source index (default: the fetched tree's,\n"
+		"  -d, --db FILE    explain from this source index (default: the fetched tree's,\n"
 		"                   when it exists)\n"
 		"      --no-explain do not explain, even when an index exists\n"
 		"  -v, --verbose    more messages on stderr\n"
@@ -105,6 +105,8 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
 		{ "top", required_argument, NULL, 'n' },
+		{ "db", required_argument, NULL, 'd' },
+		/* --index: the spelling before --db (as xref, callers, where have it), not in the help */
 		{ "index", required_argument, NULL, 'i' },
 		{ "no-explain", no_argument, NULL, 'X' },
 		{ NULL },
@@ -115,7 +117,7 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 	struct report_ctx ctx = { .top = REPORT_DEFAULT_TOP };
 	char err[512] = "";
 	bool json = false, truncated, have_stats, no_explain = false;
-	const char *index = NULL;
+	const char *db = NULL;
 	struct ix_explainer ixe = { 0 };
 	struct report_explainer ex;
 	uint64_t off = 0, n = 0;
@@ -127,14 +129,17 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		return 0;
 	}
 	json = co->json;
-	while ((c = getopt_long(argc, argv, "n:i:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:d:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_top(optarg, &ctx.top))
 				return 2;
 			break;
 		case 'i':
-			index = optarg;
+			ns_warn("'--index' is deprecated: use '--db'");
+			/* fall through */
+		case 'd':
+			db = optarg;
 			break;
 		case 'X':
 			no_explain = true;
@@ -180,14 +185,14 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		ns_err("cannot report '%s': %s", path, strerror(-e));
 		goto cleanup;
 	}
-	if (index && no_explain) {
-		ns_err("--index and --no-explain contradict each other");
+	if (db && no_explain) {
+		ns_err("--db and --no-explain contradict each other");
 		ret = 2;
 		goto cleanup;
 	}
 	if (!no_explain) {
-		e = ix_explainer_open(&ixe, index, report_result(rep)->capture.kernel, index != NULL);
-		if (e && index)
+		e = ix_explainer_open(&ixe, db, report_result(rep)->capture.kernel, db != NULL);
+		if (e && db)
 			goto cleanup;
 		if (!e)
 			explain_from_index(&ixe, &ex);
