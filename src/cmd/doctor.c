@@ -42,6 +42,7 @@ static void print_json(const struct features *ft, const struct utsname *u)
 	struct json_writer *w = json_new(stdout);
 
 	json_obj_begin(w);
+	json_kv_u64(w, "schema_version", 1);	/* keys are only added; a rename makes 2 */
 	json_kv_str(w, "kernel", u->release);
 	json_kv_str(w, "capture_method", best_method(ft));
 	json_key(w, "features");

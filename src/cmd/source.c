@@ -54,6 +54,7 @@ static int status(bool json)
 	if (json) {
 		w = json_new(stdout);
 		json_obj_begin(w);
+		json_kv_u64(w, "schema_version", 1);	/* keys are only added */
 		json_kv_str(w, "cache", source__cache_dir());
 		json_kv_str(w, "running_kernel", running);
 		json_key(w, "trees");

@@ -15,6 +15,9 @@ struct event_fmt {
 	uint64_t t0_ns;		   /* times are shown relative to this */
 };
 
+/* "schema_version" of each event_json_print() line (docs/EVENTS.md): keys are only added */
+#define EVENT_JSON_SCHEMA 1
+
 void event_line_header(FILE *out);
 void event_line_print(FILE *out, const struct event_fmt *fmt, const struct ns_event *ev);
 void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_event *ev,

@@ -11,6 +11,12 @@
 #include <stdio.h>
 #include "analysis/result.h"
 
+/*
+ * Version of the report's JSON document ("schema_version", its first key):
+ * keys are only ever added; renaming or removing one makes a new version.
+ */
+#define REPORT_JSON_SCHEMA 1
+
 void render_report_text(const struct report_result *res, FILE *out);
 void render_report_json(const struct report_result *res, FILE *out);
 

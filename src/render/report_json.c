@@ -345,6 +345,7 @@ void render_report_json(const struct report_result *res, FILE *out)
 	if (!res || !(w = json_new(out)))
 		return;
 	json_obj_begin(w);
+	json_kv_u64(w, "schema_version", REPORT_JSON_SCHEMA);
 	if (res->parts & RR_PART_COUNTS) {
 		capture(w, res);
 		events(w, res);
