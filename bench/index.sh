@@ -36,12 +36,12 @@ secs() { echo "$2 - $1" | bc; }
 echo "index bench: $TREE ($DIRS), $JOBS jobs, $(nproc) CPUs, $(uname -r)"
 t0=$(now)
 # shellcheck disable=SC2086
-"$NS" index --src "$TREE" --db "$DB" -j "$JOBS" $DIRS >"$TMP/cold.log" 2>&1 ||
+"$NS" index --src "$TREE" --db "$DB" -J "$JOBS" $DIRS >"$TMP/cold.log" 2>&1 ||
 	{ echo "index: cold run failed:" >&2; tail -20 "$TMP/cold.log" >&2; exit 1; }
 t1=$(now)
 cold=$(secs "$t0" "$t1")
 # shellcheck disable=SC2086
-"$NS" index --src "$TREE" --db "$DB" -j "$JOBS" $DIRS >"$TMP/warm.log" 2>&1
+"$NS" index --src "$TREE" --db "$DB" -J "$JOBS" $DIRS >"$TMP/warm.log" 2>&1
 t2=$(now)
 warm=$(secs "$t1" "$t2")
 units=$(sqlite3 "$DB" "SELECT count(*) FROM units")

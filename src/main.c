@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * netscope: see what the Linux TCP/IP stack does with your packets.
- * main() only dispatches through the command table, as bpftool does.
+ * main() only dispatches through the command table, as bpftool does, after
+ * taking out the options every command takes (-j, -v, -h: cmd/args.h).
  */
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
 
@@ -13,7 +15,7 @@
 
 struct command {
 	const char *name;
-	int (*func)(int argc, char **argv);
+	int (*func)(int argc, char **argv, const struct cmd_common *co);
 	const char *summary;
 };
 
@@ -39,7 +41,11 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: netscope COMMAND [OPTIONS]\n\nCommands:\n");
 	for (const struct command *c = commands; c->name; c++)
 		fprintf(out, "  %-8s %s\n", c->name, c->summary);
-	fprintf(out, "\nRun 'netscope COMMAND --help' for the options of a command.\n"
+	fprintf(out, "\nOptions of every command:\n"
+		     "  -j, --json       JSON output where the command has one; errors are JSON too\n"
+		     "  -v, --verbose    more messages on stderr (-vv: more still)\n"
+		     "  -h, --help       the command's help\n"
+		     "\nRun 'netscope COMMAND --help' for the options of a command.\n"
 		     "\nEXAMPLES:\n"
 		     "  netscope doctor\n"
 		     "  netscope trace --scenario refused\n"
@@ -62,9 +68,14 @@ int main(int argc, char **argv)
 		printf("netscope %s\n", NETSCOPE_VERSION);
 		return 0;
 	}
-	for (const struct command *c = commands; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->func(argc - 1, argv + 1);
+	for (const struct command *c = commands; c->name; c++) {
+		struct cmd_common co;
+
+		if (strcmp(argv[1], c->name))
+			continue;
+		argc = cmd_common_parse(argc - 1, argv + 1, &co);
+		return c->func(argc, argv + 1, &co);
+	}
 	ns_err("unknown command '%s'; see 'netscope --help'", argv[1]);
 	return 2;
 }

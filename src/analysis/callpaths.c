@@ -316,3 +316,53 @@ void callpaths_result_free(struct rr_callpaths *cp)
 	free(cp->explain_source);
 	free(cp->explain_note);
 }
+
+/* struct analysis_ops: the call paths as one analysis of the report */
+static int callpaths_init(void **state, const struct report_ctx *ctx)
+{
+	struct callpaths_an *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->ctx = ctx;
+	*state = c;
+	return 0;
+}
+
+static void callpaths_feed_one(void *state, const struct ns_event *ev)
+{
+	struct callpaths_an *c = state;
+
+	if (ev->stack_id >= 0)
+		callpaths_feed(c, c->ctx, ev);
+}
+
+static int callpaths_finish_one(void *state, const struct analysis_end *end, struct report_result *res)
+{
+	struct callpaths_an *c = state;
+
+	return callpaths_finish(c, c->ctx, res);
+}
+
+static void callpaths_free_one(void *state)
+{
+	if (state)
+		callpaths_free(state);
+	free(state);
+}
+
+static void callpaths_free_part(struct report_result *res)
+{
+	callpaths_result_free(&res->callpaths);
+}
+
+const struct analysis_ops callpaths_analysis = {
+	.name = "callpaths",
+	.parts = RR_PART_CALLPATHS,
+	.init = callpaths_init,
+	.feed = callpaths_feed_one,
+	.finish = callpaths_finish_one,
+	.free = callpaths_free_one,
+	.free_part = callpaths_free_part,
+	.explain = callpaths_explain,
+};

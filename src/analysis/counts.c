@@ -170,3 +170,58 @@ int counts_finish(struct counts_an *c, const struct report_ctx *ctx,
 	}
 	return capture_header(ctx->meta, cap);
 }
+
+static int counts_init(void **state, const struct report_ctx *ctx)
+{
+	struct counts_an *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->ctx = ctx;
+	*state = c;
+	return 0;
+}
+
+static void counts_feed_one(void *state, const struct ns_event *ev)
+{
+	counts_feed(state, ev);
+}
+
+static int counts_finish_one(void *state, const struct analysis_end *end, struct report_result *res)
+{
+	struct counts_an *c = state;
+
+	return counts_finish(c, c->ctx, end->stats, end->truncated, res);
+}
+
+static void free_kv(struct rr_kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+static void counts_free_part(struct report_result *res)
+{
+	struct rr_capture *c = &res->capture;
+
+	free(c->kernel);
+	free(c->host);
+	free(c->method);
+	free(c->filter);
+	free(c->scenario);
+	free_kv(c->methods, c->n_methods);
+	free_kv(c->other, c->n_other);
+}
+
+const struct analysis_ops counts_analysis = {
+	.name = "counts",
+	.parts = RR_PART_COUNTS,
+	.init = counts_init,
+	.feed = counts_feed_one,
+	.finish = counts_finish_one,
+	.free = free,
+	.free_part = counts_free_part,
+};

@@ -150,3 +150,58 @@ void drops_free(struct drops_an *d)
 	free(d->sites);
 	memset(d, 0, sizeof(*d));
 }
+
+static int drops_init(void **state, const struct report_ctx *ctx)
+{
+	struct drops_an *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	d->ctx = ctx;
+	*state = d;
+	return 0;
+}
+
+static void drops_feed_one(void *state, const struct ns_event *ev)
+{
+	if (ev->type == NS_EV_KFREE_SKB)
+		drops_feed(state, ev);
+}
+
+static int drops_finish_one(void *state, const struct analysis_end *end, struct report_result *res)
+{
+	struct drops_an *d = state;
+
+	return drops_finish(d, d->ctx, res);
+}
+
+static void drops_free_one(void *state)
+{
+	if (state)
+		drops_free(state);
+	free(state);
+}
+
+static void drops_free_part(struct report_result *res)
+{
+	for (size_t i = 0; i < res->drops.n_reasons; i++)
+		free(res->drops.reasons[i].name);
+	free(res->drops.reasons);
+	an_free_counts(res->drops.functions, res->drops.n_functions);
+	for (size_t i = 0; i < res->drops.n_sites; i++) {
+		free(res->drops.sites[i].reason);
+		free(res->drops.sites[i].location);
+		free(res->drops.sites[i].function);
+	}
+	free(res->drops.sites);
+}
+
+const struct analysis_ops drops_analysis = {
+	.name = "drops",
+	.parts = RR_PART_DROPS,
+	.init = drops_init,
+	.feed = drops_feed_one,
+	.finish = drops_finish_one,
+	.free = drops_free_one,
+	.free_part = drops_free_part,
+};

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/internal.h"
-#include "analysis/report_priv.h"
 
 #define FIRING_MAX 8
 
@@ -71,13 +70,10 @@ nomem:
 	return 0;
 }
 
-int report_explain(struct report *r, const struct report_explainer *ex)
+int callpaths_explain(struct report_result *res, const struct report_explainer *ex)
 {
-	struct rr_callpaths *cp;
+	struct rr_callpaths *cp = &res->callpaths;
 
-	if (!r->res)
-		return -EINVAL;
-	cp = &r->res->callpaths;
 	for (size_t t = 0; t < cp->n_trees; t++) {
 		struct rr_calltree *ct = &cp->trees[t];
 
@@ -91,5 +87,5 @@ int report_explain(struct report *r, const struct report_explainer *ex)
 	cp->explain_note = an_strdup(ex->note);
 	if ((ex->source && !cp->explain_source) || (ex->note && !cp->explain_note))
 		return -ENOMEM;
-	return unstacked_sites(r->res, cp, ex);
+	return unstacked_sites(res, cp, ex);
 }

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the report: one state struct per analysis, each fed every event
- * and asked at the end to fill its part of struct report_result.  Not for
- * renderers (they read analysis/result.h only).
+ * Inside the analyses of the report: the state struct of each, and the
+ * entry points their struct analysis_ops (analysis/analysis.h) wrap.  Not
+ * for renderers (they read analysis/result.h only), nor for report.c (it
+ * walks the table of registry.c).
  */
 #ifndef NS_ANALYSIS_INTERNAL_H
 #define NS_ANALYSIS_INTERNAL_H
 
+#include "analysis/analysis.h"
 #include "analysis/report.h"
 #include "analysis/result.h"
 #include "analysis/table.h"
+#include "analysis/util.h"
 
 /* Caps that keep memory bounded on long traces (docs/report.md, "Limits"). */
 #define DROP_SITES_MAX 65536	/* distinct (reason, location) pairs */
@@ -19,6 +22,7 @@
 
 /* counts.c: events per type, time span, capture header, lost events */
 struct counts_an {
+	const struct report_ctx *ctx;
 	uint64_t count[RR_NTYPES];
 	uint64_t first_ts, last_ts;
 	bool any;
@@ -37,6 +41,7 @@ struct drop_site {
 };
 
 struct drops_an {
+	const struct report_ctx *ctx;
 	struct u64map idx; /* hash of (reason, location) -> first site */
 	struct drop_site *sites;
 	size_t n, cap;
@@ -62,6 +67,7 @@ struct tcp_path {
 };
 
 struct tcp_an {
+	const struct report_ctx *ctx;
 	uint64_t rst_sent, rst_sent_nosk, rst_received, transitions;
 	struct u64map rst_idx, tr_idx, path_idx;
 	struct tcp_row *rst, *tr;
@@ -91,6 +97,7 @@ struct callpath {
 };
 
 struct callpaths_an {
+	const struct report_ctx *ctx;
 	struct u64map idx;	/* (type, stack id) -> path */
 	struct callpath *paths;
 	size_t n, cap;
@@ -101,10 +108,6 @@ void callpaths_feed(struct callpaths_an *c, const struct report_ctx *ctx, const 
 int callpaths_finish(struct callpaths_an *c, const struct report_ctx *ctx, struct report_result *res);
 void callpaths_free(struct callpaths_an *c);
 void callpaths_result_free(struct rr_callpaths *cp);
-struct json_writer;
-void callpaths_print_text(const struct report_result *res, FILE *out);
-void callpaths_print_steps(const struct report_result *res, size_t nr_seqs, FILE *out);
-void callpaths_print_json(struct json_writer *w, const struct report_result *res);
 
 /* journeys.c / links.c */
 struct journeys;
@@ -113,18 +116,14 @@ void journeys_feed(struct journeys *j, const struct ns_event *ev);
 int journeys_finish(struct journeys *j, struct report_result *res);
 void journeys_free(struct journeys *j);
 
-/* report.c: helpers for every analysis */
+/* explain.c: annotate the call paths part from a source index (report_explain()) */
+int callpaths_explain(struct report_result *res, const struct report_explainer *ex);
 
-/* name of a kernel enum value, or "reason#N" / "state#N" / "vec#N" */
-const char *an_enum_name(const struct report_ctx *ctx, enum ns_name_kind kind, uint32_t v,
-			 char *buf, size_t len);
-/* strdup that accepts NULL */
-char *an_strdup(const char *s);
-/*
- * Sort rows in place by the uint64_t count at count_off, descending; rows of
- * equal count keep their order (first seen first).  0 or -ENOMEM.
- */
-int an_sort_rows(void *rows, size_t n, size_t size, size_t count_off);
-void result_free(struct report_result *res);
+/* the table rows (registry.c) */
+extern const struct analysis_ops counts_analysis;
+extern const struct analysis_ops drops_analysis;
+extern const struct analysis_ops tcp_analysis;
+extern const struct analysis_ops journeys_analysis;
+extern const struct analysis_ops callpaths_analysis;
 
 #endif

@@ -449,3 +449,51 @@ void journeys_free(struct journeys *j)
 	links_free(j);
 	free(j);
 }
+
+static int journeys_init(void **state, const struct report_ctx *ctx)
+{
+	*state = journeys_new(ctx);
+	return *state ? 0 : -ENOMEM;
+}
+
+static void journeys_feed_one(void *state, const struct ns_event *ev)
+{
+	journeys_feed(state, ev);
+}
+
+static int journeys_finish_one(void *state, const struct analysis_end *end, struct report_result *res)
+{
+	return journeys_finish(state, res);
+}
+
+static void journeys_free_one(void *state)
+{
+	journeys_free(state);
+}
+
+static void journeys_free_part(struct report_result *res)
+{
+	for (size_t i = 0; i < res->journeys.n_seqs; i++) {
+		struct rr_sequence *s = &res->journeys.seqs[i];
+
+		free(s->steps);
+		free(s->median_ns);
+		free(s->reason);
+		an_free_counts(s->linked, s->n_linked);
+	}
+	free(res->journeys.seqs);
+	free(res->journeys.by_socket);
+	for (size_t i = 0; i < res->journeys.n_softirqs; i++)
+		free(res->journeys.softirqs[i].vec);
+	free(res->journeys.softirqs);
+}
+
+const struct analysis_ops journeys_analysis = {
+	.name = "journeys",
+	.parts = RR_PART_JOURNEYS,
+	.init = journeys_init,
+	.feed = journeys_feed_one,
+	.finish = journeys_finish_one,
+	.free = journeys_free_one,
+	.free_part = journeys_free_part,
+};

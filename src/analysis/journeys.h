@@ -153,7 +153,7 @@ struct journeys {
 	int err;
 };
 
-/* journeys_out.c */
+/* journeys_result.c */
 int journeys_build_seq(struct journeys *j, const struct seq *s, struct rr_sequence *o);
 
 /* links.c */

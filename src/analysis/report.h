@@ -4,7 +4,9 @@
  * drops, TCP resets and states, packet journeys.  They see only decoded
  * events (struct ns_event) and the context that names them, so the same
  * code runs at the end of a live capture (`netscope trace`) and on a trace
- * file.  The renderers see only the finished result (analysis/result.h):
+ * file.  Each analysis implements struct analysis_ops (analysis/analysis.h)
+ * and has a row in the table of analysis/registry.c.  The renderers
+ * (src/render/report.h) see only the finished result (analysis/result.h):
  * text and JSON print the same numbers.  Format: docs/report.md.
  */
 #ifndef NS_REPORT_H
@@ -13,15 +15,17 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include "bpf/netscope.h"
-#include "capture/ksyms.h"
+#include "analysis/result.h"
+#include "trace/ksyms.h"
 #include "trace/model.h"
 #include "trace/names.h"
 
 #define REPORT_DEFAULT_TOP 10
-#define REPORT_TOP_ALL UINT_MAX	/* every row of every table */
 
-/* Borrowed by the report until report_free(); any pointer may be NULL. */
+/*
+ * What every analysis is given.  Borrowed by the report until
+ * report_free(); any pointer may be NULL.
+ */
 struct report_ctx {
 	const struct ns_meta *meta;
 	const struct ns_names *names;
@@ -51,7 +55,6 @@ struct report_explainer {
 };
 
 struct report;
-struct report_result;
 
 /**
  * report_new() - start a report
@@ -81,11 +84,12 @@ int report_finish(struct report *r, const struct ns_capture_stats *stats, bool t
  */
 int report_explain(struct report *r, const struct report_explainer *ex);
 
-/* The finished result, NULL before report_finish(). */
+/*
+ * The finished result, NULL before report_finish(); owned by the report.
+ * Print it with src/render/report.h.
+ */
 const struct report_result *report_result(const struct report *r);
 
-void report_print_text(const struct report *r, FILE *out);
-void report_print_json(const struct report *r, FILE *out);
 void report_free(struct report *r);
 
 #endif

@@ -4,14 +4,31 @@
  * renderer has to look up.  Text and JSON renderers read only this, so they
  * cannot disagree.  Rows of every table are sorted (count, then first
  * seen); renderers show the first `top` rows and sum up the rest.
+ *
+ * Every part is optional: `parts` says which analyses filled theirs
+ * (RR_PART_*), and renderers show only those.  A new analysis adds its
+ * part here (a struct, or a pointer to one) with a new bit.
  */
 #ifndef NS_REPORT_RESULT_H
 #define NS_REPORT_RESULT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "trace/model.h"
+
+/* report_ctx.top and report_result.top: every row of every table */
+#define REPORT_TOP_ALL UINT_MAX
+
+/* The parts of a result, one bit per analysis (analysis/registry.c). */
+enum rr_part {
+	RR_PART_COUNTS = 1u << 0,	/* capture, events, lost */
+	RR_PART_DROPS = 1u << 1,	/* drops */
+	RR_PART_TCP = 1u << 2,		/* resets, states */
+	RR_PART_JOURNEYS = 1u << 3,	/* journeys */
+	RR_PART_CALLPATHS = 1u << 4,	/* callpaths */
+};
 
 /* events[].count slot for type numbers this netscope does not know */
 #define RR_TYPE_UNKNOWN NS_EV__COUNT
@@ -213,7 +230,8 @@ struct rr_callpaths {
 };
 
 struct report_result {
-	unsigned int top;
+	unsigned int parts;	/* RR_PART_* of the parts filled */
+	unsigned int top;	/* rows per table the renderers show; REPORT_TOP_ALL: all */
 	struct rr_capture capture;
 	struct rr_events events;
 	struct rr_lost lost;

@@ -285,3 +285,60 @@ void tcp_free(struct tcp_an *t)
 	free(t->paths);
 	lru_free(&t->socks);
 }
+
+static int tcp_init_one(void **state, const struct report_ctx *ctx)
+{
+	struct tcp_an *t = malloc(sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	tcp_init(t, ctx);
+	t->ctx = ctx;
+	*state = t;
+	return 0;
+}
+
+static void tcp_feed_one(void *state, const struct ns_event *ev)
+{
+	tcp_feed(state, ev);
+}
+
+static int tcp_finish_one(void *state, const struct analysis_end *end, struct report_result *res)
+{
+	struct tcp_an *t = state;
+
+	return tcp_finish(t, t->ctx, res);
+}
+
+static void tcp_free_one(void *state)
+{
+	if (state)
+		tcp_free(state);
+	free(state);
+}
+
+static void tcp_free_part(struct report_result *res)
+{
+	an_free_counts(res->resets.reasons, res->resets.n_reasons);
+	for (size_t i = 0; i < res->states.n_transitions; i++) {
+		free(res->states.transitions[i].from);
+		free(res->states.transitions[i].to);
+	}
+	free(res->states.transitions);
+	for (size_t i = 0; i < res->states.n_paths; i++) {
+		for (size_t k = 0; k < res->states.paths[i].n_states; k++)
+			free(res->states.paths[i].states[k]);
+		free(res->states.paths[i].states);
+	}
+	free(res->states.paths);
+}
+
+const struct analysis_ops tcp_analysis = {
+	.name = "tcp",
+	.parts = RR_PART_TCP,
+	.init = tcp_init_one,
+	.feed = tcp_feed_one,
+	.finish = tcp_finish_one,
+	.free = tcp_free_one,
+	.free_part = tcp_free_part,
+};

@@ -1,6 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <string.h>
 #include "cmd/args.h"
 #include "common/log.h"
+
+/* -j, -v, -h and bundles of them ("-vv", "-jv"); never "-" alone */
+static bool common_shorts(const char *a)
+{
+	if (a[0] != '-' || !a[1] || a[1] == '-')
+		return false;
+	return strspn(a + 1, "jvh") == strlen(a + 1);
+}
+
+int cmd_common_parse(int argc, char **argv, struct cmd_common *co)
+{
+	int out = 1, i;
+
+	*co = (struct cmd_common){ 0 };
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--json")) {
+			co->json = true;
+		} else if (!strcmp(a, "--verbose")) {
+			ns_verbose++;
+		} else if (!strcmp(a, "--help")) {
+			co->help = true;
+		} else if (common_shorts(a)) {
+			for (a++; *a; a++) {
+				if (*a == 'j')
+					co->json = true;
+				else if (*a == 'v')
+					ns_verbose++;
+				else
+					co->help = true;
+			}
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	for (; i < argc; i++)	/* "--" and what follows it: the command's, untouched */
+		argv[out++] = argv[i];
+	argv[out] = NULL;
+	if (co->json)
+		ns_json_errors = true;
+	optind = 0;
+	opterr = 0;
+	return out;
+}
 
 void cmd_bad_option(int argc, char **argv, const struct option *longopts)
 {

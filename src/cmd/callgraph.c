@@ -265,15 +265,13 @@ static void print_json(const struct ixq_meta *m, const char *name, const struct 
 	fputc('\n', out);
 }
 
-static int run(int argc, char **argv, enum ixq_dir dir)
+static int run(int argc, char **argv, const struct cmd_common *co, enum ixq_dir dir)
 {
 	static const struct option longopts[] = {
 		{ "depth", required_argument, NULL, 'D' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "src", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	struct ixq_tree_opts opts = { .dir = dir, .depth = 1 };
@@ -284,12 +282,12 @@ static int run(int argc, char **argv, enum ixq_dir dir)
 	uint64_t depth;
 	int c, err;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			ns_json_errors = true;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "D:ad:s:jh", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout, argv[0]);
+		return 0;
+	}
+	json = co->json;
+	while ((c = getopt_long(argc, argv, "D:ad:s:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
 			if (ns_parse_u64(optarg, MAX_DEPTH, &depth) || depth < 1) {
@@ -307,12 +305,6 @@ static int run(int argc, char **argv, enum ixq_dir dir)
 		case 's':
 			src = optarg;
 			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr, argv[0]);
@@ -356,12 +348,12 @@ static int run(int argc, char **argv, enum ixq_dir dir)
 	return 0;
 }
 
-int cmd_callers(int argc, char **argv)
+int cmd_callers(int argc, char **argv, const struct cmd_common *co)
 {
-	return run(argc, argv, IXQ_CALLERS);
+	return run(argc, argv, co, IXQ_CALLERS);
 }
 
-int cmd_callees(int argc, char **argv)
+int cmd_callees(int argc, char **argv, const struct cmd_common *co)
 {
-	return run(argc, argv, IXQ_CALLEES);
+	return run(argc, argv, co, IXQ_CALLEES);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "capture/filter.h"
+#include "cmd/args.h"
 #include "cmd/capture_run.h"
 #include "common/log.h"
 #include "common/parse.h"
@@ -52,9 +53,6 @@ static const struct option common_opts[] = {
 	{ "ring-size", required_argument, NULL, OPT_RING },
 	{ "softirq", required_argument, NULL, OPT_SOFTIRQ },
 	{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
-	{ "json", no_argument, NULL, 'j' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
 };
 
 static int parse_seconds(const char *s, double *out)
@@ -178,12 +176,6 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 	case OPT_RAW_TP:
 		ro->cap.force_raw_tp = true;
 		return 0;
-	case 'j':
-		ro->json = ns_json_errors = true;
-		return 0;
-	case 'v':
-		ns_verbose++;
-		return 0;
 	default:
 		return -ENOENT;
 	}
@@ -195,7 +187,8 @@ bad_number:
 	return -EINVAL;
 }
 
-int run_parse_args(struct run_opts *ro, int argc, char **argv, const char *extra_short,
+int run_parse_args(struct run_opts *ro, const struct cmd_common *co, int argc, char **argv,
+		   const char *extra_short,
 		   const struct option *extra_long, int (*extra)(struct run_opts *, int, const char *),
 		   void (*usage)(FILE *))
 {
@@ -206,6 +199,11 @@ int run_parse_args(struct run_opts *ro, int argc, char **argv, const char *extra
 
 	memset(ro, 0, sizeof(*ro));
 	capture_opts_default(&ro->cap);
+	ro->json = co->json;
+	if (co->help) {
+		usage(stdout);
+		return 1;
+	}
 	while (extra_long && extra_long[nextra].name)
 		nextra++;
 	opts = calloc(ncommon + nextra + 1, sizeof(*opts));
@@ -215,7 +213,7 @@ int run_parse_args(struct run_opts *ro, int argc, char **argv, const char *extra
 	if (nextra)
 		memcpy(opts + ncommon, extra_long, nextra * sizeof(*opts));
 	/* "+": stop at the first non-option so `-- CMD -x` reaches CMD untouched */
-	snprintf(shortopts, sizeof(shortopts), "+jvh%s", extra_short ? extra_short : "");
+	snprintf(shortopts, sizeof(shortopts), "+%s", extra_short ? extra_short : "");
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--")) {
 			dashdash = i;
@@ -223,16 +221,11 @@ int run_parse_args(struct run_opts *ro, int argc, char **argv, const char *extra
 		}
 	int parse_argc = dashdash >= 0 ? dashdash : argc;
 
-	optind = 1;
 	while ((c = getopt_long(parse_argc, argv, shortopts, opts, NULL)) != -1) {
 		int r;
 
-		if (c == 'h') {
-			usage(stdout);
-			free(opts);
-			return 1;
-		}
 		if (c == '?') {
+			cmd_bad_option(parse_argc, argv, opts);
 			usage(stderr);
 			free(opts);
 			return -EINVAL;

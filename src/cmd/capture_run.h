@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include "capture/features.h"
 #include "capture/session.h"
-#include "capture/ksyms.h"
+#include "cmd/args.h"
+#include "trace/ksyms.h"
 #include "trace/model.h"
 #include "trace/names.h"
 #include "workload/workload.h"
@@ -29,8 +30,8 @@ struct run_opts {
 };
 
 /* Options both commands take, in getopt_long form; returns the index past "--" handling. */
-int run_parse_args(struct run_opts *ro, int argc, char **argv, const char *extra_short,
-		   const struct option *extra_long, int (*extra)(struct run_opts *, int, const char *),
+int run_parse_args(struct run_opts *ro, const struct cmd_common *co, int argc, char **argv,
+		   const char *extra_short, const struct option *extra_long, int (*extra)(struct run_opts *, int, const char *),
 		   void (*usage)(FILE *));
 
 struct run_state {

@@ -3,19 +3,25 @@
 #ifndef NS_CMD_H
 #define NS_CMD_H
 
-/* argv[0] is the command name; returns the process exit code. */
-int cmd_doctor(int argc, char **argv);
-int cmd_trace(int argc, char **argv);
-int cmd_record(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_struct(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_source(int argc, char **argv);
-int cmd_index(int argc, char **argv);
-int cmd_xref(int argc, char **argv);
-int cmd_callers(int argc, char **argv);
-int cmd_callees(int argc, char **argv);
-int cmd_where(int argc, char **argv);
-int cmd_lab(int argc, char **argv);
+struct cmd_common;
+
+/*
+ * argv[0] is the command name; co the options every command takes, already
+ * taken out of argv (cmd/args.h: cmd_common_parse()).  Returns the process
+ * exit code.
+ */
+int cmd_doctor(int argc, char **argv, const struct cmd_common *co);
+int cmd_trace(int argc, char **argv, const struct cmd_common *co);
+int cmd_record(int argc, char **argv, const struct cmd_common *co);
+int cmd_report(int argc, char **argv, const struct cmd_common *co);
+int cmd_struct(int argc, char **argv, const struct cmd_common *co);
+int cmd_run(int argc, char **argv, const struct cmd_common *co);
+int cmd_source(int argc, char **argv, const struct cmd_common *co);
+int cmd_index(int argc, char **argv, const struct cmd_common *co);
+int cmd_xref(int argc, char **argv, const struct cmd_common *co);
+int cmd_callers(int argc, char **argv, const struct cmd_common *co);
+int cmd_callees(int argc, char **argv, const struct cmd_common *co);
+int cmd_where(int argc, char **argv, const struct cmd_common *co);
+int cmd_lab(int argc, char **argv, const struct cmd_common *co);
 
 #endif

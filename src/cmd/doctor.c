@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include "capture/features.h"
 #include "capture/session.h"
+#include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -41,6 +42,7 @@ static void print_json(const struct features *ft, const struct utsname *u)
 	struct json_writer *w = json_new(stdout);
 
 	json_obj_begin(w);
+	json_kv_u64(w, "schema_version", 1);	/* keys are only added; a rename makes 2 */
 	json_kv_str(w, "kernel", u->release);
 	json_kv_str(w, "capture_method", best_method(ft));
 	json_key(w, "features");
@@ -113,27 +115,24 @@ static void print_text(const struct features *ft, const struct utsname *u)
 	printf("\n");
 }
 
-int cmd_doctor(int argc, char **argv)
+int cmd_doctor(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	struct features ft;
 	struct utsname u;
-	bool json = false;
+	bool json = co->json;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			json = ns_json_errors = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
+			cmd_bad_option(argc, argv, opts);
 			usage(stderr);
 			return 2;
 		}

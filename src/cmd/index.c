@@ -32,7 +32,7 @@ static const char *const default_dirs[] = { "net/core", "net/ipv4", "net/ipv6", 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: netscope index [--src DIR] [--db FILE] [-j N] [--rebuild] [--all-files] [PATH...]\n"
+		"Usage: netscope index [--src DIR] [--db FILE] [-J N] [--rebuild] [--all-files] [PATH...]\n"
 		"\n"
 		"Parse the C files of a source tree with libclang and store what they do\n"
 		"in an SQLite index: functions, calls (direct, through INDIRECT_CALL_*, through\n"
@@ -54,7 +54,7 @@ static void usage(FILE *out)
 		"  -s, --src DIR    the source tree; default: the one 'netscope source fetch' got\n"
 		"  -d, --db FILE    the index file; default: DIR/" IX_DB_NAME ", where the\n"
 		"                   queries look for it\n"
-		"  -j, --jobs N     parse with N worker processes (default: online CPUs)\n"
+		"  -J, --jobs N     parse with N worker processes (default: online CPUs)\n"
 		"  -r, --rebuild    start the index over (also one of another tree)\n"
 		"  -a, --all-files  every .c under the PATHs, whatever the configuration\n"
 		"  -v, --verbose    more messages\n"
@@ -66,7 +66,7 @@ static void usage(FILE *out)
 		"\n"
 		"EXAMPLES:\n"
 		"  netscope source fetch && netscope index\n"
-		"  netscope index -j 8 net/ipv4 net/core\n"
+		"  netscope index -J 8 net/ipv4 net/core\n"
 		"  netscope index net/ipv4/tcp.c net/ipv4/tcp_input.c\n"
 		"  netscope index --src ~/linux --db /tmp/linux.sqlite net/ipv4\n"
 		"  sqlite3 /var/cache/netscope/linux-source-6.12/" IX_DB_NAME " \\\n"
@@ -308,16 +308,14 @@ static int online_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-int cmd_index(int argc, char **argv)
+int cmd_index(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
 		{ "src", required_argument, NULL, 's' },
 		{ "db", required_argument, NULL, 'd' },
-		{ "jobs", required_argument, NULL, 'j' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "rebuild", no_argument, NULL, 'r' },
 		{ "all-files", no_argument, NULL, 'a' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	const char *src = NULL, *db_arg = NULL;
@@ -334,9 +332,11 @@ int cmd_index(int argc, char **argv)
 	char retried[48] = "";
 	uint64_t v;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "s:d:j:ravh", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	while ((c = getopt_long(argc, argv, "s:d:J:ra", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			src = optarg;
@@ -344,7 +344,7 @@ int cmd_index(int argc, char **argv)
 		case 'd':
 			db_arg = optarg;
 			break;
-		case 'j':
+		case 'J':
 			if (ns_parse_u64(optarg, 1024, &v) || !v) {
 				ns_err("invalid number of jobs '%s' (1 to 1024)", optarg);
 				return 2;
@@ -357,12 +357,6 @@ int cmd_index(int argc, char **argv)
 		case 'a':
 			all_files = true;
 			break;
-		case 'v':
-			ns_verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);

@@ -378,14 +378,12 @@ static int lab_structs_run(struct lab *lab, const char *db)
 	return err;
 }
 
-int cmd_lab(int argc, char **argv)
+int cmd_lab(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
 		{ "src", required_argument, NULL, 's' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "top", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	struct lab lab = { .top = 10 };
@@ -393,12 +391,12 @@ int cmd_lab(int argc, char **argv)
 	char *end;
 	int c, err;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			ns_json_errors = true;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "s:d:n:jh", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	lab.json = co->json;
+	while ((c = getopt_long(argc, argv, "s:d:n:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			lab.src_dir = optarg;
@@ -414,12 +412,6 @@ int cmd_lab(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'j':
-			lab.json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);

@@ -86,7 +86,7 @@ static int record_opt(struct run_opts *ro, int c, const char *arg)
 	return 0;
 }
 
-int cmd_record(int argc, char **argv)
+int cmd_record(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option extra[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -99,7 +99,7 @@ int cmd_record(int argc, char **argv)
 	char errbuf[512];
 	int err;
 
-	err = run_parse_args(&ro, argc, argv, "o:", extra, record_opt, usage);
+	err = run_parse_args(&ro, co, argc, argv, "o:", extra, record_opt, usage);
 	if (err)
 		return err > 0 ? 0 : 2;
 	if (!ro.output) {

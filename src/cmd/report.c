@@ -15,14 +15,15 @@
 #include "analysis/result.h"
 #include "cmd/args.h"
 #include "cmd/cmd.h"
+#include "cmd/explain.h"
 #include "common/log.h"
-#include "index/explainer.h"
+#include "render/report.h"
 #include "trace/tracefile.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: netscope report FILE [--json] [--top N] [--index DB | --no-explain]\n"
+		"Usage: netscope report FILE [--json] [--top N] [--db FILE | --no-explain]\n"
 		"\n"
 		"What a trace file (from 'netscope record') shows: the capture (kernel, host,\n"
 		"method, filter), lost events, counts and rates per event type, drops by\n"
@@ -37,7 +38,7 @@ static void usage(FILE *out)
 		"Options:\n"
 		"  -j, --json       one JSON object; errors are JSON too (schema: docs/report.md)\n"
 		"  -n, --top N      rows per table (default %d; 0: all rows)\n"
-		"  -i, --index DB   explain from this source index (default: the fetched tree's,\n"
+		"  -d, --db FILE    explain from this source index (default: the fetched tree's,\n"
 		"                   when it exists)\n"
 		"      --no-explain do not explain, even when an index exists\n"
 		"  -v, --verbose    more messages on stderr\n"
@@ -100,15 +101,14 @@ static size_t trace_stack(void *arg, int32_t id, uint64_t *ips, size_t max)
 	return n;
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
 		{ "top", required_argument, NULL, 'n' },
-		{ "verbose", no_argument, NULL, 'v' },
+		{ "db", required_argument, NULL, 'd' },
+		/* --index: the spelling before --db (as xref, callers, where have it), not in the help */
 		{ "index", required_argument, NULL, 'i' },
 		{ "no-explain", no_argument, NULL, 'X' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	struct tracefile_reader *tr = NULL;
@@ -117,39 +117,33 @@ int cmd_report(int argc, char **argv)
 	struct report_ctx ctx = { .top = REPORT_DEFAULT_TOP };
 	char err[512] = "";
 	bool json = false, truncated, have_stats, no_explain = false;
-	const char *index = NULL;
+	const char *db = NULL;
 	struct ix_explainer ixe = { 0 };
+	struct report_explainer ex;
 	uint64_t off = 0, n = 0;
 	const char *path;
 	int c, ret = 1, e;
 
-	/* errors found while parsing must already speak JSON if asked to */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			ns_json_errors = true;
-	optind = 0; /* glibc: start over, cmd_report may run twice in one process */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "jn:vi:h", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	json = co->json;
+	while ((c = getopt_long(argc, argv, "n:d:i:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			json = true;
-			break;
 		case 'n':
 			if (parse_top(optarg, &ctx.top))
 				return 2;
 			break;
-		case 'v':
-			ns_verbose++;
-			break;
 		case 'i':
-			index = optarg;
+			ns_warn("'--index' is deprecated: use '--db'");
+			/* fall through */
+		case 'd':
+			db = optarg;
 			break;
 		case 'X':
 			no_explain = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);
@@ -191,24 +185,26 @@ int cmd_report(int argc, char **argv)
 		ns_err("cannot report '%s': %s", path, strerror(-e));
 		goto cleanup;
 	}
-	if (index && no_explain) {
-		ns_err("--index and --no-explain contradict each other");
+	if (db && no_explain) {
+		ns_err("--db and --no-explain contradict each other");
 		ret = 2;
 		goto cleanup;
 	}
 	if (!no_explain) {
-		e = ix_explainer_open(&ixe, index, report_result(rep)->capture.kernel, index != NULL);
-		if (e && index)
+		e = ix_explainer_open(&ixe, db, report_result(rep)->capture.kernel, db != NULL);
+		if (e && db)
 			goto cleanup;
-		if (!e && (e = report_explain(rep, &ixe.ex))) {
+		if (!e)
+			explain_from_index(&ixe, &ex);
+		if (!e && (e = report_explain(rep, &ex))) {
 			ns_err("cannot explain the report: %s", strerror(-e));
 			goto cleanup;
 		}
 	}
 	if (json)
-		report_print_json(rep, stdout);
+		render_report_json(report_result(rep), stdout);
 	else
-		report_print_text(rep, stdout);
+		render_report_text(report_result(rep), stdout);
 	if (fflush(stdout) || ferror(stdout)) {
 		ns_err("cannot write the report: %s", strerror(errno));
 		goto cleanup;

@@ -36,7 +36,7 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-int cmd_run(int argc, char **argv)
+int cmd_run(int argc, char **argv, const struct cmd_common *co)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct run_opts ro;
@@ -44,7 +44,7 @@ int cmd_run(int argc, char **argv)
 	int err, status = 0, removed;
 	pid_t child;
 
-	err = run_parse_args(&ro, argc, argv, "", NULL, NULL, usage);
+	err = run_parse_args(&ro, co, argc, argv, "", NULL, NULL, usage);
 	if (err)
 		return err > 0 ? 0 : 2;
 	if (!ro.have_scenario) {

@@ -54,6 +54,7 @@ static int status(bool json)
 	if (json) {
 		w = json_new(stdout);
 		json_obj_begin(w);
+		json_kv_u64(w, "schema_version", 1);	/* keys are only added */
 		json_kv_str(w, "cache", source__cache_dir());
 		json_kv_str(w, "running_kernel", running);
 		json_key(w, "trees");
@@ -89,25 +90,23 @@ static int status(bool json)
 	return 0;
 }
 
-int cmd_source(int argc, char **argv)
+int cmd_source(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
 		{ "version", required_argument, NULL, 'V' },
 		{ "dir", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	const char *version = NULL, *dir = NULL, *sub;
 	bool json = false;
 	int c;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			ns_json_errors = true;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "V:d:jh", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	json = co->json;
+	while ((c = getopt_long(argc, argv, "V:d:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			version = optarg;
@@ -115,12 +114,6 @@ int cmd_source(int argc, char **argv)
 		case 'd':
 			dir = optarg;
 			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);

@@ -158,15 +158,12 @@ static void report_unknown(const struct btf *btf, const char *name)
 		ns_err("no struct or union named '%s' in BTF", bare);
 }
 
-int cmd_struct(int argc, char **argv)
+int cmd_struct(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
 		{ "expand", no_argument, NULL, 'E' },
-		{ "json", no_argument, NULL, 'j' },
 		{ "btf", required_argument, NULL, 'b' },
 		{ "src", required_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	struct btf_layout_opts opts = {};
@@ -177,25 +174,15 @@ int cmd_struct(int argc, char **argv)
 	bool json = false, have_src = false;
 	int c, id, err, ret = 1;
 
-	/* errors found while parsing must already speak JSON if asked to */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			ns_json_errors = true;
-
-	/*
-	 * optind = 0 makes glibc start over (cmd_struct may run twice in one
-	 * process, as in tests); GNU getopt permutes argv, so options may
-	 * also follow the name: "netscope struct sk_buff --json".
-	 */
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "Ejb:s:vh", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	json = co->json;
+	while ((c = getopt_long(argc, argv, "Eb:s:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'E':
 			opts.expand = true;
-			break;
-		case 'j':
-			json = true;
 			break;
 		case 'b':
 			btf_path = optarg;
@@ -203,12 +190,6 @@ int cmd_struct(int argc, char **argv)
 		case 's':
 			src_dir = optarg;
 			break;
-		case 'v':
-			ns_verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "analysis/report.h"
 #include "render/event_line.h"
+#include "render/report.h"
 
 static void usage(FILE *out)
 {
@@ -123,7 +124,7 @@ static int trace_opt(struct run_opts *ro, int c, const char *arg)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv)
+int cmd_trace(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option extra[] = {
 		{ "stack", no_argument, NULL, 's' },
@@ -136,7 +137,7 @@ int cmd_trace(int argc, char **argv)
 	struct run_state st;
 	int err;
 
-	err = run_parse_args(&ro, argc, argv, "", extra, trace_opt, usage);
+	err = run_parse_args(&ro, co, argc, argv, "", extra, trace_opt, usage);
 	if (err)
 		return err > 0 ? 0 : 2;
 	t.ro = &ro;
@@ -164,10 +165,10 @@ int cmd_trace(int argc, char **argv)
 		if (report_finish(t.report, &stats, false))
 			ns_err("cannot finish the report: out of memory");
 		else if (ro.json)
-			report_print_json(t.report, stdout);
+			render_report_json(report_result(t.report), stdout);
 		else {
 			putchar('\n');
-			report_print_text(t.report, stdout);
+			render_report_text(report_result(t.report), stdout);
 		}
 		report_free(t.report);
 	}

@@ -235,13 +235,11 @@ static void json_kernel(struct json_writer *w, const struct ixq_kernel *k, const
 	json_obj_end(w);
 }
 
-int cmd_where(int argc, char **argv)
+int cmd_where(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "src", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	const char *db = NULL, *src = NULL, *name;
@@ -253,12 +251,12 @@ int cmd_where(int argc, char **argv)
 	struct ixq *q;
 	int c, err, ret = 1;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			ns_json_errors = true;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "d:s:jh", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	json = co->json;
+	while ((c = getopt_long(argc, argv, "d:s:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			db = optarg;
@@ -266,12 +264,6 @@ int cmd_where(int argc, char **argv)
 		case 's':
 			src = optarg;
 			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);

@@ -533,14 +533,12 @@ static int xref_record(struct ixq *q, const char *record, bool json)
 	return 0;
 }
 
-int cmd_xref(int argc, char **argv)
+int cmd_xref(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "src", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
 	const char *db = NULL, *src = NULL, *mode = NULL, *arg, *member, *bad;
@@ -551,12 +549,12 @@ int cmd_xref(int argc, char **argv)
 	size_t bad_len;
 	int c, ret;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
-			ns_json_errors = true;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "m:d:s:jh", longopts, NULL)) != -1) {
+	if (co->help) {
+		usage(stdout);
+		return 0;
+	}
+	json = co->json;
+	while ((c = getopt_long(argc, argv, "m:d:s:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			mode = optarg;
@@ -567,12 +565,6 @@ int cmd_xref(int argc, char **argv)
 		case 's':
 			src = optarg;
 			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);

@@ -27,9 +27,8 @@ void ix_explainer_base_name(const char *sym, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)len, sym);
 }
 
-static bool explain_function(void *arg, const char *sym, char **where, char **summary)
+bool ix_explainer_function(struct ix_explainer *e, const char *sym, char **where, char **summary)
 {
-	struct ix_explainer *e = arg;
 	struct ixq_func *f = NULL;
 	const struct ixq_func *pick = NULL;
 	char name[256], buf[PATH_MAX + 32];
@@ -65,9 +64,8 @@ static bool explain_function(void *arg, const char *sym, char **where, char **su
 	return found;
 }
 
-static size_t explain_firing(void *arg, const char *event, char **names, size_t max)
+size_t ix_explainer_firing(struct ix_explainer *e, const char *event, char **names, size_t max)
 {
-	struct ix_explainer *e = arg;
 	struct ixq_tree_opts opts = { .dir = IXQ_CALLERS, .depth = 1 };
 	struct ixq_tree t = { 0 };
 	char tp[128];
@@ -133,10 +131,6 @@ int ix_explainer_open(struct ix_explainer *e, const char *db, const char *trace_
 		snprintf(e->note, sizeof(e->note), "the index is of linux %s, the trace of %s: lines, inlining and "
 			 "call paths may differ", e->meta.tree_version[0] ? e->meta.tree_version : "(unknown)",
 			 kernel);
-	e->ex = (struct report_explainer){
-		.arg = e, .source = e->source, .note = e->note[0] ? e->note : NULL,
-		.function = explain_function, .firing = explain_firing,
-	};
 	return 0;
 }
 

@@ -2,15 +2,16 @@
 /*
  * Explain mode: a source index answering the report's questions (where a
  * kernel function is defined, its kernel-doc summary, which functions hit
- * a tracepoint), through struct report_explainer.  The report never sees
- * the index; commands that print reports open one of these.
+ * a tracepoint).  The index knows nothing of the report, nor the report of
+ * the index: cmd/explain.c, above both, turns one of these into the
+ * report's struct report_explainer.
  */
 #ifndef NS_INDEX_EXPLAINER_H
 #define NS_INDEX_EXPLAINER_H
 
 #include <limits.h>
 #include <stdbool.h>
-#include "analysis/report.h"
+#include <stddef.h>
 #include "index/query.h"
 
 struct ix_explainer {
@@ -18,7 +19,6 @@ struct ix_explainer {
 	struct ixq_meta meta;
 	char source[2 * PATH_MAX + 32];	/* "the index of linux 6.12.117 in FILE" */
 	char note[256];			/* a version difference, or "" */
-	struct report_explainer ex;	/* pass &ex to report_explain() */
 };
 
 /*
@@ -30,6 +30,18 @@ struct ix_explainer {
  */
 int ix_explainer_open(struct ix_explainer *e, const char *db, const char *trace_kernel, bool required);
 void ix_explainer_close(struct ix_explainer *e);
+
+/*
+ * Where the kernel function (or symbol: clones are mapped to their
+ * function) sym is defined, "file:line", and its kernel-doc summary, both
+ * malloc'ed (summary may stay NULL).  false: the index does not know it.
+ */
+bool ix_explainer_function(struct ix_explainer *e, const char *sym, char **where, char **summary);
+/*
+ * The functions that call trace_<event>(), malloc'ed into names (at most
+ * max): how many.
+ */
+size_t ix_explainer_firing(struct ix_explainer *e, const char *event, char **names, size_t max);
 
 /*
  * The index's name for a kernel symbol: compiler clones ("name.isra.0",

@@ -181,6 +181,7 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 	const char *n;
 
 	json_obj_begin(w);
+	json_kv_u64(w, "schema_version", EVENT_JSON_SCHEMA);
 	json_kv_u64(w, "ts_ns", ev->ts_ns);
 	json_kv_u64(w, "cpu", ev->cpu);
 	json_kv_str(w, "ctx", ns_ctx_name(ev->ctx));

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include "bpf/netscope.h"
-#include "capture/ksyms.h"
+#include "trace/model.h"
+#include "trace/ksyms.h"
 #include "trace/names.h"
 
 struct event_fmt {
@@ -14,6 +14,9 @@ struct event_fmt {
 	const struct ksyms *ksyms; /* NULL: addresses stay numeric */
 	uint64_t t0_ns;		   /* times are shown relative to this */
 };
+
+/* "schema_version" of each event_json_print() line (docs/EVENTS.md): keys are only added */
+#define EVENT_JSON_SCHEMA 1
 
 void event_line_header(FILE *out);
 void event_line_print(FILE *out, const struct event_fmt *fmt, const struct ns_event *ev);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "bpf/netscope.h"
-#include "capture/ksyms.h"
+#include "trace/ksyms.h"
 #include "trace/model.h"
 #include "trace/names.h"
 

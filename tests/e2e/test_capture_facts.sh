@@ -107,11 +107,13 @@ print("drops", rep["drops"]["total"], rep["drops"]["by_reason"]["rows"][0]["reas
 print("captured_is_lines", rep["lost"]["captured"] == len(events))
 print("dropped_packet_in_events", rep["journeys"]["dropped"] ==
       len({e["packet_id"] for e in events if e["event"] == "kfree_skb"}))
+print("schema_on_every_line", all(l.get("schema_version") == 1 for l in lines))
 PY
 facts=$(cat "$TMP/live.facts")
 check_eq "live_report_counts_the_no_socket_drop" "1 NO_SOCKET" "$(get drops)"
 check_eq "live_report_counts_every_printed_event" True "$(get captured_is_lines)"
 check_eq "live_report_journeys_match_the_printed_drops" True "$(get dropped_packet_in_events)"
+check_eq "every_json_line_and_the_report_carry_schema_version_1" True "$(get schema_on_every_line)"
 
 # --- udp: datagrams to a bound and to an unbound port ----------------------
 "$NETSCOPE" trace --scenario udp --count 5 --json 2>/dev/null >"$TMP/udp.json"

@@ -21,7 +21,7 @@ line_of() { grep -n "$2" "$TREE/$1" | head -1 | cut -d: -f1; }
 # ---- explain mode ----
 "$NETSCOPE" record -o "$TMP/refused.ns" --scenario refused --stack-policy all >"$TMP/rec.out" 2>&1
 check_eq "record_refused_exits_0" "0" "$?"
-"$NETSCOPE" report --index "$DB" "$TMP/refused.ns" >"$TMP/report.txt" 2>"$TMP/report.err"
+"$NETSCOPE" report --db "$DB" "$TMP/refused.ns" >"$TMP/report.txt" 2>"$TMP/report.err"
 check_eq "report_with_index_exits_0" "0" "$?"
 want="net/ipv4/tcp_ipv4.c:$(line_of net/ipv4/tcp_ipv4.c '^int tcp_v4_rcv(')"
 check "call_tree_node_tcp_v4_rcv_has_its_definition" grep -qE "^ +[0-9]+ +tcp_v4_rcv +$want" "$TMP/report.txt"
@@ -31,7 +31,7 @@ check "kfree_skb_step_is_sk_skb_reason_drop_with_line_and_summary" \
 check "explain_source_names_the_index" grep -q "explained from the index of linux 6.12" "$TMP/report.txt"
 check "version_difference_is_said" grep -q "!! the index is of linux 6.12.*the trace of" "$TMP/report.txt"
 
-"$NETSCOPE" report --index "$DB" --json "$TMP/refused.ns" >"$TMP/report.json" 2>"$TMP/report.err"
+"$NETSCOPE" report --db "$DB" --json "$TMP/refused.ns" >"$TMP/report.json" 2>"$TMP/report.err"
 if python3 - "$TMP/report.json" "$TREE" <<'PY' 2>"$TMP/py.err"; then
 import json, sys, re
 d = json.load(open(sys.argv[1]))
@@ -58,11 +58,15 @@ fi
 "$NETSCOPE" report --no-explain --json "$TMP/refused.ns" >"$TMP/plain.json" 2>&1
 check_eq "no_explain_leaves_the_report_unexplained" "False" \
 	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["call_paths"]["explained"])' "$TMP/plain.json")"
-"$NETSCOPE" report --index "$TMP/none.sqlite" "$TMP/refused.ns" >"$TMP/out" 2>"$TMP/err"
+"$NETSCOPE" report --db "$TMP/none.sqlite" "$TMP/refused.ns" >"$TMP/out" 2>"$TMP/err"
 check_eq "missing_index_exits_1" "1" "$?"
 check "missing_index_is_named" grep -q "no source index at '$TMP/none.sqlite'" "$TMP/err"
-"$NETSCOPE" report --index "$DB" --no-explain "$TMP/refused.ns" >"$TMP/out" 2>"$TMP/err"
+"$NETSCOPE" report --db "$DB" --no-explain "$TMP/refused.ns" >"$TMP/out" 2>"$TMP/err"
 check_eq "index_and_no_explain_is_a_usage_error" "2" "$?"
+# --index, the spelling before --db: still explains, and says it is deprecated
+"$NETSCOPE" report --index "$DB" "$TMP/refused.ns" >"$TMP/out" 2>"$TMP/err"
+check_eq "deprecated_index_option_still_explains" "$(cat "$TMP/report.txt")" "$(cat "$TMP/out")"
+check "deprecated_index_option_says_use_db" grep -q "'--index' is deprecated: use '--db'" "$TMP/err"
 # the default index (of the fetched tree) unreadable: a warning, the report unexplained, exit 0
 mkdir -p "$TMP/cache/linux-source-6.12/include"
 printf 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\n' >"$TMP/cache/linux-source-6.12/Makefile"

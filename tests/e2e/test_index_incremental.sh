@@ -46,7 +46,7 @@ same_index() {
 }
 
 # ---- the first run ----
-index -j 1
+index -J 1
 check_eq "first_run_exits_0_despite_a_unit_with_errors" "0" "$RC"
 check_eq "first_run_plans_both_units_as_new" \
 	"indexing 2 of 2 units (2 new, 0 changed, 0 after a header changed)" "$(plan)"
@@ -131,8 +131,8 @@ index
 check_eq "added_file_is_new" "indexing 1 of 2 units (1 new, 0 changed, 0 after a header changed)" "$(plan)"
 
 # ---- one worker or two: the same index ----
-"$NETSCOPE" index --src "$SRC" --db "$TMP/j1.sqlite" -j 1 >/dev/null 2>&1
-"$NETSCOPE" index --src "$SRC" --db "$TMP/j2.sqlite" -j 2 >/dev/null 2>&1
+"$NETSCOPE" index --src "$SRC" --db "$TMP/j1.sqlite" -J 1 >/dev/null 2>&1
+"$NETSCOPE" index --src "$SRC" --db "$TMP/j2.sqlite" -J 2 >/dev/null 2>&1
 dump "$TMP/j1.sqlite" >"$TMP/j1.dump"
 dump "$TMP/j2.sqlite" >"$TMP/j2.dump"
 dump "$DB" >"$TMP/incremental.dump"
@@ -180,7 +180,7 @@ check_eq "foreign_database_exits_1_even_with_rebuild" "1" "$?"
 check "foreign_database_is_named" grep -q "is an SQLite database but not a netscope index" "$TMP/err"
 check_eq "foreign_database_is_left_alone" "42" "$(sqlite3 "$TMP/foreign.sqlite" 'SELECT x FROM t')"
 
-"$NETSCOPE" index --src "$SRC" --db "$DB" -j 0 >"$TMP/out" 2>"$TMP/err"
+"$NETSCOPE" index --src "$SRC" --db "$DB" -J 0 >"$TMP/out" 2>"$TMP/err"
 check_eq "zero_jobs_exits_2" "2" "$?"
 check "zero_jobs_is_named" grep -q "invalid number of jobs '0'" "$TMP/err"
 "$NETSCOPE" index --src "$SRC" --db "$DB" /etc/hostname >"$TMP/out" 2>"$TMP/err"

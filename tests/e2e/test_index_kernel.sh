@@ -32,7 +32,7 @@ $3" "$2" >"$TMP/py.out" 2>&1; then ok "$1"; else not_ok "$1" "$(tail -5 "$TMP/py
 # start_index LOG: one worker, in the background; $PID is the indexer
 start_index() {
 	# shellcheck disable=SC2086
-	"$NETSCOPE" index --src "$TREE" --db "$DB" -j 1 $FILES >"$1" 2>&1 &
+	"$NETSCOPE" index --src "$TREE" --db "$DB" -J 1 $FILES >"$1" 2>&1 &
 	PID=$!
 }
 # wait_units N LOG: until the indexer said it did N units (at most 120 s)
@@ -81,7 +81,7 @@ check "interrupted_run_kept_its_units" test "$DONE2" -gt "$DONE1"
 
 # ---- resumed to the end, then up to date ----
 # shellcheck disable=SC2086
-"$NETSCOPE" index --src "$TREE" --db "$DB" -j 2 $FILES >"$TMP/run3.log" 2>&1
+"$NETSCOPE" index --src "$TREE" --db "$DB" -J 2 $FILES >"$TMP/run3.log" 2>&1
 check_eq "last_run_exits_0" "0" "$?"
 check "last_run_indexes_only_what_is_missing" grep -q "^indexing $((5 - DONE2)) of 5 units" "$TMP/run3.log"
 check_eq "every_unit_is_ok" "5" "$(q "SELECT count(*) FROM units WHERE status = 'ok'")"

@@ -96,3 +96,9 @@ check_eq "each_of_3000_syns_is_answered_and_that_answer_dropped_once" 3000 "$(ge
 check_eq "both_halves_of_the_spoofed_range_are_hit" True "$(get both_halves)"
 check_eq "every_no_socket_drop_in_ns_a_sends_a_reset" True "$(get resets_equal_no_socket)"
 check_eq "flood_capture_lost_nothing" 0 "$(get lost)"
+
+# --- every JSON document says its schema version ----------------------------
+schema_of() { python3 -c 'import json,sys; print(json.load(sys.stdin).get("schema_version"))'; }
+check_eq "report_json_carries_schema_version_1" 1 "$(schema_of <"$TMP/tp_btf.json")"
+check_eq "doctor_json_carries_schema_version_1" 1 "$("$NETSCOPE" doctor --json 2>/dev/null | schema_of)"
+check_eq "source_status_json_carries_schema_version_1" 1 "$("$NETSCOPE" source status --json 2>/dev/null | schema_of)"

@@ -16,6 +16,7 @@
 #include "analysis/report.h"
 #include "analysis/result.h"
 #include "analysis/table.h"
+#include "render/report.h"
 
 /* values as in a 6.x kernel; the test builds its own tables, as a trace file would carry */
 #define R_NOT_SPECIFIED 2
@@ -127,9 +128,9 @@ static char *render(const struct report *r, bool json)
 
 	assert_non_null(f);
 	if (json)
-		report_print_json(r, f);
+		render_report_json(report_result(r), f);
 	else
-		report_print_text(r, f);
+		render_report_text(report_result(r), f);
 	fclose(f);
 	return buf;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "analysis/report.h"
 #include "analysis/result.h"
+#include "render/report.h"
 
 /* fake kernel text: one symbol per 0x100 */
 enum { F_ENTRY, F_RX_ACTION, F_DELIVER, F_TCP_RCV, F_UDP_RCV, F_DROP, F_TRACE_RUN, F_PROG, F__N };
@@ -209,7 +210,7 @@ static void explain_annotates_tree_nodes_sites_and_unstacked_events(void **state
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
 
-		report_print_text(r, f);
+		render_report_text(report_result(r), f);
 		fclose(f);
 		assert_non_null(strstr(buf, "tcp_v4_rcv"));
 		assert_non_null(strstr(buf, "net/ipv4/tcp_ipv4.c:2160  receive a TCP segment"));

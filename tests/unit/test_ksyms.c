@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "capture/ksyms.h"
+#include "trace/ksyms.h"
 
 /* Out of order on purpose, with what real files hold: per-CPU symbols at 0,
  * aliases, data symbols, module and BPF program symbols. */

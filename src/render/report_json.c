@@ -5,10 +5,10 @@
  */
 #include <stddef.h>
 #include <stdio.h>
-#include "analysis/report.h"
-#include "analysis/report_fmt.h"
-#include "analysis/report_priv.h"
+#include "analysis/result.h"
 #include "common/json.h"
+#include "render/report.h"
+#include "render/report_fmt.h"
 
 /* {"rows": [...], "omitted_rows": K, "omitted_count": N}: rows come from the caller */
 static void table_end(struct json_writer *w, size_t n, size_t shown, uint64_t rest)
@@ -338,21 +338,29 @@ static void journeys(struct json_writer *w, const struct report_result *res)
 	json_obj_end(w);
 }
 
-void report_print_json(const struct report *r, FILE *out)
+void render_report_json(const struct report_result *res, FILE *out)
 {
 	struct json_writer *w;
 
-	if (!r->res || !(w = json_new(out)))
+	if (!res || !(w = json_new(out)))
 		return;
 	json_obj_begin(w);
-	capture(w, r->res);
-	events(w, r->res);
-	lost(w, r->res);
-	drops(w, r->res);
-	resets(w, r->res);
-	states(w, r->res);
-	journeys(w, r->res);
-	callpaths_print_json(w, r->res);
+	json_kv_u64(w, "schema_version", REPORT_JSON_SCHEMA);
+	if (res->parts & RR_PART_COUNTS) {
+		capture(w, res);
+		events(w, res);
+		lost(w, res);
+	}
+	if (res->parts & RR_PART_DROPS)
+		drops(w, res);
+	if (res->parts & RR_PART_TCP) {
+		resets(w, res);
+		states(w, res);
+	}
+	if (res->parts & RR_PART_JOURNEYS)
+		journeys(w, res);
+	if (res->parts & RR_PART_CALLPATHS)
+		callpaths_print_json(w, res);
 	json_obj_end(w);
 	fputc('\n', out);
 	json_free(w);

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "capture/ksyms.h"
+#include "trace/ksyms.h"
 
 #define KSYMS_BLOCK_SZ (256 * 1024)
 

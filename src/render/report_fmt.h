@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What both renderers share: how many rows of a table they show. */
-#ifndef NS_REPORT_FMT_H
-#define NS_REPORT_FMT_H
+/*
+ * Inside the report's renderers (render/report_*.c): how many rows of a
+ * table they show, and the call paths, printed by both.
+ */
+#ifndef NS_RENDER_REPORT_FMT_H
+#define NS_RENDER_REPORT_FMT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "analysis/result.h"
 
 /*
@@ -25,5 +29,12 @@ static inline size_t rr_shown(const struct report_result *res, size_t n, const v
 
 #define RR_SHOWN(res, arr, n, type, omitted) \
 	rr_shown((res), (n), (arr), sizeof(type), offsetof(type, count), (omitted))
+
+/* report_callpaths.c */
+struct json_writer;
+void callpaths_print_text(const struct report_result *res, FILE *out);
+/* the functions behind the first nr_seqs journeys' steps */
+void callpaths_print_steps(const struct report_result *res, size_t nr_seqs, FILE *out);
+void callpaths_print_json(struct json_writer *w, const struct report_result *res);
 
 #endif

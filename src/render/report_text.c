@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include "analysis/report.h"
-#include "analysis/report_fmt.h"
-#include "analysis/report_priv.h"
+#include "analysis/result.h"
+#include "render/report.h"
+#include "render/report_fmt.h"
 
 #define S(x) ((x) ? (x) : "?")
 
@@ -325,18 +325,23 @@ static void print_journeys(const struct report_result *res, FILE *out)
 			j->softirq_unmatched);
 }
 
-void report_print_text(const struct report *r, FILE *out)
+void render_report_text(const struct report_result *res, FILE *out)
 {
-	const struct report_result *res = r->res;
-
 	if (!res)
 		return;
-	print_capture(res, out);
-	print_lost(res, out);
-	print_events(res, out);
-	print_drops(res, out);
-	print_resets(res, out);
-	print_states(res, out);
-	print_journeys(res, out);
-	callpaths_print_text(res, out);
+	if (res->parts & RR_PART_COUNTS) {
+		print_capture(res, out);
+		print_lost(res, out);
+		print_events(res, out);
+	}
+	if (res->parts & RR_PART_DROPS)
+		print_drops(res, out);
+	if (res->parts & RR_PART_TCP) {
+		print_resets(res, out);
+		print_states(res, out);
+	}
+	if (res->parts & RR_PART_JOURNEYS)
+		print_journeys(res, out);
+	if (res->parts & RR_PART_CALLPATHS)
+		callpaths_print_text(res, out);
 }

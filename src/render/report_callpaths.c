@@ -7,9 +7,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include "analysis/internal.h"
-#include "analysis/report_fmt.h"
+#include "analysis/result.h"
 #include "common/json.h"
+#include "render/report_fmt.h"
 
 #define TEXT_NODES_MAX 120	/* lines per tree in text; JSON has them all */
 #define INDENT_MAX 40

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers every analysis shares to build its result: names of kernel enum
+ * values, strings that may be NULL, rows sorted by count.  The containers
+ * that keep their memory bounded are in analysis/table.h.
+ */
+#ifndef NS_ANALYSIS_UTIL_H
+#define NS_ANALYSIS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "analysis/report.h"
+#include "analysis/result.h"
+
+/* name of a kernel enum value, or "reason#N" / "state#N" / "vec#N" */
+const char *an_enum_name(const struct report_ctx *ctx, enum ns_name_kind kind, uint32_t v,
+			 char *buf, size_t len);
+/* strdup that accepts NULL */
+char *an_strdup(const char *s);
+/*
+ * Sort rows in place by the uint64_t count at count_off, descending; rows of
+ * equal count keep their order (first seen first).  0 or -ENOMEM.
+ */
+int an_sort_rows(void *rows, size_t n, size_t size, size_t count_off);
+/* free n rr_count rows and their labels */
+void an_free_counts(struct rr_count *c, size_t n);
+
+#endif

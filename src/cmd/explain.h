@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The explain glue: a source index (index/explainer.h) answering the
+ * questions of the report's analyses (struct report_explainer,
+ * analysis/report.h).  It sits above both, so that neither the analyses
+ * nor the index include the other.
+ */
+#ifndef NS_CMD_EXPLAIN_H
+#define NS_CMD_EXPLAIN_H
+
+#include "analysis/report.h"
+#include "index/explainer.h"
+
+/* The report's view of an open index; ex borrows ixe until ix_explainer_close(). */
+void explain_from_index(struct ix_explainer *ixe, struct report_explainer *ex);
+
+#endif
