@@ -47,6 +47,9 @@ const volatile __u32 stack_mode = NS_STACK_POLICY;
 const volatile __u32 stack_first_hits = 8;
 const volatile __u64 stack_interval_ns = 10000000; /* 10 ms */
 const volatile __u32 wakeup_events = 256;
+/* syscalls reported (bit per number, numbers from <sys/syscall.h> of the
+ * user-space build: they differ per architecture) */
+const volatile __u64 syscall_mask[NS_SYSCALL_MAX / 64];
 /* true when the tp_btf twins are loaded (set by user space) */
 const volatile bool direct_reads;
 /*
@@ -92,15 +95,19 @@ struct {
  * interrupts a task-context handler on the same CPU cannot clobber it */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 5); /* 4 levels + one for held-back softirq entries */
+	/* 4 levels + one for held-back softirq entries + one for cpu samples:
+	 * the cpu-clock hrtimer interrupts whatever runs, a handler of this
+	 * object included, and the context tracking cannot see that interrupt */
+	__uint(max_entries, 6);
 	__type(key, __u32);
 	__type(value, struct ns_event);
 } scratch SEC(".maps");
 #define SCRATCH_SOFTIRQ_ENTRY 4
+#define SCRATCH_CPU_SAMPLE 5
 
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 16384); /* raised by user space when cpu sampling runs */
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, NS_STACK_DEPTH * sizeof(__u64));
 } stacks SEC(".maps");
@@ -138,6 +145,19 @@ struct {
 	__type(key, __u64);
 	__type(value, struct admitted_skb);
 } admitted SEC(".maps");
+
+#if !defined(__TARGET_ARCH_x86) && !defined(__TARGET_ARCH_arm64)
+/*
+ * sys_exit passes no syscall number; where netscope does not know which
+ * pt_regs field keeps it, the number is remembered per thread at sys_enter.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} syscall_nrs SEC(".maps");
+#endif
 
 #include "capture_event.bpf.h"
 
@@ -503,3 +523,94 @@ TWIN(qdisc_enqueue, on_qdisc(ctx, NS_EV_QDISC_ENQUEUE, qdisc, txq, skb, 1),
      struct Qdisc *qdisc, const struct netdev_queue *txq, struct sk_buff *skb)
 TWIN(qdisc_dequeue, on_qdisc(ctx, NS_EV_QDISC_DEQUEUE, qdisc, txq, skb, packets),
      struct Qdisc *qdisc, const struct netdev_queue *txq, int packets, struct sk_buff *skb)
+
+/* ---- cpu samples ----
+ *
+ * Attached by user space to a cpu-clock perf event (PERF_COUNT_SW_CPU_CLOCK,
+ * an hrtimer) on every online CPU for as long as the capture runs.  The
+ * context is the one the timer interrupted, from the per-CPU depth the
+ * irq/softirq handlers keep.  Samples belong to a CPU, not to a namespace:
+ * no filter applies (capture_event.bpf.h: is_cpu_event()).
+ */
+SEC("perf_event")
+int sample_cpu(struct bpf_perf_event_data *ctx)
+{
+	struct ns_event *e = ev_begin(NS_EV_CPU_SAMPLE);
+
+	if (!e)
+		return 0;
+	return ev_submit(ctx, e);
+}
+
+/* ---- syscalls ----
+ *
+ * Only the socket-related calls (syscall_mask) of tasks in a wanted
+ * namespace (or of --pid): the cheapest test first, the mask, then the
+ * pid, then the task's namespace.  No stack: at sys_exit it would only show
+ * the syscall return path.
+ */
+static __always_inline bool syscall_selected(long nr)
+{
+	if (nr < 0 || nr >= NS_SYSCALL_MAX)
+		return false;
+	return syscall_mask[(nr >> 6) & (NS_SYSCALL_MAX / 64 - 1)] & (1ull << (nr & 63));
+}
+
+/* the number of the syscall a sys_exit returns from (syscall_get_nr()) */
+static __always_inline long exit_syscall_nr(const struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ(regs, syscallno);
+#else
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 *nr = bpf_map_lookup_elem(&syscall_nrs, &tid);
+
+	return nr ? *nr : -1;
+#endif
+}
+
+static __always_inline int on_syscall(void *ctx, const struct pt_regs *regs, long nr, __u32 phase,
+				      long ret)
+{
+	struct task_struct *task;
+	struct nsproxy *nsp;
+	struct ns_event *e;
+	__u32 netns = 0;
+
+	if (!syscall_selected(nr))
+		return 0;
+	if (filter_pid && bpf_get_current_pid_tgid() >> 32 != filter_pid)
+		return 0;
+	if (!netns_filter_n && !filter_pid)
+		return 0; /* user space never loads us so, but the host's every read() must not leak */
+	task = bpf_get_current_task_btf();
+	/* NULL once an exiting task has dropped its namespaces (exit_task_namespaces) */
+	nsp = BPF_CORE_READ(task, nsproxy);
+	if (nsp)
+		netns = BPF_CORE_READ(nsp, net_ns, ns.inum);
+	if (netns_filter_n && !netns_wanted(netns))
+		return 0;
+#if !defined(__TARGET_ARCH_x86) && !defined(__TARGET_ARCH_arm64)
+	if (phase == NS_SYSCALL_ENTER) {
+		__u32 tid = (__u32)bpf_get_current_pid_tgid(), v = nr;
+
+		bpf_map_update_elem(&syscall_nrs, &tid, &v, BPF_ANY);
+	}
+#endif
+	e = ev_begin(NS_EV_SYSCALL);
+	if (!e)
+		return 0;
+	e->netns = netns;
+	e->reason = nr;
+	e->aux2 = phase;
+	if (phase == NS_SYSCALL_ENTER)
+		e->location = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	else
+		e->aux = ret;
+	return ev_submit(ctx, e);
+}
+TWIN(sys_enter, on_syscall(ctx, regs, id, NS_SYSCALL_ENTER, 0), struct pt_regs *regs, long id)
+TWIN(sys_exit, on_syscall(ctx, regs, exit_syscall_nr(regs), NS_SYSCALL_EXIT, ret),
+     struct pt_regs *regs, long ret)

@@ -77,7 +77,8 @@ static __always_inline struct ns_counters *get_counters(void)
 static __always_inline struct ns_event *ev_begin(__u16 type)
 {
 	__u8 ctx = exec_ctx();
-	__u32 slot = ctx == NS_CTX_UNKNOWN ? 0 : ctx - 1;
+	__u32 slot = type == NS_EV_CPU_SAMPLE ? SCRATCH_CPU_SAMPLE :
+		     ctx == NS_CTX_UNKNOWN ? 0 : ctx - 1;
 	struct ns_event *e;
 	__u64 pid_tgid;
 
@@ -224,9 +225,11 @@ static __always_inline bool addr_eq(const __u8 *a, int n)
 	return true;
 }
 
+/* events of a CPU, not of traffic: irqs, softirqs, cpu samples */
 static __always_inline bool is_cpu_event(__u16 type)
 {
-	return type >= NS_EV_IRQ_HANDLER_ENTRY && type <= NS_EV_SOFTIRQ_EXIT;
+	return (type >= NS_EV_IRQ_HANDLER_ENTRY && type <= NS_EV_SOFTIRQ_EXIT) ||
+	       type == NS_EV_CPU_SAMPLE;
 }
 
 static __always_inline bool netns_wanted(__u32 netns)
@@ -294,6 +297,10 @@ static __always_inline bool ev_wanted(const struct ns_event *e)
 	/* irq/softirq events belong to a CPU, not to traffic: under filters
 	 * they are already held back unless wanted traffic runs inside them */
 	if (is_cpu_event(e->type))
+		return true;
+	/* a task's, filtered by pid and namespace where taken (on_syscall());
+	 * packet filters do not apply to a call that carries no packet */
+	if (e->type == NS_EV_SYSCALL)
 		return true;
 	if (filter_pid && e->pid != filter_pid)
 		return false;
@@ -412,6 +419,29 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 		c->stack_taken++;
 }
 
+#define NS_EFAULT 14
+
+/*
+ * A cpu sample always takes its kernel stack (the stack is what a sample
+ * is for), outside the stack policy.  A CPU that ran user code has no
+ * kernel frames: bpf_get_stackid then says -EFAULT (kernel/bpf/stackmap.c,
+ * an empty perf callchain); such a sample is kept, marked, without a stack,
+ * so that the share of user time stays visible.
+ */
+static __always_inline void sample_stack(void *ctx, struct ns_event *e, struct ns_counters *c)
+{
+	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	if (e->stack_id >= 0) {
+		c->stack_taken++;
+	} else if (e->stack_id == -NS_EFAULT) {
+		e->stack_id = -1;
+		e->flags |= NS_F_USER_MODE;
+	} else {
+		e->stack_id = -1;
+		c->stack_err++;
+	}
+}
+
 /* Filter, count, stack, and copy to the ring buffer. */
 static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 {
@@ -426,7 +456,7 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 	c = get_counters();
 	if (!c)
 		return 0;
-	if (!is_cpu_event(type))
+	if (!is_cpu_event(type) && type != NS_EV_SYSCALL)
 		emit_pending_softirq();
 	c->produced[type & (NS_EV_SLOTS - 1)]++;
 	/*
@@ -434,9 +464,12 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 	 * its name (~40 ns per event here) is filled in by the consumer from
 	 * the pid instead (capture/session.c).
 	 */
-	if (e->ctx == NS_CTX_TASK || e->ctx == NS_CTX_UNKNOWN)
+	if (e->ctx == NS_CTX_TASK || e->ctx == NS_CTX_UNKNOWN || type == NS_EV_CPU_SAMPLE)
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
-	take_stack(ctx, e, c);
+	if (type == NS_EV_CPU_SAMPLE)
+		sample_stack(ctx, e, c);
+	else if (type != NS_EV_SYSCALL)
+		take_stack(ctx, e, c);
 	/*
 	 * Wake the consumer once per batch of events from this CPU: a wake-up
 	 * per event would cost more than the event.  A per-CPU count, not

@@ -55,6 +55,10 @@ enum ns_event_type {
 	NS_EV_NAPI_POLL,
 	NS_EV_QDISC_ENQUEUE,
 	NS_EV_QDISC_DEQUEUE,
+	/* not a tracepoint: a perf_event program on a cpu-clock event per CPU */
+	NS_EV_CPU_SAMPLE,
+	/* raw_syscalls:sys_enter and sys_exit, the socket-related calls only */
+	NS_EV_SYSCALL,
 	NS_EV__COUNT,
 };
 
@@ -84,7 +88,18 @@ enum ns_event_flags {
 	NS_F_NEW_PACKET = 1 << 0,  /* first event of this packet id */
 	NS_F_END_PACKET = 1 << 1,  /* packet id ends here (free/consume) */
 	NS_F_STACK_SAMPLED = 1 << 2, /* stack taken by the sampling policy */
+	NS_F_USER_MODE = 1 << 3,   /* cpu_sample: the CPU ran user code, so the
+				    * sample has no kernel stack (stack_id -1) */
 };
+
+/* ns_event.aux2 of NS_EV_SYSCALL */
+enum ns_syscall_phase {
+	NS_SYSCALL_ENTER = 0,	/* location: first argument (the fd, mostly) */
+	NS_SYSCALL_EXIT = 1,	/* aux: return value (-errno on failure) */
+};
+
+/* syscall numbers the BPF side can select (a bitmap of 8 x 64) */
+#define NS_SYSCALL_MAX 512
 
 /*
  * One event.  Integers are in host byte order; addresses are in network
@@ -94,7 +109,8 @@ struct ns_event {
 	__u64 ts_ns;		/* CLOCK_MONOTONIC, bpf_ktime_get_ns() */
 	__u64 skb;		/* skb address, 0 if the event has none */
 	__u64 sk;		/* socket address, 0 if none */
-	__u64 location;		/* kfree_skb/consume_skb caller; irqaction; qdisc */
+	__u64 location;		/* kfree_skb/consume_skb caller; irqaction; qdisc;
+				 * first argument of a syscall (enter) */
 	__u64 packet_id;	/* 0 if the event has no skb */
 	__u32 pid;		/* tgid of the current task (see docs: softirq) */
 	__u32 tid;
@@ -103,9 +119,10 @@ struct ns_event {
 	__u32 len;		/* skb->len */
 	__s32 stack_id;		/* -1: none; else id in the stack map */
 	__u32 stack_key;	/* (event, site) key of the stack policy */
-	__u32 reason;		/* drop/reset reason, softirq vec, irq, oldstate, ... */
-	__s32 aux;		/* newstate, rc, work done, qlen, ... */
-	__u32 aux2;		/* budget, sock protocol, ... */
+	__u32 reason;		/* drop/reset reason, softirq vec, irq, oldstate,
+				 * syscall number, ... */
+	__s32 aux;		/* newstate, rc, work done, qlen, syscall return, ... */
+	__u32 aux2;		/* budget, sock protocol, syscall phase, ... */
 	__u32 seq;
 	__u32 ack_seq;
 	__u16 type;		/* enum ns_event_type */
@@ -140,6 +157,7 @@ enum ns_stack_mode {
  * verifier always understands (type & (NS_EV_SLOTS - 1)).
  */
 #define NS_EV_SLOTS 32
+_Static_assert(NS_EV__COUNT <= NS_EV_SLOTS, "NS_EV_SLOTS must bound enum ns_event_type");
 struct ns_counters {
 	__u64 produced[NS_EV_SLOTS];	/* events that passed the filters */
 	__u64 lost[NS_EV_SLOTS];	/* ring buffer reservation failed */

@@ -165,18 +165,40 @@ static int tp_btf_nargs(const struct btf *btf, const char *name)
 	return btf_vlen(t) - 1; /* the first argument is the tracepoint's void *__data */
 }
 
-static void probe_tracepoints(struct features *ft, const struct btf *btf)
+static void probe_one_tracepoint(struct features *ft, const struct btf *btf,
+				 struct tracepoint_status *tp, const char *group, const char *name)
 {
 	char path[256];
 
+	snprintf(path, sizeof(path), "%s/events/%s/%s", ft->tracefs, group, name);
+	tp->in_tracefs = ft->tracefs[0] && access(path, F_OK) == 0;
+	tp->nargs = btf ? tp_btf_nargs(btf, name) : -1;
+	tp->in_btf = tp->nargs >= 0;
+}
+
+static void probe_tracepoints(struct features *ft, const struct btf *btf)
+{
 	for (int i = 1; i < NS_EV__COUNT; i++) {
 		struct tracepoint_status *tp = &ft->tp[i];
 
-		snprintf(path, sizeof(path), "%s/events/%s/%s", ft->tracefs, ns_event_group(i),
-			 ns_event_name(i));
-		tp->in_tracefs = ft->tracefs[0] && access(path, F_OK) == 0;
-		tp->nargs = btf ? tp_btf_nargs(btf, ns_event_name(i)) : -1;
-		tp->in_btf = tp->nargs >= 0;
+		if (i == NS_EV_CPU_SAMPLE) {
+			/* a perf event, not a tracepoint: FEAT_PERF_SAMPLING says */
+			tp->nargs = -1;
+			continue;
+		}
+		if (i == NS_EV_SYSCALL) {
+			/* two tracepoints; the event is there when both are */
+			struct tracepoint_status ex = {};
+
+			probe_one_tracepoint(ft, btf, tp, "raw_syscalls", "sys_enter");
+			probe_one_tracepoint(ft, btf, &ex, "raw_syscalls", "sys_exit");
+			tp->in_tracefs &= ex.in_tracefs;
+			tp->in_btf &= ex.in_btf;
+			if (ex.nargs < tp->nargs)
+				tp->nargs = ex.nargs;
+			continue;
+		}
+		probe_one_tracepoint(ft, btf, tp, ns_event_group(i), ns_event_name(i));
 	}
 }
 
@@ -498,6 +520,12 @@ void features_probe_capture(struct features *ft)
 	probe_tracing(ft, btf, FEAT_PROG_TP_BTF, BPF_TRACE_RAW_TP, "btf_trace_" PROBE_TP,
 		      BTF_KIND_TYPEDEF);
 	btf__free(btf);
+}
+
+void features_probe_sampling(struct features *ft)
+{
+	if (!ft->f[FEAT_PROG_PERF_EVENT].probed)
+		probe_perf(ft);
 }
 
 void features_probe_all(struct features *ft)

@@ -57,6 +57,9 @@ const char *feature_name(enum feature_id id);
 void features_probe_all(struct features *ft);
 /* Only what the capture engine needs: privileges, BTF, tracefs, tracepoints, tp_btf, raw_tp. */
 void features_probe_capture(struct features *ft);
+/* What cpu sampling needs (perf_event programs on cpu-clock events), once:
+ * the probe `netscope doctor` runs; a capture with --sample-freq calls it. */
+void features_probe_sampling(struct features *ft);
 /* Mount tracefs if it is not mounted; returns its path or NULL. */
 const char *tracefs_path(void);
 

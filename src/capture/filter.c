@@ -111,8 +111,11 @@ int events_parse(const char *list, uint64_t *mask, char *err, size_t len)
 		uint64_t bits = 0;
 		int id;
 
+		/* "all": every packet and CPU tracepoint; syscalls (per task,
+		 * many) only when named, cpu samples only with --sample-freq */
 		if (!strcmp(name, "all"))
-			bits = ((1ull << NS_EV__COUNT) - 1) & ~1ull;
+			bits = ((1ull << NS_EV__COUNT) - 1) & ~1ull & ~(1ull << NS_EV_CPU_SAMPLE) &
+			       ~(1ull << NS_EV_SYSCALL);
 		else if (!strcmp(name, "default"))
 			bits = capture_default_events();
 		else if ((id = ns_event_by_name(name)) > 0)
@@ -123,6 +126,12 @@ int events_parse(const char *list, uint64_t *mask, char *err, size_t len)
 					bits |= 1ull << i;
 		if (!bits) {
 			snprintf(err, len, "bad --events: unknown event or group '%s'", name);
+			ret = -EINVAL;
+			break;
+		}
+		if (bits & (1ull << NS_EV_CPU_SAMPLE)) {
+			snprintf(err, len, "bad --events: '%s': cpu samples are turned on by "
+				 "--sample-freq HZ", name);
 			ret = -EINVAL;
 			break;
 		}

@@ -19,7 +19,9 @@ int filter_parse_proto(struct capture_filter *f, const char *arg, char *err, siz
 int filter_parse_ifname(struct capture_filter *f, const char *arg, char *err, size_t len);
 int filter_parse_pid(struct capture_filter *f, const char *arg, char *err, size_t len);
 /* comma-separated event names or groups (net, skb, tcp, sock, udp, irq, napi,
- * qdisc), "default" or "all"; a leading '-' removes: "default,-softirq_raise" */
+ * qdisc, syscalls), "default" or "all" (every group but syscalls); a leading
+ * '-' removes: "default,-softirq_raise".  cpu_sample is refused: --sample-freq
+ * turns it on */
 int events_parse(const char *list, uint64_t *mask, char *err, size_t len);
 /* "netns=4026532281,port=80" — what the filters are, for reports */
 void filter_describe(const struct capture_filter *f, char *buf, size_t len);

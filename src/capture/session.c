@@ -8,8 +8,10 @@
 #include <bpf/libbpf.h>
 #include "capture.skel.h"
 #include "capture/identity.h"
+#include "capture/sampling.h"
 #include "capture/session.h"
 #include "common/log.h"
+#include "trace/syscalls.h"
 
 /*
  * Fewest arguments each handler reads unconditionally.  A kernel whose
@@ -27,14 +29,17 @@ static const int min_args[NS_EV__COUNT] = {
 	[NS_EV_IRQ_HANDLER_ENTRY] = 2, [NS_EV_IRQ_HANDLER_EXIT] = 3, [NS_EV_SOFTIRQ_RAISE] = 1,
 	[NS_EV_SOFTIRQ_ENTRY] = 1, [NS_EV_SOFTIRQ_EXIT] = 1, [NS_EV_NAPI_POLL] = 3,
 	[NS_EV_QDISC_ENQUEUE] = 3, [NS_EV_QDISC_DEQUEUE] = 4,
+	[NS_EV_SYSCALL] = 2, /* sys_enter(regs, id), sys_exit(regs, ret) */
 };
 
-enum ev_method { M_OFF = 0, M_TP_BTF, M_RAW_TP, M_MISSING };
+enum ev_method { M_OFF = 0, M_TP_BTF, M_RAW_TP, M_MISSING, M_PERF_EVENT };
 
 struct capture_session {
 	struct capture_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *links[NS_EV__COUNT];
+	struct bpf_link *sys_exit_link; /* NS_EV_SYSCALL's second tracepoint */
+	struct cpu_sampler sampler;
 	enum ev_method method[NS_EV__COUNT];
 	uint64_t captured[NS_EV__COUNT];
 	uint64_t events; /* what the user asked for */
@@ -124,6 +129,9 @@ static void prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__
 	P(NS_EV_NAPI_POLL, napi_poll);
 	P(NS_EV_QDISC_ENQUEUE, qdisc_enqueue);
 	P(NS_EV_QDISC_DEQUEUE, qdisc_dequeue);
+	/* and sys_exit, which follows sys_enter's choice (capture_open()) */
+	P(NS_EV_SYSCALL, sys_enter);
+	/* NS_EV_CPU_SAMPLE: the perf_event program, attached per CPU */
 #undef P
 }
 
@@ -201,6 +209,49 @@ static void configure(struct capture_bpf *skel, const struct capture_opts *o,
 	ro->consume_skb_has_location = ft->tp[NS_EV_CONSUME_SKB].nargs >= 2;
 	ro->tcp_send_reset_has_reason = ft->tp[NS_EV_TCP_SEND_RESET].nargs >= 3;
 	ro->udp_fail_has_sk_skb = ft->tp[NS_EV_UDP_FAIL_QUEUE_RCV_SKB].nargs >= 3;
+	ns_syscall_mask((uint64_t *)ro->syscall_mask, NS_SYSCALL_MAX / 64);
+}
+
+/*
+ * Stack map entries for cpu sampling: every sample takes a stack, and
+ * samples at different instructions are different stacks, so keep about 4
+ * seconds of samples of every CPU (a busy loop repeats its stacks, so this
+ * holds a longer capture), and room for the events' own stacks besides
+ * (16384, the map's size without sampling).  A full map, or two stacks in
+ * one bucket, costs a stack (counted: stack_err), never an event.
+ */
+static uint32_t stack_map_entries(unsigned int freq, int ncpus)
+{
+	uint64_t want = (uint64_t)freq * (ncpus > 0 ? ncpus : 1) * 4 + 16384;
+	uint32_t n = 16384;
+
+	while (n < want && n < (1u << 18))
+		n <<= 1;
+	return n;
+}
+
+/*
+ * Whether cpu samples can run: the perf_event program probe of `netscope
+ * doctor` (features_probe_sampling(), done by the caller).  Without it the
+ * capture goes on without samples, and says so.
+ */
+static bool sampling_possible(const struct capture_opts *o, const struct features *ft)
+{
+	const struct feature *prog = &ft->f[FEAT_PROG_PERF_EVENT];
+	const struct feature *perf = &ft->f[FEAT_PERF_SAMPLING];
+
+	if (!o->sample_freq)
+		return false;
+	if (perf->probed && !perf->ok) {
+		ns_warn("cpu sampling unavailable: %s; capturing without samples", perf->detail);
+		return false;
+	}
+	if (!prog->probed || !prog->ok) {
+		ns_warn("cpu sampling unavailable: perf_event program: %s; capturing without samples",
+			prog->probed ? prog->detail : "not probed");
+		return false;
+	}
+	return true;
 }
 
 int capture_open(struct capture_session **out, const struct capture_opts *o,
@@ -250,12 +301,28 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
 	prog_table(s->skel, btf, raw);
 	s->skel->rodata->emit_mask = o->events;
-	s->events = o->events;
+	s->events = o->events & ~(1ull << NS_EV_CPU_SAMPLE);
+	/* a syscall belongs to a task: without a namespace or pid to pick the
+	 * tasks, every read() and write() of the host would be captured */
+	if ((s->events & (1ull << NS_EV_SYSCALL)) && !o->filter.netns_n && !o->filter.pid) {
+		ns_warn("syscall events need a namespace filter or --pid (not --netns all): skipped");
+		s->events &= ~(1ull << NS_EV_SYSCALL);
+	}
+	bool sampling = sampling_possible(o, ft);
+
+	bpf_program__set_autoload(s->skel->progs.sample_cpu, sampling);
+	if (sampling) {
+		s->method[NS_EV_CPU_SAMPLE] = M_PERF_EVENT;
+		bpf_map__set_max_entries(s->skel->maps.stacks, stack_map_entries(o->sample_freq,
+										  s->ncpus));
+	}
 	for (int i = 1; i < NS_EV__COUNT; i++) {
+		if (!btf[i])
+			continue; /* not a tracepoint (cpu samples) */
 		/* these keep the per-CPU context depth, so they run even when
 		 * their own events are not wanted (emit_mask) */
 		bool ctx_tracker = capture_context_events() & (1ull << i);
-		bool want = (o->events & (1ull << i)) || ctx_tracker;
+		bool want = (s->events & (1ull << i)) || ctx_tracker;
 		const struct tracepoint_status *tp = &ft->tp[i];
 		bool present = use_btf ? tp->in_btf : tp->in_tracefs;
 
@@ -269,7 +336,11 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 			s->method[i] = use_btf ? M_TP_BTF : M_RAW_TP;
 		bpf_program__set_autoload(btf[i], s->method[i] == M_TP_BTF);
 		bpf_program__set_autoload(raw[i], s->method[i] == M_RAW_TP);
-		if ((o->events & (1ull << i)) && !present)
+		if (i == NS_EV_SYSCALL) {
+			bpf_program__set_autoload(s->skel->progs.btf_sys_exit, s->method[i] == M_TP_BTF);
+			bpf_program__set_autoload(s->skel->progs.raw_sys_exit, s->method[i] == M_RAW_TP);
+		}
+		if ((s->events & (1ull << i)) && !present)
 			ns_warn("tracepoint %s:%s is missing on this kernel: skipped",
 				ns_event_group(i), ns_event_name(i));
 	}
@@ -286,6 +357,15 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		if (!p)
 			continue;
 		s->links[i] = bpf_program__attach(p);
+		if (s->links[i] && i == NS_EV_SYSCALL) {
+			s->sys_exit_link = bpf_program__attach(s->method[i] == M_TP_BTF ?
+							       s->skel->progs.btf_sys_exit :
+							       s->skel->progs.raw_sys_exit);
+			if (!s->sys_exit_link) {
+				bpf_link__destroy(s->links[i]);
+				s->links[i] = NULL;
+			}
+		}
 		if (!s->links[i]) {
 			ns_warn("cannot attach to %s:%s: %s: skipped", ns_event_group(i),
 				ns_event_name(i), strerror(errno));
@@ -293,6 +373,18 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 			continue;
 		}
 		attached++;
+	}
+	if (sampling) {
+		char why[256];
+
+		err = sampling_attach(&s->sampler, s->skel->progs.sample_cpu, o->sample_freq, why,
+				      sizeof(why));
+		if (err) {
+			ns_warn("cpu sampling unavailable: %s; capturing without samples", why);
+			s->method[NS_EV_CPU_SAMPLE] = M_OFF;
+		} else {
+			s->events |= 1ull << NS_EV_CPU_SAMPLE;
+		}
 	}
 	if (!attached) {
 		ns_err("no tracepoint could be attached");
@@ -324,6 +416,11 @@ int capture_poll(struct capture_session *s, int timeout_ms)
 	if (m < 0 && m != -EINTR)
 		return m;
 	return (n > 0 ? n : 0) + (m > 0 ? m : 0);
+}
+
+void capture_stop_sampling(struct capture_session *s)
+{
+	sampling_detach(&s->sampler);
 }
 
 int capture_drain(struct capture_session *s)
@@ -372,11 +469,21 @@ int capture_stack(struct capture_session *s, int32_t id, uint64_t *ips, size_t m
 
 const char *capture_event_method(const struct capture_session *s, unsigned int type)
 {
-	static const char *const names[] = { "off", "tp_btf", "raw_tp", "missing" };
+	static const char *const names[] = { "off", "tp_btf", "raw_tp", "missing", "perf_event" };
 
 	if (type >= NS_EV__COUNT || !(s->events & (1ull << type)))
 		return "off";
 	return names[s->method[type]];
+}
+
+unsigned int capture_sample_freq(const struct capture_session *s)
+{
+	return s->sampler.n ? s->sampler.freq : 0;
+}
+
+int capture_sample_cpus(const struct capture_session *s)
+{
+	return s->sampler.n;
 }
 
 const char *capture_method(const struct capture_session *s)
@@ -394,9 +501,12 @@ void capture_close(struct capture_session *s)
 {
 	if (!s)
 		return;
+	/* samples first: they would go on into a ring buffer nobody reads */
+	sampling_detach(&s->sampler);
 	ring_buffer__free(s->rb);
 	for (int i = 0; i < NS_EV__COUNT; i++)
 		bpf_link__destroy(s->links[i]);
+	bpf_link__destroy(s->sys_exit_link);
 	capture_bpf__destroy(s->skel);
 	identity_free(&s->ids);
 	free(s);

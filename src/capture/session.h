@@ -33,6 +33,7 @@ struct capture_opts {
 	uint32_t ring_size;	   /* bytes, power of two */
 	uint32_t softirq_mask;	   /* vectors recorded */
 	bool force_raw_tp;	   /* skip tp_btf even where it works */
+	uint32_t sample_freq;	   /* cpu samples per second and CPU; 0: none */
 };
 
 /* default event set: everything but irq_handler_entry/exit (no NIC irqs on veth) */
@@ -50,6 +51,9 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx);
 /* Wait up to timeout_ms and hand every available event to fn. */
 int capture_poll(struct capture_session *s, int timeout_ms);
+/* Stop cpu sampling (before the last drain: samples would go on arriving
+ * after it, and the counters read next would count them as produced). */
+void capture_stop_sampling(struct capture_session *s);
 /* Take whatever is left in the ring buffer. */
 int capture_drain(struct capture_session *s);
 void capture_stats(struct capture_session *s, struct ns_capture_stats *st);
@@ -57,6 +61,10 @@ void capture_stats(struct capture_session *s, struct ns_capture_stats *st);
 int capture_stack(struct capture_session *s, int32_t id, uint64_t *ips, size_t max);
 /* how each event type is attached: "tp_btf", "raw_tp", "off" or "missing" */
 const char *capture_event_method(const struct capture_session *s, unsigned int type);
+/* cpu samples per second per CPU as they run; 0 when off or unavailable */
+unsigned int capture_sample_freq(const struct capture_session *s);
+/* CPUs sampled (0 when sampling is off) */
+int capture_sample_cpus(const struct capture_session *s);
 /* "tp_btf", "raw_tp" or "tp_btf+raw_tp" */
 const char *capture_method(const struct capture_session *s);
 void capture_close(struct capture_session *s);

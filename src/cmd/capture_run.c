@@ -14,6 +14,8 @@
 #include "cmd/capture_run.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "capture/sampling.h"
+#include "trace/syscalls.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -30,7 +32,7 @@ void run_request_stop(void)
 enum {
 	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
-	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT,
+	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT, OPT_SAMPLE_FREQ,
 };
 
 static const struct option common_opts[] = {
@@ -53,6 +55,7 @@ static const struct option common_opts[] = {
 	{ "ring-size", required_argument, NULL, OPT_RING },
 	{ "softirq", required_argument, NULL, OPT_SOFTIRQ },
 	{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
+	{ "sample-freq", required_argument, NULL, OPT_SAMPLE_FREQ },
 };
 
 static int parse_seconds(const char *s, double *out)
@@ -175,6 +178,16 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		return 0;
 	case OPT_RAW_TP:
 		ro->cap.force_raw_tp = true;
+		return 0;
+	case OPT_SAMPLE_FREQ:
+		/* 0 turns sampling off; above 20 kHz a sample every 50 us per CPU
+		 * costs more than the network work it would show */
+		if (ns_parse_u64(arg, NS_SAMPLE_FREQ_MAX, &v)) {
+			ns_err("bad --sample-freq '%s': expected samples per second, 1 to %d "
+			       "(0: no cpu samples)", arg, NS_SAMPLE_FREQ_MAX);
+			return -EINVAL;
+		}
+		ro->cap.sample_freq = v;
 		return 0;
 	default:
 		return -ENOENT;
@@ -351,6 +364,9 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 	}
 	if (ro->netns_all)
 		ro->cap.filter.netns_n = 0;
+	/* the probe `netscope doctor` runs, once, and only when asked for */
+	if (ro->cap.sample_freq)
+		features_probe_sampling(&st->ft);
 	err = capture_open(&st->session, &ro->cap, &st->ft, fn, ctx);
 	if (err) {
 		lab_destroy(&st->lab);
@@ -373,6 +389,21 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s", buf[0] ? "," : "",
 			 ns_event_name(i), capture_event_method(st->session, i));
 	ns_meta_set(&st->meta, "capture.events", buf);
+	/* what ran, not what was asked: sampling may have been unavailable */
+	snprintf(buf, sizeof(buf), "%u", capture_sample_freq(st->session));
+	ns_meta_set(&st->meta, "capture.sample_freq", buf);
+	if (capture_sample_freq(st->session))
+		snprintf(buf, sizeof(buf), "cpu-clock %u Hz on %d cpus, kernel stacks",
+			 capture_sample_freq(st->session), capture_sample_cpus(st->session));
+	else
+		snprintf(buf, sizeof(buf), ro->cap.sample_freq ? "unavailable" : "off");
+	ns_meta_set(&st->meta, "capture.sampling", buf);
+	if (ro->cap.events & (1ull << NS_EV_SYSCALL)) {
+		char map[1024];
+
+		ns_syscall_describe(map, sizeof(map));
+		ns_meta_set(&st->meta, "capture.syscalls", map);
+	}
 	return 0;
 }
 
@@ -448,6 +479,7 @@ int run_loop(struct run_state *st, struct run_opts *ro)
 void run_stop(struct run_state *st, struct ns_capture_stats *stats)
 {
 	if (st->session) {
+		capture_stop_sampling(st->session);
 		capture_drain(st->session);
 		if (stats)
 			capture_stats(st->session, stats);

@@ -37,6 +37,19 @@ static const char *best_method(const struct features *ft)
 	return "none";
 }
 
+/* the tracepoint behind an event type; NULL for cpu samples (a perf event:
+ * the perf_sampling and prog_perf_event features say whether they work) */
+static const char *tp_name(int type, char *buf, size_t len)
+{
+	if (type == NS_EV_CPU_SAMPLE)
+		return NULL;
+	if (type == NS_EV_SYSCALL)
+		snprintf(buf, len, "raw_syscalls:sys_enter+sys_exit");
+	else
+		snprintf(buf, len, "%s:%s", ns_event_group(type), ns_event_name(type));
+	return buf;
+}
+
 static void print_json(const struct features *ft, const struct utsname *u)
 {
 	struct json_writer *w = json_new(stdout);
@@ -74,7 +87,8 @@ static void print_json(const struct features *ft, const struct utsname *u)
 	for (int i = 1; i < NS_EV__COUNT; i++) {
 		char name[96];
 
-		snprintf(name, sizeof(name), "%s:%s", ns_event_group(i), ns_event_name(i));
+		if (!tp_name(i, name, sizeof(name)))
+			continue;
 		json_key(w, name);
 		json_obj_begin(w);
 		json_kv_bool(w, "tracefs", ft->tp[i].in_tracefs);
@@ -100,7 +114,8 @@ static void print_text(const struct features *ft, const struct utsname *u)
 		const struct tracepoint_status *tp = &ft->tp[i];
 		char name[96];
 
-		snprintf(name, sizeof(name), "%s:%s", ns_event_group(i), ns_event_name(i));
+		if (!tp_name(i, name, sizeof(name)))
+			continue;
 		if (!tp->in_tracefs && !tp->in_btf)
 			missing++;
 		printf("  %-38s %-3s %s", name, tp->in_tracefs ? "yes" : "no",

@@ -46,8 +46,15 @@ static void usage(FILE *out)
 "  --ring-size BYTES   ring buffer size, a power of two (default 8M)\n"
 "  --softirq net|all   softirq vectors recorded (default net: NET_TX, NET_RX)\n"
 "  --raw-tp            use raw_tp programs even where tp_btf works\n"
+"  --sample-freq HZ    also sample every CPU HZ times a second (1..20000; default 0: off):\n"
+"                      cpu_sample events with the kernel stack of what ran\n"
+"Syscalls:\n"
+"  --events default,syscalls  also the socket calls (socket, connect, accept4, send*,\n"
+"                      recv*, read, write, poll, epoll_*, close, ...) of the traced\n"
+"                      namespaces' tasks (or --pid's): syscall events at enter and exit\n"
 "Output:\n"
 "  --stack             print the kernel stack under events that have one\n"
+"                      (with --json, cpu samples always carry theirs)\n"
 "  --report            at the end, the report `netscope report` would give for\n"
 "                      these events (with --json: one more line, the report object)\n"
 "  -j, --json          one JSON object per line\n"
@@ -58,7 +65,9 @@ static void usage(FILE *out)
 "  netscope trace --scenario handshake --events sock,tcp --json\n"
 "  netscope trace --scenario syn-flood --count 2000 --report\n"
 "  netscope trace --netns all --proto tcp --port 22 --duration 5\n"
-"  netscope trace --stack -- curl -s http://198.18.0.2:8080/\n");
+"  netscope trace --stack -- curl -s http://198.18.0.2:8080/\n"
+"  netscope trace --scenario bulk --sample-freq 999 --json\n"
+"  netscope trace --scenario handshake --events default,syscalls\n");
 }
 
 struct trace_ctx {
@@ -88,7 +97,10 @@ static int on_event(void *ctx, const struct ns_event *ev)
 		t->fmt.t0_ns = ev->ts_ns;
 	size_t skip = 0;
 
-	if (t->ro->stacks && ev->stack_id >= 0 && *t->session)
+	/* a cpu sample is its stack: JSON carries it as perf script shows it */
+	bool want_stack = t->ro->stacks || (t->ro->json && ev->type == NS_EV_CPU_SAMPLE);
+
+	if (want_stack && ev->stack_id >= 0 && *t->session)
 		n = capture_stack(*t->session, ev->stack_id, ips, NS_STACK_DEPTH);
 	if (n > 0)
 		skip = ksyms__tracing_frames(t->fmt.ksyms, ips, n);

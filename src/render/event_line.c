@@ -6,6 +6,7 @@
 #include "common/json.h"
 #include "render/event_line.h"
 #include "trace/model.h"
+#include "trace/syscalls.h"
 
 static const char *proto_name(const struct ns_event *ev)
 {
@@ -58,6 +59,17 @@ static const char *sym(const struct event_fmt *fmt, uint64_t addr, char *buf, si
 	if (fmt->ksyms)
 		return ksyms__fmt(fmt->ksyms, addr, buf, len);
 	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
+}
+
+/* "connect", or "syscall#42" for a number outside netscope's table */
+static const char *syscall_name(uint32_t nr, char *buf, size_t len)
+{
+	const char *n = ns_syscall_name(nr);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "syscall#%u", nr);
 	return buf;
 }
 
@@ -123,6 +135,19 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 	case NS_EV_QDISC_ENQUEUE:
 	case NS_EV_QDISC_DEQUEUE:
 		snprintf(buf, len, "qlen=%u", ev->aux2);
+		break;
+	case NS_EV_CPU_SAMPLE:
+		/* the text line has no task columns: the sample's task is its point */
+		snprintf(buf, len, "comm=%s pid=%u tid=%u stack_id=%d%s", ev->comm, ev->pid, ev->tid,
+			 ev->stack_id, ev->flags & NS_F_USER_MODE ? " (user mode)" : "");
+		break;
+	case NS_EV_SYSCALL:
+		if (ev->aux2 == NS_SYSCALL_ENTER)
+			snprintf(f, sizeof(f), "enter arg0=%lld", (long long)ev->location);
+		else
+			snprintf(f, sizeof(f), "exit ret=%d", ev->aux);
+		snprintf(buf, len, "%s %s comm=%s pid=%u tid=%u", syscall_name(ev->reason, a, sizeof(a)),
+			 f, ev->comm, ev->pid, ev->tid);
 		break;
 	default:
 		break;
@@ -237,6 +262,18 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 	case NS_EV_INET_SOCK_SET_STATE:
 		json_kv_str(w, "oldstate", fmt->names ? ns_names_lookup(fmt->names, NS_NAMES_TCP_STATE, ev->reason) : NULL);
 		json_kv_str(w, "newstate", fmt->names ? ns_names_lookup(fmt->names, NS_NAMES_TCP_STATE, ev->aux) : NULL);
+		break;
+	case NS_EV_CPU_SAMPLE:
+		json_kv_bool(w, "user_mode", ev->flags & NS_F_USER_MODE);
+		break;
+	case NS_EV_SYSCALL:
+		json_kv_str(w, "syscall", ns_syscall_name(ev->reason));
+		json_kv_u64(w, "syscall_nr", ev->reason);
+		json_kv_str(w, "phase", ev->aux2 == NS_SYSCALL_ENTER ? "enter" : "exit");
+		if (ev->aux2 == NS_SYSCALL_ENTER)
+			json_kv_i64(w, "arg0", (int64_t)ev->location);
+		else
+			json_kv_i64(w, "ret", ev->aux);
 		break;
 	default:
 		json_kv_str(w, "detail", event_detail(fmt, ev, buf, sizeof(buf)));

@@ -41,6 +41,10 @@ static const struct {
 	[NS_EV_NAPI_POLL] = { "napi_poll", "napi" },
 	[NS_EV_QDISC_ENQUEUE] = { "qdisc_enqueue", "qdisc" },
 	[NS_EV_QDISC_DEQUEUE] = { "qdisc_dequeue", "qdisc" },
+	/* not tracepoints: group "cpu" is no tracefs group, and syscalls come
+	 * from raw_syscalls:sys_enter/sys_exit (capture/features.c) */
+	[NS_EV_CPU_SAMPLE] = { "cpu_sample", "cpu" },
+	[NS_EV_SYSCALL] = { "syscall", "syscalls" },
 };
 
 const char *ns_event_name(unsigned int type)
