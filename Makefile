@@ -40,6 +40,10 @@ BPF_SKELS := $(patsubst src/bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 # every user-space source, found rather than listed, so a new file needs no edit here
 LIB_SRCS  := $(filter-out src/main.c,$(shell find src -name '*.c' ! -name '*.bpf.c' | sort))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/obj/%.o,$(LIB_SRCS))
+# tables of kernel knowledge (data/*.rules), compiled in so the binary
+# needs no file beside it: data/NAME.rules becomes const char ns_data_NAME[]
+DATA_SRCS := $(wildcard data/*.rules)
+DATA_OBJS := $(patsubst data/%.rules,$(OUTPUT)/obj/data/%.o,$(DATA_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
@@ -77,7 +81,22 @@ $(OUTPUT)/obj/%.o: src/%.c | $(OUTPUT)/obj $(BPF_SKELS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(OUTPUT)/libnetscope.a: $(LIB_OBJS)
+# a rules file as one C string, a literal per line: sed escapes what C
+# would read otherwise (backslash, quote, tab), and nothing beyond
+# coreutils and sed is needed (xxd -i would add a package and no NUL)
+$(OUTPUT)/data/%.c: data/%.rules
+	$(call msg,EMBED,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q){ echo 'const char ns_data_$(subst -,_,$*)[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo '"";'; } > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/obj/data/%.o: $(OUTPUT)/data/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUTPUT)/libnetscope.a: $(LIB_OBJS) $(DATA_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
