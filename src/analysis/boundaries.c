@@ -23,17 +23,17 @@
 /* deeper stacks keep their innermost frames: the layers a packet is in */
 #define BND_DEPTH_MAX 512
 
-const char *ns_ctx_name(enum ns_ctx c)
+const char *bnd_ctx_name(enum bnd_ctx c)
 {
-	static const char *const names[NS_CTX__N] = { "task", "softirq", "hardirq" };
+	static const char *const names[BND_CTX__N] = { "task", "softirq", "hardirq" };
 
-	return (unsigned)c < NS_CTX__N ? names[c] : "?";
+	return (unsigned)c < BND_CTX__N ? names[c] : "?";
 }
 
 struct pair_acc {
 	const char *caller, *callee;	/* interned in names */
 	unsigned char caller_layer, callee_layer, dir;
-	uint64_t count, ctx[NS_CTX__N];
+	uint64_t count, ctx[BND_CTX__N];
 };
 
 struct boundaries {
@@ -101,7 +101,7 @@ static int count_unknown(struct boundaries *b, const char *function, uint64_t co
 }
 
 static int add_pair(struct boundaries *b, const char *caller, const char *callee, enum ns_layer lcaller,
-		    enum ns_layer lcallee, enum ns_dir dir, uint64_t count, enum ns_ctx ctx)
+		    enum ns_layer lcallee, enum ns_dir dir, uint64_t count, enum bnd_ctx ctx)
 {
 	char key[512];
 	struct pair_acc *p;
@@ -123,12 +123,12 @@ static int add_pair(struct boundaries *b, const char *caller, const char *callee
 	}
 	p = &b->pairs[i];
 	p->count += count;
-	p->ctx[(unsigned)ctx < NS_CTX__N ? ctx : NS_CTX_TASK] += count;
+	p->ctx[(unsigned)ctx < BND_CTX__N ? ctx : BND_CTX_TASK] += count;
 	return 0;
 }
 
 int boundaries__feed(struct boundaries *b, const char *const *frames, size_t n, uint64_t count,
-		     enum ns_ctx ctx)
+		     enum bnd_ctx ctx)
 {
 	unsigned char layer[BND_DEPTH_MAX], dir_at[BND_DEPTH_MAX];
 	enum ns_dir dir = NS_DIR_NONE;
@@ -170,7 +170,7 @@ int boundaries__feed(struct boundaries *b, const char *const *frames, size_t n, 
 }
 
 int boundaries__feed_addrs(struct boundaries *b, const uint64_t *ips, size_t n, uint64_t count,
-			   enum ns_ctx ctx, bnd_sym_fn sym, void *arg)
+			   enum bnd_ctx ctx, bnd_sym_fn sym, void *arg)
 {
 	const char *names[BND_DEPTH_MAX];
 

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "bpf/netscope.h"
+#include "analysis/result_counters.h"
 #include "trace/model.h"
 #include "trace/snmp.h"
 
@@ -30,34 +30,6 @@ extern const size_t counters_watch_n;
 /* the entry of (group, name), NULL when not watched */
 const struct counters_watch *counters_watch_find(const char *group, const char *name);
 
-/* One counter of one namespace. */
-struct counters_row {
-	char group[SNMP_GROUP_LEN];
-	char name[SNMP_NAME_LEN];
-	/* a counter missing from a snapshot counts as 0 there (IcmpMsg prints only
-	 * the types seen so far); in_before/in_after say which snapshots had it */
-	int64_t before, after;
-	int64_t delta;		/* after - before, modulo 2^64 */
-	bool in_before, in_after;
-	bool watched;		/* on the counters_watch list */
-	const char *why;	/* watched: what increments it (static text); else NULL */
-};
-
-struct counters_netns {
-	char *label;		/* "<label>" of the metadata keys: "a", "b" */
-	bool has_before, has_after;
-	char *error;		/* a snapshot that did not parse: what and why; else NULL */
-	/* changed, watched, or in one snapshot only; by group, then name (strcmp) */
-	struct counters_row *rows;
-	size_t n_rows;
-	size_t n_changed;	/* rows whose delta is not 0 */
-	size_t unchanged;	/* counters in both, equal and not watched: not in rows */
-};
-
-struct counters_result {
-	struct counters_netns *ns;	/* in the order their first key appears in the metadata */
-	size_t n_ns;
-};
 
 struct counters_an;
 
@@ -68,7 +40,6 @@ void counters_feed(struct counters_an *c, const struct ns_event *ev);
 /* Fill out (zeroed first); 0 or -ENOMEM.  Free out with counters_result_free(). */
 int counters_finish(struct counters_an *c, struct counters_result *out);
 void counters_free(struct counters_an *c);
-void counters_result_free(struct counters_result *r);
 
 /*
  * The rows of one namespace from its two snapshots (either may be empty):

@@ -13,7 +13,6 @@
 #include "analysis/layer_rules.h"
 #include "common/data.h"
 #include "common/strmap.h"
-#include "index/layers.h"
 
 static const char *const layer_names[NS_LAYER__N] = {
 	[NS_LAYER_SYSCALL] = "syscall",	  [NS_LAYER_SOCKET] = "socket",
@@ -75,7 +74,7 @@ struct layer_rules {
 	struct rule_table t[2];	/* by enum layer_rules_kind */
 	/* function as given -> 1 + layer + (dir << 8): every answer, once */
 	struct ns_strmap cache;
-	layer_rules_file_of_fn file_of;
+	layer_rules_index_layer_fn index_layer;
 	void *file_arg;
 };
 
@@ -279,9 +278,10 @@ struct layer_rules *layer_rules__builtin(char *err, size_t errlen)
 	return r;
 }
 
-void layer_rules__set_file_of(struct layer_rules *r, layer_rules_file_of_fn file_of, void *arg)
+void layer_rules__set_index_layer(struct layer_rules *r, layer_rules_index_layer_fn index_layer,
+				  void *arg)
 {
-	r->file_of = file_of;
+	r->index_layer = index_layer;
 	r->file_arg = arg;
 	ns_strmap_free(&r->cache);
 }
@@ -311,12 +311,8 @@ static unsigned answer(struct layer_rules *r, const char *function)
 	 */
 	snprintf(base, sizeof(base), "%.*s", (int)strcspn(function, ".+"), function);
 	layer = first_match(&r->t[LAYER_RULES_LAYERS], base, NS_LAYER_OTHER);
-	if (layer == NS_LAYER_OTHER && r->file_of) {
-		const char *file = r->file_of(r->file_arg, base);
-
-		if (file)
-			layer = layer_of_path(file);
-	}
+	if (layer == NS_LAYER_OTHER && r->index_layer)
+		layer = layer_of_index_layer(r->index_layer(r->file_arg, base));
 	dir = first_match(&r->t[LAYER_RULES_MARKERS], base, NS_DIR_NONE);
 	v = 1 + layer + ((unsigned)dir << 8);
 	ns_strmap_put(&r->cache, function, v);	/* out of memory: answer uncached */
@@ -388,9 +384,4 @@ enum ns_layer layer_of_index_layer(const char *ix_layer_name)
 		if (!strcmp(ix_map[i].ix, ix_layer_name))
 			return ix_map[i].layer;
 	return NS_LAYER_OTHER;
-}
-
-enum ns_layer layer_of_path(const char *path)
-{
-	return layer_of_index_layer(path ? ix_layer(path) : NULL);
 }

@@ -4,7 +4,7 @@
 #define NS_RENDER_CONCORDANCE_OUT_H
 
 #include <stdio.h>
-#include "analysis/concordance.h"
+#include "analysis/result_concordance.h"
 
 struct json_writer;
 

@@ -7,7 +7,7 @@
 #define NS_RENDER_COUNTERS_OUT_H
 
 #include <stdio.h>
-#include "analysis/counters.h"
+#include "analysis/result_counters.h"
 #include "common/json.h"
 
 /* A table per namespace: "TcpExt.ListenOverflows   0 → 1500  (+1500)". */

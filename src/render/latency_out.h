@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "analysis/latency.h"
+#include "analysis/result_latency.h"
 #include "common/json.h"
 
 /* "queue → receive  n=5000  p50 12.3µs  p90 ..." per pair, then the totals. */

@@ -122,8 +122,8 @@ static void pair_json(const struct bnd_pair *p, struct json_writer *w)
 	json_kv_u64(w, "count", p->count);
 	json_key(w, "contexts");
 	json_obj_begin(w);
-	for (int c = 0; c < NS_CTX__N; c++)
-		json_kv_u64(w, ns_ctx_name(c), p->ctx[c]);
+	for (int c = 0; c < BND_CTX__N; c++)
+		json_kv_u64(w, bnd_ctx_name(c), p->ctx[c]);
 	json_obj_end(w);
 	json_obj_end(w);
 }

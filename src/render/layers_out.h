@@ -7,7 +7,7 @@
 #define NS_RENDER_LAYERS_OUT_H
 
 #include <stdio.h>
-#include "analysis/boundaries.h"
+#include "analysis/result_layers.h"
 
 struct json_writer;
 

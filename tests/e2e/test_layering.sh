@@ -13,9 +13,11 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)/src
 #  1    bpf       nothing: the BPF programs and their wire header (included by bare name)
 #  2    trace     bpf (the wire header is the bottom of the event model)
 #  3    capture   trace, bpf: loads the programs, decodes into the trace model
-#  3    workload  nothing: scenarios in namespaces, driven by cmd
+#  3    workload  trace: scenarios in namespaces, driven by cmd; their
+#                 counter snapshots are in the trace model's form (trace/snmp.h)
 #  4    analysis  trace: sees decoded events only, never BPF or a file
-#  5    render    trace, and of analysis only analysis/result.h (results, not state)
+#  5    render    trace, and of analysis only the results: analysis/result.h and
+#                 the result_*.h of each analysis (results, not state)
 #  4    inspect   nothing: BTF, kernel-doc, source trees (the static side)
 #  5    index     inspect: the source index beside the analyses, never above them
 #  9    cmd       everything: one file per command, and the glue (cmd/explain.c)
@@ -25,9 +27,9 @@ declare -A ALLOWED=(
 	[bpf]=""
 	[trace]="bpf"
 	[capture]="trace bpf"
-	[workload]=""
+	[workload]="trace"
 	[analysis]="trace"
-	[render]="trace analysis/result.h"
+	[render]="trace analysis/result.h analysis/result_*.h"
 	[inspect]=""
 	[index]="inspect"
 	[cmd]="all"
@@ -38,7 +40,8 @@ allowed() {
 	local from=$1 inc=$2 to=${2%%/*} a
 	[ "$to" == "$from" ] || [ "$to" == "common" ] && return 0
 	for a in ${ALLOWED[$from]}; do
-		[ "$a" == "all" ] || [ "$a" == "$to" ] || [ "$a" == "$inc" ] && return 0
+		# shellcheck disable=SC2053 # a pattern: analysis/result_*.h
+		[ "$a" == "all" ] || [ "$a" == "$to" ] || [[ $inc == $a ]] && return 0
 	done
 	return 1
 }
@@ -52,6 +55,10 @@ allowed index analysis/report.h && not_ok "checker_refuses_index_including_analy
 allowed analysis bpf/netscope.h && not_ok "checker_refuses_analysis_including_the_bpf_wire_header" ||
 	ok "checker_refuses_analysis_including_the_bpf_wire_header"
 allowed render analysis/result.h && ok "checker_lets_render_read_results" || not_ok "checker_lets_render_read_results"
+allowed render analysis/result_profile.h && ok "checker_lets_render_read_an_analysis_result" ||
+	not_ok "checker_lets_render_read_an_analysis_result"
+allowed render analysis/stackprof.h && not_ok "checker_refuses_render_including_an_analysis_state" ||
+	ok "checker_refuses_render_including_an_analysis_state"
 
 # every folder of src/ has a row above: a new folder needs its place decided
 for d in "$SRC"/*/; do

@@ -93,7 +93,7 @@ static void receive_crosses_driver_device_ip_tcp_socket_upwards(void **state)
 	struct boundaries *b = boundaries__new(rules);
 	struct bnd_result *r;
 
-	assert_int_equal(boundaries__feed(b, rx_stack, N(rx_stack), 3, NS_CTX_SOFTIRQ), 0);
+	assert_int_equal(boundaries__feed(b, rx_stack, N(rx_stack), 3, BND_CTX_SOFTIRQ), 0);
 	r = boundaries__finish(b);
 	assert_non_null(r);
 	assert_int_equal(n_pairs(r), 5);
@@ -109,8 +109,8 @@ static void receive_crosses_driver_device_ip_tcp_socket_upwards(void **state)
 	assert_int_equal(r->gaps[4].lower, NS_LAYER_SOFTIRQ);
 	for (size_t g = 0; g < r->n_gaps; g++)
 		assert_true(r->gaps[g].adjacent);
-	assert_int_equal(r->gaps[0].pairs[0].ctx[NS_CTX_SOFTIRQ], 3);
-	assert_int_equal(r->gaps[0].pairs[0].ctx[NS_CTX_TASK], 0);
+	assert_int_equal(r->gaps[0].pairs[0].ctx[BND_CTX_SOFTIRQ], 3);
+	assert_int_equal(r->gaps[0].pairs[0].ctx[BND_CTX_TASK], 0);
 	/* kthread, ret_from_fork*: no layer, looked through and listed */
 	assert_int_equal(r->frames[NS_LAYER_OTHER], 9);
 	assert_int_equal(r->unknown_distinct, 3);
@@ -125,7 +125,7 @@ static void send_crosses_every_layer_downwards_and_skips_neighbour(void **state)
 	struct bnd_result *r;
 	const struct bnd_gap *g;
 
-	assert_int_equal(boundaries__feed(b, tx_stack, N(tx_stack), 1, NS_CTX_TASK), 0);
+	assert_int_equal(boundaries__feed(b, tx_stack, N(tx_stack), 1, BND_CTX_TASK), 0);
 	r = boundaries__finish(b);
 	assert_int_equal(n_pairs(r), 6);
 	/* the entry code (softirq level) calls the syscall */
@@ -152,7 +152,7 @@ static void reset_sent_inside_tcp_v4_rcv_is_tx_nested_in_rx(void **state)
 	struct bnd_result *r;
 	const struct bnd_gap *g;
 
-	assert_int_equal(boundaries__feed(b, rst_stack, N(rst_stack), 7, NS_CTX_SOFTIRQ), 0);
+	assert_int_equal(boundaries__feed(b, rst_stack, N(rst_stack), 7, BND_CTX_SOFTIRQ), 0);
 	r = boundaries__finish(b);
 	assert_int_equal(n_pairs(r), 5);
 	assert_pair(r, "handle_softirqs", "net_rx_action", NS_DIR_RX, 7);
@@ -176,16 +176,16 @@ static void counts_add_up_by_weight_and_context_and_sort_largest_first(void **st
 	struct bnd_result *r;
 	const struct bnd_gap *g;
 
-	assert_int_equal(boundaries__feed(b, rx_stack, N(rx_stack), 2, NS_CTX_SOFTIRQ), 0);
-	assert_int_equal(boundaries__feed(b, rx_stack, N(rx_stack), 1, NS_CTX_HARDIRQ), 0);
-	assert_int_equal(boundaries__feed(b, udp_rx, N(udp_rx), 5, NS_CTX_SOFTIRQ), 0);
+	assert_int_equal(boundaries__feed(b, rx_stack, N(rx_stack), 2, BND_CTX_SOFTIRQ), 0);
+	assert_int_equal(boundaries__feed(b, rx_stack, N(rx_stack), 1, BND_CTX_HARDIRQ), 0);
+	assert_int_equal(boundaries__feed(b, udp_rx, N(udp_rx), 5, BND_CTX_SOFTIRQ), 0);
 	r = boundaries__finish(b);
 	assert_int_equal(r->stacks, 8);
 	assert_pair(r, "ip_protocol_deliver_rcu", "tcp_v4_rcv", NS_DIR_RX, 3);
 	assert_pair(r, "ip_protocol_deliver_rcu", "udp_rcv", NS_DIR_RX, 5);
 	g = bnd_result__gap(r, NS_LAYER_TCP, NS_LAYER_IP);
-	assert_int_equal(g->pairs[0].ctx[NS_CTX_SOFTIRQ], 2);
-	assert_int_equal(g->pairs[0].ctx[NS_CTX_HARDIRQ], 1);
+	assert_int_equal(g->pairs[0].ctx[BND_CTX_SOFTIRQ], 2);
+	assert_int_equal(g->pairs[0].ctx[BND_CTX_HARDIRQ], 1);
 	assert_non_null(bnd_result__gap(r, NS_LAYER_UDP, NS_LAYER_IP));
 	bnd_result__free(r);
 	boundaries__free(b);
@@ -208,8 +208,8 @@ static void unclassified_frames_are_looked_through_and_reported(void **state)
 	const char *none[] = { "kthread", "schedule" };
 	struct bnd_result *r;
 
-	assert_int_equal(boundaries__feed_addrs(b, ips, N(ips), 1, NS_CTX_SOFTIRQ, fake_sym, NULL), 0);
-	assert_int_equal(boundaries__feed(b, none, N(none), 4, NS_CTX_TASK), 0);
+	assert_int_equal(boundaries__feed_addrs(b, ips, N(ips), 1, BND_CTX_SOFTIRQ, fake_sym, NULL), 0);
+	assert_int_equal(boundaries__feed(b, none, N(none), 4, BND_CTX_TASK), 0);
 	r = boundaries__finish(b);
 	assert_int_equal(n_pairs(r), 1);
 	assert_pair(r, "ip_protocol_deliver_rcu", "tcp_v4_rcv", NS_DIR_RX, 1);
@@ -232,7 +232,7 @@ static void a_boundary_with_no_marker_has_no_direction(void **state)
 
 	assert_int_equal(layer_rules__parse(bare, LAYER_RULES_LAYERS, "a_*\tip\nb_*\tdevice\n", "t", NULL, 0), 0);
 	b = boundaries__new(bare);
-	assert_int_equal(boundaries__feed(b, stack, N(stack), 1, NS_CTX_TASK), 0);
+	assert_int_equal(boundaries__feed(b, stack, N(stack), 1, BND_CTX_TASK), 0);
 	r = boundaries__finish(b);
 	assert_pair(r, "a_fn", "b_fn", NS_DIR_NONE, 1);
 	assert_int_equal(r->gaps[0].count[NS_DIR_NONE], 1);
@@ -265,8 +265,8 @@ static void the_diagram_draws_layers_top_down_with_pairs_between(void **state)
 	struct bnd_result *r;
 	char *text, *json, *socket_line, *tcp_line, *ip_line, *device_line;
 
-	boundaries__feed(b, tx_stack, N(tx_stack), 412, NS_CTX_TASK);
-	boundaries__feed(b, rx_stack, N(rx_stack), 97, NS_CTX_SOFTIRQ);
+	boundaries__feed(b, tx_stack, N(tx_stack), 412, BND_CTX_TASK);
+	boundaries__feed(b, rx_stack, N(rx_stack), 97, BND_CTX_SOFTIRQ);
 	r = boundaries__finish(b);
 	text = render(r, 0);
 	socket_line = strstr(text, "  socket  ");

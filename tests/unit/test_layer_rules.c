@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "analysis/layer_rules.h"
+#include "index/layers.h"
 
 static const struct {
 	const char *function;
@@ -206,35 +207,36 @@ static void first_match_wins_and_a_file_replaces_the_builtin_table(void **state)
 
 static void index_path_layers_map_onto_the_fixed_set(void **state)
 {
-	assert_int_equal(layer_of_path("net/ipv4/tcp_input.c"), NS_LAYER_TCP);
-	assert_int_equal(layer_of_path("net/ipv6/tcp_ipv6.c"), NS_LAYER_TCP);
-	assert_int_equal(layer_of_path("net/ipv4/udp.c"), NS_LAYER_UDP);
-	assert_int_equal(layer_of_path("net/ipv4/icmp.c"), NS_LAYER_ICMP);
-	assert_int_equal(layer_of_path("net/ipv4/ip_output.c"), NS_LAYER_IP);
-	assert_int_equal(layer_of_path("net/ipv4/route.c"), NS_LAYER_IP);
-	assert_int_equal(layer_of_path("net/netfilter/core.c"), NS_LAYER_IP);
-	assert_int_equal(layer_of_path("net/core/neighbour.c"), NS_LAYER_NEIGHBOUR);
-	assert_int_equal(layer_of_path("net/ipv4/arp.c"), NS_LAYER_NEIGHBOUR);
-	assert_int_equal(layer_of_path("net/core/dev.c"), NS_LAYER_DEVICE);
-	assert_int_equal(layer_of_path("net/sched/sch_generic.c"), NS_LAYER_DEVICE);
-	assert_int_equal(layer_of_path("drivers/net/veth.c"), NS_LAYER_DRIVER);
-	assert_int_equal(layer_of_path("net/socket.c"), NS_LAYER_SOCKET);
-	assert_int_equal(layer_of_path("net/core/sock.c"), NS_LAYER_SOCKET);
-	assert_int_equal(layer_of_path("net/ipv4/af_inet.c"), NS_LAYER_SOCKET);
-	assert_int_equal(layer_of_path("net/core/skbuff.c"), NS_LAYER_MEMORY);
-	assert_int_equal(layer_of_path("net/core/filter.c"), NS_LAYER_OTHER);
-	assert_int_equal(layer_of_path("kernel/sched/core.c"), NS_LAYER_OTHER);
-	assert_int_equal(layer_of_path(NULL), NS_LAYER_OTHER);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/ipv4/tcp_input.c")), NS_LAYER_TCP);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/ipv6/tcp_ipv6.c")), NS_LAYER_TCP);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/ipv4/udp.c")), NS_LAYER_UDP);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/ipv4/icmp.c")), NS_LAYER_ICMP);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/ipv4/ip_output.c")), NS_LAYER_IP);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/ipv4/route.c")), NS_LAYER_IP);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/netfilter/core.c")), NS_LAYER_IP);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/core/neighbour.c")), NS_LAYER_NEIGHBOUR);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/ipv4/arp.c")), NS_LAYER_NEIGHBOUR);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/core/dev.c")), NS_LAYER_DEVICE);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/sched/sch_generic.c")), NS_LAYER_DEVICE);
+	assert_int_equal(layer_of_index_layer(ix_layer("drivers/net/veth.c")), NS_LAYER_DRIVER);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/socket.c")), NS_LAYER_SOCKET);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/core/sock.c")), NS_LAYER_SOCKET);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/ipv4/af_inet.c")), NS_LAYER_SOCKET);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/core/skbuff.c")), NS_LAYER_MEMORY);
+	assert_int_equal(layer_of_index_layer(ix_layer("net/core/filter.c")), NS_LAYER_OTHER);
+	assert_int_equal(layer_of_index_layer(ix_layer("kernel/sched/core.c")), NS_LAYER_OTHER);
+	assert_int_equal(layer_of_index_layer(NULL), NS_LAYER_OTHER);
 	assert_int_equal(layer_of_index_layer("UDP (IPv6)"), NS_LAYER_UDP);
 }
 
-static const char *fake_file_of(void *arg, const char *function)
+/* what cmd's glue answers: the index's layer of the function's file */
+static const char *fake_index_layer(void *arg, const char *function)
 {
 	(*(int *)arg)++;
 	if (!strcmp(function, "frob_segment") || !strcmp(function, "net_rx_action"))
-		return "net/ipv4/tcp_output.c";
+		return ix_layer("net/ipv4/tcp_output.c");
 	if (!strcmp(function, "skb_push"))
-		return "net/core/skbuff.c";
+		return ix_layer("net/core/skbuff.c");
 	return NULL;
 }
 
@@ -243,7 +245,7 @@ static void index_paths_fill_in_where_no_rule_names_the_function(void **state)
 	struct layer_rules *r = layer_rules__builtin(NULL, 0);
 	int asked = 0;
 
-	layer_rules__set_file_of(r, fake_file_of, &asked);
+	layer_rules__set_index_layer(r, fake_index_layer, &asked);
 	/* a rule names it: the rule's layer, the index is not asked */
 	assert_int_equal(layer_rules__classify(r, "net_rx_action"), NS_LAYER_DRIVER);
 	assert_int_equal(asked, 0);
