@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analysis/analysis.h"
 #include "analysis/counters.h"
 
 #define PHASE_BEFORE ".before"
@@ -232,3 +233,42 @@ void counters_result_free(struct counters_result *r)
 	free(r->ns);
 	memset(r, 0, sizeof(*r));
 }
+
+/* ---- the analysis interface (analysis/analysis.h) ---- */
+
+static int counters_init_op(void **state, const struct report_ctx *ctx)
+{
+	*state = counters_new(ctx->meta);
+	return *state ? 0 : -ENOMEM;
+}
+
+static void counters_feed_op(void *state, const struct ns_event *ev)
+{
+	counters_feed(state, ev);
+}
+
+static int counters_finish_op(void *state, const struct analysis_end *end,
+			      struct report_result *res)
+{
+	return counters_finish(state, &res->counters);
+}
+
+static void counters_free_op(void *state)
+{
+	counters_free(state);
+}
+
+static void counters_free_part(struct report_result *res)
+{
+	counters_result_free(&res->counters);
+}
+
+const struct analysis_ops counters_analysis = {
+	.name = "counters",
+	.parts = RR_PART_COUNTERS,
+	.init = counters_init_op,
+	.feed = counters_feed_op,
+	.finish = counters_finish_op,
+	.free = counters_free_op,
+	.free_part = counters_free_part,
+};

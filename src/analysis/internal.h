@@ -125,5 +125,9 @@ extern const struct analysis_ops drops_analysis;
 extern const struct analysis_ops tcp_analysis;
 extern const struct analysis_ops journeys_analysis;
 extern const struct analysis_ops callpaths_analysis;
+extern const struct analysis_ops profile_analysis;
+extern const struct analysis_ops latency_analysis;
+extern const struct analysis_ops counters_analysis;
+extern const struct analysis_ops layers_analysis;
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/hist.h"
+#include "analysis/analysis.h"
 #include "analysis/latency.h"
 #include "analysis/table.h"
 
@@ -254,3 +255,41 @@ void latency_result_free(struct latency_result *r)
 	free(r->pairs);
 	memset(r, 0, sizeof(*r));
 }
+
+/* ---- the analysis interface (analysis/analysis.h) ---- */
+
+static int latency_init_op(void **state, const struct report_ctx *ctx)
+{
+	*state = latency_new(0);
+	return *state ? 0 : -ENOMEM;
+}
+
+static void latency_feed_op(void *state, const struct ns_event *ev)
+{
+	latency_feed(state, ev);
+}
+
+static int latency_finish_op(void *state, const struct analysis_end *end, struct report_result *res)
+{
+	return latency_finish(state, &res->latency);
+}
+
+static void latency_free_op(void *state)
+{
+	latency_free(state);
+}
+
+static void latency_free_part(struct report_result *res)
+{
+	latency_result_free(&res->latency);
+}
+
+const struct analysis_ops latency_analysis = {
+	.name = "latency",
+	.parts = RR_PART_LATENCY,
+	.init = latency_init_op,
+	.feed = latency_feed_op,
+	.finish = latency_finish_op,
+	.free = latency_free_op,
+	.free_part = latency_free_part,
+};

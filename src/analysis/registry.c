@@ -15,6 +15,11 @@ const struct analysis_ops *const analyses[] = {
 	&tcp_analysis,		/* resets, state transitions, socket state paths */
 	&journeys_analysis,	/* packet journeys and the events linked to them */
 	&callpaths_analysis,	/* stacks merged into call trees */
+	/* the views (`report --view`), not in the default report */
+	&profile_analysis,	/* functions by CPU samples, tracepoints per CPU, call graph */
+	&latency_analysis,	/* per-stage gaps of each packet */
+	&counters_analysis,	/* the namespaces' SNMP counters, before and after */
+	&layers_analysis,	/* boundaries between the layers of the stack */
 	NULL,
 };
 

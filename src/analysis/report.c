@@ -6,6 +6,7 @@
  * analyses' own files and in util.c / table.c.  Renderers are in src/render/.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include "analysis/analysis.h"
 
@@ -15,6 +16,12 @@ struct report {
 	void **states;		/* one per analysis, in table order */
 	struct report_result *res;
 };
+
+/* only the analyses of the parts asked for run: the others cost nothing */
+static bool wanted(const struct report *r, size_t i)
+{
+	return analyses[i]->parts & r->ctx.parts;
+}
 
 struct report *report_new(const struct report_ctx *ctx)
 {
@@ -27,6 +34,8 @@ struct report *report_new(const struct report_ctx *ctx)
 		r->ctx = *ctx;
 	if (!r->ctx.top)
 		r->ctx.top = REPORT_DEFAULT_TOP;
+	if (!r->ctx.parts)
+		r->ctx.parts = RR_PART_DEFAULT;
 	while (analyses[r->n])
 		r->n++;
 	r->states = calloc(r->n, sizeof(*r->states));
@@ -36,6 +45,8 @@ struct report *report_new(const struct report_ctx *ctx)
 		return NULL;
 	}
 	for (size_t i = 0; i < r->n; i++) {
+		if (!wanted(r, i))
+			continue;
 		err = analyses[i]->init(&r->states[i], &r->ctx);
 		if (err) {
 			report_free(r);
@@ -51,7 +62,8 @@ void report_feed(struct report *r, const struct ns_event *ev)
 	if (r->res)
 		return; /* finished: the result no longer changes */
 	for (size_t i = 0; i < r->n; i++)
-		analyses[i]->feed(r->states[i], ev);
+		if (r->states[i])
+			analyses[i]->feed(r->states[i], ev);
 }
 
 int report_finish(struct report *r, const struct ns_capture_stats *stats, bool truncated)
@@ -67,6 +79,8 @@ int report_finish(struct report *r, const struct ns_capture_stats *stats, bool t
 		return -ENOMEM;
 	res->top = r->ctx.top;
 	for (size_t i = 0; i < r->n && !err; i++) {
+		if (!r->states[i])
+			continue;
 		err = analyses[i]->finish(r->states[i], &end, res);
 		if (!err)
 			res->parts |= analyses[i]->parts;

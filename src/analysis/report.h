@@ -38,6 +38,13 @@ struct report_ctx {
 	 */
 	size_t (*stack)(void *arg, int32_t id, uint64_t *ips, size_t max);
 	void *stack_arg;
+	/* the parts (RR_PART_*) wanted: only their analyses run; 0: RR_PART_DEFAULT */
+	unsigned int parts;
+	/* layers: a rules file replacing the built-in data/layers.rules, or NULL */
+	const char *layer_rules;
+	/* layers: the source index's layer of a function's file (NULL: no index) */
+	const char *(*index_layer)(void *arg, const char *function);
+	void *index_layer_arg;
 };
 
 /*

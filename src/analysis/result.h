@@ -16,6 +16,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "analysis/result_counters.h"
+#include "analysis/result_latency.h"
+#include "analysis/result_layers.h"
+#include "analysis/result_profile.h"
 #include "trace/model.h"
 
 /* report_ctx.top and report_result.top: every row of every table */
@@ -28,7 +32,15 @@ enum rr_part {
 	RR_PART_TCP = 1u << 2,		/* resets, states */
 	RR_PART_JOURNEYS = 1u << 3,	/* journeys */
 	RR_PART_CALLPATHS = 1u << 4,	/* callpaths */
+	RR_PART_PROFILE = 1u << 5,	/* profile: functions, tracepoints per CPU, call graph */
+	RR_PART_LATENCY = 1u << 6,	/* latency: per-stage gaps of packets */
+	RR_PART_COUNTERS = 1u << 7,	/* counters: the namespaces' SNMP counters, before/after */
+	RR_PART_LAYERS = 1u << 8,	/* layers: boundaries between the stack's layers */
 };
+
+/* what `netscope report FILE` shows without --view */
+#define RR_PART_DEFAULT (RR_PART_COUNTS | RR_PART_DROPS | RR_PART_TCP | RR_PART_JOURNEYS | \
+			 RR_PART_CALLPATHS)
 
 /* events[].count slot for type numbers this netscope does not know */
 #define RR_TYPE_UNKNOWN NS_EV__COUNT
@@ -240,6 +252,10 @@ struct report_result {
 	struct rr_states states;
 	struct rr_journeys journeys;
 	struct rr_callpaths callpaths;
+	struct stackprof_result profile;
+	struct latency_result latency;
+	struct counters_result counters;
+	struct bnd_result *layers;
 };
 
 #endif

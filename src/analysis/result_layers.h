@@ -107,6 +107,7 @@ struct bnd_result {
 	struct bnd_unknown unknown[BND_UNKNOWN_MAX];
 	size_t n_unknown;
 	size_t unknown_distinct;	/* how many distinct ones there were */
+	uint64_t stacks_cut;		/* stacks past the analysis's cap, not looked at */
 };
 
 void bnd_result__free(struct bnd_result *r);

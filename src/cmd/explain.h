@@ -13,5 +13,11 @@
 
 /* The report's view of an open index; ex borrows ixe until ix_explainer_close(). */
 void explain_from_index(struct ix_explainer *ixe, struct report_explainer *ex);
+/*
+ * report_ctx.index_layer over an open index (arg: the ix_explainer): the
+ * index's layer ("TCP", "device") of the file function is defined in, or
+ * NULL when the index does not know it.
+ */
+const char *explain_index_layer(void *arg, const char *function);
 
 #endif

@@ -17,13 +17,18 @@
 #include "cmd/cmd.h"
 #include "cmd/explain.h"
 #include "common/log.h"
+#include "common/json.h"
+#include "common/parse.h"
 #include "render/report.h"
+#include "render/views.h"
 #include "trace/tracefile.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: netscope report FILE [--json] [--top N] [--db FILE | --no-explain]\n"
+		"       netscope report FILE --view NAME[,NAME...] [--funcs GLOBS] [--depth N]\n"
+		"                            [--min-count N] [--layers FILE]\n"
 		"\n"
 		"What a trace file (from 'netscope record') shows: the capture (kernel, host,\n"
 		"method, filter), lost events, counts and rates per event type, drops by\n"
@@ -41,6 +46,19 @@ static void usage(FILE *out)
 		"  -d, --db FILE    explain from this source index (default: the fetched tree's,\n"
 		"                   when it exists)\n"
 		"      --no-explain do not explain, even when an index exists\n"
+		"      --view LIST  what to show instead of the default report (the view 'summary'):\n"
+		"                   summary, profile (kernel functions by CPU samples: self and total;\n"
+		"                   events per tracepoint and CPU), callgraph (every stack merged into\n"
+		"                   one tree, as ftrace's function_graph), folded (the same as folded\n"
+		"                   stacks for flame graphs), layers (the stack's layers and the\n"
+		"                   functions at their boundaries, RX and TX), latency (per-stage gaps\n"
+		"                   of each packet: p50/p90/p99/max), counters (the lab namespaces'\n"
+		"                   kernel counters before and after)\n"
+		"      --funcs GLOBS  profile: only functions matching these globs ('net* tcp*', as\n"
+		"                   ftrace's set_ftrace_filter)\n"
+		"      --depth N    callgraph: levels shown (default: all)\n"
+		"      --min-count N  callgraph: hide subtrees of fewer samples and stacks (default 1)\n"
+		"      --layers FILE  layers: GLOB<TAB>LAYER rules replacing the built-in ones\n"
 		"  -v, --verbose    more messages on stderr\n"
 		"  -h, --help       show this help\n"
 		"\n"
@@ -51,7 +69,10 @@ static void usage(FILE *out)
 		"EXAMPLES:\n"
 		"  netscope record --scenario refused -o refused.ns && netscope report refused.ns\n"
 		"  netscope report --top 3 flood.ns\n"
-		"  netscope report --json flood.ns | jq '.drops.by_reason.rows'\n",
+		"  netscope report --json flood.ns | jq '.drops.by_reason.rows'\n"
+		"  netscope report flood.ns --view profile --funcs 'net* tcp*'\n"
+		"  netscope report flood.ns --view callgraph --depth 12 --min-count 20\n"
+		"  netscope report flood.ns --view folded > flood.folded\n",
 		REPORT_DEFAULT_TOP);
 }
 
@@ -68,6 +89,64 @@ static int parse_top(const char *s, unsigned int *top)
 	}
 	*top = v ? (unsigned int)v : REPORT_TOP_ALL;
 	return 0;
+}
+
+/* --view a,b: the views named, in order, each once; -EINVAL after a message */
+static int parse_views(const char *list, const struct view_desc **views, size_t *n)
+{
+	char name[64], known[256];
+	const char *p = list;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		const struct view_desc *d;
+		bool dup = false;
+
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		d = view_find(name);
+		if (!d) {
+			view_names(known, sizeof(known));
+			ns_err("unknown view '%s'; known: %s", name, known);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < *n; i++)
+			dup |= views[i] == d;
+		if (!dup && *n < 16)
+			views[(*n)++] = d;
+		p += len + (p[len] == ',');
+	}
+	if (!*n) {
+		ns_err("--view needs a view name");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* the views as the report's output: text one after another, JSON one object */
+static void print_views(const struct report_result *res, const struct view_desc **views, size_t n,
+			const struct view_opts *vo, bool json)
+{
+	struct json_writer *w;
+
+	if (!json) {
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				fputc('\n', stdout);
+			views[i]->text(res, vo, stdout);
+		}
+		return;
+	}
+	w = json_new(stdout);
+	if (!w)
+		return;
+	json_obj_begin(w);
+	json_kv_u64(w, "schema_version", REPORT_JSON_SCHEMA);
+	for (size_t i = 0; i < n; i++)
+		if (views[i]->json)
+			views[i]->json(w, res, vo);
+	json_obj_end(w);
+	fputc('\n', stdout);
+	json_free(w);
 }
 
 /* Feed every event of the file to the report; 0, or 1 after printing the error. */
@@ -109,6 +188,11 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		/* --index: the spelling before --db (as xref, callers, where have it), not in the help */
 		{ "index", required_argument, NULL, 'i' },
 		{ "no-explain", no_argument, NULL, 'X' },
+		{ "view", required_argument, NULL, 'V' },
+		{ "funcs", required_argument, NULL, 'F' },
+		{ "depth", required_argument, NULL, 'D' },
+		{ "min-count", required_argument, NULL, 'M' },
+		{ "layers", required_argument, NULL, 'L' },
 		{ NULL },
 	};
 	struct tracefile_reader *tr = NULL;
@@ -120,7 +204,10 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 	const char *db = NULL;
 	struct ix_explainer ixe = { 0 };
 	struct report_explainer ex;
-	uint64_t off = 0, n = 0;
+	uint64_t off = 0, n = 0, v;
+	const struct view_desc *views[16];
+	size_t n_views = 0;
+	struct view_opts vo = { 0 };
 	const char *path;
 	int c, ret = 1, e;
 
@@ -144,6 +231,28 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		case 'X':
 			no_explain = true;
 			break;
+		case 'V':
+			if (parse_views(optarg, views, &n_views))
+				return 2;
+			break;
+		case 'F':
+			vo.profile.funcs = optarg;
+			break;
+		case 'D':
+		case 'M':
+			if (ns_parse_u64(optarg, UINT32_MAX, &v) || !v) {
+				ns_err("invalid --%s value '%s' (a number, 1 or more)",
+				       c == 'D' ? "depth" : "min-count", optarg);
+				return 2;
+			}
+			if (c == 'D')
+				vo.profile.depth = (unsigned int)v;
+			else
+				vo.profile.min_count = v;
+			break;
+		case 'L':
+			ctx.layer_rules = optarg;
+			break;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);
@@ -166,6 +275,25 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 	ctx.ksyms = tfr_ksyms(tr);
 	ctx.stack = trace_stack;
 	ctx.stack_arg = tr;
+	for (size_t i = 0; i < n_views; i++)
+		ctx.parts |= views[i]->parts;
+	for (size_t i = 0; json && i < n_views; i++)
+		if (!views[i]->json) {
+			ns_err("the view '%s' has no JSON form", views[i]->name);
+			ret = 2;
+			goto cleanup;
+		}
+	if (db && no_explain) {
+		ns_err("--db and --no-explain contradict each other");
+		ret = 2;
+		goto cleanup;
+	}
+	/* the layers view asks the index where functions no rule names live */
+	if ((ctx.parts & RR_PART_LAYERS) && !no_explain &&
+	    !ix_explainer_open(&ixe, db, ns_meta_get(ctx.meta, "kernel.release"), false)) {
+		ctx.index_layer = explain_index_layer;
+		ctx.index_layer_arg = &ixe;
+	}
 	rep = report_new(&ctx);
 	if (!rep) {
 		ns_err("cannot report '%s': %s", path, strerror(errno));
@@ -185,13 +313,10 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		ns_err("cannot report '%s': %s", path, strerror(-e));
 		goto cleanup;
 	}
-	if (db && no_explain) {
-		ns_err("--db and --no-explain contradict each other");
-		ret = 2;
-		goto cleanup;
-	}
-	if (!no_explain) {
-		e = ix_explainer_open(&ixe, db, report_result(rep)->capture.kernel, db != NULL);
+	/* explain mode annotates the default report's call paths and journeys */
+	if (!no_explain && (ctx.parts & RR_PART_DEFAULT)) {
+		e = ctx.index_layer ? 0 :
+			ix_explainer_open(&ixe, db, report_result(rep)->capture.kernel, db != NULL);
 		if (e && db)
 			goto cleanup;
 		if (!e)
@@ -201,7 +326,9 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 			goto cleanup;
 		}
 	}
-	if (json)
+	if (n_views)
+		print_views(report_result(rep), views, n_views, &vo, json);
+	else if (json)
 		render_report_json(report_result(rep), stdout);
 	else
 		render_report_text(report_result(rep), stdout);

@@ -19,5 +19,8 @@
 
 void render_report_text(const struct report_result *res, FILE *out);
 void render_report_json(const struct report_result *res, FILE *out);
+/* the same members into an object the caller opened (views, labs) */
+struct json_writer;
+void render_report_json_members(struct json_writer *w, const struct report_result *res);
 
 #endif

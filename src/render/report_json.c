@@ -346,6 +346,14 @@ void render_report_json(const struct report_result *res, FILE *out)
 		return;
 	json_obj_begin(w);
 	json_kv_u64(w, "schema_version", REPORT_JSON_SCHEMA);
+	render_report_json_members(w, res);
+	json_obj_end(w);
+	fputc('\n', out);
+	json_free(w);
+}
+
+void render_report_json_members(struct json_writer *w, const struct report_result *res)
+{
 	if (res->parts & RR_PART_COUNTS) {
 		capture(w, res);
 		events(w, res);
@@ -361,7 +369,4 @@ void render_report_json(const struct report_result *res, FILE *out)
 		journeys(w, res);
 	if (res->parts & RR_PART_CALLPATHS)
 		callpaths_print_json(w, res);
-	json_obj_end(w);
-	fputc('\n', out);
-	json_free(w);
 }

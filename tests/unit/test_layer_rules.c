@@ -23,9 +23,10 @@ static const struct {
 	const char *function;
 	enum ns_layer layer;
 } expect[] = {
-	{ "entry_SYSCALL_64_after_hwframe", NS_LAYER_SOFTIRQ },
-	{ "do_syscall_64", NS_LAYER_SOFTIRQ },
-	{ "x64_sys_call", NS_LAYER_SOFTIRQ },
+	/* the syscall entry code is the top of the syscall layer, no boundary */
+	{ "entry_SYSCALL_64_after_hwframe", NS_LAYER_SYSCALL },
+	{ "do_syscall_64", NS_LAYER_SYSCALL },
+	{ "x64_sys_call", NS_LAYER_SYSCALL },
 	{ "__x64_sys_sendto", NS_LAYER_SYSCALL },
 	{ "__sys_sendto", NS_LAYER_SYSCALL },
 	{ "__x64_sys_recvfrom", NS_LAYER_SYSCALL },

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The views of a report: a table of renderers by name (render/views.h). */
+#include <stdio.h>
+#include <string.h>
+#include "common/json.h"
+#include "render/counters_out.h"
+#include "render/latency_out.h"
+#include "render/layers_out.h"
+#include "render/report.h"
+#include "render/views.h"
+
+static void summary_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	render_report_text(res, out);
+}
+
+static void summary_json(struct json_writer *w, const struct report_result *res,
+			 const struct view_opts *o)
+{
+	render_report_json_members(w, res);
+}
+
+static void profile_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	render_profile_text(&res->profile, &o->profile, out);
+}
+
+static void profile_json(struct json_writer *w, const struct report_result *res,
+			 const struct view_opts *o)
+{
+	json_key(w, "profile");
+	render_profile_json(w, &res->profile, &o->profile);
+}
+
+static void callgraph_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	render_callgraph_text(&res->profile, &o->profile, out);
+}
+
+static void callgraph_json(struct json_writer *w, const struct report_result *res,
+			   const struct view_opts *o)
+{
+	json_key(w, "callgraph");
+	render_callgraph_json(w, &res->profile, &o->profile);
+}
+
+static void folded_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	render_callgraph_folded(&res->profile, out);
+}
+
+static void layers_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	if (res->layers)
+		layers_out_text(res->layers, out, o->profile.top);
+}
+
+static void layers_json(struct json_writer *w, const struct report_result *res,
+			const struct view_opts *o)
+{
+	json_key(w, "layers");
+	if (res->layers)
+		layers_out_json(res->layers, w);
+	else
+		json_null(w);
+}
+
+static void latency_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	latency_print_text(out, &res->latency);
+}
+
+static void latency_json(struct json_writer *w, const struct report_result *res,
+			 const struct view_opts *o)
+{
+	json_key(w, "latency");
+	latency_print_json(w, &res->latency);
+}
+
+static void counters_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	counters_print_text(out, &res->counters);
+}
+
+static void counters_json(struct json_writer *w, const struct report_result *res,
+			  const struct view_opts *o)
+{
+	json_key(w, "counters");
+	counters_print_json(w, &res->counters);
+}
+
+const struct view_desc view_table[] = {
+	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
+	  summary_text, summary_json },
+	{ "profile", RR_PART_PROFILE, "kernel functions by CPU samples (self, total), events per CPU",
+	  profile_text, profile_json },
+	{ "callgraph", RR_PART_PROFILE, "every stack merged into one call tree, as function_graph",
+	  callgraph_text, callgraph_json },
+	{ "folded", RR_PART_PROFILE, "the call graph as folded stacks, for flame-graph tools",
+	  folded_text, NULL },
+	{ "layers", RR_PART_LAYERS, "the stack's layers and the functions at their boundaries",
+	  layers_text, layers_json },
+	{ "latency", RR_PART_LATENCY, "per-stage gaps of each packet: p50, p90, p99, max",
+	  latency_text, latency_json },
+	{ "counters", RR_PART_COUNTERS, "the namespaces' kernel counters before and after",
+	  counters_text, counters_json },
+	{ NULL },
+};
+
+const struct view_desc *view_find(const char *name)
+{
+	for (const struct view_desc *v = view_table; name && v->name; v++)
+		if (!strcmp(v->name, name))
+			return v;
+	return NULL;
+}
+
+void view_names(char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (const struct view_desc *v = view_table; v->name && at < len; v++)
+		at += snprintf(buf + at, len - at, "%s%s", at ? ", " : "", v->name);
+}
