@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "capture/features.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
 
@@ -63,8 +64,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (const struct command *c = commands; c->name; c++)
-		if (!strcmp(argv[1], c->name))
+		if (!strcmp(argv[1], c->name)) {
+			/* what a killed run left, as the labs' namespaces (lab_cleanup_stale()) */
+			int removed = tracefs_remove_stale_instances();
+
+			if (removed > 0)
+				ns_warn("removed %d tracefs instance%s left by an earlier netscope run "
+					"that was killed", removed, removed > 1 ? "s" : "");
 			return c->func(argc - 1, argv + 1);
+		}
 	ns_err("unknown command '%s'; see 'netscope --help'", argv[1]);
 	return 2;
 }
