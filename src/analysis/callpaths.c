@@ -99,8 +99,8 @@ static char *frame_name(const struct report_ctx *ctx, uint64_t ip)
 /* the child of parent (NIL: the roots, chained from node 0's siblings) named name */
 static uint32_t child(struct tree *t, uint32_t parent, const char *name, int *err)
 {
-	uint32_t *link = parent == NIL ? NULL : &t->nodes[parent].first_child;
-	uint32_t i = parent == NIL ? (t->n ? 0 : NIL) : *link;
+	/* by index, not pointer: the realloc below may move t->nodes */
+	uint32_t i = parent == NIL ? (t->n ? 0 : NIL) : t->nodes[parent].first_child;
 	uint32_t last = NIL;
 
 	for (; i != NIL; last = i, i = t->nodes[i].next_sibling)
@@ -128,8 +128,8 @@ static uint32_t child(struct tree *t, uint32_t parent, const char *name, int *er
 	t->n++;
 	if (last != NIL)
 		t->nodes[last].next_sibling = i;
-	else if (link)
-		*link = i;
+	else if (parent != NIL)
+		t->nodes[parent].first_child = i;
 	return i;
 }
 

@@ -389,28 +389,57 @@ static int write_file(const char *path, const char *s)
 	return err;
 }
 
-/* Remove probe instances left by a doctor run that was SIGKILLed. */
-static void remove_stale_instances(const char *tracefs)
+/* the pid that ends an instance name "netscope-WHAT-PID", 0 for another name */
+static pid_t instance_pid(const char *name)
+{
+	const char *dash = strrchr(name, '-');
+	char *end;
+	long pid;
+
+	if (strncmp(name, "netscope-", 9) || !dash || dash[1] < '0' || dash[1] > '9')
+		return 0;
+	errno = 0;
+	pid = strtol(dash + 1, &end, 10);
+	return errno || *end || pid <= 0 || pid > INT32_MAX ? 0 : (pid_t)pid;
+}
+
+/* Remove the instances (netscope-WHAT-PID) of netscope processes that are gone. */
+static int remove_stale_instances(const char *tracefs)
 {
 	char path[512];
 	struct dirent *de;
+	int removed = 0;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "%s/instances", tracefs);
 	d = opendir(path);
 	if (!d)
-		return;
+		return 0;
 	while ((de = readdir(d))) {
-		int pid;
+		pid_t pid = instance_pid(de->d_name);
 
-		if (sscanf(de->d_name, "netscope-probe-%d", &pid) != 1)
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH)
+		/* EPERM means the process lives (as another user): keep its instance */
+		if (!pid || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
 		snprintf(path, sizeof(path), "%s/instances/%s", tracefs, de->d_name);
-		rmdir(path);
+		if (!rmdir(path))
+			removed++;
 	}
 	closedir(d);
+	return removed;
+}
+
+int tracefs_remove_stale_instances(void)
+{
+	static const char *const paths[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	struct statfs st;
+	int removed = 0;
+
+	/* where tracefs is not mounted no instance was made: never mount it for this */
+	for (size_t i = 0; i < 2; i++)
+		if (!statfs(paths[i], &st) && st.f_type == TRACEFS_MAGIC)
+			removed += remove_stale_instances(paths[i]);
+	return removed;
 }
 
 /*

@@ -62,5 +62,11 @@ void features_probe_capture(struct features *ft);
 void features_probe_sampling(struct features *ft);
 /* Mount tracefs if it is not mounted; returns its path or NULL. */
 const char *tracefs_path(void);
+/*
+ * Remove the private tracefs instances (instances/netscope-WHAT-PID) of
+ * netscope processes that are gone, a doctor SIGKILLed mid-probe, from
+ * every tracefs mount; returns how many.
+ */
+int tracefs_remove_stale_instances(void);
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,19 +15,57 @@
 
 #define FAIL(...) do { snprintf(err, len, __VA_ARGS__); return -EINVAL; } while (0)
 
+/*
+ * A namespace lives while a process is in it or a file keeps it: look
+ * for the inode in /proc/PID/ns/net and /run/netns (ip netns); one kept
+ * only by an open descriptor or a bind mount elsewhere is not found.
+ */
+static bool netns_inode_exists(uint64_t ino)
+{
+	static const char *const dirs[][2] = { { "/proc", "/ns/net" }, { "/run/netns", "" } };
+	bool found = false;
+
+	for (size_t i = 0; i < 2 && !found; i++) {
+		DIR *d = opendir(dirs[i][0]);
+		struct dirent *de;
+
+		if (!d)
+			continue;
+		while (!found && (de = readdir(d))) {
+			char path[PATH_MAX];
+			struct stat st;
+
+			if (de->d_name[0] == '.' || (i == 0 && (de->d_name[0] < '0' || de->d_name[0] > '9')))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s%s", dirs[i][0], de->d_name, dirs[i][1]);
+			found = !stat(path, &st) && st.st_ino == ino;
+		}
+		closedir(d);
+	}
+	return found;
+}
+
 int filter_parse_netns(struct capture_filter *f, const char *arg, int *all, char *err, size_t len)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	uint64_t ino;
 
+	/* 'all' drops the filter: a namespace given with it would be ignored */
 	if (!strcmp(arg, "all")) {
+		if (f->netns_n)
+			FAIL("bad --netns 'all': 'all' cannot be combined with other namespaces");
 		*all = 1;
 		return 0;
 	}
+	if (*all)
+		FAIL("bad --netns '%s': 'all' cannot be combined with other namespaces", arg);
 	if (f->netns_n >= NS_MAX_NETNS_FILTER)
 		FAIL("too many --netns (at most %d)", NS_MAX_NETNS_FILTER);
 	if (!ns_parse_u64(arg, UINT32_MAX, &ino) && ino) {
+		if (!netns_inode_exists(ino))
+			FAIL("bad --netns '%s': no network namespace has inode %s; give a name under "
+			     "/run/netns, an inode number or 'all'", arg, arg);
 		f->netns[f->netns_n++] = ino;
 		return 0;
 	}

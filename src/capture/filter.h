@@ -9,8 +9,9 @@
 
 /*
  * Each returns 0, or -EINVAL with a message in err naming the bad value.
- * --netns takes a name under /run/netns, an inode number, or "all" (then
- * *all is set and no namespace filter applies).
+ * --netns takes a name under /run/netns, the inode number of an existing
+ * namespace, or "all" (then *all is set and no namespace filter applies);
+ * *all comes in set when "all" was given before: it takes no other value.
  */
 int filter_parse_netns(struct capture_filter *f, const char *arg, int *all, char *err, size_t len);
 int filter_parse_host(struct capture_filter *f, const char *arg, char *err, size_t len);

@@ -127,6 +127,7 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		ro->sc.duration_s = ro->duration_s;
 		return 0;
 	case OPT_NETNS:
+		all = ro->netns_all;
 		r = filter_parse_netns(f, arg, &all, err, sizeof(err));
 		if (all)
 			ro->netns_all = true;

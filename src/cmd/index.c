@@ -123,8 +123,9 @@ static int tree_rel(const struct ix_flags *f, const char *arg, char *rel, size_t
 	return 0;
 }
 
+/* *refused: a Makefile was refused (said), what the others build is selected */
 static int select_files(const struct ix_flags *f, char **paths, int npaths, bool all_files,
-			struct kbuild_list *out)
+			struct kbuild_list *out, bool *refused)
 {
 	struct kbuild_config *cfg = NULL;
 	const char *defaults[] = { ".", NULL };
@@ -168,7 +169,10 @@ static int select_files(const struct ix_flags *f, char **paths, int npaths, bool
 			err = -EINVAL;
 		} else if (cfg) {
 			err = kbuild_select(cfg, f->tree, rel[0] ? rel : ".", out);
-			if (err == -ENOENT)
+			if (err == -ELOOP) {
+				*refused = true;
+				err = 0;
+			} else if (err == -ENOENT)
 				ns_err("'%s' has no Kbuild or Makefile to say what is built there: give its "
 				       ".c files, or --all-files", arg);
 			else if (err)
@@ -319,7 +323,7 @@ int cmd_index(int argc, char **argv, const struct cmd_common *co)
 		{ NULL },
 	};
 	const char *src = NULL, *db_arg = NULL;
-	bool rebuild = false, all_files = false;
+	bool rebuild = false, all_files = false, refused = false;
 	int nworkers = online_cpus(), c, err, ret = 1;
 	char db[PATH_MAX];
 	struct source_tree t;
@@ -380,7 +384,7 @@ int cmd_index(int argc, char **argv, const struct cmd_common *co)
 		ns_err("the tree path '%s' is too long for an index file name", f.tree);
 		goto out;
 	}
-	if (select_files(&f, argv + optind, argc - optind, all_files, &p.files))
+	if (select_files(&f, argv + optind, argc - optind, all_files, &p.files, &refused))
 		goto out;
 	err = ix_store_open(db, &(struct ix_store_tree){
 		.tree = f.tree, .version = f.version, .config = f.config,
@@ -453,6 +457,10 @@ int cmd_index(int argc, char **argv, const struct cmd_common *co)
 out:
 	if (ix_store_close(s) && !ret)
 		ret = 1;
+	if (refused && !ret) {
+		ns_err("the objects of the refused Makefiles above are not indexed");
+		ret = 1;
+	}
 	ix_run_free(&run);
 	for (size_t i = 0; i < orph.n; i++)
 		free(orph.names[i]);

@@ -136,6 +136,28 @@ static int trace_opt(struct run_opts *ro, int c, const char *arg)
 	return 0;
 }
 
+int trace_report_end(struct report *r, const struct ns_capture_stats *stats, bool json, FILE *out)
+{
+	int err;
+
+	if (!r) {
+		ns_err("cannot make the report: out of memory");
+		return -ENOMEM;
+	}
+	err = report_finish(r, stats, false);
+	if (err) {
+		ns_err("cannot finish the report: %s", strerror(-err));
+		return err;
+	}
+	if (json) {
+		render_report_json(report_result(r), out);
+	} else {
+		fputc('\n', out);
+		render_report_text(report_result(r), out);
+	}
+	return 0;
+}
+
 int cmd_trace(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option extra[] = {
@@ -147,7 +169,7 @@ int cmd_trace(int argc, char **argv, const struct cmd_common *co)
 	struct trace_ctx t = {};
 	struct run_opts ro;
 	struct run_state st;
-	int err;
+	int err, report_err = 0;
 
 	err = run_parse_args(&ro, co, argc, argv, "", extra, trace_opt, usage);
 	if (err)
@@ -165,23 +187,15 @@ int cmd_trace(int argc, char **argv, const struct cmd_common *co)
 		struct report_ctx rctx = { .meta = &st.meta, .names = &st.names, .ksyms = st.ksyms,
 					   .stack = live_stack, .stack_arg = &st.session };
 
+		/* NULL: said at the end, where the report would be */
 		t.report = report_new(&rctx);
-		if (!t.report)
-			ns_warn("no memory for the report: --report ignored");
 	}
 	if (!ro.json)
 		event_line_header(stdout);
 	err = run_loop(&st, &ro);
 	run_stop(&st, &stats);
-	if (t.report) {
-		if (report_finish(t.report, &stats, false))
-			ns_err("cannot finish the report: out of memory");
-		else if (ro.json)
-			render_report_json(report_result(t.report), stdout);
-		else {
-			putchar('\n');
-			render_report_text(report_result(t.report), stdout);
-		}
+	if (ro.report) {
+		report_err = trace_report_end(t.report, &stats, ro.json, stdout);
 		report_free(t.report);
 	}
 	fflush(stdout);
@@ -191,5 +205,5 @@ int cmd_trace(int argc, char **argv, const struct cmd_common *co)
 		err = -ECHILD;
 	}
 	run_free(&st);
-	return err ? 1 : 0;
+	return err || report_err ? 1 : 0;
 }

@@ -140,6 +140,7 @@ struct selector {
 	const char *tree;
 	struct kbuild_list *out;
 	struct strmap seen_dirs;
+	int err;	/* -ELOOP: a makefile had a loop make refuses (said at once) */
 };
 
 /* the concatenated values of base<suffix> for each suffix */
@@ -162,9 +163,20 @@ static char *suffix_search(struct mk *m, const char *base, const char *const *su
 
 static int select_dir(struct selector *s, const char *dir);
 
-/* an object of obj-y/obj-m: foo.o is foo.c, or a composite of its parts */
+/* the composites being expanded, innermost first */
+struct composite {
+	const char *base;
+	const struct composite *up;
+};
+
+/*
+ * an object of obj-y/obj-m: foo.o is foo.c, or a composite of its parts;
+ * -ELOOP (said) for a composite that contains itself, which make refuses
+ * ("Circular foo.o <- foo.o dependency dropped") and Kbuild cannot link
+ */
 static int add_object(struct selector *s, struct mk *m, const char *word, size_t wn,
-		      const char *const *suffixes, const char *modname, int depth)
+		      const char *const *suffixes, const char *modname, int depth,
+		      const struct composite *up)
 {
 	char base[1024], path[8192], *parts, *presence;
 	/* foo- counts too: a composite whose parts are all configured out */
@@ -185,9 +197,16 @@ static int add_object(struct selector *s, struct mk *m, const char *word, size_t
 	if (*presence && depth < 8) {
 		/* a composite: its parts, named relative to the same directory */
 		const char *slash = strrchr(base, '/'), *mod = modname ? modname : slash ? slash + 1 : base;
+		const struct composite self = { base, up };
 		const char *p, *w;
 		size_t pn;
 
+		for (const struct composite *c = up; c; c = c->up)
+			if (!strcmp(c->base, base)) {
+				ns_err("composite object '%s.o' contains itself in '%s'", base, m->file);
+				free(presence);
+				return -ELOOP;
+			}
 		parts = suffix_search(m, base, suffixes);
 		if (!parts) {
 			free(presence);
@@ -195,7 +214,7 @@ static int add_object(struct selector *s, struct mk *m, const char *word, size_t
 		}
 		p = parts;
 		while (!err && (w = kb_next_word(&p, &pn)))
-			err = add_object(s, m, w, pn, suffixes, mod, depth + 1);
+			err = add_object(s, m, w, pn, suffixes, mod, depth + 1, &self);
 		free(parts);
 		free(presence);
 		return err;
@@ -251,6 +270,7 @@ static int select_dir(struct selector *s, const char *dir)
 	}
 	if (!text)
 		return -ENOENT;
+	m.file = path;
 	err = kb_eval_text(&m, text);
 	free(text);
 	for (size_t i = 0; !err && i < sizeof(lists) / sizeof(lists[0]); i++) {
@@ -273,11 +293,18 @@ static int select_dir(struct selector *s, const char *dir)
 					err = 0;
 				}
 			} else {
-				err = add_object(s, &m, w, wn, lists[i].suffixes, NULL, 0);
+				err = add_object(s, &m, w, wn, lists[i].suffixes, NULL, 0, NULL);
+				/* said: the object is left out, the rest is still selected */
+				if (err == -ELOOP) {
+					s->err = err;
+					err = 0;
+				}
 			}
 		}
 		free(val);
 	}
+	if (m.err)
+		s->err = m.err;
 	kb_map_free(&m.vars);
 	return err;
 }
@@ -294,6 +321,8 @@ int kbuild_select(const struct kbuild_config *cfg, const char *tree, const char 
 		return err;
 	normalize(d);
 	err = select_dir(&s, d);
+	if (!err)
+		err = s.err;
 	kb_map_free(&s.seen_dirs);
 	return err;
 }

@@ -40,7 +40,10 @@ struct kbuild_list {
  * duplicates.  Objects with no .c (assembler, generated at build time) are
  * left out.
  * 0, -ENOENT (dir has no Kbuild/Makefile), -ENAMETOOLONG (a path under
- * it too long to form) or -ENOMEM.
+ * it too long to form), -ENOMEM, or -ELOOP when a makefile holds a loop
+ * make refuses (a recursive variable that references itself, a composite
+ * object that contains itself): said at once with the makefile's name,
+ * what it would have built is left out and the rest is still selected.
  */
 int kbuild_select(const struct kbuild_config *cfg, const char *tree, const char *dir,
 		  struct kbuild_list *out);

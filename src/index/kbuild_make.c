@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/log.h"
 #include "index/kbuild_priv.h"
 
 /* ---- expansion ---- */
@@ -33,11 +34,30 @@ char *kb_var_value(struct mk *m, const char *name)
 	if (v) {
 		if (!v->recursive)
 			return strdup(v->value);
+		/*
+		 * A variable met again while it is being expanded references
+		 * itself: make stops there (variable.h: struct variable's
+		 * expanding).  A depth limit alone is not enough, x = $(x)$(x)
+		 * doubles at every level.
+		 */
+		if (v->expanding) {
+			if (!v->refused)
+				ns_err("recursive variable '%s' references itself (eventually) in '%s'",
+				       name, m->file ? m->file : m->dir);
+			v->refused = true;
+			m->err = -ELOOP;
+			return strdup("");
+		}
 		if (m->depth > 32)
 			return strdup("");
 		m->depth++;
+		v->expanding = true;
 		char *r = kb_expand_str(m, v->value, strlen(v->value));
 		m->depth--;
+		/* the map may have grown in kb_expand_str: find the slot again */
+		v = kb_map_find(&m->vars, name);
+		if (v)
+			v->expanding = false;
 		return r;
 	}
 	/* the configuration is a makefile Kbuild includes (include/config/auto.conf) */

@@ -17,6 +17,8 @@
 struct var {
 	char *name, *value;
 	bool recursive;		/* '=' flavour: expanded when used */
+	bool expanding;		/* being expanded: met again, it references itself */
+	bool refused;		/* said so once */
 };
 
 struct strmap {
@@ -56,7 +58,9 @@ struct mk {
 	struct strmap vars;
 	const struct kbuild_config *cfg;
 	const char *tree, *dir;
-	int depth;		/* of recursive expansion: a self-reference stops here */
+	const char *file;	/* the makefile, for messages */
+	int depth;		/* of recursive expansion */
+	int err;		/* -ELOOP once a loop make refuses was met (and said) */
 };
 
 /* append s[0..n) with its references expanded to out; 0 or -ENOMEM */

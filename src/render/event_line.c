@@ -8,6 +8,13 @@
 #include "trace/model.h"
 #include "trace/syscalls.h"
 
+/*
+ * comm and ifname are fixed arrays, NUL-terminated only when shorter than
+ * the array: a trace file may fill them to the last byte.  Never read them
+ * as C strings, copy them out bounded.
+ */
+#define FIELD_STR(buf, field) (snprintf(buf, sizeof(buf), "%.*s", (int)sizeof(field), field), buf)
+
 static const char *proto_name(const struct ns_event *ev)
 {
 	if (ev->l3_proto == 0x0806)
@@ -75,7 +82,7 @@ static const char *syscall_name(uint32_t nr, char *buf, size_t len)
 
 const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev, char *buf, size_t len)
 {
-	char a[96], b[96], f[40];
+	char a[96], b[96], f[40], name[NS_IFNAME_LEN + 1];
 
 	buf[0] = '\0';
 	switch (ev->type) {
@@ -125,7 +132,7 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 		break;
 	case NS_EV_IRQ_HANDLER_ENTRY:
 	case NS_EV_IRQ_HANDLER_EXIT:
-		snprintf(buf, len, "irq=%u name=%s", ev->reason, ev->ifname);
+		snprintf(buf, len, "irq=%u name=%s", ev->reason, FIELD_STR(name, ev->ifname));
 		if (ev->type == NS_EV_IRQ_HANDLER_EXIT)
 			snprintf(buf + strlen(buf), len - strlen(buf), " ret=%d", ev->aux);
 		break;
@@ -180,6 +187,7 @@ void event_line_header(FILE *out)
 void event_line_print(FILE *out, const struct event_fmt *fmt, const struct ns_event *ev)
 {
 	char src[64], dst[64], flow[130], flags[40] = "", detail[256], pkt[24] = "-";
+	char dev[NS_IFNAME_LEN + 1];
 	bool cpu_event = ev->type >= NS_EV_IRQ_HANDLER_ENTRY && ev->type <= NS_EV_SOFTIRQ_EXIT;
 	double t = ev->ts_ns >= fmt->t0_ns ? (ev->ts_ns - fmt->t0_ns) / 1e9 : 0;
 
@@ -194,7 +202,7 @@ void event_line_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 		snprintf(pkt, sizeof(pkt), "#%llu", (unsigned long long)ev->packet_id);
 	fprintf(out, "%-12.6f %3u %-7s %-8s %-22s %-9s %5u %-5s %-45s %-11s %s\n", t, ev->cpu,
 		ns_ctx_name(ev->ctx), pkt, ns_event_name(ev->type),
-		cpu_event || !ev->ifname[0] ? "-" : ev->ifname, ev->len, proto_name(ev), flow,
+		cpu_event || !ev->ifname[0] ? "-" : FIELD_STR(dev, ev->ifname), ev->len, proto_name(ev), flow,
 		flags[0] ? flags : "-", event_detail(fmt, ev, detail, sizeof(detail)));
 }
 
@@ -202,7 +210,7 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 		      const uint64_t *stack, int nframes)
 {
 	struct json_writer *w = json_new(out);
-	char buf[256], a[96];
+	char buf[256], a[96], comm[NS_COMM_LEN + 1], dev[NS_IFNAME_LEN + 1];
 	const char *n;
 
 	json_obj_begin(w);
@@ -212,12 +220,12 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 	json_kv_str(w, "ctx", ns_ctx_name(ev->ctx));
 	json_kv_u64(w, "pid", ev->pid);
 	json_kv_u64(w, "tid", ev->tid);
-	json_kv_str(w, "comm", ev->comm);
+	json_kv_str(w, "comm", FIELD_STR(comm, ev->comm));
 	json_kv_str(w, "event", ns_event_name(ev->type));
 	json_kv_u64(w, "packet_id", ev->packet_id);
 	json_kv_u64(w, "netns", ev->netns);
 	json_kv_i64(w, "ifindex", ev->ifindex);
-	json_kv_str(w, "ifname", ev->ifname);
+	json_kv_str(w, "ifname", FIELD_STR(dev, ev->ifname));
 	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ev->skb);
 	json_kv_str(w, "skb", buf);
 	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ev->sk);

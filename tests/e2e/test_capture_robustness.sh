@@ -113,6 +113,13 @@ expect_error "bad_port_is_refused" 2 "bad --port '99999'" trace --scenario refus
 expect_error "bad_host_is_refused" 2 "bad --host '1.2.3'" trace --scenario refused --host 1.2.3
 expect_error "bad_proto_is_refused" 2 "bad --proto 'sctp'" trace --scenario refused --proto sctp
 expect_error "unknown_netns_is_refused" 2 "bad --netns 'nosuchns'" trace --netns nosuchns
+expect_error "netns_inode_of_no_namespace_is_refused" 2 "no network namespace has inode 1" \
+	trace --netns 1 --duration 1
+own_ino=$(stat -L -c %i /proc/self/ns/net)
+expect_error "netns_all_after_a_namespace_is_refused" 2 "'all' cannot be combined with other namespaces" \
+	trace --netns "$own_ino" --netns all --duration 1
+expect_error "netns_namespace_after_all_is_refused" 2 "'all' cannot be combined with other namespaces" \
+	trace --netns all --netns "$own_ino" --duration 1
 expect_error "bad_ring_size_is_refused" 2 "bad --ring-size '3000'" trace --scenario refused --ring-size 3000
 expect_error "unknown_event_is_refused" 2 "unknown event or group 'kfree'" trace --scenario refused --events kfree
 expect_error "no_target_is_refused" 2 "nothing to trace" trace

@@ -220,12 +220,72 @@ static void explain_annotates_tree_nodes_sites_and_unstacked_events(void **state
 	report_free(r);
 }
 
+/*
+ * Wide trees: stack id k is entry > mid_k > leaf_k, so every mid gets its
+ * first child right after being added, and the node array (grown from 64,
+ * doubling) is reallocated while a first child is being linked in.
+ */
+#define WIDE_STACKS 200
+static size_t wide_stack(void *arg, int32_t id, uint64_t *ips, size_t max)
+{
+	(void)arg;
+	if (id < 1 || id > WIDE_STACKS || max < 3)
+		return 0;
+	ips[0] = 0x30000 + (uint64_t)id;	/* leaf, innermost */
+	ips[1] = 0x20000 + (uint64_t)id;	/* mid */
+	ips[2] = 0x10000;			/* entry, outermost */
+	return 3;
+}
+
+static void trees_past_64_nodes_keep_every_branch_and_count(void **state)
+{
+	/* no ksyms: frames are named by address, nothing is cut */
+	struct report_ctx ctx = { .stack = wide_stack };
+	struct report *r = report_new(&ctx);
+	const struct rr_calltree *t;
+
+	assert_non_null(r);
+	for (int32_t id = 1; id <= WIDE_STACKS; id++)
+		for (int32_t k = 0; k < id % 3 + 1; k++) {
+			struct ns_event e = ev(NS_EV_KFREE_SKB, id, 10 * id + k);
+
+			report_feed(r, &e);
+		}
+	assert_int_equal(report_finish(r, NULL, false), 0);
+	t = tree_of(report_result(r), NS_EV_KFREE_SKB);
+	assert_non_null(t);
+	assert_int_equal(t->nodes_cut, 0);
+	assert_int_equal(t->n_nodes, 1 + 2 * WIDE_STACKS);
+	assert_string_equal(t->nodes[0].function, "0x10000");
+	assert_int_equal(t->nodes[0].children, WIDE_STACKS);
+	for (int32_t id = 1; id <= WIDE_STACKS; id++) {
+		char mid[32], leaf[32];
+		size_t i;
+
+		snprintf(mid, sizeof(mid), "0x%x", 0x20000 + id);
+		snprintf(leaf, sizeof(leaf), "0x%x", 0x30000 + id);
+		for (i = 1; i < t->n_nodes; i++)
+			if (!strcmp(t->nodes[i].function, mid))
+				break;
+		assert_true(i + 1 < t->n_nodes);
+		assert_int_equal(t->nodes[i].depth, 1);
+		assert_int_equal(t->nodes[i].children, 1);
+		assert_int_equal(t->nodes[i].count, id % 3 + 1);
+		/* preorder: the only child follows its parent */
+		assert_string_equal(t->nodes[i + 1].function, leaf);
+		assert_int_equal(t->nodes[i + 1].depth, 2);
+		assert_int_equal(t->nodes[i + 1].count, id % 3 + 1);
+	}
+	report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(trees_merge_outermost_first_and_branch_where_paths_differ),
 		cmocka_unit_test(unknown_stack_ids_are_counted_not_invented),
 		cmocka_unit_test(explain_annotates_tree_nodes_sites_and_unstacked_events),
+		cmocka_unit_test(trees_past_64_nodes_keep_every_branch_and_count),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -4,8 +4,11 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include "capture/filter.h"
 #include "trace/model.h"
@@ -58,31 +61,73 @@ static void proto_names_map_to_ip_protocols(void **state)
 	assert_int_equal(filter_parse_proto(&f, "TCP", err, sizeof(err)), -22);
 }
 
+/* the inode of our own network namespace, as --netns takes it */
+static const char *own_netns(char *buf, size_t len)
+{
+	struct stat st;
+
+	assert_int_equal(stat("/proc/self/ns/net", &st), 0);
+	snprintf(buf, len, "%llu", (unsigned long long)st.st_ino);
+	return buf;
+}
+
 static void netns_takes_all_an_inode_or_an_existing_name(void **state)
 {
 	struct capture_filter f = {};
-	char err[256];
+	char err[256], own[32];
 	int all = 0;
 
 	assert_int_equal(filter_parse_netns(&f, "all", &all, err, sizeof(err)), 0);
 	assert_int_equal(all, 1);
-	assert_int_equal(filter_parse_netns(&f, "4026531840", &all, err, sizeof(err)), 0);
-	assert_int_equal(f.netns[0], 4026531840u);
+	all = 0;
+	assert_int_equal(filter_parse_netns(&f, own_netns(own, sizeof(own)), &all, err, sizeof(err)), 0);
+	assert_int_equal(f.netns[0], strtoull(own, NULL, 10));
 	assert_int_equal(filter_parse_netns(&f, "/proc/self/ns/net", &all, err, sizeof(err)), 0);
 	assert_int_equal(f.netns_n, 2);
 	assert_int_equal(filter_parse_netns(&f, "no-such-namespace-here", &all, err, sizeof(err)), -22);
 	assert_non_null(strstr(err, "/run/netns/no-such-namespace-here"));
 }
 
-static void at_most_four_namespaces(void **state)
+static void netns_inode_of_no_namespace_is_refused(void **state)
 {
 	struct capture_filter f = {};
 	char err[256];
 	int all = 0;
 
+	assert_int_equal(filter_parse_netns(&f, "1", &all, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "no network namespace has inode 1"));
+	assert_int_equal(f.netns_n, 0);
+}
+
+static void netns_all_with_another_namespace_is_refused_in_either_order(void **state)
+{
+	struct capture_filter f = {};
+	char err[256] = "", own[32];
+	int all = 0;
+
+	own_netns(own, sizeof(own));
+	assert_int_equal(filter_parse_netns(&f, "all", &all, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_netns(&f, own, &all, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "'all' cannot be combined with other namespaces"));
+	assert_int_equal(f.netns_n, 0);
+	all = 0;
+	err[0] = '\0';
+	assert_int_equal(filter_parse_netns(&f, own, &all, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_netns(&f, "all", &all, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "'all' cannot be combined with other namespaces"));
+	assert_int_equal(all, 0);
+}
+
+static void at_most_four_namespaces(void **state)
+{
+	struct capture_filter f = {};
+	char err[256], own[32];
+	int all = 0;
+
+	own_netns(own, sizeof(own));
 	for (int i = 0; i < NS_MAX_NETNS_FILTER; i++)
-		assert_int_equal(filter_parse_netns(&f, "4026531840", &all, err, sizeof(err)), 0);
-	assert_int_equal(filter_parse_netns(&f, "4026531840", &all, err, sizeof(err)), -22);
+		assert_int_equal(filter_parse_netns(&f, own, &all, err, sizeof(err)), 0);
+	assert_int_equal(filter_parse_netns(&f, own, &all, err, sizeof(err)), -22);
 }
 
 static void ifname_longer_than_15_is_refused(void **state)
@@ -140,6 +185,8 @@ int main(void)
 		cmocka_unit_test(port_must_be_1_to_65535),
 		cmocka_unit_test(proto_names_map_to_ip_protocols),
 		cmocka_unit_test(netns_takes_all_an_inode_or_an_existing_name),
+		cmocka_unit_test(netns_inode_of_no_namespace_is_refused),
+		cmocka_unit_test(netns_all_with_another_namespace_is_refused_in_either_order),
 		cmocka_unit_test(at_most_four_namespaces),
 		cmocka_unit_test(ifname_longer_than_15_is_refused),
 		cmocka_unit_test(events_take_names_groups_and_removals),

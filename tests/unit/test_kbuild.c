@@ -178,6 +178,90 @@ static void duplicates_go_and_order_is_by_path(void **state)
 	kbuild_list_free(&l);
 }
 
+/* ---- loops make refuses (tests/fixtures/kbuild/loops) ---- */
+
+/* kbuild_select() of dir, its messages in *msgs; a hang past 20 s kills the suite */
+static int select_loops(const char *dir, struct kbuild_list *l, char **msgs)
+{
+	struct kbuild_config *cfg = NULL;
+	char tmpl[] = "/tmp/test_kbuild_err.XXXXXX";
+	int fd = mkstemp(tmpl), saved = dup(2), err;
+	FILE *f;
+	long n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	unlink(tmpl);
+	assert_int_equal(kbuild_config_load(TREE "/.config", &cfg), 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	alarm(20);
+	err = kbuild_select(cfg, TREE, dir, l);
+	alarm(0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	kbuild_config_free(cfg);
+	kbuild_list_sort(l);
+	f = fdopen(fd, "r");
+	assert_non_null(f);
+	n = lseek(fd, 0, SEEK_END);
+	*msgs = calloc(1, n + 1);
+	assert_non_null(*msgs);
+	rewind(f);
+	assert_int_equal(fread(*msgs, 1, n, f), (size_t)n);
+	fclose(f);
+	return err;
+}
+
+static void self_referencing_variable_is_refused_naming_it_and_its_file(void **state)
+{
+	struct kbuild_list l = {};
+	char *msgs;
+
+	assert_int_equal(select_loops("loops/var", &l, &msgs), -ELOOP);
+	assert_non_null(strstr(msgs, "recursive variable 'x' references itself (eventually) in '"
+			       TREE "/loops/var/Makefile'"));
+	assert_non_null(strstr(msgs, "recursive variable 'p' references itself (eventually) in '"
+			       TREE "/loops/var/Makefile'"));
+	/* the rest of the makefile is read */
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].path, "loops/var/v_ok.c");
+	free(msgs);
+	kbuild_list_free(&l);
+}
+
+static void composite_object_containing_itself_is_refused_naming_it_and_its_file(void **state)
+{
+	struct kbuild_list l = {};
+	char *msgs;
+
+	assert_int_equal(select_loops("loops/comp", &l, &msgs), -ELOOP);
+	assert_non_null(strstr(msgs, "composite object 'self.o' contains itself in '"
+			       TREE "/loops/comp/Makefile'"));
+	assert_non_null(strstr(msgs, "composite object 'ring.o' contains itself in '"
+			       TREE "/loops/comp/Makefile'"));
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].path, "loops/comp/c_ok.c");
+	free(msgs);
+	kbuild_list_free(&l);
+}
+
+static void makefile_loops_leave_the_rest_of_the_tree_selected(void **state)
+{
+	static const char *const built[] = {
+		"loops/after.c", "loops/before.c", "loops/comp/c_ok.c", "loops/var/v_ok.c",
+	};
+	struct kbuild_list l = {};
+	char *msgs;
+
+	assert_int_equal(select_loops("loops", &l, &msgs), -ELOOP);
+	assert_int_equal(l.n, 4);
+	for (size_t i = 0; i < l.n; i++)
+		assert_string_equal(l.v[i].path, built[i]);
+	free(msgs);
+	kbuild_list_free(&l);
+}
+
 /* ---- compiler arguments ---- */
 
 static char ktree[PATH_MAX];
@@ -306,6 +390,9 @@ int main(void)
 		cmocka_unit_test(all_files_takes_every_c_file),
 		cmocka_unit_test(directory_without_makefile_is_enoent),
 		cmocka_unit_test(duplicates_go_and_order_is_by_path),
+		cmocka_unit_test(self_referencing_variable_is_refused_naming_it_and_its_file),
+		cmocka_unit_test(composite_object_containing_itself_is_refused_naming_it_and_its_file),
+		cmocka_unit_test(makefile_loops_leave_the_rest_of_the_tree_selected),
 		cmocka_unit_test_setup_teardown(kernel_file_gets_kbuild_defines_and_no_fortify, make_ktree,
 						remove_ktree),
 		cmocka_unit_test_setup_teardown(kernel_tree_without_generated_headers_is_refused, make_ktree,
