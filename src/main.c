@@ -8,7 +8,6 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "cmd/args.h"
-#include "capture/features.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
 
@@ -71,15 +70,9 @@ int main(int argc, char **argv)
 	}
 	for (const struct command *c = commands; c->name; c++) {
 		struct cmd_common co;
-		int removed;
-
 		if (strcmp(argv[1], c->name))
 			continue;
-		/* what a killed run left, as the labs' namespaces (lab_cleanup_stale()) */
-		removed = tracefs_remove_stale_instances();
-		if (removed > 0)
-			ns_warn("removed %d tracefs instance%s left by an earlier netscope run "
-				"that was killed", removed, removed > 1 ? "s" : "");
+		cmd_clean_stale();
 		argc = cmd_common_parse(argc - 1, argv + 1, &co);
 		return c->func(argc, argv + 1, &co);
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
+#include "capture/features.h"
 #include "cmd/args.h"
 #include "common/log.h"
 
@@ -76,4 +77,13 @@ const char *cmd_one_operand(int argc, char **argv, const char *what)
 		return NULL;
 	}
 	return argv[optind++];
+}
+
+void cmd_clean_stale(void)
+{
+	int removed = tracefs_remove_stale_instances();
+
+	if (removed > 0)
+		ns_warn("removed %d tracefs instance%s left by an earlier netscope run that was killed",
+			removed, removed > 1 ? "s" : "");
 }

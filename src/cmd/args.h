@@ -43,6 +43,13 @@ void cmd_bad_option(int argc, char **argv, const struct option *longopts);
  */
 const char *cmd_one_operand(int argc, char **argv, const char *what);
 
+/*
+ * What every command does first: remove what a killed netscope left and
+ * nothing else removes at start (its tracefs instances; the labs'
+ * namespaces are removed where a lab is made, lab_cleanup_stale()).
+ */
+void cmd_clean_stale(void);
+
 /* "1 call site", "2 call sites" */
 #define PLURAL(n) ((n) == 1 ? "" : "s")
 

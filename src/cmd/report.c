@@ -277,6 +277,8 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 	ctx.stack_arg = tr;
 	for (size_t i = 0; i < n_views; i++)
 		ctx.parts |= views[i]->parts;
+	if (!n_views)
+		ctx.parts = RR_PART_DEFAULT;
 	for (size_t i = 0; json && i < n_views; i++)
 		if (!views[i]->json) {
 			ns_err("the view '%s' has no JSON form", views[i]->name);
