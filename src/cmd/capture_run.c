@@ -16,6 +16,8 @@
 #include "common/parse.h"
 #include "capture/sampling.h"
 #include "trace/syscalls.h"
+#include "trace/snmp.h"
+#include "workload/netstat.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -329,6 +331,33 @@ static void fill_meta(struct run_state *st, const struct run_opts *ro)
 	}
 }
 
+/*
+ * The SNMP counters of the lab's namespaces into the metadata, as
+ * counters.<a|b>.<phase> (docs/TRACE_FORMAT.md): the kernel's own count of
+ * what the trace saw.  A namespace that cannot be read is said, not fatal.
+ */
+static void snapshot_counters(struct run_state *st, const char *phase)
+{
+	static const char *const label[2] = { "a", "b" };
+
+	for (int i = 0; i < 2 && st->lab.created; i++) {
+		struct snmp_snap snap = { 0 };
+		char key[64], *value;
+		int err = netstat_read_netns(st->lab.ns[i], st->lab.netns_inode[i], &snap);
+
+		value = err ? NULL : snmp_snap_format(&snap);
+		if (value) {
+			snprintf(key, sizeof(key), "counters.%s.%s", label[i], phase);
+			ns_meta_set(&st->meta, key, value);
+		} else {
+			ns_warn("cannot read the counters of namespace '%s': %s", st->lab.ns[i],
+				strerror(err ? -err : ENOMEM));
+		}
+		free(value);
+		snmp_snap_free(&snap);
+	}
+}
+
 int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, void *ctx)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -362,6 +391,8 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 			ro->cap.filter.netns[1] = st->lab.netns_inode[1];
 			ro->cap.filter.netns_n = 2;
 		}
+		/* before the workload, and before the trace file's metadata is written */
+		snapshot_counters(st, "before");
 	}
 	if (ro->netns_all)
 		ro->cap.filter.netns_n = 0;
@@ -487,6 +518,8 @@ void run_stop(struct run_state *st, struct ns_capture_stats *stats)
 		capture_close(st->session);
 		st->session = NULL;
 	}
+	st->meta_at_stop = st->meta.n;
+	snapshot_counters(st, "after");
 	lab_destroy(&st->lab);
 }
 

@@ -43,6 +43,9 @@ struct run_state {
 	struct ksyms *ksyms;	/* NULL when /proc/kallsyms cannot be read */
 	int scenario_status; /* exit status of the scenario child, -1 if none */
 	bool interrupted;
+	/* run_stop() adds metadata known only then (counters after the
+	 * workload) from this index of meta on, for tfw_add_meta() */
+	size_t meta_at_stop;
 };
 
 /* Set up (probe, lab, attach) the capture; events go to fn. Returns 0 or -errno. */

@@ -123,6 +123,10 @@ int cmd_record(int argc, char **argv, const struct cmd_common *co)
 	}
 	err = run_loop(&st, &ro);
 	run_stop(&st, &stats);
+	if (!r.err && tfw_add_meta(r.w, &st.meta, st.meta_at_stop)) {
+		ns_err("cannot write the trace: %s", tfw_error(r.w));
+		r.err = -EIO;
+	}
 	if (tfw_close(r.w, &stats) && !r.err) {
 		ns_err("cannot finish '%s'", ro.output);
 		err = -EIO;

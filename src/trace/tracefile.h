@@ -53,6 +53,12 @@ const char *tfw_error(const struct tracefile_writer *w);
 /* Flush buffered events and write a stats chunk (call now and then and at the end). */
 int tfw_flush(struct tracefile_writer *w, const struct ns_capture_stats *stats);
 /*
+ * Metadata known only at the end (the counters after the workload): the
+ * entries of meta from index from on, in one more META chunk.  A reader
+ * adds them to the metadata it has when it reaches them.  0 or -errno.
+ */
+int tfw_add_meta(struct tracefile_writer *w, const struct ns_meta *meta, size_t from);
+/*
  * Flush, write the final stats and an end chunk, close, free w.  Returns 0
  * or -errno; the error is printed with ns_err() since w is gone afterwards.
  */

@@ -98,16 +98,28 @@ static int write_payload(struct tracefile_writer *w, uint32_t type, uint32_t cou
 	return write_chunk(w, type, count, w->payload.p, w->payload.len, false);
 }
 
-static int write_meta(struct tracefile_writer *w, const struct ns_meta *meta)
+static int write_meta_from(struct tracefile_writer *w, const struct ns_meta *meta, size_t from)
 {
 	size_t n = meta ? meta->n : 0;
 
 	ns_tf_buf_reset(&w->payload);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = from; i < n; i++) {
 		ns_tf_buf_str(&w->payload, meta->kv[i].key);
 		ns_tf_buf_str(&w->payload, meta->kv[i].value);
 	}
-	return write_payload(w, NS_TF_CHUNK_META, n);
+	return write_payload(w, NS_TF_CHUNK_META, n > from ? n - from : 0);
+}
+
+static int write_meta(struct tracefile_writer *w, const struct ns_meta *meta)
+{
+	return write_meta_from(w, meta, 0);
+}
+
+int tfw_add_meta(struct tracefile_writer *w, const struct ns_meta *meta, size_t from)
+{
+	if (!meta || from >= meta->n)
+		return 0;
+	return write_meta_from(w, meta, from);
 }
 
 /* tables by their kind name, so a reader can skip kinds it does not know */
