@@ -16,6 +16,7 @@
 #include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "cmd/explain.h"
+#include "cmd/report_file.h"
 #include "common/log.h"
 #include "common/json.h"
 #include "common/parse.h"
@@ -149,37 +150,6 @@ static void print_views(const struct report_result *res, const struct view_desc 
 	json_free(w);
 }
 
-/* Feed every event of the file to the report; 0, or 1 after printing the error. */
-static int read_events(struct tracefile_reader *tr, struct report *rep, uint64_t *n)
-{
-	struct ns_event ev;
-	int ret;
-
-	while ((ret = tfr_next(tr, &ev)) > 0) {
-		report_feed(rep, &ev);
-		(*n)++;
-	}
-	if (ret < 0) {
-		/* a damaged chunk mid-file: what follows cannot be trusted, so no report */
-		ns_err("%s", tfr_error(tr) ? tfr_error(tr) : strerror(-ret));
-		return 1;
-	}
-	return 0;
-}
-
-/* report_ctx.stack: the frames a trace file holds for a stack id */
-static size_t trace_stack(void *arg, int32_t id, uint64_t *ips, size_t max)
-{
-	size_t n = 0;
-	const uint64_t *f = tfr_stack(arg, id, &n);
-
-	if (!f)
-		return 0;
-	n = n < max ? n : max;
-	memcpy(ips, f, n * sizeof(*ips));
-	return n;
-}
-
 int cmd_report(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
@@ -195,16 +165,13 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		{ "layers", required_argument, NULL, 'L' },
 		{ NULL },
 	};
-	struct tracefile_reader *tr = NULL;
-	struct report *rep = NULL;
-	struct ns_capture_stats stats;
+	struct report_file rf = { 0 };
 	struct report_ctx ctx = { .top = REPORT_DEFAULT_TOP };
-	char err[512] = "";
-	bool json = false, truncated, have_stats, no_explain = false;
+	bool json = false, no_explain = false;
 	const char *db = NULL;
 	struct ix_explainer ixe = { 0 };
 	struct report_explainer ex;
-	uint64_t off = 0, n = 0, v;
+	uint64_t v;
 	const struct view_desc *views[16];
 	size_t n_views = 0;
 	struct view_opts vo = { 0 };
@@ -265,16 +232,8 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		return 2;
 	}
 
-	tr = tfr_open(path, err, sizeof(err));
-	if (!tr) {
-		ns_err("%s", err[0] ? err : strerror(errno));
-		return 1;
-	}
-	ctx.meta = tfr_meta(tr);
-	ctx.names = tfr_names(tr);
-	ctx.ksyms = tfr_ksyms(tr);
-	ctx.stack = trace_stack;
-	ctx.stack_arg = tr;
+	if (report_file_open(&rf, path, &ctx))
+		goto cleanup;
 	for (size_t i = 0; i < n_views; i++)
 		ctx.parts |= views[i]->parts;
 	if (!n_views)
@@ -296,53 +255,35 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		ctx.index_layer = explain_index_layer;
 		ctx.index_layer_arg = &ixe;
 	}
-	rep = report_new(&ctx);
-	if (!rep) {
-		ns_err("cannot report '%s': %s", path, strerror(errno));
+	if (report_file_read(&rf, path, &ctx))
 		goto cleanup;
-	}
-	if (read_events(tr, rep, &n))
-		goto cleanup;
-	truncated = tfr_truncated(tr, &off);
-	if (truncated)
-		ns_warn("'%s' is truncated at offset %" PRIu64 " (cut off mid-write?): the report"
-			" covers the %" PRIu64 " events before it", path, off, n);
-	have_stats = tfr_stats(tr, &stats);
-	ns_dbg(1, "read %" PRIu64 " events from '%s'%s", n, path,
-	       have_stats ? "" : "; the trace has no stats");
-	e = report_finish(rep, have_stats ? &stats : NULL, truncated);
-	if (e) {
-		ns_err("cannot report '%s': %s", path, strerror(-e));
-		goto cleanup;
-	}
+	ns_dbg(1, "read %" PRIu64 " events from '%s'", rf.events, path);
 	/* explain mode annotates the default report's call paths and journeys */
 	if (!no_explain && (ctx.parts & RR_PART_DEFAULT)) {
 		e = ctx.index_layer ? 0 :
-			ix_explainer_open(&ixe, db, report_result(rep)->capture.kernel, db != NULL);
+			ix_explainer_open(&ixe, db, report_result(rf.rep)->capture.kernel, db != NULL);
 		if (e && db)
 			goto cleanup;
 		if (!e)
 			explain_from_index(&ixe, &ex);
-		if (!e && (e = report_explain(rep, &ex))) {
+		if (!e && (e = report_explain(rf.rep, &ex))) {
 			ns_err("cannot explain the report: %s", strerror(-e));
 			goto cleanup;
 		}
 	}
 	if (n_views)
-		print_views(report_result(rep), views, n_views, &vo, json);
+		print_views(report_result(rf.rep), views, n_views, &vo, json);
 	else if (json)
-		render_report_json(report_result(rep), stdout);
+		render_report_json(report_result(rf.rep), stdout);
 	else
-		render_report_text(report_result(rep), stdout);
+		render_report_text(report_result(rf.rep), stdout);
 	if (fflush(stdout) || ferror(stdout)) {
 		ns_err("cannot write the report: %s", strerror(errno));
 		goto cleanup;
 	}
 	ret = 0;
 cleanup:
-	/* the report borrows the reader's meta, names and symbols: free it first */
-	report_free(rep);
+	report_file_close(&rf);
 	ix_explainer_close(&ixe);
-	tfr_close(tr);
 	return ret;
 }
