@@ -13,6 +13,7 @@
 #include <string.h>
 #include "analysis/analysis.h"
 #include "analysis/boundaries.h"
+#include "analysis/stackprof.h"
 #include "analysis/table.h"
 #include "common/log.h"
 #include "trace/ksyms.h"
@@ -33,6 +34,7 @@ struct layers_an {
 	struct layers_stack *stacks;
 	size_t n, cap;
 	uint64_t cut;
+	struct sample_filter samples;
 	int err;
 };
 
@@ -82,6 +84,7 @@ static int layers_init(void **state, const struct report_ctx *ctx)
 		free(l);
 		return e ? e : -ENOMEM;
 	}
+	sample_filter_from_meta(&l->samples, ctx->meta);
 	if (ctx->index_layer)
 		layer_rules__set_index_layer(l->rules, ctx->index_layer, ctx->index_layer_arg);
 	*state = l;
@@ -99,6 +102,9 @@ static void layers_feed(void *state, const struct ns_event *ev)
 	uint32_t i;
 
 	if (ev->stack_id < 0 || !l->ctx->stack || l->err)
+		return;
+	/* the idle loop and other namespaces' tasks cross no layer of the workload */
+	if (sample && sample_filter_kind(&l->samples, ev) != SAMPLE_KEEP)
 		return;
 	key = an_hash64(((uint64_t)c << 40) | ((uint64_t)sample << 32) | (uint32_t)ev->stack_id);
 	if (u64map_get(&l->idx, key, &i)) {

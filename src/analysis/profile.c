@@ -53,6 +53,7 @@ static int profile_init(void **state, const struct report_ctx *ctx)
 		return -ENOMEM;
 	p->ctx = ctx;
 	cfg.arg = p;
+	sample_filter_from_meta(&cfg.samples, ctx->meta);
 	p->sp = stackprof_new(&cfg);
 	if (!p->sp) {
 		free(p);

@@ -42,6 +42,8 @@ struct stackprof_result {
 	uint64_t samples;		/* CPU samples read */
 	uint64_t samples_by_ctx[5];	/* enum ns_ctx */
 	uint64_t samples_no_stack;	/* user-mode samples, or stacks lost */
+	uint64_t samples_idle;		/* the idle task: not in the tables below */
+	uint64_t samples_other;		/* tasks of other namespaces: not in the tables below */
 	uint64_t event_stacks;
 	uint64_t nodes_cut, funcs_cut;
 	struct sp_func *funcs;	/* by total, then self, then name */

@@ -231,7 +231,17 @@ void stackprof_feed(struct stackprof *sp, const struct ns_event *ev)
 			sp->max_cpu = ev->cpu + 1u;
 	}
 	if (sample) {
+		enum sample_kind k = sample_filter_kind(&sp->cfg.samples, ev);
+
 		sp->counts.samples++;
+		if (k == SAMPLE_IDLE) {
+			sp->counts.samples_idle++;
+			return;
+		}
+		if (k == SAMPLE_OTHER_TASK) {
+			sp->counts.samples_other++;
+			return;
+		}
 		sp->counts.samples_by_ctx[ev->ctx < 5 ? ev->ctx : 0]++;
 	}
 	if (ev->stack_id < 0) {
@@ -439,4 +449,29 @@ bool stackprof_name_matches(const char *globs, const char *name)
 		p += n;
 	}
 	return false;
+}
+
+void sample_filter_from_meta(struct sample_filter *f, const struct ns_meta *meta)
+{
+	const char *v = meta ? ns_meta_get(meta, "lab.netns") : NULL;
+
+	memset(f, 0, sizeof(*f));
+	/* "netscope-123-a=4026532178,netscope-123-b=4026532247" */
+	for (const char *p = v; p && (p = strchr(p, '=')) && f->n < SAMPLE_NETNS_MAX; p++)
+		f->netns[f->n++] = (uint32_t)strtoul(p + 1, NULL, 10);
+}
+
+enum sample_kind sample_filter_kind(const struct sample_filter *f, const struct ns_event *ev)
+{
+	if (ev->ctx == NS_CTX_SOFTIRQ || ev->ctx == NS_CTX_HARDIRQ || ev->ctx == NS_CTX_NMI)
+		return SAMPLE_KEEP;
+	/* pid 0 in task context: the CPU's idle task (swapper/N) */
+	if (!ev->pid)
+		return SAMPLE_IDLE;
+	if (!f->n || !ev->netns)
+		return SAMPLE_KEEP;
+	for (unsigned int i = 0; i < f->n; i++)
+		if (f->netns[i] == ev->netns)
+			return SAMPLE_KEEP;
+	return SAMPLE_OTHER_TASK;
 }

@@ -28,6 +28,25 @@
 #include "trace/model.h"
 
 
+/*
+ * Which CPU samples speak for the workload: a sample is the machine's, not
+ * a namespace's, so the idle task and the tasks of other namespaces (the
+ * reader of the trace, a compiler next door) are counted apart.  Samples
+ * in softirq or hardirq context are kept: a softirq serves every
+ * namespace, and the workload's packets are among what it serves.
+ */
+#define SAMPLE_NETNS_MAX 8
+
+struct sample_filter {
+	uint32_t netns[SAMPLE_NETNS_MAX];	/* the workload's namespaces; none: keep every task */
+	unsigned int n;
+};
+
+/* the lab's namespaces from a trace's metadata ("lab.netns"); none when it has none */
+void sample_filter_from_meta(struct sample_filter *f, const struct ns_meta *meta);
+enum sample_kind { SAMPLE_KEEP, SAMPLE_IDLE, SAMPLE_OTHER_TASK };
+enum sample_kind sample_filter_kind(const struct sample_filter *f, const struct ns_event *ev);
+
 struct stackprof_cfg {
 	/* frames of stack id, innermost first, into ips (at most max): how many, 0 unknown */
 	size_t (*stack)(void *arg, int32_t id, uint64_t *ips, size_t max);
@@ -37,6 +56,7 @@ struct stackprof_cfg {
 	size_t (*tracing_frames)(void *arg, const uint64_t *ips, size_t n);
 	void *arg;
 	double sample_hz;	/* sampling frequency, 0 when the trace says nothing */
+	struct sample_filter samples;	/* which samples count (zeroed: all but idle) */
 };
 
 

@@ -536,9 +536,20 @@ SEC("perf_event")
 int sample_cpu(struct bpf_perf_event_data *ctx)
 {
 	struct ns_event *e = ev_begin(NS_EV_CPU_SAMPLE);
+	struct task_struct *task;
+	struct nsproxy *nsp;
 
 	if (!e)
 		return 0;
+	/*
+	 * The interrupted task's namespace: not a filter (a softirq serves
+	 * every namespace), but it lets the analyses tell the lab's tasks from
+	 * the rest of the machine.  NULL nsproxy: an exiting task.
+	 */
+	task = bpf_get_current_task_btf();
+	nsp = BPF_CORE_READ(task, nsproxy);
+	if (nsp)
+		e->netns = BPF_CORE_READ(nsp, net_ns, ns.inum);
 	return ev_submit(ctx, e);
 }
 

@@ -31,10 +31,10 @@ static bool node_shown(const struct sp_node *n, const struct profile_view *v)
 	return n->samples + n->events >= min_of(v);
 }
 
-/* samples with a kernel stack, the base of the self% and total% columns */
+/* samples counted, with a kernel stack: the base of the self% and total% columns */
 static uint64_t stacked(const struct stackprof_result *r)
 {
-	return r->samples - r->samples_no_stack;
+	return r->samples - r->samples_idle - r->samples_other - r->samples_no_stack;
 }
 
 void render_profile_text(const struct stackprof_result *r, const struct profile_view *v, FILE *out)
@@ -50,11 +50,17 @@ void render_profile_text(const struct stackprof_result *r, const struct profile_
 		if (r->sample_hz > 0)
 			fprintf(out, " at %.0f Hz (%.3f s of CPU)", r->sample_hz,
 				(double)r->samples / r->sample_hz);
-		fprintf(out, "; task %.1f%%, softirq %.1f%%, hardirq %.1f%%",
-			pct(r->samples_by_ctx[NS_CTX_TASK], r->samples),
-			pct(r->samples_by_ctx[NS_CTX_SOFTIRQ], r->samples),
-			pct(r->samples_by_ctx[NS_CTX_HARDIRQ], r->samples));
+		uint64_t counted = r->samples - r->samples_idle - r->samples_other;
+
+		fprintf(out, "; of the %" PRIu64 " counted: task %.1f%%, softirq %.1f%%, hardirq %.1f%%",
+			counted, pct(r->samples_by_ctx[NS_CTX_TASK], counted),
+			pct(r->samples_by_ctx[NS_CTX_SOFTIRQ], counted),
+			pct(r->samples_by_ctx[NS_CTX_HARDIRQ], counted));
 		fprintf(out, "; %" PRIu64 " without a kernel stack (user mode)\n", r->samples_no_stack);
+		if (r->samples_idle || r->samples_other)
+			fprintf(out, "  not counted below: %" PRIu64 " idle, %" PRIu64
+				" in tasks of other namespaces than the lab's\n", r->samples_idle,
+				r->samples_other);
 	}
 	fprintf(out, "  kernel functions%s%s%s, by CPU samples on the stack (total) then innermost (self)\n",
 		globs ? " matching '" : "", globs ? globs : "", globs ? "'" : "");
@@ -121,6 +127,8 @@ void render_profile_json(struct json_writer *w, const struct stackprof_result *r
 	else
 		json_key(w, "sample_hz"), json_null(w);
 	json_kv_u64(w, "samples_without_kernel_stack", r->samples_no_stack);
+	json_kv_u64(w, "samples_idle", r->samples_idle);
+	json_kv_u64(w, "samples_other_namespaces", r->samples_other);
 	json_key(w, "samples_by_context");
 	json_obj_begin(w);
 	for (int c = 0; c < 5; c++)

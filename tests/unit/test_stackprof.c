@@ -65,7 +65,8 @@ static size_t fake_tracing(void *arg, const uint64_t *ips, size_t n)
 
 static struct ns_event ev(uint16_t type, int32_t stack, uint16_t cpu, uint8_t ctx)
 {
-	return (struct ns_event){ .type = type, .stack_id = stack, .cpu = cpu, .ctx = ctx };
+	/* pid 1: a task (pid 0 in task context is the idle task) */
+	return (struct ns_event){ .type = type, .stack_id = stack, .cpu = cpu, .ctx = ctx, .pid = 1 };
 }
 
 static const struct sp_func *func(const struct stackprof_result *r, const char *name)
@@ -208,6 +209,48 @@ static void name_filter_takes_space_separated_globs(void **state)
 	assert_true(stackprof_name_matches("", "anything"));
 }
 
+static void idle_and_other_namespaces_samples_are_counted_apart(void **state)
+{
+	struct stackprof_cfg cfg = { .stack = fake_stack, .symbol = fake_symbol,
+				     .samples = { .netns = { 111, 222 }, .n = 2 } };
+	struct stackprof *sp = stackprof_new(&cfg);
+	struct stackprof_result r;
+	struct ns_event e = ev(NS_EV_CPU_SAMPLE, 1, 0, NS_CTX_TASK);
+
+	e.netns = 111;		/* the lab's task */
+	stackprof_feed(sp, &e);
+	e.netns = 999;		/* a task of another namespace */
+	stackprof_feed(sp, &e);
+	e.ctx = NS_CTX_SOFTIRQ;	/* a softirq on top of it serves everyone: kept */
+	stackprof_feed(sp, &e);
+	e.ctx = NS_CTX_TASK;
+	e.pid = 0;		/* the idle task */
+	stackprof_feed(sp, &e);
+	assert_int_equal(stackprof_finish(sp, &r), 0);
+	assert_int_equal(r.samples, 4);
+	assert_int_equal(r.samples_idle, 1);
+	assert_int_equal(r.samples_other, 1);
+	assert_int_equal(func(&r, "memcpy")->self, 2);
+	assert_int_equal(r.nodes[0].samples, 2);
+	stackprof_result_free(&r);
+	stackprof_free(sp);
+}
+
+static void sample_filter_reads_the_lab_namespaces_from_the_metadata(void **state)
+{
+	struct ns_meta m = { 0 };
+	struct sample_filter f;
+
+	assert_int_equal(ns_meta_set(&m, "lab.netns", "netscope-7-a=4026532178,netscope-7-b=4026532247"), 0);
+	sample_filter_from_meta(&f, &m);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.netns[0], 4026532178u);
+	assert_int_equal(f.netns[1], 4026532247u);
+	ns_meta_free(&m);
+	sample_filter_from_meta(&f, NULL);
+	assert_int_equal(f.n, 0);
+}
+
 static void function_level_hits_are_counted_by_name(void **state)
 {
 	struct stackprof_cfg cfg = { 0 };
@@ -234,6 +277,8 @@ int main(void)
 		cmocka_unit_test(call_graph_merges_stacks_outermost_first),
 		cmocka_unit_test(tracepoints_are_counted_per_cpu_and_samples_are_not_tracepoints),
 		cmocka_unit_test(name_filter_takes_space_separated_globs),
+		cmocka_unit_test(idle_and_other_namespaces_samples_are_counted_apart),
+		cmocka_unit_test(sample_filter_reads_the_lab_namespaces_from_the_metadata),
 		cmocka_unit_test(function_level_hits_are_counted_by_name),
 	};
 
