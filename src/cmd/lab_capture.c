@@ -103,7 +103,7 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 	char *end;
 	int c;
 
-	optind = 1;
+	optind = 0;	/* glibc: 0 starts a new scan, options of argv[0] excluded */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:n:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -247,6 +247,8 @@ static int record(struct lab_run *r)
 	r->record_cmd = argv_string(a.argv);
 	if (r->record_cmd)
 		fprintf(stderr, "netscope lab %s: %s\n", lab->name, r->record_cmd);
+	/* a new getopt scan for record's own options (glibc keeps state past optind = 1) */
+	optind = 0;
 	return cmd_record(a.argc, a.argv, &quiet);
 }
 

@@ -44,7 +44,8 @@ static int on_event(void *ctx, const struct ns_event *ev)
 	uint64_t ips[NS_STACK_DEPTH];
 	int err;
 
-	if (r->err)
+	/* no file (it could not be made) or a write failed: the rest is drained unread */
+	if (r->err || !r->w)
 		return 0;
 	/* a stack and the symbols it needs go to the file before any event names it */
 	if (ev->stack_id >= 0 && !tfw_has_stack(r->w, ev->stack_id) && *r->session) {
