@@ -2,9 +2,11 @@
 # `make run`: the main job, the reference experiments (shared/reference)
 # done by netscope: what this kernel allows; the kernel's source fetched and
 # the files a SYN goes through indexed (experiment 1: the structs and where
-# they are used); a SYN flood into a listening port captured and explained
-# layer by layer (experiments 2 and 3); the receive path as the source has
-# it, through NF_HOOK and the ops tables.
+# they are used); the syn-flood and layers labs (experiments 2 and 3: a
+# flood at a listening and a closed port captured and explained beside the
+# kernel's counters, and the hand-offs between the stack's layers found
+# from stacks and CPU samples); the receive path as the source has it,
+# through NF_HOOK and the ops tables.
 set -e
 cd "$(dirname "$0")/.."
 NS=./build/netscope
@@ -24,11 +26,14 @@ echo "== netscope index" $FILES
 # shellcheck disable=SC2086
 $NS index $FILES
 echo
-echo "== netscope record --scenario syn-flood --count 20000 -o $out"
-$NS record --scenario syn-flood --count 20000 -o "$out"
+echo "== netscope lab syn-flood -o $out   (experiment 2: a SYN flood, explained)"
+$NS lab syn-flood -o "$out"
 echo
-echo "== netscope report $out   (explained from the index)"
+echo "== netscope report $out   (the same trace, explained from the index)"
 $NS report "$out"
+echo
+echo "== netscope lab layers   (experiment 3: the APIs between the layers)"
+$NS lab layers
 echo
 echo "== netscope lab structs --top 5"
 $NS lab structs --top 5
