@@ -38,9 +38,9 @@ static const struct {
 	{ FEAT_FTRACE_FUNCTION, "the ftrace function profiler of the experiment "
 				"(set_ftrace_filter, function_profile_enabled, trace_stat)" },
 	{ FEAT_FTRACE_FUNCTION_GRAPH, "ftrace's function_graph: nested calls with durations" },
-	{ FEAT_PERF_SAMPLING, "CPU samples: the profile and the call graph below" },
-	{ FEAT_PERF_CALLCHAIN, "kernel call chains of samples" },
-	{ FEAT_PROG_TP_BTF, "typed tracepoint programs (tp_btf); raw_tp does the same, slower" },
+	{ FEAT_PERF_SAMPLING, "CPU samples: the profile and most of the call graph below" },
+	{ FEAT_PERF_CALLCHAIN, "the kernel call chains of CPU samples" },
+	{ FEAT_PROG_TP_BTF, "typed tracepoint programs (tp_btf): raw_tp does the same, slower" },
 };
 
 static void usage(const struct capture_lab *lab, FILE *out)
@@ -385,7 +385,7 @@ static void text_watched(const struct lab_run *r, FILE *out)
 		const struct feature *f = &r->ft.f[method_gaps[i].id];
 
 		if (f->probed && !f->ok)
-			fprintf(out, "denied: %-22s %s\n        without it: no %s\n",
+			fprintf(out, "denied: %-22s %s\n        missing: %s\n",
 				feature_name(method_gaps[i].id), f->detail, method_gaps[i].what);
 	}
 	if (per_function_denied(r))

@@ -209,7 +209,8 @@ const struct capture_lab lab_syn_flood = {
 	.scenario = "syn-flood",
 	.record_args = record_args,
 	.events = "default",
-	.count = 20000,
+	/* ~0.3 s of flood on a quiet machine: a few hundred CPU samples at 999 Hz */
+	.count = 50000,
 	.duration = 10,
 	.sample_hz = 999,
 	.funcs = "net* tcp*",
