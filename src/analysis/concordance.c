@@ -18,6 +18,7 @@
 #include "analysis/concordance.h"
 #include "common/data.h"
 #include "common/strmap.h"
+#include "common/textfile.h"
 
 struct conc_rule {
 	char *experiment, *function, *why;
@@ -186,24 +187,11 @@ int conc_rules__parse(struct conc_rules *r, const char *text, const char *origin
 
 int conc_rules__load_file(struct conc_rules *r, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int ret;
+	char *text;
+	int ret = ns_read_text_file(path, &text, err, errlen);
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(-ret));
+	if (ret)
 		return ret;
-	}
-	len = getdelim(&text, &cap, '\0', f);	/* the whole file: a rules file has no NUL */
-	fclose(f);
-	if (len < 0) {
-		free(text);
-		snprintf(err, errlen, "cannot read '%s'", path);
-		return -EIO;
-	}
 	ret = conc_rules__parse(r, text, path, err, errlen);
 	free(text);
 	return ret;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/layer_rules.h"
+#include "common/textfile.h"
 #include "common/data.h"
 #include "common/strmap.h"
 
@@ -222,39 +223,12 @@ int layer_rules__parse(struct layer_rules *r, enum layer_rules_kind kind, const 
 int layer_rules__load_file(struct layer_rules *r, enum layer_rules_kind kind, const char *path,
 			   char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0;
-	int ret;
+	char *text;
+	int ret = ns_read_text_file(path, &text, err, errlen);
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(-ret));
-		return ret;
-	}
-	{
-		FILE *m = open_memstream(&text, &len);
-		char buf[8192];
-		size_t got;
-
-		if (!m) {
-			fclose(f);
-			return -ENOMEM;
-		}
-		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, got, m);
-		ret = ferror(f) ? -EIO : 0;
-		fclose(m);
-	}
-	fclose(f);
 	if (ret)
-		snprintf(err, errlen, "cannot read '%s'", path);
-	else if (memchr(text, '\0', len)) {
-		snprintf(err, errlen, "'%s' is not a text file", path);
-		ret = -EINVAL;
-	} else {
-		ret = layer_rules__parse(r, kind, text, path, err, errlen);
-	}
+		return ret;
+	ret = layer_rules__parse(r, kind, text, path, err, errlen);
 	free(text);
 	return ret;
 }
