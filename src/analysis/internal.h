@@ -129,5 +129,6 @@ extern const struct analysis_ops profile_analysis;
 extern const struct analysis_ops latency_analysis;
 extern const struct analysis_ops counters_analysis;
 extern const struct analysis_ops layers_analysis;
+extern const struct analysis_ops segments_analysis;
 
 #endif
