@@ -21,6 +21,7 @@ const struct analysis_ops *const analyses[] = {
 	&counters_analysis,	/* the namespaces' SNMP counters, before and after */
 	&layers_analysis,	/* boundaries between the layers of the stack */
 	&segments_analysis,	/* TCP segments per namespace, fate of received SYNs */
+	&syscalls_analysis,	/* socket syscalls per process: calls, errors, time */
 	NULL,
 };
 

@@ -8,6 +8,7 @@
 #include "render/layers_out.h"
 #include "render/report.h"
 #include "render/segments_out.h"
+#include "render/syscalls_out.h"
 #include "render/views.h"
 
 static void summary_text(const struct report_result *res, const struct view_opts *o, FILE *out)
@@ -102,6 +103,18 @@ static void segments_json(struct json_writer *w, const struct report_result *res
 	segments_print_json(w, &res->segments);
 }
 
+static void syscalls_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	syscalls_print_text(out, &res->syscalls, res->top);
+}
+
+static void syscalls_json(struct json_writer *w, const struct report_result *res,
+			  const struct view_opts *o)
+{
+	json_key(w, "syscalls");
+	syscalls_print_json(w, &res->syscalls);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -119,6 +132,8 @@ const struct view_desc view_table[] = {
 	  counters_text, counters_json },
 	{ "segments", RR_PART_SEGMENTS, "TCP segments per namespace by flags, fate of received SYNs",
 	  segments_text, segments_json },
+	{ "syscalls", RR_PART_SYSCALLS, "socket syscalls per process: calls, errors, time in the call",
+	  syscalls_text, syscalls_json },
 	{ NULL },
 };
 
