@@ -129,5 +129,7 @@ extern const struct analysis_ops profile_analysis;
 extern const struct analysis_ops latency_analysis;
 extern const struct analysis_ops counters_analysis;
 extern const struct analysis_ops layers_analysis;
+extern const struct analysis_ops segments_analysis;
+extern const struct analysis_ops syscalls_analysis;
 
 #endif

@@ -20,6 +20,8 @@ const struct analysis_ops *const analyses[] = {
 	&latency_analysis,	/* per-stage gaps of each packet */
 	&counters_analysis,	/* the namespaces' SNMP counters, before and after */
 	&layers_analysis,	/* boundaries between the layers of the stack */
+	&segments_analysis,	/* TCP segments per namespace, fate of received SYNs */
+	&syscalls_analysis,	/* socket syscalls per process: calls, errors, time */
 	NULL,
 };
 

@@ -20,6 +20,8 @@
 #include "analysis/result_latency.h"
 #include "analysis/result_layers.h"
 #include "analysis/result_profile.h"
+#include "analysis/result_segments.h"
+#include "analysis/result_syscalls.h"
 #include "trace/model.h"
 
 /* report_ctx.top and report_result.top: every row of every table */
@@ -36,6 +38,8 @@ enum rr_part {
 	RR_PART_LATENCY = 1u << 6,	/* latency: per-stage gaps of packets */
 	RR_PART_COUNTERS = 1u << 7,	/* counters: the namespaces' SNMP counters, before/after */
 	RR_PART_LAYERS = 1u << 8,	/* layers: boundaries between the stack's layers */
+	RR_PART_SEGMENTS = 1u << 9,	/* segments: TCP segments per namespace, fate of SYNs */
+	RR_PART_SYSCALLS = 1u << 10,	/* syscalls: socket calls per process, errors, time */
 };
 
 /* what `netscope report FILE` shows without --view */
@@ -256,6 +260,8 @@ struct report_result {
 	struct latency_result latency;
 	struct counters_result counters;
 	struct bnd_result *layers;
+	struct segments_result segments;
+	struct syscalls_result syscalls;
 };
 
 #endif

@@ -77,3 +77,24 @@ void an_free_counts(struct rr_count *c, size_t n)
 		free(c[i].label);
 	free(c);
 }
+
+bool an_lab_netns(const struct ns_meta *meta, uint32_t inode, char *name, size_t name_len,
+		  char *label, size_t label_len)
+{
+	const char *v = meta ? ns_meta_get(meta, "lab.netns") : NULL;
+
+	name[0] = label[0] = '\0';
+	while (inode && v && *v) {
+		const char *end = v + strcspn(v, ","), *eq = memchr(v, '=', end - v);
+		const char *dash;
+
+		if (eq && strtoull(eq + 1, NULL, 10) == inode) {
+			snprintf(name, name_len, "%.*s", (int)(eq - v), v);
+			dash = strrchr(name, '-');
+			snprintf(label, label_len, "%s", dash ? dash + 1 : name);
+			return true;
+		}
+		v = *end ? end + 1 : end;
+	}
+	return false;
+}

@@ -54,7 +54,11 @@ static void usage(FILE *out)
 		"                   stacks for flame graphs), layers (the stack's layers and the\n"
 		"                   functions at their boundaries, RX and TX), latency (per-stage gaps\n"
 		"                   of each packet: p50/p90/p99/max), counters (the lab namespaces'\n"
-		"                   kernel counters before and after)\n"
+		"                   kernel counters before and after), segments (TCP segments per\n"
+		"                   namespace by flags, the fate of received SYNs, resets and drops\n"
+		"                   by reason), syscalls (socket syscalls per namespace and process:\n"
+		"                   calls, errors, time in the call; record with --events\n"
+		"                   default,syscalls)\n"
 		"      --funcs GLOBS  profile: only functions matching these globs ('net* tcp*', as\n"
 		"                   ftrace's set_ftrace_filter)\n"
 		"      --depth N    callgraph: levels shown (default: all)\n"
@@ -73,7 +77,8 @@ static void usage(FILE *out)
 		"  netscope report --json flood.ns | jq '.drops.by_reason.rows'\n"
 		"  netscope report flood.ns --view profile --funcs 'net* tcp*'\n"
 		"  netscope report flood.ns --view callgraph --depth 12 --min-count 20\n"
-		"  netscope report flood.ns --view folded > flood.folded\n",
+		"  netscope report flood.ns --view folded > flood.folded\n"
+		"  netscope report flood.ns --view segments --json | jq '.segments.namespaces'\n",
 		REPORT_DEFAULT_TOP);
 }
 

@@ -7,6 +7,8 @@
 #include "render/latency_out.h"
 #include "render/layers_out.h"
 #include "render/report.h"
+#include "render/segments_out.h"
+#include "render/syscalls_out.h"
 #include "render/views.h"
 
 static void summary_text(const struct report_result *res, const struct view_opts *o, FILE *out)
@@ -89,6 +91,30 @@ static void counters_json(struct json_writer *w, const struct report_result *res
 	counters_print_json(w, &res->counters);
 }
 
+static void segments_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	segments_print_text(out, &res->segments, res->top);
+}
+
+static void segments_json(struct json_writer *w, const struct report_result *res,
+			  const struct view_opts *o)
+{
+	json_key(w, "segments");
+	segments_print_json(w, &res->segments);
+}
+
+static void syscalls_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	syscalls_print_text(out, &res->syscalls, res->top);
+}
+
+static void syscalls_json(struct json_writer *w, const struct report_result *res,
+			  const struct view_opts *o)
+{
+	json_key(w, "syscalls");
+	syscalls_print_json(w, &res->syscalls);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -104,6 +130,10 @@ const struct view_desc view_table[] = {
 	  latency_text, latency_json },
 	{ "counters", RR_PART_COUNTERS, "the namespaces' kernel counters before and after",
 	  counters_text, counters_json },
+	{ "segments", RR_PART_SEGMENTS, "TCP segments per namespace by flags, fate of received SYNs",
+	  segments_text, segments_json },
+	{ "syscalls", RR_PART_SYSCALLS, "socket syscalls per process: calls, errors, time in the call",
+	  syscalls_text, syscalls_json },
 	{ NULL },
 };
 
