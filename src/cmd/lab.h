@@ -90,8 +90,6 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 
 /* "== title" and a blank line before it */
 void lab_heading(FILE *out, const char *title);
-/* the lab namespace label ("a", "b") of a netns inode, or NULL */
-const char *lab_netns_label(const struct lab_run *r, uint32_t netns);
 /* a counter's row in namespace label ("a", "b"), NULL when the trace has none */
 const struct counters_row *lab_counter(const struct lab_run *r, const char *label,
 				       const char *group, const char *name);

@@ -254,22 +254,6 @@ static int record(struct lab_run *r)
 
 /* ---- what the sections read ---- */
 
-const char *lab_netns_label(const struct lab_run *r, uint32_t netns)
-{
-	const char *v = ns_meta_get(r->meta, "lab.netns");
-	char want[24];
-	const char *p;
-
-	/* "netscope-123-a=4026532178,netscope-123-b=4026532247" */
-	if (!v || !netns)
-		return NULL;
-	snprintf(want, sizeof(want), "=%u", netns);
-	p = strstr(v, want);
-	if (!p || (p[strlen(want)] && p[strlen(want)] != ','))
-		return NULL;
-	return p[-1] == 'a' ? "a" : p[-1] == 'b' ? "b" : NULL;
-}
-
 const struct counters_row *lab_counter(const struct lab_run *r, const char *label,
 				       const char *group, const char *name)
 {
