@@ -53,6 +53,7 @@ struct stackprof_result {
 	struct sp_tracepoint *tracepoints; /* by count */
 	size_t n_tracepoints;
 	unsigned int n_cpus;
+	uint64_t span_ns;	/* first to last event: the rates' time base */
 };
 
 void stackprof_result_free(struct stackprof_result *r);

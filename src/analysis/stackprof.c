@@ -48,6 +48,7 @@ struct stackprof {
 	size_t n_stacks, cap_stacks;
 	uint64_t tp[TP_TYPES][STACKPROF_CPUS_MAX];
 	unsigned int max_cpu;
+	uint64_t first_ts, last_ts;
 	struct stackprof_result counts; /* scalar counters, copied at finish */
 	int err;
 };
@@ -225,6 +226,10 @@ void stackprof_feed(struct stackprof *sp, const struct ns_event *ev)
 	bool sample = ev->type == NS_EV_CPU_SAMPLE;
 	struct resolved *r;
 
+	if (!sp->first_ts || ev->ts_ns < sp->first_ts)
+		sp->first_ts = ev->ts_ns;
+	if (ev->ts_ns > sp->last_ts)
+		sp->last_ts = ev->ts_ns;
 	if (ev->type < TP_TYPES && ev->cpu < STACKPROF_CPUS_MAX) {
 		sp->tp[ev->type][ev->cpu]++;
 		if (ev->cpu + 1u > sp->max_cpu)
@@ -345,6 +350,7 @@ int stackprof_finish(struct stackprof *sp, struct stackprof_result *out)
 	if (sp->err)
 		return sp->err;
 	out->n_cpus = sp->max_cpu;
+	out->span_ns = sp->last_ts > sp->first_ts ? sp->last_ts - sp->first_ts : 0;
 	/* functions: copied, so the profile's own table stays valid for the tree */
 	out->funcs = calloc(sp->n_funcs ? sp->n_funcs : 1, sizeof(*out->funcs));
 	out->nodes = calloc(sp->n_nodes ? sp->n_nodes : 1, sizeof(*out->nodes));

@@ -100,14 +100,15 @@ void render_profile_text(const struct stackprof_result *r, const struct profile_
 			r->funcs_cut, STACKPROF_FUNCS_MAX);
 	if (!r->n_tracepoints)
 		return;
-	fprintf(out, "  events per tracepoint and CPU\n     count");
+	fprintf(out, "  events per tracepoint and CPU\n     count      rate/s");
 	for (unsigned int c = 0; c < r->n_cpus; c++)
 		fprintf(out, "  %8s%u", "cpu", c);
 	fprintf(out, "  event\n");
 	for (size_t i = 0; i < r->n_tracepoints; i++) {
 		const struct sp_tracepoint *t = &r->tracepoints[i];
 
-		fprintf(out, "  %8" PRIu64, t->count);
+		fprintf(out, "  %8" PRIu64 "  %10.1f", t->count,
+			r->span_ns ? (double)t->count * 1e9 / (double)r->span_ns : 0.0);
 		for (unsigned int c = 0; c < r->n_cpus; c++)
 			fprintf(out, "  %9" PRIu64, t->per_cpu[c]);
 		fprintf(out, "  %s\n", ns_event_name(t->type));
@@ -168,6 +169,10 @@ void render_profile_json(struct json_writer *w, const struct stackprof_result *r
 		json_obj_begin(w);
 		json_kv_str(w, "event", ns_event_name(t->type));
 		json_kv_u64(w, "count", t->count);
+		if (r->span_ns)
+			json_kv_double(w, "rate", (double)t->count * 1e9 / (double)r->span_ns);
+		else
+			json_key(w, "rate"), json_null(w);
 		json_key(w, "per_cpu");
 		json_arr_begin(w);
 		for (unsigned int c = 0; c < r->n_cpus; c++)
