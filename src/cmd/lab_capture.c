@@ -411,6 +411,8 @@ static int print_text(struct lab_run *r, FILE *out)
 	lab_heading(out, "The functions the experiment names, in this kernel and this run");
 	if (r->conc)
 		concordance_out_text(r->conc, out);
+	else if (!strcmp(r->lab->experiment, "-"))
+		fprintf(out, "(none: this lab is not an experiment of the reference study)\n");
 	else
 		fprintf(out, "(not available: see the warning above)\n");
 	text_next(r, out);
@@ -545,7 +547,9 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 	/* the call graph's default weight: a node worth a thousandth of the stacks */
 	if (!r.pv.min_count)
 		r.pv.min_count = (r.res->profile.samples + r.res->profile.event_stacks) / 1000 + 1;
-	build_concordance(&r);
+	/* "-": a lab of no experiment of the study has no concordance rows */
+	if (strcmp(lab->experiment, "-"))
+		build_concordance(&r);
 	if (o.json) {
 		print_json(&r, stdout);
 		ret = 0;

@@ -88,6 +88,11 @@ int scn_server_result(struct scn_server *srv, const struct scenario_run *r, uint
 /* Kill and reap the server; safe to call twice. */
 void scn_server_stop(struct scn_server *srv);
 
+/* synflood.c: RFC 1071 sums, for the scenarios that craft packets */
+uint32_t scn_csum_add(uint32_t sum, const void *data, size_t len);
+/* the folded complement, in network order, ready to store */
+uint16_t scn_csum_fold(uint32_t sum);
+
 /* the scenario bodies */
 int scenario_syn_flood(struct scenario_run *r);
 int scenario_handshake(struct scenario_run *r);
@@ -96,6 +101,7 @@ int scenario_bulk(struct scenario_run *r);
 int scenario_udp(struct scenario_run *r);
 int scenario_rpc(struct scenario_run *r);
 int scenario_command(struct scenario_run *r);
+int scenario_drops(struct scenario_run *r);
 
 /* ns b: a TCP listener on the lab's second address and r->port; prints why not */
 int scn_tcp_listen(const struct scenario_run *r, int backlog);

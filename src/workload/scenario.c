@@ -3,7 +3,7 @@
  * The scenario table and what every scenario shares: the child process that
  * runs it (and dies with its parent), its bounds in count and time, pacing,
  * and servers in namespace b.  The scenario bodies live in synflood.c,
- * tcp_scenarios.c and udp.c.
+ * tcp_scenarios.c, rpc.c, udp.c and drops.c.
  *
  * Process tree of a run:
  *
@@ -53,6 +53,9 @@ const struct scenario_desc scenario_table[] = {
 	  "server on epoll, client on poll", 2000, 8082, scenario_rpc },
 	{ "udp", "UDP datagrams a->b to a bound port and to port+1, unbound (ICMP)", 10,
 	  5353, scenario_udp },
+	{ "drops", "packets each layer must drop, --count of each: closed TCP and UDP ports, TTL 1 "
+	  "through a router, bad IP and TCP checksums, a full receive buffer, a full accept queue",
+	  5, 7070, scenario_drops },
 	{ NULL },
 };
 

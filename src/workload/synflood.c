@@ -68,7 +68,7 @@ static void rnd_seed(uint64_t seed)
  * byte: reading the packet through a uint16_t pointer breaks strict
  * aliasing, and at -O2 gcc then sums some fields before it stores them.
  */
-static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
+uint32_t scn_csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
@@ -80,7 +80,7 @@ static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 }
 
 /* the folded complement, in network order, ready to store */
-static uint16_t csum_fold(uint32_t sum)
+uint16_t scn_csum_fold(uint32_t sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
@@ -101,9 +101,9 @@ static uint16_t tcp_csum(const struct syn_packet *pkt)
 	};
 	uint32_t sum;
 
-	sum = csum_add(0, &pseudo, sizeof(pseudo));
-	sum = csum_add(sum, &pkt->tcp, sizeof(pkt->tcp) + sizeof(pkt->mss_opt));
-	return csum_fold(sum);
+	sum = scn_csum_add(0, &pseudo, sizeof(pseudo));
+	sum = scn_csum_add(sum, &pkt->tcp, sizeof(pkt->tcp) + sizeof(pkt->mss_opt));
+	return scn_csum_fold(sum);
 }
 
 static void syn_build(struct syn_packet *pkt, uint32_t daddr, uint16_t dport)
@@ -121,7 +121,7 @@ static void syn_build(struct syn_packet *pkt, uint32_t daddr, uint16_t dport)
 	pkt->ip.protocol = IPPROTO_TCP;
 	pkt->ip.saddr = htonl(saddr);
 	pkt->ip.daddr = daddr;
-	pkt->ip.check = csum_fold(csum_add(0, &pkt->ip, sizeof(pkt->ip)));
+	pkt->ip.check = scn_csum_fold(scn_csum_add(0, &pkt->ip, sizeof(pkt->ip)));
 
 	pkt->tcp.source = htons((uint16_t)(1024 + (v >> 32) % (65536 - 1024)));
 	pkt->tcp.dest = htons(dport);
