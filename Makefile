@@ -124,7 +124,12 @@ $(OUTPUT)/bench/stackcov: bench/stackcov.c $(OUTPUT)/libnetscope.a
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/libnetscope.a $(LDLIBS) -o $@
 
-BENCH_BINS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/stackcov
+$(OUTPUT)/bench/report_speed: bench/report_speed.c $(OUTPUT)/libnetscope.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/libnetscope.a $(LDLIBS) -o $@
+
+BENCH_BINS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/stackcov $(OUTPUT)/bench/report_speed
 
 run: deps all
 	./tests/run_main_job.sh

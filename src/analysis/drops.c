@@ -164,6 +164,7 @@ static int drops_init(void **state, const struct report_ctx *ctx)
 
 static void drops_feed_one(void *state, const struct ns_event *ev)
 {
+	/* the report filters by .types already; a caller of .feed may not */
 	if (ev->type == NS_EV_KFREE_SKB)
 		drops_feed(state, ev);
 }
@@ -201,6 +202,7 @@ const struct analysis_ops drops_analysis = {
 	.parts = RR_PART_DROPS,
 	.init = drops_init,
 	.feed = drops_feed_one,
+	.types = 1u << NS_EV_KFREE_SKB,
 	.finish = drops_finish_one,
 	.free = drops_free_one,
 	.free_part = drops_free_part,

@@ -215,9 +215,9 @@ static void finalize(struct journeys *j, struct pkt *p)
 	for (unsigned int i = 0; i < p->n_links; i++)
 		seq_link(s, p->links[i]);
 	s->links_other += p->links_lost;
-	for (unsigned int v = 0; v < SOFTIRQ_VECS; v++)
-		if (p->softirq_mask & (1u << v))
-			seq_link(s, link_label(j, LINK_SOFTIRQ, v, 0));
+	/* set bits only, lowest vector first: most packets saw one or two vectors of 32 */
+	for (uint32_t m = p->softirq_mask; m; m &= m - 1)
+		seq_link(s, link_label(j, LINK_SOFTIRQ, (uint32_t)__builtin_ctz(m), 0));
 out:
 	free(p->ext);
 	p->ext = NULL;
@@ -284,7 +284,8 @@ static bool same_segment(struct pkt *p, const struct ns_event *ev)
 
 static struct pkt *live_packet(struct journeys *j, const struct ns_event *ev)
 {
-	struct pkt *p = lru_get(&j->live, ev->packet_id);
+	/* touched now, in the one lookup per event; a split deletes it just below */
+	struct pkt *p = lru_get_touch(&j->live, ev->packet_id);
 	uint64_t old;
 
 	if (p && !p->ended && !same_segment(p, ev)) {
@@ -302,10 +303,8 @@ static struct pkt *live_packet(struct journeys *j, const struct ns_event *ev)
 		same_segment(p, ev);
 		return p;
 	}
-	if (p) {
-		lru_touch(&j->live, ev->packet_id);
+	if (p)
 		return p;
-	}
 	if (lru_full(&j->live)) {
 		/*
 		 * Give up on the packet idle longest: most likely freed by a path

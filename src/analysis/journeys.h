@@ -14,7 +14,16 @@
 #define JOURNEY_MAX_STEPS 32		/* steps kept per packet; more: "cut" */
 #define JOURNEY_INLINE_STEPS 6		/* most packets: no allocation */
 #define JOURNEY_SEQS_MAX 4096		/* distinct sequences; more: "other" */
-#define JOURNEY_LIVE_MAX (1u << 20)	/* packets followed at once; more: evicted */
+/*
+ * Packets followed at once; more: the one idle longest is evicted.  Packets
+ * freed without a tracepoint (TCP's __kfree_skb(): most of a bulk transfer)
+ * never end and only leave this way, so the cap is what a report's memory
+ * grows to: 65536 x ~260 bytes, about 17 MiB (it was 2^20, ~260 MiB, and
+ * a 4.5 M-event bulk trace needed 157 MiB).  A packet idle while 65536
+ * others had events is almost always one freed unseen; as for latency
+ * (LATENCY_LIVE_MAX) the eviction is counted and shown.
+ */
+#define JOURNEY_LIVE_MAX (1u << 16)
 #define JOURNEY_PKT_LINKS 4		/* linked events remembered per packet */
 #define JOURNEY_SEQ_LINKS 8		/* distinct linked labels per sequence */
 #define LINK_LABELS_MAX 1024		/* distinct labels ("state A -> B", ...) */

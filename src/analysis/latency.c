@@ -150,7 +150,8 @@ void latency_feed(struct latency_an *l, const struct ns_event *ev)
 		return;
 	}
 	l->counts.events_used++;
-	p = lru_get(&l->live, ev->packet_id);
+	/* touched now: the one lookup per event (a new id deletes it just below) */
+	p = lru_get_touch(&l->live, ev->packet_id);
 	if (p && (ev->flags & NS_F_NEW_PACKET)) {
 		/* the id starts over: its previous packet ended where we did not see it */
 		lru_del(&l->live, ev->packet_id);
@@ -173,7 +174,6 @@ void latency_feed(struct latency_an *l, const struct ns_event *ev)
 			p->stage_ts = ts;
 		}
 		p->last_ts = ts;
-		lru_touch(&l->live, ev->packet_id);
 	}
 	if (stage == LAT_DROP || stage == LAT_CONSUME) {
 		l->counts.ended++;

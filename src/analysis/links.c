@@ -160,13 +160,11 @@ static void drop_pending(struct journeys *j, struct sk_link *l)
 
 static struct sk_link *sk_entry(struct journeys *j, uint64_t sk)
 {
-	struct sk_link *l = lru_get(&j->socks, sk);
+	struct sk_link *l = lru_get_touch(&j->socks, sk);
 	uint64_t old;
 
-	if (l) {
-		lru_touch(&j->socks, sk);
+	if (l)
 		return l;
-	}
 	if (lru_full(&j->socks)) {
 		drop_pending(j, lru_oldest(&j->socks, &old));
 		lru_del(&j->socks, old);

@@ -10,10 +10,19 @@
 #include <stdlib.h>
 #include "analysis/analysis.h"
 
+/* an analysis that runs, as report_feed() needs it: no table walk per event */
+struct feeder {
+	void (*feed)(void *state, const struct ns_event *ev);
+	void *state;
+	uint32_t types;		/* analysis_ops.types */
+};
+
 struct report {
 	struct report_ctx ctx;
 	size_t n;		/* analyses in the table */
 	void **states;		/* one per analysis, in table order */
+	struct feeder *feeders;	/* the analyses that run, in table order */
+	size_t n_feeders;
 	struct report_result *res;
 };
 
@@ -39,7 +48,10 @@ struct report *report_new(const struct report_ctx *ctx)
 	while (analyses[r->n])
 		r->n++;
 	r->states = calloc(r->n, sizeof(*r->states));
-	if (!r->states) {
+	r->feeders = calloc(r->n, sizeof(*r->feeders));
+	if (!r->states || !r->feeders) {
+		free(r->states);
+		free(r->feeders);
 		free(r);
 		errno = ENOMEM;
 		return NULL;
@@ -53,17 +65,26 @@ struct report *report_new(const struct report_ctx *ctx)
 			errno = -err;
 			return NULL;
 		}
+		r->feeders[r->n_feeders++] = (struct feeder){
+			.feed = analyses[i]->feed, .state = r->states[i], .types = analyses[i]->types,
+		};
 	}
 	return r;
 }
 
 void report_feed(struct report *r, const struct ns_event *ev)
 {
+	/* types beyond the mask (a newer writer's) go only to analyses of every type */
+	uint32_t bit = ev->type < 32 ? 1u << ev->type : 0;
+
 	if (r->res)
 		return; /* finished: the result no longer changes */
-	for (size_t i = 0; i < r->n; i++)
-		if (r->states[i])
-			analyses[i]->feed(r->states[i], ev);
+	for (size_t i = 0; i < r->n_feeders; i++) {
+		const struct feeder *f = &r->feeders[i];
+
+		if (!f->types || (f->types & bit))
+			f->feed(f->state, ev);
+	}
 }
 
 int report_finish(struct report *r, const struct ns_capture_stats *stats, bool truncated)
@@ -118,6 +139,7 @@ void report_free(struct report *r)
 		if (r->states[i])
 			analyses[i]->free(r->states[i]);
 	free(r->states);
+	free(r->feeders);
 	if (r->res)
 		result_free(r->res);
 	free(r);

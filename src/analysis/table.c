@@ -69,6 +69,11 @@ bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *val)
 
 bool u64map_del(struct u64map *m, uint64_t key)
 {
+	return u64map_take(m, key, NULL);
+}
+
+bool u64map_take(struct u64map *m, uint64_t key, uint32_t *val)
+{
 	size_t mask = m->cap - 1, i, j;
 
 	if (!m->cap)
@@ -78,6 +83,8 @@ bool u64map_del(struct u64map *m, uint64_t key)
 			break;
 	if (!m->used[i])
 		return false;
+	if (val)
+		*val = m->vals[i];
 	/*
 	 * Backward-shift deletion (Knuth 6.4, algorithm R): move later members
 	 * of the probe run into the hole so lookups never need tombstones.
@@ -234,13 +241,26 @@ void lru_touch(struct lru *l, uint64_t key)
 	append(l, i);
 }
 
-void lru_del(struct lru *l, uint64_t key)
+void *lru_get_touch(struct lru *l, uint64_t key)
 {
 	uint32_t i;
 
 	if (!u64map_get(&l->idx, key, &i))
+		return NULL;
+	if (l->tail != i) {
+		unlink_(l, i);
+		append(l, i);
+	}
+	return elem(l, i);
+}
+
+void lru_del(struct lru *l, uint64_t key)
+{
+	uint32_t i;
+
+	/* one lookup: every packet of a trace comes through here once */
+	if (!u64map_take(&l->idx, key, &i))
 		return;
-	u64map_del(&l->idx, key);
 	unlink_(l, i);
 	l->next[i] = l->free_list;
 	l->free_list = i;
@@ -281,15 +301,6 @@ int pair_fifo_push(struct pair_fifo *f, uint64_t a, uint64_t b)
 	f->v[t][1] = b;
 	f->n++;
 	return 0;
-}
-
-bool pair_fifo_front(const struct pair_fifo *f, uint64_t *a, uint64_t *b)
-{
-	if (!f->n)
-		return false;
-	*a = f->v[f->head][0];
-	*b = f->v[f->head][1];
-	return true;
 }
 
 void pair_fifo_pop(struct pair_fifo *f)

@@ -35,6 +35,8 @@ struct u64map {
 int u64map_put(struct u64map *m, uint64_t key, uint32_t val);
 bool u64map_get(const struct u64map *m, uint64_t key, uint32_t *val);
 bool u64map_del(struct u64map *m, uint64_t key);
+/* u64map_get() and u64map_del() in one lookup: false when key is absent */
+bool u64map_take(struct u64map *m, uint64_t key, uint32_t *val);
 void u64map_free(struct u64map *m);
 
 /*
@@ -56,6 +58,11 @@ struct lru {
 
 void lru_init(struct lru *l, size_t elem_size, size_t max);
 void *lru_get(struct lru *l, uint64_t key);
+/*
+ * lru_get() and lru_touch() in one hash lookup: the element, now the most
+ * recently touched, or NULL.  For the per-event paths (journeys, sockets).
+ */
+void *lru_get_touch(struct lru *l, uint64_t key);
 bool lru_full(const struct lru *l);
 /* a new zeroed element at the tail; NULL when full (ENOSPC) or out of memory */
 void *lru_add(struct lru *l, uint64_t key);
@@ -72,8 +79,15 @@ struct pair_fifo {
 };
 
 int pair_fifo_push(struct pair_fifo *f, uint64_t a, uint64_t b);
-/* the front pair, false when empty */
-bool pair_fifo_front(const struct pair_fifo *f, uint64_t *a, uint64_t *b);
+/* the front pair, false when empty; inline: journeys ask on every event */
+static inline bool pair_fifo_front(const struct pair_fifo *f, uint64_t *a, uint64_t *b)
+{
+	if (!f->n)
+		return false;
+	*a = f->v[f->head][0];
+	*b = f->v[f->head][1];
+	return true;
+}
 void pair_fifo_pop(struct pair_fifo *f);
 void pair_fifo_free(struct pair_fifo *f);
 

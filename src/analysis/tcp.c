@@ -131,7 +131,7 @@ static void path_end(struct tcp_an *t, uint64_t sk)
 static void path_step(struct tcp_an *t, const struct ns_event *ev)
 {
 	uint32_t from = ev->reason, to = (uint32_t)ev->aux;
-	struct tcp_sock_path *p = lru_get(&t->socks, ev->sk);
+	struct tcp_sock_path *p = lru_get_touch(&t->socks, ev->sk);
 
 	if (!p) {
 		/* many sockets open at once: forget the least recently changed one */
@@ -149,7 +149,6 @@ static void path_step(struct tcp_an *t, const struct ns_event *ev)
 		}
 		path_append(p, from);
 	} else {
-		lru_touch(&t->socks, ev->sk);
 		/* a transition we did not see (lost event): show both ends */
 		if (p->n && !p->cut && p->st[p->n - 1] != from)
 			path_append(p, from);
@@ -338,6 +337,9 @@ const struct analysis_ops tcp_analysis = {
 	.parts = RR_PART_TCP,
 	.init = tcp_init_one,
 	.feed = tcp_feed_one,
+	/* the cases of tcp_feed() */
+	.types = 1u << NS_EV_TCP_SEND_RESET | 1u << NS_EV_TCP_RECEIVE_RESET |
+		 1u << NS_EV_INET_SOCK_SET_STATE | 1u << NS_EV_TCP_DESTROY_SOCK,
 	.finish = tcp_finish_one,
 	.free = tcp_free_one,
 	.free_part = tcp_free_part,

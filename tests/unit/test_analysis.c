@@ -476,6 +476,36 @@ static void sequences_beyond_cap_go_to_other(void **state)
 	report_free(r);
 }
 
+/*
+ * A bulk transfer's skbs are freed by __kfree_skb(), which has no
+ * tracepoint: their packets never end.  Beyond JOURNEY_LIVE_MAX of them the
+ * one idle longest is closed, so memory stops growing, and every packet
+ * still counts, as not freed, in one sequence.
+ */
+static void never_freed_packets_beyond_the_live_cap_are_closed_and_counted(void **state)
+{
+	struct report *r = new_report(0);
+	const unsigned int n = JOURNEY_LIVE_MAX + 100;
+	const struct report_result *res;
+
+	for (unsigned int k = 0; k < n; k++) {
+		struct ns_event e = ev_of(NS_EV_NET_DEV_QUEUE, 1000ULL * (k + 1), k + 1, NS_F_NEW_PACKET);
+
+		report_feed(r, &e);
+	}
+	assert_int_equal(report_finish(r, NULL, false), 0);
+	res = report_result(r);
+	assert_int_equal(res->journeys.packets, n);
+	assert_int_equal(res->journeys.alive, n);
+	assert_int_equal(res->journeys.evicted, 100);
+	assert_int_equal(res->journeys.n_seqs, 1);
+	assert_int_equal(res->journeys.seqs[0].count, n);
+	char *text = render(r, false);
+	assert_non_null(strstr(text, "100 packets closed early as not freed"));
+	free(text);
+	report_free(r);
+}
+
 static void unknown_drop_reason_prints_its_number(void **state)
 {
 	struct report *r = new_report(0);
@@ -697,6 +727,7 @@ int main(void)
 		cmocka_unit_test(lost_events_are_shown_when_nonzero),
 		cmocka_unit_test(json_and_text_show_same_counts),
 		cmocka_unit_test(sequences_beyond_cap_go_to_other),
+		cmocka_unit_test(never_freed_packets_beyond_the_live_cap_are_closed_and_counted),
 		cmocka_unit_test(unknown_drop_reason_prints_its_number),
 		cmocka_unit_test(state_change_links_to_packet_on_same_socket),
 		cmocka_unit_test(net_rx_softirq_contains_packet_events_on_its_cpu),
