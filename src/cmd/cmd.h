@@ -17,6 +17,7 @@ int cmd_doctor(int argc, char **argv, const struct cmd_common *co);
 int cmd_trace(int argc, char **argv, const struct cmd_common *co);
 int cmd_record(int argc, char **argv, const struct cmd_common *co);
 int cmd_report(int argc, char **argv, const struct cmd_common *co);
+int cmd_diff(int argc, char **argv, const struct cmd_common *co);
 int cmd_struct(int argc, char **argv, const struct cmd_common *co);
 int cmd_run(int argc, char **argv, const struct cmd_common *co);
 int cmd_source(int argc, char **argv, const struct cmd_common *co);
