@@ -554,5 +554,11 @@ void run_print_loss(FILE *out, const struct ns_capture_stats *s)
 			(unsigned long long)s->stack_err);
 	if (s->ids_evicted)
 		fprintf(out, "; %llu packet ids could not be stored", (unsigned long long)s->ids_evicted);
+	if (s->writer_dropped)
+		fprintf(out, "; %llu events not written: the trace writer fell behind",
+			(unsigned long long)s->writer_dropped);
+	if (s->writer_stalls)
+		fprintf(out, "; the ring consumer waited %llu times (%.1f ms) for the trace writer",
+			(unsigned long long)s->writer_stalls, s->writer_stall_ns / 1e6);
 	fputc('\n', out);
 }
