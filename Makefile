@@ -23,7 +23,7 @@ LLVM_DIR  ?= /usr/lib/llvm-14
 LIBCLANG_SONAME := $(shell objdump -p $(LLVM_DIR)/lib/libclang.so 2>/dev/null | awk '/SONAME/ {print $$2}')
 CFLAGS    += -DIX_LIBCLANG_PATH='"$(LLVM_DIR)/lib/libclang.so"' \
 	     $(if $(LIBCLANG_SONAME),-DIX_LIBCLANG_SONAME='"$(LIBCLANG_SONAME)"')
-LDLIBS    := -lbpf -lelf -lz -lm -lpthread -lsqlite3 -ldl
+LDLIBS    := -lbpf -lelf -lz -lzstd -lm -lpthread -lsqlite3 -ldl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Isrc -Isrc/bpf \
 	      -Wall -Wno-unused-function
 

@@ -3,7 +3,7 @@
 # only those that are missing.  Called by `make deps` (and so by `make run`
 # and `make check`); safe to run again.
 set -e
-PKGS="clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool libcmocka-dev pkg-config
+PKGS="clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev bpftool libcmocka-dev pkg-config
       iproute2 pahole bpftrace linux-perf python3 util-linux
       libclang-14-dev libsqlite3-dev sqlite3"
 missing=""

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -460,6 +462,37 @@ static void stop_child(pid_t pid, int *status)
 	waitpid(pid, status, 0);
 }
 
+/*
+ * The capture's own threads (ring consumer, trace writer) run at nice
+ * CAPTURE_NICE once the workload is started, so that it keeps nice 0: a
+ * CPU-bound process beside a flood took the consumer's share and the ring
+ * overflowed (docs/PERFORMANCE.md, 2026-12-03).  The consumer sleeps in
+ * epoll between batches, so its priority takes nothing from an idle
+ * workload.  Linux keeps the nice value per thread (setpriority(2), NOTES:
+ * PRIO_PROCESS with a thread id), hence the walk of /proc/self/task.
+ * Without CAP_SYS_NICE this fails, and the capture goes on as before.
+ */
+#define CAPTURE_NICE -10
+
+static void raise_capture_priority(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int failed = 0;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int tid = atoi(e->d_name);
+
+		if (tid > 0 && setpriority(PRIO_PROCESS, tid, CAPTURE_NICE))
+			failed = errno;
+	}
+	closedir(d);
+	if (failed)
+		ns_dbg(1, "cannot raise the capture's priority: %s", strerror(failed));
+}
+
 int run_loop(struct run_state *st, struct run_opts *ro)
 {
 	double start = now_s(), child_done = 0;
@@ -473,6 +506,7 @@ int run_loop(struct run_state *st, struct run_opts *ro)
 			return child;
 		}
 	}
+	raise_capture_priority();
 	for (;;) {
 		int n = capture_poll(st->session, 100);
 
@@ -554,5 +588,11 @@ void run_print_loss(FILE *out, const struct ns_capture_stats *s)
 			(unsigned long long)s->stack_err);
 	if (s->ids_evicted)
 		fprintf(out, "; %llu packet ids could not be stored", (unsigned long long)s->ids_evicted);
+	if (s->writer_dropped)
+		fprintf(out, "; %llu events not written: the trace writer fell behind",
+			(unsigned long long)s->writer_dropped);
+	if (s->writer_stalls)
+		fprintf(out, "; the ring consumer waited %llu times (%.1f ms) for the trace writer",
+			(unsigned long long)s->writer_stalls, s->writer_stall_ns / 1e6);
 	fputc('\n', out);
 }

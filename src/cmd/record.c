@@ -69,7 +69,8 @@ static int on_event(void *ctx, const struct ns_event *ev)
 
 		r->last_flush_ns = ev->ts_ns;
 		capture_stats(*r->session, &st);
-		if ((err = tfw_flush(r->w, &st)))
+		/* queued, not waited for: the ring consumer must not wait on the disk */
+		if ((err = tfw_checkpoint(r->w, &st)))
 			goto fail;
 	}
 	return 0;
@@ -128,6 +129,7 @@ int cmd_record(int argc, char **argv, const struct cmd_common *co)
 		ns_err("cannot write the trace: %s", tfw_error(r.w));
 		r.err = -EIO;
 	}
+	tfw_writer_stats(r.w, &stats.writer_stalls, &stats.writer_stall_ns, &stats.writer_dropped);
 	if (tfw_close(r.w, &stats) && !r.err) {
 		ns_err("cannot finish '%s'", ro.output);
 		err = -EIO;

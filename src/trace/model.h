@@ -21,6 +21,10 @@ struct ns_capture_stats {
 	uint64_t stack_err;		 /* bpf_get_stackid failures */
 	uint64_t stack_taken;
 	uint64_t ids_evicted;		 /* packet-id table full */
+	/* the trace file's writer thread (format 1.1; 0 in older files) */
+	uint64_t writer_dropped;	 /* captured, not written: the writer fell behind */
+	uint64_t writer_stalls;		 /* times the ring consumer waited for the writer */
+	uint64_t writer_stall_ns;	 /* how long it waited in all */
 };
 
 uint64_t ns_stats_sum(const uint64_t v[NS_EV__COUNT]);

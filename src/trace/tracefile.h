@@ -16,9 +16,16 @@
 #include "trace/names.h"
 
 #define NS_TRACE_VERSION_MAJOR 1
-#define NS_TRACE_VERSION_MINOR 0
+#define NS_TRACE_VERSION_MINOR 1 /* 1.1: zstd EVENTS chunks, STATS writer fields */
 
 struct tracefile_writer;
+
+/* how EVENTS chunks are compressed (docs/TRACE_FORMAT.md, chunk flags) */
+enum ns_tf_codec {
+	NS_TF_CODEC_NONE = 0,
+	NS_TF_CODEC_DEFLATE,	/* zlib stream, RFC 1950: format 1.0 */
+	NS_TF_CODEC_ZSTD,	/* one zstd frame, RFC 8878: since 1.1, the default (level 1) */
+};
 
 /*
  * Create path and write the header, metadata and name tables.  Returns NULL
@@ -26,7 +33,13 @@ struct tracefile_writer;
  */
 struct tracefile_writer *tfw_open(const char *path, const struct ns_meta *meta,
 				  const struct ns_names *names, char *err, size_t errlen);
-/* Buffered; a full chunk is flushed to the file. */
+/*
+ * Buffered; a full chunk is queued for the writer thread, which compresses
+ * and writes it.  When the writer has fallen so far behind that no buffer
+ * frees within a second, the event is dropped and counted
+ * (tfw_writer_stats()): the caller, a ring consumer, never hangs on a disk.
+ * A write error is returned by the next call (sticky).
+ */
 int tfw_add_event(struct tracefile_writer *w, const struct ns_event *ev);
 /*
  * Record stack `id` (frames, innermost first) before any event that names it
@@ -43,14 +56,28 @@ bool tfw_has_stack(const struct tracefile_writer *w, int32_t id);
 int tfw_add_symbol(struct tracefile_writer *w, uint64_t addr, const struct ksyms *ks);
 /* Events per EVENTS chunk (default 4096); flushes what is buffered first. */
 int tfw_set_chunk_events(struct tracefile_writer *w, size_t n);
-/* zlib level for EVENTS chunks, 0..9 (default 1: capture must keep up). */
+/* zlib level for EVENTS chunks, 0..9: switches the codec to deflate (format 1.0's). */
 int tfw_set_level(struct tracefile_writer *w, int level);
+/* codec and level for the EVENTS chunks from now on (default zstd level 1) */
+int tfw_set_codec(struct tracefile_writer *w, enum ns_tf_codec codec, int level);
+/*
+ * How the writer thread kept up: times the caller waited for a free chunk
+ * buffer, nanoseconds it waited, events dropped because none freed in time.
+ */
+void tfw_writer_stats(const struct tracefile_writer *w, uint64_t *stalls, uint64_t *stall_ns,
+		      uint64_t *dropped);
 /* Events added so far, and bytes of event records before/after deflate. */
 void tfw_sizes(const struct tracefile_writer *w, uint64_t *events, uint64_t *raw_bytes,
 	       uint64_t *stored_bytes);
 /* Message of the first write error ("cannot write 'x': ..."), NULL if none. */
 const char *tfw_error(const struct tracefile_writer *w);
-/* Flush buffered events and write a stats chunk (call now and then and at the end). */
+/*
+ * Queue the buffered events and a stats chunk (stats may be NULL) and
+ * return without waiting for the writer: what a capture calls now and then
+ * so that a file cut off by a crash still says how much was lost.
+ */
+int tfw_checkpoint(struct tracefile_writer *w, const struct ns_capture_stats *stats);
+/* The same, then wait until all of it is in the file (fflush()ed). */
 int tfw_flush(struct tracefile_writer *w, const struct ns_capture_stats *stats);
 /*
  * Metadata known only at the end (the counters after the workload): the

@@ -42,7 +42,9 @@ enum ns_tf_chunk_type {
 
 enum ns_tf_chunk_flags {
 	NS_TF_CHUNK_DEFLATE = 1u << 0, /* payload is a zlib stream (RFC 1950) */
+	NS_TF_CHUNK_ZSTD = 1u << 1,    /* payload is one zstd frame (RFC 8878), since 1.1 */
 };
+#define NS_TF_CHUNK_CODECS (NS_TF_CHUNK_DEFLATE | NS_TF_CHUNK_ZSTD)
 
 struct ns_tf_chunk_hdr {
 	uint32_t type;

@@ -16,14 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <zlib.h>
 #include "common/log.h"
 #include "trace/tracefile.h"
+#include "trace/tracefile_codec.h"
 #include "trace/tracefile_format.h"
 
-/* deflate cannot compress better than 1032:1 (zlib FAQ), so a header that
- * claims more is lying; it bounds what a small chunk may make us allocate */
-#define NS_TF_MAX_DEFLATE_RATIO 1032u
+/* the codec a chunk's flags name (at most one of them is set) */
+static enum ns_tf_codec chunk_codec(uint32_t flags)
+{
+	if (flags & NS_TF_CHUNK_DEFLATE)
+		return NS_TF_CODEC_DEFLATE;
+	if (flags & NS_TF_CHUNK_ZSTD)
+		return NS_TF_CODEC_ZSTD;
+	return NS_TF_CODEC_NONE;
+}
 
 struct tf_stack {
 	uint64_t *ips;
@@ -47,6 +53,7 @@ struct tracefile_reader {
 	bool have_stats;
 	uint8_t *payload, *raw;
 	size_t payload_cap, raw_cap;
+	struct ns_tf_codec_ctx *codec; /* decompression state, made at the first compressed chunk */
 	const uint8_t *ev; /* current events chunk */
 	uint32_t ev_count, ev_next;
 	bool ended, truncated;
@@ -118,6 +125,7 @@ static int read_chunk(struct tracefile_reader *r, struct ns_tf_chunk_hdr *h, con
 {
 	uint8_t hb[NS_TF_CHUNK_HDR_SIZE];
 	uint64_t off = r->pos;
+	enum ns_tf_codec codec;
 	size_t got;
 	int err;
 
@@ -134,12 +142,15 @@ static int read_chunk(struct tracefile_reader *r, struct ns_tf_chunk_hdr *h, con
 	}
 	if (h->stored_len > NS_TF_MAX_CHUNK || h->raw_len > NS_TF_MAX_CHUNK)
 		return corrupt(r, off, "length exceeds limit");
-	if (h->flags & ~(uint32_t)NS_TF_CHUNK_DEFLATE)
+	if (h->flags & ~(uint32_t)NS_TF_CHUNK_CODECS)
 		return fail(r, -EOPNOTSUPP,
 			    "'%s': chunk at offset %" PRIu64 " has unknown encoding flags 0x%x", r->path,
 			    off, h->flags);
-	if (h->flags & NS_TF_CHUNK_DEFLATE) {
-		if ((uint64_t)h->stored_len * NS_TF_MAX_DEFLATE_RATIO < h->raw_len || !h->stored_len)
+	if (h->flags == NS_TF_CHUNK_CODECS)
+		return corrupt(r, off, "two codecs");
+	codec = chunk_codec(h->flags);
+	if (codec != NS_TF_CODEC_NONE) {
+		if (ns_tf_codec_max_raw(codec, h->stored_len) < h->raw_len || !h->stored_len)
 			return corrupt(r, off, "length exceeds limit");
 	} else if (h->raw_len != h->stored_len) {
 		return corrupt(r, off, "length mismatch");
@@ -165,13 +176,17 @@ static int read_chunk(struct tracefile_reader *r, struct ns_tf_chunk_hdr *h, con
 	}
 	r->pos = off + NS_TF_CHUNK_HDR_SIZE + h->stored_len;
 	*data = r->payload;
-	if (h->flags & NS_TF_CHUNK_DEFLATE) {
-		uLongf len = h->raw_len;
-
+	if (codec != NS_TF_CODEC_NONE) {
 		err = grow(&r->raw, &r->raw_cap, h->raw_len);
 		if (err)
 			return fail(r, err, "'%s': out of memory", r->path);
-		if (uncompress(r->raw, &len, r->payload, h->stored_len) != Z_OK || len != h->raw_len)
+		if (!r->codec && !(r->codec = ns_tf_codec_new()))
+			return fail(r, -ENOMEM, "'%s': out of memory", r->path);
+		err = ns_tf_codec_decompress(r->codec, codec, r->raw, h->raw_len, r->payload,
+					     h->stored_len);
+		if (err == -ENOMEM)
+			return fail(r, err, "'%s': out of memory", r->path);
+		if (err)
 			return corrupt(r, off, "bad compressed data");
 		*data = r->raw;
 	}
@@ -306,9 +321,15 @@ static void parse_stats(struct tracefile_reader *r, struct ns_tf_cur *c)
 	s.stack_err = ns_tf_cur_u64(c);
 	s.stack_taken = ns_tf_cur_u64(c);
 	s.ids_evicted = ns_tf_cur_u64(c);
-	/* fields appended by later minor versions follow: ignored */
 	if (c->bad)
 		return;
+	/* 1.1: the writer thread's counters; absent in 1.0 files */
+	if (c->left >= 3 * 8) {
+		s.writer_dropped = ns_tf_cur_u64(c);
+		s.writer_stalls = ns_tf_cur_u64(c);
+		s.writer_stall_ns = ns_tf_cur_u64(c);
+	}
+	/* fields appended by later minor versions follow: ignored */
 	r->stats = s;
 	r->have_stats = true;
 }
@@ -565,5 +586,6 @@ void tfr_close(struct tracefile_reader *r)
 	ns_tf_map_free(&r->stack_idx);
 	free(r->payload);
 	free(r->raw);
+	ns_tf_codec_free(r->codec);
 	free(r);
 }

@@ -1,79 +1,141 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Trace file writer.  Metadata, names, symbols and stacks go to the file as
- * soon as they are known; events are buffered and written as one deflated
- * EVENTS chunk every chunk_events events.  So whatever an events chunk
- * refers to is always earlier in the file, and a crash loses at most the
- * events still in the buffer.
+ * Trace file writer.  Metadata, names, symbols and stacks are queued for
+ * the file as soon as they are known; events are buffered and queued as one
+ * compressed EVENTS chunk (zstd since format 1.1) every chunk_events
+ * events.  So whatever an events chunk refers to is always earlier in the
+ * file, and a crash loses at most the events still buffered or queued.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
+#include <zstd.h>
 #include "common/log.h"
 #include "trace/tracefile.h"
+#include "trace/tracefile_codec.h"
 #include "trace/tracefile_format.h"
 
+/*
+ * Chunks go to the file through one FIFO served by a writer thread, so the
+ * ring consumer (the caller) only copies events into a chunk buffer and
+ * never waits on compression or on the disk: compressing was 85 % of its
+ * time on a SYN flood (docs/PERFORMANCE.md).  FIFO order keeps the
+ * ordering rule: a stack or symbol is queued before the events naming it.
+ */
+struct tfw_job {
+	struct tfw_job *next;
+	uint32_t type, count;
+	uint8_t *data;	/* owned by the job: a payload, or a pool buffer of events */
+	size_t len;
+	bool events;	/* a pool buffer: compress it, then give it back */
+	bool flush;	/* fflush() after writing (stats checkpoints, close) */
+};
+
 struct tracefile_writer {
-	FILE *f;
+	/* the caller's side */
 	char *path;
-	struct ns_event *ev;	/* buffered events */
+	struct tfw_job *cur;	/* the events buffer being filled */
 	size_t nev, chunk_events;
-	int level;		/* zlib level for events */
 	struct ns_tf_buf payload;
-	uint8_t *z;		/* deflate output */
-	size_t zcap;
 	struct ns_tf_map stacks;	/* stack ids written */
 	struct ns_tf_map syms;		/* symbol addresses written or pending */
 	struct ns_tf_buf pending_syms;	/* SYMBOLS records not yet written */
 	uint32_t npending_syms;
-	uint64_t raw_bytes, stored_bytes, events;
+	uint64_t events;		/* events added */
+	bool stalled;			/* the last wait for a buffer timed out */
+
+	/* shared, under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t work, space, idle;
+	struct tfw_job *head, *tail, *free_bufs;
+	size_t nbufs, max_bufs;
+	bool busy, quit, thread_started;
+	pthread_t thread;
+	uint64_t raw_bytes, stored_bytes;
+	uint64_t stalls, stall_ns, dropped; /* the writer fell behind (tfw_writer_stats()) */
 	int err;		/* sticky: the file is unusable after a write error */
 	char errmsg[256];
+
+	/* the writer thread's side (the caller's before the thread starts and after it ends) */
+	FILE *f;
+	enum ns_tf_codec codec;
+	int level;
+	struct ns_tf_codec_ctx *cctx;
+	uint8_t *z;		/* compressed output */
+	size_t zcap;
 };
 
-static int write_err(struct tracefile_writer *w, int err)
+/* events buffers the queue may hold: 32 chunks of 4096 events, ~23 MB,
+ * about 0.15 s of a SYN flood the writer cannot keep up with */
+#define TFW_MAX_BUFS 32
+/* how long the ring consumer waits for a free buffer before it drops a
+ * chunk of events (counted): it must never hang on a stuck disk */
+#define TFW_WAIT_NS 1000000000ull
+
+static int load_err(const struct tracefile_writer *w)
+{
+	return __atomic_load_n(&w->err, __ATOMIC_ACQUIRE);
+}
+
+/* under mu, or before the thread runs */
+static int set_err(struct tracefile_writer *w, int err)
 {
 	if (!w->err) {
-		w->err = err;
 		snprintf(w->errmsg, sizeof(w->errmsg), "cannot write '%s': %s", w->path,
 			 strerror(-err));
+		__atomic_store_n(&w->err, err, __ATOMIC_RELEASE);
 	}
 	return w->err;
 }
 
+static int write_err(struct tracefile_writer *w, int err)
+{
+	int ret;
+
+	pthread_mutex_lock(&w->mu);
+	ret = set_err(w, err);
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}
+
 /*
- * One chunk: header then payload.  With deflate set, the payload is
- * compressed, and stored as is when that does not make it smaller.
+ * One chunk: header then payload.  With compress set, the payload goes
+ * through the writer's codec and is stored as is when that does not make
+ * it smaller.  Runs on the writer thread (or before it starts).
  */
 static int write_chunk(struct tracefile_writer *w, uint32_t type, uint32_t count,
-		       const void *data, size_t len, bool deflate)
+		       const void *data, size_t len, bool compress)
 {
 	struct ns_tf_chunk_hdr h = { .type = type, .count = count };
 	uint8_t hdr[NS_TF_CHUNK_HDR_SIZE];
 	const void *out = data;
 	size_t out_len = len;
 
-	if (w->err)
-		return w->err;
+	if (load_err(w))
+		return load_err(w);
 	if (len > NS_TF_MAX_CHUNK)
 		return write_err(w, -EFBIG);
-	if (deflate && len) {
-		uLongf zlen = compressBound(len);
+	if (compress && len && w->codec != NS_TF_CODEC_NONE) {
+		size_t bound = ns_tf_codec_bound(w->codec, len), zlen;
 
-		if (zlen > w->zcap) {
-			uint8_t *z = realloc(w->z, zlen);
+		if (bound > w->zcap) {
+			uint8_t *z = realloc(w->z, bound);
 
 			if (!z)
 				return write_err(w, -ENOMEM);
 			w->z = z;
-			w->zcap = zlen;
+			w->zcap = bound;
 		}
-		if (compress2(w->z, &zlen, data, len, w->level) == Z_OK && zlen < len) {
+		zlen = ns_tf_codec_compress(w->cctx, w->codec, w->level, w->z, w->zcap, data, len);
+		if (zlen && zlen < len) {
 			out = w->z;
 			out_len = zlen;
-			h.flags |= NS_TF_CHUNK_DEFLATE;
+			h.flags |= w->codec == NS_TF_CODEC_ZSTD ? NS_TF_CHUNK_ZSTD : NS_TF_CHUNK_DEFLATE;
 		}
 	}
 	h.stored_len = out_len;
@@ -85,17 +147,169 @@ static int write_chunk(struct tracefile_writer *w, uint32_t type, uint32_t count
 	    (out_len && fwrite(out, out_len, 1, w->f) != 1))
 		return write_err(w, errno ? -errno : -EIO);
 	if (type == NS_TF_CHUNK_EVENTS) {
+		pthread_mutex_lock(&w->mu);
 		w->raw_bytes += len;
 		w->stored_bytes += out_len + sizeof(hdr);
+		pthread_mutex_unlock(&w->mu);
 	}
 	return 0;
 }
 
-static int write_payload(struct tracefile_writer *w, uint32_t type, uint32_t count)
+static void *writer_thread(void *arg)
 {
+	struct tracefile_writer *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		struct tfw_job *j;
+
+		while (!w->head && !w->quit)
+			pthread_cond_wait(&w->work, &w->mu);
+		j = w->head;
+		if (!j)
+			break;
+		w->head = j->next;
+		if (!w->head)
+			w->tail = NULL;
+		w->busy = true;
+		pthread_mutex_unlock(&w->mu);
+
+		/* after an error the queue is drained unwritten: the error was reported */
+		if (!write_chunk(w, j->type, j->count, j->data, j->len, j->events) && j->flush &&
+		    fflush(w->f))
+			write_err(w, -errno);
+
+		pthread_mutex_lock(&w->mu);
+		w->busy = false;
+		if (j->events) {
+			j->next = w->free_bufs;
+			w->free_bufs = j;
+			pthread_cond_signal(&w->space);
+		} else {
+			free(j->data);
+			free(j);
+		}
+		if (!w->head)
+			pthread_cond_broadcast(&w->idle);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static void enqueue(struct tracefile_writer *w, struct tfw_job *j)
+{
+	j->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	if (w->tail)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Wait until the writer thread has written everything queued. */
+static void wait_idle(struct tracefile_writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->thread_started && (w->head || w->busy))
+		pthread_cond_wait(&w->idle, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * A free events buffer: from the pool, a new one while the pool is below
+ * max_bufs, else wait for the writer, at most TFW_WAIT_NS.  NULL when that
+ * ran out (or an earlier wait did and the writer still has none free): the
+ * caller drops the event and counts it.
+ */
+static struct tfw_job *get_buf(struct tracefile_writer *w)
+{
+	struct tfw_job *j = NULL;
+	uint64_t t0 = 0;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		if (w->free_bufs) {
+			j = w->free_bufs;
+			w->free_bufs = j->next;
+			break;
+		}
+		if (w->nbufs < w->max_bufs) {
+			j = calloc(1, sizeof(*j));
+			if (j && !(j->data = malloc(w->chunk_events * sizeof(struct ns_event)))) {
+				free(j);
+				j = NULL;
+			}
+			if (!j) {
+				set_err(w, -ENOMEM);
+				break;
+			}
+			j->events = true;
+			j->type = NS_TF_CHUNK_EVENTS;
+			w->nbufs++;
+			break;
+		}
+		if (w->stalled || w->err)
+			break;
+		if (!t0) {
+			t0 = now_ns();
+			w->stalls++;
+		}
+		uint64_t waited = now_ns() - t0;
+
+		if (waited >= TFW_WAIT_NS) {
+			w->stalled = true;
+			break;
+		}
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&w->space, &w->mu, &until);
+	}
+	if (t0)
+		w->stall_ns += now_ns() - t0;
+	if (j)
+		w->stalled = false;
+	pthread_mutex_unlock(&w->mu);
+	return j;
+}
+/*
+ * w->payload as one chunk: written at once before the thread runs (file
+ * header, meta, names), else queued behind what is already queued.
+ */
+static int write_payload(struct tracefile_writer *w, uint32_t type, uint32_t count, bool flush)
+{
+	struct tfw_job *j;
+
 	if (w->payload.err)
 		return write_err(w, w->payload.err);
-	return write_chunk(w, type, count, w->payload.p, w->payload.len, false);
+	if (!w->thread_started)
+		return write_chunk(w, type, count, w->payload.p, w->payload.len, false);
+	if (load_err(w))
+		return load_err(w);
+	j = calloc(1, sizeof(*j));
+	if (!j || !(j->data = malloc(w->payload.len ? w->payload.len : 1))) {
+		free(j);
+		return write_err(w, -ENOMEM);
+	}
+	memcpy(j->data, w->payload.p, w->payload.len);
+	j->len = w->payload.len;
+	j->type = type;
+	j->count = count;
+	j->flush = flush;
+	enqueue(w, j);
+	return 0;
 }
 
 static int write_meta_from(struct tracefile_writer *w, const struct ns_meta *meta, size_t from)
@@ -107,7 +321,7 @@ static int write_meta_from(struct tracefile_writer *w, const struct ns_meta *met
 		ns_tf_buf_str(&w->payload, meta->kv[i].key);
 		ns_tf_buf_str(&w->payload, meta->kv[i].value);
 	}
-	return write_payload(w, NS_TF_CHUNK_META, n > from ? n - from : 0);
+	return write_payload(w, NS_TF_CHUNK_META, n > from ? n - from : 0, false);
 }
 
 static int write_meta(struct tracefile_writer *w, const struct ns_meta *meta)
@@ -136,7 +350,7 @@ static int write_names(struct tracefile_writer *w, const struct ns_names *names)
 			ns_tf_buf_str(&w->payload, names->e[k][i].name);
 		}
 	}
-	return write_payload(w, NS_TF_CHUNK_NAMES, NS_NAMES__COUNT);
+	return write_payload(w, NS_TF_CHUNK_NAMES, NS_NAMES__COUNT, false);
 }
 
 static int write_file_header(struct tracefile_writer *w)
@@ -157,10 +371,36 @@ static int write_file_header(struct tracefile_writer *w)
 	return 0;
 }
 
+static void free_jobs(struct tfw_job *j)
+{
+	while (j) {
+		struct tfw_job *next = j->next;
+
+		free(j->data);
+		free(j);
+		j = next;
+	}
+}
+
+/* stops the thread (writing what is queued) first */
 static void writer_free(struct tracefile_writer *w)
 {
+	if (w->thread_started) {
+		pthread_mutex_lock(&w->mu);
+		w->quit = true;
+		pthread_cond_signal(&w->work);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+	}
+	free_jobs(w->head);
+	free_jobs(w->free_bufs);
+	free_jobs(w->cur);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->space);
+	pthread_cond_destroy(&w->idle);
+	ns_tf_codec_free(w->cctx);
 	free(w->path);
-	free(w->ev);
 	free(w->z);
 	ns_tf_buf_free(&w->payload);
 	ns_tf_buf_free(&w->pending_syms);
@@ -169,26 +409,49 @@ static void writer_free(struct tracefile_writer *w)
 	free(w);
 }
 
+/*
+ * The writer thread takes no signals: SIGINT and SIGTERM stop the capture
+ * through the main thread's poll loop (cmd/capture_run.c), which a signal
+ * delivered here would not interrupt.
+ */
+static int start_thread(struct tracefile_writer *w)
+{
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&w->thread, NULL, writer_thread, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		return -err;
+	pthread_setname_np(w->thread, "netscope-write");
+	w->thread_started = true;
+	return 0;
+}
+
 struct tracefile_writer *tfw_open(const char *path, const struct ns_meta *meta,
 				  const struct ns_names *names, char *err, size_t errlen)
 {
 	struct tracefile_writer *w = calloc(1, sizeof(*w));
 	int ret;
 
-	if (!w || !(w->path = strdup(path))) {
+	if (!w || !(w->path = strdup(path)) || !(w->cctx = ns_tf_codec_new())) {
+		if (w)
+			free(w->path);
 		free(w);
 		snprintf(err, errlen, "cannot create '%s': %s", path, strerror(ENOMEM));
 		errno = ENOMEM;
 		return NULL;
 	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->space, NULL);
+	pthread_cond_init(&w->idle, NULL);
 	w->chunk_events = NS_TF_DEFAULT_CHUNK_EVENTS;
-	w->level = Z_BEST_SPEED;
-	w->ev = malloc(w->chunk_events * sizeof(*w->ev));
-	if (!w->ev) {
-		ret = -ENOMEM;
-		snprintf(err, errlen, "cannot create '%s': %s", path, strerror(-ret));
-		goto fail;
-	}
+	w->max_bufs = TFW_MAX_BUFS;
+	w->codec = NS_TF_CODEC_ZSTD;
+	w->level = 1;
 	w->f = fopen(path, "wbe");
 	if (!w->f) {
 		ret = -errno;
@@ -205,11 +468,17 @@ struct tracefile_writer *tfw_open(const char *path, const struct ns_meta *meta,
 		ret = write_err(w, -errno);
 	if (ret) {
 		snprintf(err, errlen, "%s", w->errmsg);
-		fclose(w->f);
+		goto fail;
+	}
+	ret = start_thread(w);
+	if (ret) {
+		snprintf(err, errlen, "cannot create '%s': writer thread: %s", path, strerror(-ret));
 		goto fail;
 	}
 	return w;
 fail:
+	if (w->f)
+		fclose(w->f);
 	writer_free(w);
 	errno = -ret;
 	return NULL;
@@ -217,67 +486,99 @@ fail:
 
 int tfw_set_chunk_events(struct tracefile_writer *w, size_t n)
 {
-	struct ns_event *ev;
+	int err;
 
-	if (!n || n * sizeof(*ev) > NS_TF_MAX_CHUNK)
+	if (!n || n * sizeof(struct ns_event) > NS_TF_MAX_CHUNK)
 		return -EINVAL;
-	if (w->nev) {
-		int err = tfw_flush(w, NULL);
-
-		if (err)
-			return err;
-	}
-	ev = realloc(w->ev, n * sizeof(*ev));
-	if (!ev)
-		return -ENOMEM;
-	w->ev = ev;
+	err = tfw_flush(w, NULL);
+	if (err)
+		return err;
+	/* the queue is empty: buffers of the old size can go */
+	pthread_mutex_lock(&w->mu);
+	free_jobs(w->free_bufs);
+	w->free_bufs = NULL;
+	w->nbufs = 0;
 	w->chunk_events = n;
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int tfw_set_codec(struct tracefile_writer *w, enum ns_tf_codec codec, int level)
+{
+	if (codec == NS_TF_CODEC_DEFLATE && (level < Z_NO_COMPRESSION || level > Z_BEST_COMPRESSION))
+		return -EINVAL;
+	if (codec == NS_TF_CODEC_ZSTD && (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()))
+		return -EINVAL;
+	if (codec != NS_TF_CODEC_NONE && codec != NS_TF_CODEC_DEFLATE && codec != NS_TF_CODEC_ZSTD)
+		return -EINVAL;
+	/* the thread reads codec and level per chunk: change them between chunks */
+	wait_idle(w);
+	pthread_mutex_lock(&w->mu);
+	w->codec = codec;
+	w->level = level;
+	pthread_mutex_unlock(&w->mu);
 	return 0;
 }
 
 int tfw_set_level(struct tracefile_writer *w, int level)
 {
-	if (level < Z_NO_COMPRESSION || level > Z_BEST_COMPRESSION)
-		return -EINVAL;
-	w->level = level;
-	return 0;
+	return tfw_set_codec(w, NS_TF_CODEC_DEFLATE, level);
 }
 
 static int flush_symbols(struct tracefile_writer *w)
 {
-	int err;
-
 	if (!w->npending_syms)
 		return 0;
 	if (w->pending_syms.err)
 		return write_err(w, w->pending_syms.err);
-	err = write_chunk(w, NS_TF_CHUNK_SYMBOLS, w->npending_syms, w->pending_syms.p,
-			  w->pending_syms.len, false);
+	ns_tf_buf_reset(&w->payload);
+	ns_tf_buf_put(&w->payload, w->pending_syms.p, w->pending_syms.len);
 	ns_tf_buf_reset(&w->pending_syms);
+	uint32_t n = w->npending_syms;
+
 	w->npending_syms = 0;
-	return err;
+	return write_payload(w, NS_TF_CHUNK_SYMBOLS, n, false);
 }
 
 static int flush_events(struct tracefile_writer *w)
 {
+	struct tfw_job *j = w->cur;
 	int err;
 
 	/* symbols named by these events (tfw_add_symbol) go first */
 	err = flush_symbols(w);
-	if (err || !w->nev)
+	if (err || !j)
 		return err;
-	err = write_chunk(w, NS_TF_CHUNK_EVENTS, w->nev, w->ev, w->nev * sizeof(*w->ev), true);
-	w->events += w->nev;
+	w->cur = NULL;
+	j->count = w->nev;
+	j->len = w->nev * sizeof(struct ns_event);
 	w->nev = 0;
-	return err;
+	enqueue(w, j);
+	return load_err(w);
 }
 
 int tfw_add_event(struct tracefile_writer *w, const struct ns_event *ev)
 {
-	if (w->err)
-		return w->err;
-	w->ev[w->nev++] = *ev;
-	if (w->nev == w->chunk_events)
+	int err = load_err(w);
+
+	if (err)
+		return err;
+	w->events++;
+	if (!w->cur) {
+		w->cur = get_buf(w);
+		if (!w->cur) {
+			err = load_err(w);
+			if (err)
+				return err;
+			/* the writer is stuck: this event is lost, and said so */
+			pthread_mutex_lock(&w->mu);
+			w->dropped++;
+			pthread_mutex_unlock(&w->mu);
+			return 0;
+		}
+	}
+	memcpy((struct ns_event *)w->cur->data + w->nev, ev, sizeof(*ev));
+	if (++w->nev == w->chunk_events)
 		return flush_events(w);
 	return 0;
 }
@@ -287,8 +588,8 @@ int tfw_add_symbol(struct tracefile_writer *w, uint64_t addr, const struct ksyms
 	const struct ksym *sym = ksyms__map_addr(ks, addr);
 	int err;
 
-	if (w->err)
-		return w->err;
+	if (load_err(w))
+		return load_err(w);
 	if (!sym || ns_tf_map_get(&w->syms, sym->addr, NULL))
 		return 0;
 	err = ns_tf_map_put(&w->syms, sym->addr, 1);
@@ -306,8 +607,8 @@ int tfw_add_stack(struct tracefile_writer *w, int32_t id, const uint64_t *ips, s
 {
 	int err;
 
-	if (w->err)
-		return w->err;
+	if (load_err(w))
+		return load_err(w);
 	if (tfw_has_stack(w, id))
 		return 0;
 	if (n > NS_TF_MAX_CHUNK / 8 - 1)
@@ -325,7 +626,7 @@ int tfw_add_stack(struct tracefile_writer *w, int32_t id, const uint64_t *ips, s
 	ns_tf_buf_u32(&w->payload, n);
 	for (size_t i = 0; i < n; i++)
 		ns_tf_buf_u64(&w->payload, ips[i]);
-	err = write_payload(w, NS_TF_CHUNK_STACK, 1);
+	err = write_payload(w, NS_TF_CHUNK_STACK, 1, false);
 	if (err)
 		return err;
 	err = ns_tf_map_put(&w->stacks, (uint32_t)id, 1);
@@ -339,10 +640,14 @@ bool tfw_has_stack(const struct tracefile_writer *w, int32_t id)
 
 /*
  * Field by field, each a little-endian u64: a struct dump would tie the file
- * to this compiler's padding and to NS_EV__COUNT of today.
+ * to this compiler's padding and to NS_EV__COUNT of today.  Since 1.1 the
+ * writer's own counters follow (docs/TRACE_FORMAT.md).
  */
 static int write_stats(struct tracefile_writer *w, const struct ns_capture_stats *s)
 {
+	uint64_t stalls, stall_ns, dropped;
+
+	tfw_writer_stats(w, &stalls, &stall_ns, &dropped);
 	ns_tf_buf_reset(&w->payload);
 	ns_tf_buf_u32(&w->payload, NS_EV__COUNT);
 	for (int i = 0; i < NS_EV__COUNT; i++)
@@ -354,16 +659,27 @@ static int write_stats(struct tracefile_writer *w, const struct ns_capture_stats
 	ns_tf_buf_u64(&w->payload, s->stack_err);
 	ns_tf_buf_u64(&w->payload, s->stack_taken);
 	ns_tf_buf_u64(&w->payload, s->ids_evicted);
-	return write_payload(w, NS_TF_CHUNK_STATS, 1);
+	ns_tf_buf_u64(&w->payload, dropped);
+	ns_tf_buf_u64(&w->payload, stalls);
+	ns_tf_buf_u64(&w->payload, stall_ns);
+	return write_payload(w, NS_TF_CHUNK_STATS, 1, true);
 }
 
-int tfw_flush(struct tracefile_writer *w, const struct ns_capture_stats *stats)
+int tfw_checkpoint(struct tracefile_writer *w, const struct ns_capture_stats *stats)
 {
 	int err = flush_events(w);
 
 	if (!err && stats)
 		err = write_stats(w, stats);
-	if (!err && fflush(w->f))
+	return err;
+}
+
+int tfw_flush(struct tracefile_writer *w, const struct ns_capture_stats *stats)
+{
+	int err = tfw_checkpoint(w, stats);
+
+	wait_idle(w);
+	if (!err && (err = load_err(w)) == 0 && fflush(w->f))
 		err = write_err(w, -errno);
 	return err;
 }
@@ -376,7 +692,11 @@ int tfw_close(struct tracefile_writer *w, const struct ns_capture_stats *stats)
 		return 0;
 	err = tfw_flush(w, stats);
 	if (!err)
-		err = write_chunk(w, NS_TF_CHUNK_END, 0, NULL, 0, false);
+		err = write_payload(w, NS_TF_CHUNK_END, 0, true);
+	/* everything queued is written before the file is closed */
+	wait_idle(w);
+	if (!err)
+		err = load_err(w);
 	if (fclose(w->f) && !err)
 		err = write_err(w, -errno);
 	if (err && w->errmsg[0])
@@ -387,16 +707,32 @@ int tfw_close(struct tracefile_writer *w, const struct ns_capture_stats *stats)
 
 const char *tfw_error(const struct tracefile_writer *w)
 {
-	return w->err ? w->errmsg : NULL;
+	return load_err(w) ? w->errmsg : NULL;
 }
 
 void tfw_sizes(const struct tracefile_writer *w, uint64_t *events, uint64_t *raw_bytes,
 	       uint64_t *stored_bytes)
 {
+	struct tracefile_writer *mw = (struct tracefile_writer *)w;
+
+	pthread_mutex_lock(&mw->mu);
 	if (events)
-		*events = w->events + w->nev;
+		*events = w->events;
 	if (raw_bytes)
 		*raw_bytes = w->raw_bytes;
 	if (stored_bytes)
 		*stored_bytes = w->stored_bytes;
+	pthread_mutex_unlock(&mw->mu);
+}
+
+void tfw_writer_stats(const struct tracefile_writer *w, uint64_t *stalls, uint64_t *stall_ns,
+		      uint64_t *dropped)
+{
+	struct tracefile_writer *mw = (struct tracefile_writer *)w;
+
+	pthread_mutex_lock(&mw->mu);
+	*stalls = w->stalls;
+	*stall_ns = w->stall_ns;
+	*dropped = w->dropped;
+	pthread_mutex_unlock(&mw->mu);
 }

@@ -501,6 +501,7 @@ static void huge_length_field_does_not_allocate(void **state)
 		{ 0xfffffff0u, 0xfffffff0u, 0 },
 		{ 16, 0xfffffff0u, NS_TF_CHUNK_DEFLATE },	/* zip bomb claim */
 		{ 16, 60u << 20, NS_TF_CHUNK_DEFLATE },		/* under the limit, > 1032:1 */
+		{ 16, 60u << 20, NS_TF_CHUNK_ZSTD },		/* > 32768:1, zstd's best */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
