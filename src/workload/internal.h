@@ -100,6 +100,7 @@ int scenario_refused(struct scenario_run *r);
 int scenario_bulk(struct scenario_run *r);
 int scenario_udp(struct scenario_run *r);
 int scenario_rpc(struct scenario_run *r);
+int scenario_mixed(struct scenario_run *r);
 int scenario_command(struct scenario_run *r);
 int scenario_drops(struct scenario_run *r);
 

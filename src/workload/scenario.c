@@ -51,6 +51,8 @@ const struct scenario_desc scenario_table[] = {
 	  scenario_bulk },
 	{ "rpc", "one TCP connection a->b: --count requests of 256 bytes, 4 KiB answers; "
 	  "server on epoll, client on poll", 2000, 8082, scenario_rpc },
+	{ "mixed", "every scenario above in turn, round after round until --duration "
+	  "(--count: rounds); for soaks", 0, 0, scenario_mixed },
 	{ "udp", "UDP datagrams a->b to a bound port and to port+1, unbound (ICMP)", 10,
 	  5353, scenario_udp },
 	{ "drops", "packets each layer must drop, --count of each: closed TCP and UDP ports, TTL 1 "
