@@ -22,6 +22,7 @@ const struct analysis_ops *const analyses[] = {
 	&layers_analysis,	/* boundaries between the layers of the stack */
 	&segments_analysis,	/* TCP segments per namespace, fate of received SYNs */
 	&syscalls_analysis,	/* socket syscalls per process: calls, errors, time */
+	&conns_analysis,	/* TCP connections: segments, states, srtt in order */
 	NULL,
 };
 

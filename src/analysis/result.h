@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "analysis/result_conns.h"
 #include "analysis/result_counters.h"
 #include "analysis/result_latency.h"
 #include "analysis/result_layers.h"
@@ -40,6 +41,7 @@ enum rr_part {
 	RR_PART_LAYERS = 1u << 8,	/* layers: boundaries between the stack's layers */
 	RR_PART_SEGMENTS = 1u << 9,	/* segments: TCP segments per namespace, fate of SYNs */
 	RR_PART_SYSCALLS = 1u << 10,	/* syscalls: socket calls per process, errors, time */
+	RR_PART_CONNS = 1u << 11,	/* conns: TCP connections, segments and states in order */
 };
 
 /* what `netscope report FILE` shows without --view */
@@ -262,6 +264,7 @@ struct report_result {
 	struct bnd_result *layers;
 	struct segments_result segments;
 	struct syscalls_result syscalls;
+	struct conns_result conns;
 };
 
 #endif

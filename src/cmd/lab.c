@@ -24,6 +24,7 @@ static const struct lab_entry labs[] = {
 	{ "layers", "3", NULL, &lab_layers },
 	/* labs of issue 'netscope labs II': no experiment of the reference study */
 	{ "drops", "-", NULL, &lab_drops },
+	{ "handshake", "-", NULL, &lab_handshake },
 	{ NULL },
 };
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "common/json.h"
+#include "render/conns_out.h"
 #include "render/counters_out.h"
 #include "render/latency_out.h"
 #include "render/layers_out.h"
@@ -115,6 +116,18 @@ static void syscalls_json(struct json_writer *w, const struct report_result *res
 	syscalls_print_json(w, &res->syscalls);
 }
 
+static void conns_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	conns_print_text(out, &res->conns, res->top);
+}
+
+static void conns_json(struct json_writer *w, const struct report_result *res,
+		       const struct view_opts *o)
+{
+	json_key(w, "conns");
+	conns_print_json(w, &res->conns);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -134,6 +147,8 @@ const struct view_desc view_table[] = {
 	  segments_text, segments_json },
 	{ "syscalls", RR_PART_SYSCALLS, "socket syscalls per process: calls, errors, time in the call",
 	  syscalls_text, syscalls_json },
+	{ "conns", RR_PART_CONNS, "TCP connections: segments in order with seq/ack, states, srtt",
+	  conns_text, conns_json },
 	{ NULL },
 };
 
