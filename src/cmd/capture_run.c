@@ -36,7 +36,7 @@ void run_request_stop(void)
 enum {
 	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
-	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT, OPT_SAMPLE_FREQ,
+	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT, OPT_SAMPLE_FREQ, OPT_LINGER,
 };
 
 static const struct option common_opts[] = {
@@ -47,6 +47,7 @@ static const struct option common_opts[] = {
 	{ "bytes", required_argument, NULL, OPT_BYTES },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "closed-port", required_argument, NULL, OPT_CLOSED_PORT },
+	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "netns", required_argument, NULL, OPT_NETNS },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "port", required_argument, NULL, OPT_PORT },
@@ -110,6 +111,12 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		if (ns_parse_size(arg, &v) || !v)
 			goto bad_number;
 		ro->sc.bytes = v;
+		return 0;
+	case OPT_LINGER:
+		if (parse_seconds(arg, &ro->sc.linger_s) || ro->sc.linger_s > 60) {
+			ns_err("bad --linger '%s': expected seconds, more than 0 and at most 60", arg);
+			return -EINVAL;
+		}
 		return 0;
 	case OPT_CLOSED_PORT:
 		if (ns_parse_size(arg, &v) || !v || v > 65535) {

@@ -26,7 +26,8 @@ static const char *const original[] = {
 	NULL,
 };
 
-static const char *const record_args[] = { "--closed-port", CLOSED_PORT, NULL };
+/* 1.5 s of linger: the half-open requests' first SYN-ACK retransmission (1 s) is seen */
+static const char *const record_args[] = { "--closed-port", CLOSED_PORT, "--linger", "1.5", NULL };
 
 /* the lab namespace labelled label ("a": the flood's source, "b": the listener) */
 static const struct seg_netns *ns_of(const struct lab_run *r, const char *label)

@@ -27,6 +27,8 @@ static void usage(FILE *out)
 "  --bytes N           bulk: bytes to stream (K, M, G suffixes)\n"
 "  --seed N            syn-flood: seed of the random sources (the same seed, the same SYNs)\n"
 "  --closed-port N     syn-flood: every other SYN to port N, where nothing listens\n"
+"  --linger S          syn-flood: keep the listener S seconds after the flood (its SYN-ACK\n"
+"                      retransmissions come at 1 s, 3 s, ...)\n"
 "  --duration S        stop after S seconds (bounds the scenario too)\n"
 "  -- CMD ARGS         run CMD in the first namespace instead of a scenario\n"
 "Filters (applied in the kernel):\n"

@@ -33,6 +33,7 @@ struct scenario_run {
 	uint16_t port;
 	uint64_t seed;		/* 0: a fresh one */
 	uint16_t closed_port;	/* syn-flood: every other SYN goes here; 0: none */
+	double linger_s;	/* syn-flood: the listener stays this long after the flood */
 	struct timespec start;	/* CLOCK_MONOTONIC */
 	struct timespec deadline;
 };

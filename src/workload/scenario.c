@@ -354,6 +354,7 @@ pid_t scenario_start(const struct lab *lab, const struct scenario_opts *opts)
 	r.rate = opts->rate;
 	r.seed = opts->seed;
 	r.closed_port = opts->closed_port;
+	r.linger_s = opts->linger_s;
 	r.bytes = opts->bytes ? opts->bytes : BULK_DEFAULT_BYTES;
 	r.port = opts->port ? opts->port : r.desc->default_port;
 	/* a command is the user's: it runs as long as it likes unless bounded */

@@ -248,8 +248,21 @@ int scenario_syn_flood(struct scenario_run *r)
 	if (r->closed_port)
 		fprintf(stderr, "syn-flood: %" PRIu64 " to port %u (listening), %" PRIu64
 			" to port %u (closed)\n", sent - sent / 2, r->port, sent / 2, r->closed_port);
-	/* let the last SYN-ACKs and RSTs cross before the listener goes */
-	usleep(50000);
+	/*
+	 * Let the last SYN-ACKs and RSTs cross before the listener goes; with
+	 * --linger, long enough for the SYN-ACK retransmission timer of the
+	 * half-open requests (TCP_TIMEOUT_INIT, 1 s, then doubling) to fire,
+	 * within the scenario's deadline.
+	 */
+	if (r->linger_s > 0) {
+		double left = r->duration_s - scn_elapsed(r) - 0.1;
+		double wait = r->linger_s < left ? r->linger_s : left;
+
+		if (wait > 0)
+			usleep((useconds_t)(wait * 1e6));
+	} else {
+		usleep(50000);
+	}
 	scn_server_stop(&srv);
 out:
 	/* the routes would vanish with the lab anyway; other scenarios need them gone */

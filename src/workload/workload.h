@@ -41,6 +41,7 @@ struct scenario_opts {
 	uint16_t port;		/* server port; 0: scenario default */
 	uint64_t seed;		/* syn-flood: seed of the random sources; 0: a fresh one */
 	uint16_t closed_port;	/* syn-flood: every other SYN to this closed port; 0: none */
+	double linger_s;	/* syn-flood: keep the listener this long after the last SYN */
 	char *const *argv;	/* `-- CMD ARGS`: run this in namespace a instead;
 				 * bounded only when duration_s > 0 */
 };

@@ -21,7 +21,7 @@ COUNT=4000
 	>"$TMP/flood.json" 2>"$TMP/flood.err"
 check_eq "lab_syn_flood_exits_zero" 0 $?
 check "lab_syn_flood_keeps_the_trace_with_o" test -s "$TMP/flood.ns"
-check "lab_syn_flood_says_the_record_command" grep -q "netscope record -o $TMP/flood.ns --scenario syn-flood --closed-port 81 --count $COUNT" "$TMP/flood.err"
+check "lab_syn_flood_says_the_record_command" grep -q "netscope record -o $TMP/flood.ns --scenario syn-flood --closed-port 81 --linger 1.5 --count $COUNT" "$TMP/flood.err"
 python3 - "$TMP/flood.json" $COUNT >"$TMP/flood.facts" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -39,6 +39,8 @@ print("closed_port_syns_dropped_no_socket", syn["dropped_by_reason"].get("NO_SOC
 print("closed_port_rsts_no_socket", syn["rsts_sent_by_reason"].get("NO_SOCKET", 0))
 # every other SYN goes to the closed port: b answers each with a RST, and says so in its counter
 print("closed_port_rsts_counter", c[("b", "OutRsts")]["delta"], c[("b", "OutRsts")]["verdict"])
+# the listener lingers past the SYN-ACK timer (1 s): its retransmissions, in both
+print("synack_retransmissions", syn["synack_retransmissions"] > 0, c[("b", "TCPSynRetrans")]["verdict"])
 print("segments_counters_agree", all(c[k]["verdict"] == "=" for k in
       [("b", "InSegs"), ("b", "OutSegs"), ("a", "InAddrErrors")]) or lost > 0)
 # the listener's queue overflows into SYN cookies: in the counters, and in the trace as the
@@ -67,6 +69,7 @@ check_eq "closed_port_syns_are_dropped_no_socket" $((COUNT / 2)) "$(get closed_p
 check_eq "closed_port_syns_get_one_rst_no_socket_each" $((COUNT / 2)) "$(get closed_port_rsts_no_socket)"
 check_eq "closed_port_rsts_are_counted_by_the_kernel_too" "$((COUNT / 2)) =" "$(get closed_port_rsts_counter)"
 check_eq "segments_and_drops_equal_the_kernels_counters" True "$(get segments_counters_agree)"
+check_eq "synack_retransmissions_seen_and_counted_alike" "True =" "$(get synack_retransmissions)"
 check_eq "syn_cookies_or_listen_drops_in_trace_and_counters" True "$(get cookies_or_listen_drops_in_both)"
 check_eq "tcp_v4_rcv_is_on_the_event_stacks" True "$(get tcp_v4_rcv_on_stacks)"
 check_eq "concordance_names_every_function_of_experiment_2" \
