@@ -5,6 +5,8 @@
 #   make run        install missing packages, build, run the main job
 #   make check      install missing packages, build, run every test
 #   make bench      run the benchmarks in bench/ (not part of check)
+#   make fuzz-build build the libFuzzer harnesses of tests/fuzz into build/fuzz
+#   make fuzz       run each harness FUZZ_SECONDS (default 60) on its corpus
 
 OUTPUT    := build
 CLANG     ?= clang
@@ -14,15 +16,17 @@ ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
 CFLAGS    ?= -g -O2
-CFLAGS    += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+# the flags every build of the sources shares (the fuzz build adds its own -O and sanitizers)
+NS_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	     -D_GNU_SOURCE -I$(OUTPUT) -Isrc -isystem $(LLVM_DIR)/include
 # the source index: libclang (C front end) and SQLite, both from Debian.
 # libclang is dlopen()ed by the indexer, not linked (src/index/clang_api.h):
 # its headers are needed to build, its soname and path to run.
 LLVM_DIR  ?= /usr/lib/llvm-14
 LIBCLANG_SONAME := $(shell objdump -p $(LLVM_DIR)/lib/libclang.so 2>/dev/null | awk '/SONAME/ {print $$2}')
-CFLAGS    += -DIX_LIBCLANG_PATH='"$(LLVM_DIR)/lib/libclang.so"' \
+NS_CFLAGS += -DIX_LIBCLANG_PATH='"$(LLVM_DIR)/lib/libclang.so"' \
 	     $(if $(LIBCLANG_SONAME),-DIX_LIBCLANG_SONAME='"$(LIBCLANG_SONAME)"')
+CFLAGS    += $(NS_CFLAGS)
 LDLIBS    := -lbpf -lelf -lz -lzstd -lm -lpthread -lsqlite3 -ldl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Isrc -Isrc/bpf \
 	      -Wall -Wno-unused-function
@@ -47,7 +51,7 @@ DATA_OBJS := $(patsubst data/%.rules,$(OUTPUT)/obj/data/%.o,$(DATA_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run check unit e2e bench clean
+.PHONY: all deps run check unit e2e bench clean fuzz-build fuzz
 # BPF objects and skeletons come from pattern rules; without this make would
 # delete them as intermediates and rebuild everything on the next run
 .SECONDARY:
@@ -131,6 +135,43 @@ $(OUTPUT)/bench/report_speed: bench/report_speed.c $(OUTPUT)/libnetscope.a
 
 BENCH_BINS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/stackcov $(OUTPUT)/bench/report_speed
 
+# libFuzzer harnesses (tests/fuzz/fuzz_NAME.c, docs/TESTING.md): the
+# sources built again with clang, ASan and UBSan into build/fuzz, apart
+# from the gcc -O2 build above.  UBSan does not recover, so any report is
+# a crash the fuzzer stops on and keeps the input of.
+FUZZ_CC     ?= clang-14
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_OBJS   := $(patsubst src/%.c,$(OUTPUT)/fuzz/obj/%.o,$(LIB_SRCS)) \
+	       $(patsubst data/%.rules,$(OUTPUT)/fuzz/obj/data/%.o,$(DATA_SRCS))
+FUZZ_SECONDS ?= 60
+
+$(OUTPUT)/fuzz/obj/%.o: src/%.c | $(BPF_SKELS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(NS_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(OUTPUT)/fuzz/obj/data/%.o: $(OUTPUT)/data/%.c
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(NS_CFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/fuzz/libnetscope.a: $(FUZZ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(OUTPUT)/fuzz/libnetscope.a
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(FUZZ_CC) $(NS_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itests/fuzz $< \
+		$(OUTPUT)/fuzz/libnetscope.a $(LDLIBS) -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh $(FUZZ_BINS)
+
 run: deps all
 	./tests/run_main_job.sh
 
@@ -146,4 +187,4 @@ clean:
 	$(call msg,CLEAN)
 	$(Q)rm -rf $(OUTPUT)
 
--include $(shell find $(OUTPUT)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(OUTPUT)/obj $(OUTPUT)/fuzz/obj -name '*.d' 2>/dev/null)

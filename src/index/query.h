@@ -291,6 +291,17 @@ struct ixq_kernel {
 
 /* Looks name up in BTF and kallsyms; 0 even when neither could be read. */
 int ixq__kernel_lookup(const char *name, struct ixq_kernel *k);
+/*
+ * The two halves of the text-symbol cache behind ixq__kernel_lookup(),
+ * apart so they can be tested on any text (the cache file in /run may be
+ * damaged: it is read, never trusted).  _make: the cache for kallsyms text
+ * raw (modified in place): key, then "name" or "name\tmodule" lines in byte
+ * order, so a name and its clones (name.isra.0) are adjacent; malloc'ed,
+ * NULL when out of memory.  _find: what the cache text (len bytes,
+ * NUL-terminated) says of name, into k.
+ */
+char *ixq__kernel_cache_make(const char *key, char *raw, size_t *len);
+void ixq__kernel_cache_find(const char *text, size_t len, const char *name, struct ixq_kernel *k);
 
 /* The members of a struct in the running kernel's BTF that the index never saw used. */
 struct ixq_kernel_members {

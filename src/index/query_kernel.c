@@ -116,21 +116,27 @@ static int cmp_sym(const void *a, const void *b)
 	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/*
- * The cache made from kallsyms: key, then "name" or "name\tmodule" lines
- * in byte order, so a name and its clones (name.isra.0) are adjacent.
- */
+/* the cache made from /proc/kallsyms (ixq__kernel_cache_make()) */
 static char *build_cache(const char *key, size_t *len)
 {
-	size_t n = 0, cap = 1 << 17, klen, total = strlen(key), out_n;
-	char *raw = read_all("/proc/kallsyms", &klen), *out, *line, *next;
+	size_t klen;
+	char *raw = read_all("/proc/kallsyms", &klen), *out;
+
+	if (!raw)
+		return NULL;
+	out = ixq__kernel_cache_make(key, raw, len);
+	free(raw);
+	return out;
+}
+
+char *ixq__kernel_cache_make(const char *key, char *raw, size_t *len)
+{
+	size_t n = 0, cap = 1 << 17, total = strlen(key), out_n;
+	char *out, *line, *next;
 	struct sym *v = malloc(cap * sizeof(*v));
 
-	if (!raw || !v) {
-		free(raw);
-		free(v);
+	if (!v)
 		return NULL;
-	}
 	for (line = raw; *line; line = next) {
 		/* "ffffffff81a00000 T tcp_v4_rcv\t[module]" */
 		char *type = strchr(line, ' '), *sym, *end, *mod;
@@ -175,12 +181,10 @@ static char *build_cache(const char *key, size_t *len)
 		out[out_n++] = '\n';
 	}
 	out[out_n] = '\0';
-	free(raw);
 	free(v);
 	*len = out_n;
 	return out;
 fail:
-	free(raw);
 	free(v);
 	return NULL;
 }
@@ -229,7 +233,7 @@ static const char *line_at(const char *start, const char *p)
 	return p;
 }
 
-static void find_symbols(const char *text, size_t len, const char *name, struct ixq_kernel *k)
+void ixq__kernel_cache_find(const char *text, size_t len, const char *name, struct ixq_kernel *k)
 {
 	size_t nl = strlen(name);
 	const char *body = strchr(text, '\n'), *end = text + len, *lo, *hi;
@@ -283,7 +287,7 @@ int ixq__kernel_lookup(const char *name, struct ixq_kernel *k)
 	memset(k, 0, sizeof(*k));
 	syms = text_symbols(&len);
 	if (syms)
-		find_symbols(syms, len, name, k);
+		ixq__kernel_cache_find(syms, len, name, k);
 	free(syms);
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux)

@@ -27,7 +27,18 @@ struct scan {
 	int err;
 	size_t line_pos;	/* line numbers are counted on from here */
 	unsigned int line;
+	unsigned int groups;	/* untagged struct_group()s the scan is inside */
 };
+
+/*
+ * Each untagged struct_group() lists its members twice (bare and NAME.x),
+ * so groups nested n deep would be scanned 2^n times: a header with
+ * unbalanced parentheses nests every later group in the earlier ones
+ * (fuzz_kerneldoc: 4 KiB of text, 67555 fields, a hang).  The kernel
+ * nests them one or two deep; past this depth only the bare names, which
+ * C uses, are listed.
+ */
+#define MAX_GROUP_NESTING 4
 
 static unsigned int line_of(struct scan *sc, size_t pos)
 {
@@ -259,8 +270,10 @@ static bool macro_stmt(struct scan *sc, size_t b, size_t e, const char *prefix)
 		return true;
 	add_field(sc, prefix, s + ab[name_arg], ae[name_arg] - ab[name_arg], b);
 	/* the members, a run of declarations, as C sees them without a name */
+	sc->groups++;
 	scan_members(sc, ab[first_member], ae[n - 1], prefix);
-	if (tagged_name)
+	sc->groups--;
+	if (tagged_name || sc->groups >= MAX_GROUP_NESTING)
 		return true;
 	/* an untagged group is an anonymous struct, so BTF names them NAME.x too */
 	sub = malloc(strlen(prefix) + (ae[name_arg] - ab[name_arg]) + 2);
@@ -269,7 +282,9 @@ static bool macro_stmt(struct scan *sc, size_t b, size_t e, const char *prefix)
 		return true;
 	}
 	sprintf(sub, "%s%.*s.", prefix, (int)(ae[name_arg] - ab[name_arg]), s + ab[name_arg]);
+	sc->groups++;
 	scan_members(sc, ab[first_member], ae[n - 1], sub);
+	sc->groups--;
 	free(sub);
 	return true;
 }

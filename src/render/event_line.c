@@ -82,7 +82,7 @@ static const char *syscall_name(uint32_t nr, char *buf, size_t len)
 
 const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev, char *buf, size_t len)
 {
-	char a[96], b[96], f[40], name[NS_IFNAME_LEN + 1];
+	char a[96], b[96], f[40], name[NS_IFNAME_LEN + 1], comm[NS_COMM_LEN + 1];
 
 	buf[0] = '\0';
 	switch (ev->type) {
@@ -145,8 +145,8 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 		break;
 	case NS_EV_CPU_SAMPLE:
 		/* the text line has no task columns: the sample's task is its point */
-		snprintf(buf, len, "comm=%s pid=%u tid=%u stack_id=%d%s", ev->comm, ev->pid, ev->tid,
-			 ev->stack_id, ev->flags & NS_F_USER_MODE ? " (user mode)" : "");
+		snprintf(buf, len, "comm=%s pid=%u tid=%u stack_id=%d%s", FIELD_STR(comm, ev->comm),
+			 ev->pid, ev->tid, ev->stack_id, ev->flags & NS_F_USER_MODE ? " (user mode)" : "");
 		break;
 	case NS_EV_SYSCALL:
 		if (ev->aux2 == NS_SYSCALL_ENTER)
@@ -154,7 +154,7 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 		else
 			snprintf(f, sizeof(f), "exit ret=%d", ev->aux);
 		snprintf(buf, len, "%s %s comm=%s pid=%u tid=%u", syscall_name(ev->reason, a, sizeof(a)),
-			 f, ev->comm, ev->pid, ev->tid);
+			 f, FIELD_STR(comm, ev->comm), ev->pid, ev->tid);
 		break;
 	default:
 		break;

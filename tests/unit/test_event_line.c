@@ -99,12 +99,28 @@ static void full_comm_and_ifname_are_16_bytes_in_json(void **state)
 	free(s);
 }
 
+/* found by tests/fuzz/fuzz_tracefile.c: the details of cpu samples and syscalls name the task */
+static void full_comm_prints_as_its_16_bytes_in_sample_and_syscall_details(void **state)
+{
+	static const unsigned int types[] = { NS_EV_CPU_SAMPLE, NS_EV_SYSCALL };
+	char *s;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		fill_full(types[i]);
+		s = print_line();
+		assert_non_null(strstr(s, "comm=" COMM16 " pid="));
+		assert_null(strchr(s, 'X'));
+		free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(full_ifname_prints_as_its_16_bytes_in_the_dev_column),
 		cmocka_unit_test(full_irq_name_prints_as_its_16_bytes_in_the_detail),
 		cmocka_unit_test(full_comm_and_ifname_are_16_bytes_in_json),
+		cmocka_unit_test(full_comm_prints_as_its_16_bytes_in_sample_and_syscall_details),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

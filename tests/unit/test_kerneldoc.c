@@ -143,6 +143,30 @@ static void named_nested_struct_and_group_macros(void **state)
 	kdoc__free(&s);
 }
 
+/* found by tests/fuzz/fuzz_kerneldoc.c: each level doubled the scan */
+static void deeply_nested_struct_groups_are_listed_without_doubling_each_level(void **state)
+{
+	enum { DEPTH = 30 };
+	char src[2048] = "struct g {\n";
+	struct kdoc_struct s;
+
+	for (int i = 0; i < DEPTH; i++)
+		snprintf(src + strlen(src), sizeof(src) - strlen(src), "\tstruct_group(g%d,\n", i);
+	strcat(src, "\t\tint x;\n");
+	for (int i = 0; i < DEPTH; i++)
+		strcat(src, "\t);\n");
+	strcat(src, "};\n");
+	/* 2^30 listings of x before */
+	assert_int_equal(kdoc__parse(src, strlen(src), "struct", "g", &s), 0);
+	assert_true(s.nr_fields < 1000);
+	/* what C and BTF name at the depths the kernel uses are still there */
+	assert_non_null(kdoc__field(&s, "x"));
+	assert_non_null(kdoc__field(&s, "g0.x"));
+	assert_non_null(kdoc__field(&s, "g0.g1.x"));
+	assert_non_null(kdoc__field(&s, "g29"));
+	kdoc__free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +177,7 @@ int main(void)
 		cmocka_unit_test(struct_without_comment_still_lists_members),
 		cmocka_unit_test(struct_not_defined_is_enoent),
 		cmocka_unit_test(named_nested_struct_and_group_macros),
+		cmocka_unit_test(deeply_nested_struct_groups_are_listed_without_doubling_each_level),
 	};
 
 	return cmocka_run_group_tests(tests, load, unload);

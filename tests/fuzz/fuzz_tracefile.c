@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A trace file (docs/TRACE_FORMAT.md) through everything that reads one:
+ * the reader (tfr_*), every analysis of the report (all RR_PART_* bits),
+ * the text and JSON of the report and of every view, and each event as
+ * `netscope trace` prints it (event_line.c).  A trace is a file people
+ * pass around: none of this may trust it.
+ *
+ * Every chunk carries two crc32s (docs/TRACE_FORMAT.md): a mutated input
+ * would almost always stop at the first one.  So each input is read twice:
+ * with its CRCs made right (the reader then parses what the mutation
+ * changed) and, when that changed a byte, as it is (the CRC checks).
+ */
+#include <stdint.h>
+#include <zlib.h>
+#include "analysis/report.h"
+#include "cmd/report_file.h"
+#include "common/json.h"
+#include "render/event_line.h"
+#include "render/report.h"
+#include "render/views.h"
+#include "fuzz_util.h"
+
+static FILE *devnull;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	devnull = fopen("/dev/null", "w");
+	return devnull ? 0 : 1;
+}
+
+/* each event as text and JSON lines, with its stack as the trace file holds it */
+static void print_events(const char *path)
+{
+	struct tracefile_reader *tr;
+	struct event_fmt fmt = { 0 };
+	struct ns_event ev;
+	char err[256];
+
+	tr = tfr_open(path, err, sizeof(err));
+	if (!tr)
+		return;
+	fmt.names = tfr_names(tr);
+	fmt.ksyms = tfr_ksyms(tr);
+	for (int i = 0; i < 4096 && tfr_next(tr, &ev) > 0; i++) {
+		const uint64_t *ips = NULL;
+		size_t n = 0, skip;
+
+		if (!fmt.t0_ns)
+			fmt.t0_ns = ev.ts_ns;
+		if (ev.stack_id >= 0)
+			ips = tfr_stack(tr, ev.stack_id, &n);
+		n = n < NS_STACK_DEPTH ? n : NS_STACK_DEPTH;
+		skip = ips ? ksyms__tracing_frames(fmt.ksyms, ips, n) : 0;
+		event_line_print(devnull, &fmt, &ev);
+		event_json_print(devnull, &fmt, &ev, ips ? ips + skip : NULL, (int)(n - skip));
+	}
+	tfr_close(tr);
+}
+
+static void print_report(const struct report_result *res)
+{
+	struct view_opts vo = { 0 };
+	struct json_writer *w;
+
+	render_report_text(res, devnull);
+	render_report_json(res, devnull);
+	for (const struct view_desc *v = view_table; v->name; v++) {
+		v->text(res, &vo, devnull);
+		if (!v->json)
+			continue;
+		w = json_new(devnull);
+		if (!w)
+			continue;
+		json_obj_begin(w);
+		v->json(w, res, &vo);
+		json_obj_end(w);
+		json_free(w);
+	}
+}
+
+#define FILE_HDR 32
+#define CHUNK_HDR 32
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* the payload and header crc32 of every whole chunk set right; true if one changed */
+static bool fix_crcs(uint8_t *d, size_t size)
+{
+	bool changed = false;
+
+	for (size_t off = FILE_HDR; off + CHUNK_HDR <= size;) {
+		uint8_t *h = d + off;
+		uint32_t stored = get_u32(h + 8), crc;
+
+		if (stored > size - off - CHUNK_HDR)
+			break;
+		crc = (uint32_t)crc32(0, h + CHUNK_HDR, stored);
+		changed |= get_u32(h + 20) != crc;
+		put_u32(h + 20, crc);
+		crc = (uint32_t)crc32(0, h, 28);
+		changed |= get_u32(h + 28) != crc;
+		put_u32(h + 28, crc);
+		off += CHUNK_HDR + stored;
+	}
+	return changed;
+}
+
+static void read_trace(const uint8_t *data, size_t size)
+{
+	struct report_ctx ctx = { .top = REPORT_DEFAULT_TOP };
+	struct report_file rf = { 0 };
+	char path[64];
+	int fd = fuzz_memfd(data, size, path, sizeof(path));
+
+	if (fd < 0)
+		return;
+	/* every analysis, as the report and its views together would ask */
+	ctx.parts = RR_PART_COUNTS | RR_PART_DROPS | RR_PART_TCP | RR_PART_JOURNEYS |
+		    RR_PART_CALLPATHS | RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_COUNTERS |
+		    RR_PART_LAYERS;
+	if (!report_file_run(&rf, path, &ctx) && report_result(rf.rep))
+		print_report(report_result(rf.rep));
+	report_file_close(&rf);
+	print_events(path);
+	close(fd);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *fixed = malloc(size ? size : 1);
+	bool changed;
+
+	if (!fixed)
+		return 0;
+	memcpy(fixed, data, size);
+	changed = fix_crcs(fixed, size);
+	read_trace(fixed, size);
+	if (changed)
+		read_trace(data, size);
+	free(fixed);
+	return 0;
+}
