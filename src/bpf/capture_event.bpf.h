@@ -242,12 +242,15 @@ static __always_inline bool netns_wanted(__u32 netns)
 	return hit;
 }
 
-/* where a packet meets a device, and so a namespace */
+/*
+ * Where a received packet enters a namespace.  Only receive entries: the
+ * device is cleared on the receive side (tcp_v4_rcv), and a packet moving
+ * from one namespace to another (veth) is received there.
+ */
 static __always_inline bool is_entry_event(__u16 type)
 {
-	return type == NS_EV_NET_DEV_QUEUE || type == NS_EV_NETIF_RECEIVE_SKB ||
-	       type == NS_EV_NETIF_RX || type == NS_EV_NAPI_GRO_RECEIVE_ENTRY ||
-	       type == NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY;
+	return type == NS_EV_NETIF_RECEIVE_SKB || type == NS_EV_NETIF_RX ||
+	       type == NS_EV_NAPI_GRO_RECEIVE_ENTRY || type == NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY;
 }
 
 static __always_inline bool is_end_event(__u16 type)
@@ -257,11 +260,15 @@ static __always_inline bool is_end_event(__u16 type)
 
 /*
  * Under a namespace filter, an event of an skb that names no namespace
- * (no device, no socket) takes the namespace its packet was last seen in
- * (the admitted map).  The map follows each packet: written where it
- * enters an admitted namespace, dropped where it enters another one (so a
- * packet that moved on is not admitted by its past) and at its end (the
- * slab hands the same skb and head to the next packet).
+ * (no device, no inet socket: the SYN a listener consumes) takes the
+ * namespace its packet was received in (the admitted map).  The map is
+ * written where a packet is received in an admitted namespace, cleared
+ * where it is received in another one (so a packet that moved on is not
+ * admitted by its past), and read only by events that found no namespace
+ * of their own; such an end event removes the entry.  An entry of a packet
+ * that ended with a device is left to the next receive of the same skb or
+ * to LRU eviction: looking it up at every free cost ~100 ns an event
+ * (bpf_stats, docs/PERFORMANCE.md), and the head must match too.
  */
 static __always_inline void netns_follow(struct ns_event *e)
 {
@@ -280,12 +287,12 @@ static __always_inline void netns_follow(struct ns_event *e)
 		}
 		return;
 	}
-	if (e->netns && !is_end_event(e->type))
+	if (e->netns)
 		return;
 	a = bpf_map_lookup_elem(&admitted, &key);
 	if (!a)
 		return;
-	if (!e->netns && a->head == e->skb_head)
+	if (a->head == e->skb_head)
 		e->netns = a->netns;
 	if (is_end_event(e->type))
 		bpf_map_delete_elem(&admitted, &key);
