@@ -78,9 +78,11 @@ print("netlink_frees", sum(1 for e in evs if "netlink" in e.get("detail", "")))
 PY
 check "frees_without_a_device_are_admitted_by_socket_or_packet" \
 	test "$(sed -n 's/^frees_without_device //p' "$TMP/hs.facts")" -gt 0
-# each of the 20 connections closes with one unread skb purged from a queue
-check_eq "handshake_20_purges_20_queued_skbs_at_close_under_the_default_filter" 20 \
-	"$(sed -n 's/^queue_purge_drops //p' "$TMP/hs.facts")"
+# each of the 20 connections closes with an unread skb purged from a queue (the
+# server's, and now and then the client's too): dropped with no device, seen by
+# its socket's namespace (before, the default filter saw none of them)
+check "handshake_20_purges_at_least_20_queued_skbs_at_close_under_the_default_filter" \
+	test "$(sed -n 's/^queue_purge_drops //p' "$TMP/hs.facts")" -ge 20
 check_eq "netlink_messages_of_the_lab_setup_are_not_traffic" 0 \
 	"$(sed -n 's/^netlink_frees //p' "$TMP/hs.facts")"
 check_eq "no_namespace_left_after_netns_filter_tests" 0 "$(leftover_netns)"
