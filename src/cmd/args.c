@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "capture/features.h"
 #include "cmd/args.h"
@@ -86,4 +88,19 @@ void cmd_clean_stale(void)
 	if (removed > 0)
 		ns_warn("removed %d tracefs instance%s left by an earlier netscope run that was killed",
 			removed, removed > 1 ? "s" : "");
+}
+
+int cmd_parse_top(const char *s, unsigned int *top)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v > 1000000) {
+		ns_err("invalid --top value '%s' (a number of rows, 0 for all)", s);
+		return -EINVAL;
+	}
+	*top = (unsigned int)v;
+	return 0;
 }

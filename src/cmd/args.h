@@ -50,6 +50,9 @@ const char *cmd_one_operand(int argc, char **argv, const char *what);
  */
 void cmd_clean_stale(void);
 
+/* --top N: 0 to 1000000 rows, 0 meaning all (the caller says how); -EINVAL after a message */
+int cmd_parse_top(const char *s, unsigned int *top);
+
 /* "1 call site", "2 call sites" */
 #define PLURAL(n) ((n) == 1 ? "" : "s")
 

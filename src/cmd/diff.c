@@ -77,21 +77,6 @@ static int parse_threshold(const char *s, double *frac)
 	return 0;
 }
 
-static int parse_top(const char *s, unsigned int *top)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > 1000000) {
-		ns_err("invalid --top value '%s' (a number of rows, 0 for all)", s);
-		return -EINVAL;
-	}
-	*top = (unsigned int)v;
-	return 0;
-}
-
 /* one trace through the analyses; 0, or 1 after a message naming which of A and B it was */
 static int read_trace(struct report_file *rf, struct report_ctx *ctx, const char *path,
 		      const char *which)
@@ -128,7 +113,7 @@ int cmd_diff(int argc, char **argv, const struct cmd_common *co)
 	while ((c = getopt_long(argc, argv, "n:t:a", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_top(optarg, &topts.top))
+			if (cmd_parse_top(optarg, &topts.top))
 				return 2;
 			break;
 		case 't':

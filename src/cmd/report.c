@@ -84,21 +84,6 @@ static void usage(FILE *out)
 		REPORT_DEFAULT_TOP);
 }
 
-static int parse_top(const char *s, unsigned int *top)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v > 1000000) {
-		ns_err("invalid --top value '%s' (a number of rows, 0 for all)", s);
-		return -EINVAL;
-	}
-	*top = v ? (unsigned int)v : REPORT_TOP_ALL;
-	return 0;
-}
-
 /* --view a,b: the views named, in order, each once; -EINVAL after a message */
 static int parse_views(const char *list, const struct view_desc **views, size_t *n)
 {
@@ -193,8 +178,10 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 	while ((c = getopt_long(argc, argv, "n:d:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_top(optarg, &ctx.top))
+			if (cmd_parse_top(optarg, &ctx.top))
 				return 2;
+			if (!ctx.top)
+				ctx.top = REPORT_TOP_ALL;
 			break;
 		case 'i':
 			ns_warn("'--index' is deprecated: use '--db'");
