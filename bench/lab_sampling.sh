@@ -2,8 +2,9 @@
 # What the labs' CPU sampling costs a SYN flood: the syn-flood lab's
 # capture (default events and stack policy, the lab's closed port) with
 # CPU samples at the lab's default frequency, beside the same capture
-# without samples, in interleaved rounds so drift hits both alike.  Prints
-# SYN/s of each round, the median of each configuration, and their ratio.
+# without samples; and, as the peer, what `perf record -F FREQ -a -g`
+# costs the same flood untraced.  Interleaved rounds so drift hits all
+# alike.  Prints SYN/s of each round, the medians, and the two ratios.
 #
 #   ROUNDS=5 DUR=3 FREQ=999 ./bench/lab_sampling.sh        (needs root)
 set -u
@@ -33,10 +34,22 @@ for r in $(seq "$ROUNDS"); do
 			"$(lost_of "$err")"
 		echo "$(pps_of "$err")" >>"$OUT/$hz.pps"
 	done
+	# the peer: perf's own sampling at the same frequency, on the untraced flood
+	"$NS" run "${FLOOD[@]}" 2>"$OUT/run.$r.err"
+	echo "$(pps_of "$OUT/run.$r.err")" >>"$OUT/run.pps"
+	perf record -q -F "$FREQ" -a -g -o "$OUT/perf.data" -- "$NS" run "${FLOOD[@]}" \
+		2>"$OUT/perf.$r.err" >/dev/null
+	echo "$(pps_of "$OUT/perf.$r.err")" >>"$OUT/perf.pps"
+	printf 'round %d  untraced %9s SYN/s, perf -F %s -a -g %9s SYN/s\n' "$r" \
+		"$(pps_of "$OUT/run.$r.err")" "$FREQ" "$(pps_of "$OUT/perf.$r.err")"
 done
 off=$(median <"$OUT/0.pps")
 on=$(median <"$OUT/$FREQ.pps")
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "median SYN/s: without samples $off, with samples at $FREQ Hz $on"
-awk -v a="$on" -v b="$off" 'BEGIN { printf "ratio (with / without): %.3f, cost %.1f %%\n", a / b, 100 * (1 - a / b) }'
-rm -f "$OUT"/*.ns
+awk -v a="$on" -v b="$off" 'BEGIN { printf "netscope ratio (with / without): %.3f, cost %.1f %%\n", a / b, 100 * (1 - a / b) }'
+run=$(median <"$OUT/run.pps")
+prf=$(median <"$OUT/perf.pps")
+echo "median SYN/s: untraced $run, perf record -F $FREQ -a -g $prf"
+awk -v a="$prf" -v b="$run" 'BEGIN { printf "peer ratio (perf sampling / untraced): %.3f, cost %.1f %%\n", a / b, 100 * (1 - a / b) }'
+rm -f "$OUT"/*.ns "$OUT/perf.data"
