@@ -122,6 +122,9 @@ static void lost(struct json_writer *w, const struct report_result *res)
 	json_arr_end(w);
 	json_kv_u64(w, "stack_errors", l->stats.stack_err);
 	json_kv_u64(w, "packet_ids_evicted", l->stats.ids_evicted);
+	json_kv_u64(w, "writer_dropped", l->stats.writer_dropped);
+	json_kv_u64(w, "writer_stalls", l->stats.writer_stalls);
+	json_kv_u64(w, "writer_stall_ns", l->stats.writer_stall_ns);
 	json_obj_end(w);
 }
 

@@ -121,6 +121,12 @@ static void print_lost(const struct report_result *res, FILE *out)
 					l->stats.produced[t], l->stats.captured[t], l->stats.lost[t],
 					ns_event_name(t));
 	}
+	if (l->stats.writer_dropped)
+		fprintf(out, "  !! %" PRIu64 " captured events were not written: the trace writer fell"
+			" behind; counts below are lower bounds\n", l->stats.writer_dropped);
+	if (l->stats.writer_stalls)
+		fprintf(out, "  the ring consumer waited %" PRIu64 " times for the trace writer (%.1f ms"
+			" in all)\n", l->stats.writer_stalls, l->stats.writer_stall_ns / 1e6);
 	if (l->stats.stack_err)
 		fprintf(out, "  !! %" PRIu64 " stacks could not be taken (stack map full or"
 			" collisions)\n", l->stats.stack_err);

@@ -354,6 +354,22 @@ static void lost_events_are_shown_when_nonzero(void **state)
 	free(json);
 	report_free(r);
 
+	/* events the trace writer could not keep: said, as lost events are */
+	st = some_stats(0);
+	st.writer_dropped = 7;
+	st.writer_stalls = 3;
+	st.writer_stall_ns = 2500000;
+	r = new_report(0);
+	assert_int_equal(report_finish(r, &st, false), 0);
+	text = render(r, false);
+	assert_non_null(strstr(text, "!! 7 captured events were not written: the trace writer fell behind"));
+	assert_non_null(strstr(text, "the ring consumer waited 3 times for the trace writer (2.5 ms in all)"));
+	json = render(r, true);
+	assert_non_null(strstr(json, "\"writer_dropped\":7,\"writer_stalls\":3,\"writer_stall_ns\":2500000"));
+	free(text);
+	free(json);
+	report_free(r);
+
 	/* nothing lost: said so, without the alarm */
 	st = some_stats(0);
 	r = new_report(0);
