@@ -16,25 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include "trace/snmp.h"
+#include "common/textfile.h"
 
 #define FIX "tests/fixtures/netstat/"
 
+/* a fixture's text; the test stops here when it cannot be read */
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long len;
+	char *text, err[256] = "";
 
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = malloc(len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
+	if (ns_read_text_file(path, &text, err, sizeof(err)))
+		fail_msg("%s", err);
+	return text;
 }
 
 static int64_t value_of(const struct snmp_snap *s, const char *group, const char *name)
