@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "trace", cmd_trace, "live: one line per event (optionally running a scenario)" },
 	{ "record", cmd_record, "capture into a trace file (optionally running a scenario)" },
 	{ "report", cmd_report, "explain a trace file: counts, drops, resets, states, journeys" },
+	{ "export", cmd_export, "a trace file for other viewers: CTF, Perfetto, pcapng, folded stacks..." },
 	{ "diff", cmd_diff, "what changed between two trace files: drops, resets, journeys, latency..." },
 	{ "run", cmd_run, "run a scenario in private namespaces without capturing" },
 	{ "struct", cmd_struct, "layout of a kernel struct from BTF, as pahole shows it" },

@@ -156,7 +156,7 @@ enum ns_stack_mode {
  * power-of-two number of slots so BPF can bound an index with a mask the
  * verifier always understands (type & (NS_EV_SLOTS - 1)).
  */
-#define NS_EV_SLOTS 32
+#define NS_EV_SLOTS 64
 _Static_assert(NS_EV__COUNT <= NS_EV_SLOTS, "NS_EV_SLOTS must bound enum ns_event_type");
 struct ns_counters {
 	__u64 produced[NS_EV_SLOTS];	/* events that passed the filters */

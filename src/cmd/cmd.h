@@ -27,14 +27,7 @@ int cmd_callers(int argc, char **argv, const struct cmd_common *co);
 int cmd_callees(int argc, char **argv, const struct cmd_common *co);
 int cmd_where(int argc, char **argv, const struct cmd_common *co);
 int cmd_lab(int argc, char **argv, const struct cmd_common *co);
-
-struct report;
-struct ns_capture_stats;
-/*
- * The end of `trace --report`: finish r (NULL: it could not be made) and
- * print it to out.  0, or a negative errno, said, that makes trace exit 1.
- */
-int trace_report_end(struct report *r, const struct ns_capture_stats *stats, bool json, FILE *out);
+int cmd_export(int argc, char **argv, const struct cmd_common *co);
 
 struct report;
 struct ns_capture_stats;

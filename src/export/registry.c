@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The export formats (export/export.h) and the event loop they share. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "common/log.h"
+#include "export/export.h"
+
+/*
+ * One row per format.  A format whose exporter is not built yet is simply
+ * not listed: `--to` offers only what works.
+ */
+const struct exporter ns_exporters[] = {
+	{ NULL },
+};
+
+const struct exporter *exporter_find(const char *name)
+{
+	for (const struct exporter *e = ns_exporters; e->name; e++)
+		if (!strcmp(e->name, name))
+			return e;
+	return NULL;
+}
+
+int export_next(struct export_src *src, struct ns_event *ev)
+{
+	int ret;
+
+	if (src->err || !src->tr)
+		return 0;
+	ret = tfr_next(src->tr, ev);
+	if (ret > 0) {
+		src->events++;
+		return 1;
+	}
+	if (ret < 0)
+		src->err = ret;
+	else
+		src->truncated = tfr_truncated(src->tr, &src->truncated_at);
+	return 0;
+}
+
+int export_rewind(struct export_src *src)
+{
+	char err[512] = "";
+
+	tfr_close(src->tr);
+	src->tr = tfr_open(src->path, err, sizeof(err));
+	if (!src->tr) {
+		ns_err("cannot reopen '%s': %s", src->path, err[0] ? err : strerror(errno));
+		return 1;
+	}
+	src->events = 0;
+	src->truncated = false;
+	src->truncated_at = 0;
+	src->err = 0;
+	return 0;
+}
