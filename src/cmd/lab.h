@@ -97,6 +97,8 @@ const struct counters_row *lab_counter(const struct lab_run *r, const char *labe
 				       const char *group, const char *name);
 /* events of one type the trace holds */
 uint64_t lab_events(const struct lab_run *r, unsigned int type);
+/* what a way of watching the kernel would add, said when it is denied; NULL: nothing said */
+const char *lab_method_gap(enum feature_id id);
 /* the profile's row of a function (clone suffixes ignored), NULL when never seen */
 const struct sp_func *lab_function(const struct lab_run *r, const char *name);
 

@@ -43,6 +43,14 @@ static const struct {
 	{ FEAT_PROG_TP_BTF, "typed tracepoint programs (tp_btf): raw_tp does the same, slower" },
 };
 
+const char *lab_method_gap(enum feature_id id)
+{
+	for (size_t i = 0; i < sizeof(method_gaps) / sizeof(method_gaps[0]); i++)
+		if (method_gaps[i].id == id)
+			return method_gaps[i].what;
+	return NULL;
+}
+
 static void usage(const struct capture_lab *lab, FILE *out)
 {
 	char rate[32] = "as fast as possible";
