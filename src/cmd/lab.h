@@ -39,6 +39,10 @@ struct lab_opts {
 	unsigned int top, depth;
 	uint64_t min_count;
 	bool json;
+	/* written beside the report (cmd/lab_outputs.c); NULL: not asked */
+	const char *html;		/* --html FILE: the report as one HTML page */
+	const char *perfetto, *pcapng, *ctf;	/* the trace through these exporters */
+	bool force;			/* replace those outputs if they exist */
 };
 
 struct capture_lab;

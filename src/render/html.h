@@ -64,6 +64,7 @@ void html_callpaths(FILE *out, const struct report_result *res);
 void html_profile_flame(FILE *out, const struct report_result *res);
 void html_layers(FILE *out, const struct report_result *res);
 void html_latency(FILE *out, const struct report_result *res);
+void html_counters(FILE *out, const struct report_result *res);
 /* the report's sections in order; the lab page calls it between its own */
 void html_report_body(FILE *out, const struct report_result *res);
 /* the table of contents entries of the report's sections this result has; how many */

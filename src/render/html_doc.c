@@ -187,6 +187,7 @@ static const struct {
 	{ "journeys", "Packet journeys", RR_PART_JOURNEYS, html_journeys },
 	{ "packets", "Packet timelines", RR_PART_JOURNEYS, html_packets },
 	{ "latency", "Latency per stage", RR_PART_LATENCY, html_latency },
+	{ "counters", "Kernel counters", RR_PART_COUNTERS, html_counters },
 	{ "callpaths", "Call paths", RR_PART_CALLPATHS, html_callpaths },
 	{ "profile", "CPU profile", RR_PART_PROFILE, html_profile_flame },
 	{ "layers", "Layers", RR_PART_LAYERS, html_layers },

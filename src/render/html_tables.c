@@ -271,3 +271,44 @@ void html_latency(FILE *out, const struct report_result *res)
 		stats_row(out, "first event", "consume", &l->total_consumed);
 	table_end(out);
 }
+
+void html_counters(FILE *out, const struct report_result *res)
+{
+	const struct counters_result *c = &res->counters;
+
+	if (!c->n_ns) {
+		fputs("<p>The trace has no counter snapshots (they are taken for the lab"
+		      " namespaces).</p>\n", out);
+		return;
+	}
+	for (size_t i = 0; i < c->n_ns; i++) {
+		const struct counters_netns *ns = &c->ns[i];
+
+		fputs("<h3>Namespace ", out);
+		html_esc(out, ns->label);
+		fprintf(out, ": %zu counters changed</h3>\n", ns->n_changed);
+		if (ns->error) {
+			fputs("<p class=\"warn\">", out);
+			html_esc(out, ns->error);
+			fputs("</p>\n", out);
+		}
+		if (!ns->n_rows)
+			continue;
+		fprintf(out, "<div class=\"scroll\"><table id=\"counters-%zu\"><thead><tr><th>counter</th>"
+			"<th>before</th><th>after</th><th>change</th><th>what increments it</th></tr>"
+			"</thead><tbody>\n", i);
+		for (size_t k = 0; k < ns->n_rows; k++) {
+			const struct counters_row *r = &ns->rows[k];
+
+			fputs("<tr><td class=\"mono\">", out);
+			html_esc_n(out, r->group, sizeof(r->group));
+			fputc('.', out);
+			html_esc_n(out, r->name, sizeof(r->name));
+			fprintf(out, "</td><td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64
+				"</td><td class=\"num\">%+" PRId64 "</td><td>", r->before, r->after, r->delta);
+			html_esc(out, r->why);
+			fputs("</td></tr>\n", out);
+		}
+		fputs("</tbody></table></div>\n", out);
+	}
+}
