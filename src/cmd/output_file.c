@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Outputs written beside their final name and renamed into place (cmd/output_file.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +30,7 @@ int output_remove_tree(const char *path)
 
 int output_file_begin(struct output_file *of, const char *path, bool force)
 {
+	char dir[PATH_MAX];
 	struct stat st;
 
 	memset(of, 0, sizeof(*of));
@@ -46,17 +50,49 @@ int output_file_begin(struct output_file *of, const char *path, bool force)
 		of->tmp[0] = '\0';
 		return 1;
 	}
+	/* access() sees a read-only mount too, also for root */
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (access(dirname(dir), W_OK | X_OK)) {
+		ns_err("cannot write '%s': %s", path, strerror(errno));
+		of->tmp[0] = '\0';
+		return 1;
+	}
 	output_remove_tree(of->tmp);
 	return 0;
 }
 
 FILE *output_file_open(struct output_file *of)
 {
-	FILE *f = fopen(of->tmp, "w");
+	FILE *f = open_memstream(&of->buf, &of->len);
 
 	if (!f)
 		ns_err("cannot write '%s': %s", of->path, strerror(errno));
 	return f;
+}
+
+/* the stream's bytes to the temporary path; 0 or a negative errno */
+static int write_out(const struct output_file *of)
+{
+	int fd = open(of->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	size_t done = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while (done < of->len) {
+		n = write(fd, of->buf + done, of->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? -errno : -EIO;
+
+			close(fd);
+			return e;
+		}
+		done += n;
+	}
+	/* a file system that reports errors only at close (NFS) */
+	return close(fd) ? -errno : 0;
 }
 
 int output_file_commit(struct output_file *of)
@@ -88,13 +124,16 @@ int output_file_close(struct output_file *of, FILE *f, bool ok)
 {
 	int e = 0;
 
-	errno = 0;
-	if (fflush(f) || ferror(f))
-		e = errno ? errno : EIO;
-	if (fclose(f) && !e)
-		e = errno ? errno : EIO;
+	/* a memory stream fails only out of memory */
+	if (fclose(f))
+		e = -ENOMEM;
+	if (ok && !e)
+		e = write_out(of);
+	free(of->buf);
+	of->buf = NULL;
+	of->len = 0;
 	if (ok && e)
-		ns_err("cannot write '%s': %s", of->path, strerror(e));
+		ns_err("cannot write '%s': %s", of->path, strerror(-e));
 	if (!ok || e) {
 		output_file_abort(of);
 		return 1;

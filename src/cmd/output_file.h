@@ -18,16 +18,23 @@ struct output_file {
 	const char *path;	/* where the output goes */
 	char tmp[PATH_MAX];	/* where it is written: "<path>.tmp-<pid>" */
 	bool force;		/* replace path if it exists */
+	char *buf;		/* output_file_open()'s stream, in memory */
+	size_t len;
 };
 
 /*
- * Check that path may be written (it does not exist, or force) and name
- * the temporary path; a stale temporary of the same name is removed.  0,
- * or 1 after a message.  Commands call it before any long work, so that
- * a refused output costs nothing.
+ * Check that path may be written (it does not exist, or force; its folder
+ * exists and is writable) and name the temporary path; a stale temporary
+ * of the same name is removed.  0, or 1 after a message.  Commands call it
+ * before any long work, so that a refused output costs nothing.
  */
 int output_file_begin(struct output_file *of, const char *path, bool force);
-/* Open the temporary path for writing ("w"); NULL after a message. */
+/*
+ * A stream for the output, kept in memory until output_file_close()
+ * writes it to the temporary path with write(2): a failure there (a full
+ * disk) is said with its own errno, which stdio's buffering would lose.
+ * NULL after a message.
+ */
 FILE *output_file_open(struct output_file *of);
 /*
  * The output is complete: replace path with it (after removing path when

@@ -146,13 +146,13 @@ def main():
         time.sleep(0.5)     # late requests and messages, if any, arrive now
 
         def value(expr):
-            r = b.call("Runtime.evaluate", {"expression": expr, "returnByValue": True}, session=s)
+            r = b.call("Runtime.evaluate", {"expression": expr, "returnByValue": True,
+                                            "awaitPromise": True}, session=s)
             if "exceptionDetails" in r:
                 raise RuntimeError(f"evaluate {expr}: {r['exceptionDetails']}")
             return r["result"].get("value")
 
         out["headings"] = value("[...document.querySelectorAll('h1,h2')].map(h => h.textContent)")
-        out["evals"] = [value(e) for e in evals]
         focus = []
         for _ in range(12):
             for kind in ("rawKeyDown", "keyUp"):
@@ -162,6 +162,8 @@ def main():
                                " + (e.textContent || '').trim().slice(0, 40))"
                                "(document.activeElement)"))
         out["focus"] = focus
+        # after the Tab presses, which start from the top of the page as loaded
+        out["evals"] = [value(e) for e in evals]
         if at:
             value(f"location.hash = {json.dumps(at)}; document.getElementById({json.dumps(at)})"
                   ".scrollIntoView(); 1")
