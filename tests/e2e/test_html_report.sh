@@ -149,7 +149,6 @@ want = ["What was done", "How this kernel was watched", "What the kernel did", "
 print(len(d["requests"]), len(d["console"]) + len(d["exceptions"]),
       [h for h in want if h not in d["headings"]])' "$TMP/lab.json")"
 check "lab_screenshot_saved" test -s "$SHOTS/lab-handshake.png"
-start=$(date +%s)
 "$NETSCOPE" lab handshake --html "$TMP/lab.html" >/dev/null 2>"$TMP/err"
 check_eq "lab_existing_html_refused_before_the_workload" "1 0" "$? $(grep -c 'netscope record' "$TMP/err")"
 

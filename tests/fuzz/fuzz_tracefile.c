@@ -17,6 +17,7 @@
 #include "cmd/report_file.h"
 #include "common/json.h"
 #include "render/event_line.h"
+#include "render/html.h"
 #include "render/report.h"
 #include "render/views.h"
 #include "fuzz_util.h"
@@ -65,6 +66,7 @@ static void print_report(const struct report_result *res)
 
 	render_report_text(res, devnull);
 	render_report_json(res, devnull);
+	render_report_html(res, "fuzz", devnull);
 	for (const struct view_desc *v = view_table; v->name; v++) {
 		v->text(res, &vo, devnull);
 		if (!v->json)
@@ -128,6 +130,7 @@ static void read_trace(const uint8_t *data, size_t size)
 	ctx.parts = RR_PART_COUNTS | RR_PART_DROPS | RR_PART_TCP | RR_PART_JOURNEYS |
 		    RR_PART_CALLPATHS | RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_COUNTERS |
 		    RR_PART_LAYERS;
+	ctx.packet_sample = true;	/* the packets view and the HTML page's timelines */
 	if (!report_file_run(&rf, path, &ctx) && report_result(rf.rep))
 		print_report(report_result(rf.rep));
 	report_file_close(&rf);
