@@ -28,11 +28,14 @@
 #define JOURNEY_SEQ_LINKS 8		/* distinct linked labels per sequence */
 /*
  * The sample of single packets (report_ctx.packet_sample): the first ones
- * closed, and every dropped one after them up to a cap; enough for a page
- * of timelines to choose from, bounded whatever the trace's size.
+ * closed, and the dropped ones after them, at most PER_REASON of each drop
+ * reason (so that a rare reason is not crowded out by a flood of another)
+ * and DROPPED in all; enough for a page of timelines to choose from,
+ * bounded whatever the trace's size.
  */
 #define JOURNEY_SAMPLE_FIRST 20
 #define JOURNEY_SAMPLE_DROPPED 100
+#define JOURNEY_SAMPLE_PER_REASON 10
 #define LINK_LABELS_MAX 1024		/* distinct labels ("state A -> B", ...) */
 #define LINK_SOCKS_MAX 65536		/* sockets followed for linking */
 #define LINK_PENDING 4			/* skb-less events waiting for a packet, per socket */
@@ -169,6 +172,10 @@ struct journeys {
 	/* the sample of single packets (journeys_result.c), moved into the result */
 	struct rr_packet *sample;
 	size_t n_sample, n_sample_dropped;
+	struct {
+		uint32_t reason, n;
+	} sample_reasons[JOURNEY_SAMPLE_DROPPED];	/* dropped ones kept, per reason */
+	size_t n_sample_reasons;
 	uint64_t closed, dropped_unsampled;
 	int err;
 };

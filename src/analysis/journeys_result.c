@@ -123,19 +123,39 @@ int journeys_build_seq(struct journeys *j, const struct seq *s, struct rr_sequen
 
 /* ---- the sample of single packets ---- */
 
+/* the count of dropped packets of this reason in the sample, NULL when the table is full */
+static uint32_t *reason_count(struct journeys *j, uint32_t reason)
+{
+	size_t i;
+
+	for (i = 0; i < j->n_sample_reasons; i++)
+		if (j->sample_reasons[i].reason == reason)
+			return &j->sample_reasons[i].n;
+	if (i == JOURNEY_SAMPLE_DROPPED)
+		return NULL;
+	j->sample_reasons[j->n_sample_reasons].reason = reason;
+	j->sample_reasons[j->n_sample_reasons].n = 0;
+	return &j->sample_reasons[j->n_sample_reasons++].n;
+}
+
 int journeys_sample(struct journeys *j, uint64_t id, const struct pkt *p, const uint16_t *types,
 		    const uint64_t *ts)
 {
 	bool dropped = p->fate == FATE_DROPPED;
 	bool first = j->n_sample - j->n_sample_dropped < JOURNEY_SAMPLE_FIRST;
 	struct rr_packet *o, *grown;
+	uint32_t *of_reason = NULL;
 	char buf[64];
 
 	if (!first && !dropped)
 		return 0;
-	if (!first && j->n_sample_dropped >= JOURNEY_SAMPLE_DROPPED) {
-		j->dropped_unsampled++;
-		return 0;
+	if (!first) {
+		if (j->n_sample_dropped < JOURNEY_SAMPLE_DROPPED)
+			of_reason = reason_count(j, p->reason);
+		if (!of_reason || *of_reason >= JOURNEY_SAMPLE_PER_REASON) {
+			j->dropped_unsampled++;
+			return 0;
+		}
 	}
 	/* at most FIRST + DROPPED rows: grown one at a time, in place */
 	grown = realloc(j->sample, (j->n_sample + 1) * sizeof(*grown));
@@ -151,6 +171,7 @@ int journeys_sample(struct journeys *j, uint64_t id, const struct pkt *p, const 
 	if (!first) {
 		o->for_drop = true;
 		j->n_sample_dropped++;
+		(*of_reason)++;
 	}
 	o->id = id;
 	o->closed = j->closed;
@@ -184,6 +205,7 @@ int journeys_sample_finish(struct journeys *j, struct rr_journeys *rj)
 	rj->sampled = true;
 	rj->sample_first = JOURNEY_SAMPLE_FIRST;
 	rj->sample_dropped = JOURNEY_SAMPLE_DROPPED;
+	rj->sample_per_reason = JOURNEY_SAMPLE_PER_REASON;
 	rj->dropped_unsampled = j->dropped_unsampled;
 	rj->sample = j->sample;
 	rj->n_sample = j->n_sample;

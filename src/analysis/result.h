@@ -192,8 +192,9 @@ struct rr_packet_step {
 /*
  * One packet of the journeys' sample (report_ctx.packet_sample): its own
  * events in time order, for a timeline.  The sample is the first
- * JOURNEY_SAMPLE_FIRST packets closed and every dropped one up to
- * JOURNEY_SAMPLE_DROPPED more, by first event.
+ * JOURNEY_SAMPLE_FIRST packets closed and the dropped ones after them, at
+ * most JOURNEY_SAMPLE_PER_REASON of each reason and JOURNEY_SAMPLE_DROPPED
+ * in all, by first event.
  */
 struct rr_packet {
 	uint64_t id;		/* the capture's packet id */
@@ -227,7 +228,7 @@ struct rr_journeys {
 	bool sampled;
 	struct rr_packet *sample;	/* by first event */
 	size_t n_sample;
-	unsigned int sample_first, sample_dropped;	/* its caps */
+	unsigned int sample_first, sample_dropped, sample_per_reason;	/* its caps */
 	uint64_t dropped_unsampled;	/* dropped packets past the caps */
 };
 

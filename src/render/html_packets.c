@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Packet timelines (render/html.h): the journeys' sample of single packets
- * (rr_journeys.sample: the first ones closed and every dropped one, both
- * capped), listed in a table whose rows link to each packet's timeline.
+ * (rr_journeys.sample: the first ones closed and dropped ones, a few of
+ * each drop reason), listed in a table whose rows link to each packet's timeline.
  * A timeline is an SVG Gantt chart: one row per event, a bar from the
  * event to the next one, and the same steps as a table beside it.
  */
@@ -97,9 +97,10 @@ void html_packets(FILE *out, const struct report_result *res)
 	char tuple[160], a[32], b[32];
 
 	fprintf(out, "<p><span id=\"packets-sampled\">%zu</span> of %" PRIu64 " packets, each with"
-		" every event it had: the first %u the analysis closed, then every dropped one up to %u"
-		" more. Choose one in the list (Enter on its link) to open its timeline.</p>\n",
-		j->n_sample, j->packets, j->sample_first, j->sample_dropped);
+		" every event it had: the first %u the analysis closed, then dropped ones, up to %u of"
+		" each drop reason and %u in all. Choose one in the list (Enter on its link) to open"
+		" its timeline.</p>\n", j->n_sample, j->packets, j->sample_first, j->sample_per_reason,
+		j->sample_dropped);
 	if (j->dropped_unsampled)
 		fprintf(out, "<p class=\"warn\">%" PRIu64 " more dropped packets are not in the sample."
 			"</p>\n", j->dropped_unsampled);

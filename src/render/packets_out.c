@@ -37,8 +37,9 @@ void packets_print_text(FILE *out, const struct rr_journeys *j)
 		fprintf(out, "packets: not sampled\n");
 		return;
 	}
-	fprintf(out, "packets: %zu of %" PRIu64 " (the first %u closed, then every dropped one up to"
-		" %u more)\n", j->n_sample, j->packets, j->sample_first, j->sample_dropped);
+	fprintf(out, "packets: %zu of %" PRIu64 " (the first %u closed, then dropped ones: up to %u"
+		" of each reason, %u in all)\n", j->n_sample, j->packets, j->sample_first,
+		j->sample_per_reason, j->sample_dropped);
 	if (j->dropped_unsampled)
 		fprintf(out, "  %" PRIu64 " more dropped packets are not in the sample\n",
 			j->dropped_unsampled);
@@ -68,6 +69,7 @@ void packets_print_json(struct json_writer *w, const struct rr_journeys *j)
 	json_kv_u64(w, "packets", j->packets);
 	json_kv_u64(w, "sample_first", j->sample_first);
 	json_kv_u64(w, "sample_dropped", j->sample_dropped);
+	json_kv_u64(w, "sample_per_reason", j->sample_per_reason);
 	json_kv_u64(w, "dropped_unsampled", j->dropped_unsampled);
 	json_key(w, "sample");
 	json_arr_begin(w);

@@ -194,12 +194,12 @@ static struct report *feed_packets(bool sample, unsigned int n, unsigned int dro
 
 static void sample_keeps_the_first_packets_and_every_dropped_one(void **state)
 {
-	struct report *r = feed_packets(true, 30, 5, R_NO_SOCKET);
+	struct report *r = feed_packets(true, 30, JOURNEY_SAMPLE_PER_REASON, R_NO_SOCKET);
 	const struct rr_journeys *j = &report_result(r)->journeys;
 
 	assert_true(j->sampled);
-	assert_int_equal(j->n_sample, JOURNEY_SAMPLE_FIRST + 5);
-	/* by first event: the 20 first consumed ones, then the 5 dropped */
+	assert_int_equal(j->n_sample, JOURNEY_SAMPLE_FIRST + JOURNEY_SAMPLE_PER_REASON);
+	/* by first event: the 20 first consumed ones, then the dropped ones */
 	for (size_t i = 0; i < JOURNEY_SAMPLE_FIRST; i++) {
 		assert_int_equal(j->sample[i].id, i + 1);
 		assert_false(j->sample[i].for_drop);
@@ -218,14 +218,42 @@ static void sample_keeps_the_first_packets_and_every_dropped_one(void **state)
 	report_free(r);
 }
 
-static void sample_caps_the_dropped_packets_and_counts_the_rest(void **state)
+static void sample_keeps_a_few_drops_of_each_reason_and_counts_the_rest(void **state)
 {
-	struct report *r = feed_packets(true, 0, JOURNEY_SAMPLE_FIRST + JOURNEY_SAMPLE_DROPPED + 7,
+	struct report *r = feed_packets(true, JOURNEY_SAMPLE_FIRST, 2 * JOURNEY_SAMPLE_PER_REASON + 3,
 					R_NO_SOCKET);
 	const struct rr_journeys *j = &report_result(r)->journeys;
 
+	assert_int_equal(j->n_sample, JOURNEY_SAMPLE_FIRST + JOURNEY_SAMPLE_PER_REASON);
+	assert_int_equal(j->dropped_unsampled, JOURNEY_SAMPLE_PER_REASON + 3);
+	report_free(r);
+}
+
+static void sample_caps_the_dropped_packets_of_many_reasons(void **state)
+{
+	struct report_ctx ctx = { .names = &names, .packet_sample = true };
+	struct report *r = report_new(&ctx);
+	const unsigned int reasons = JOURNEY_SAMPLE_DROPPED / JOURNEY_SAMPLE_PER_REASON + 5;
+	const struct rr_journeys *j;
+	uint64_t id = 1;
+
+	/* rounds of one drop of each reason: every reason fills to its cap, the total caps first */
+	for (unsigned int round = 0; round < JOURNEY_SAMPLE_PER_REASON; round++)
+		for (unsigned int k = 0; k < reasons; k++, id++) {
+			struct ns_event a = ev_of(NS_EV_NETIF_RECEIVE_SKB, id * 10000, id, NS_F_NEW_PACKET);
+			struct ns_event b = ev_of(NS_EV_KFREE_SKB, id * 10000 + 5, id, NS_F_END_PACKET);
+
+			b.reason = 1000 + k;
+			report_feed(r, &a);
+			report_feed(r, &b);
+		}
+	assert_int_equal(report_finish(r, NULL, false), 0);
+	j = &report_result(r)->journeys;
 	assert_int_equal(j->n_sample, JOURNEY_SAMPLE_FIRST + JOURNEY_SAMPLE_DROPPED);
-	assert_int_equal(j->dropped_unsampled, 7);
+	assert_int_equal(j->dropped_unsampled,
+			 reasons * JOURNEY_SAMPLE_PER_REASON - JOURNEY_SAMPLE_FIRST - JOURNEY_SAMPLE_DROPPED);
+	/* the reasons first seen after the first 20 packets are in the sample too */
+	assert_string_equal(j->sample[j->n_sample - 1].reason, "reason#1014");
 	report_free(r);
 }
 
@@ -278,7 +306,8 @@ int main(void)
 		cmocka_unit_test(flame_layout_refuses_what_is_not_a_tree),
 		cmocka_unit_test(flame_svg_draws_wide_frames_labels_them_and_counts_the_narrow),
 		cmocka_unit_test(sample_keeps_the_first_packets_and_every_dropped_one),
-		cmocka_unit_test(sample_caps_the_dropped_packets_and_counts_the_rest),
+		cmocka_unit_test(sample_keeps_a_few_drops_of_each_reason_and_counts_the_rest),
+		cmocka_unit_test(sample_caps_the_dropped_packets_of_many_reasons),
 		cmocka_unit_test(no_sample_unless_asked),
 		cmocka_unit_test(page_escapes_trace_strings_and_refers_to_nothing_outside),
 	};
