@@ -26,6 +26,10 @@ int lab_outputs_begin(struct lab_outputs *lo, const struct lab_opts *o)
 		/* formats land one by one: ask by name, say which one this build lacks */
 		if (asked[i].format && !(ex = export_find_for(asked[i].format, asked[i].opt)))
 			goto usage;
+		if (o->output && !strcmp(o->output, asked[i].path)) {
+			ns_err("-o and %s name the same path '%s'", asked[i].opt, asked[i].path);
+			goto usage;
+		}
 		for (size_t k = 0; k < lo->n; k++)
 			if (!strcmp(lo->out[k].of.path, asked[i].path)) {
 				ns_err("%s and %s name the same path '%s'", lo->out[k].opt, asked[i].opt,

@@ -167,6 +167,8 @@ for fmt in perfetto pcapng ctf; do
 done
 "$NETSCOPE" lab handshake --html "$TMP/same" --ctf "$TMP/same" >/dev/null 2>"$TMP/err"
 check_eq "lab_two_outputs_one_path_is_a_usage_error" 2 $?
+"$NETSCOPE" lab handshake -o "$TMP/same" --html "$TMP/same" >/dev/null 2>"$TMP/err"
+check_eq "lab_trace_and_page_one_path_is_a_usage_error" 2 $?
 
 check_eq "no_namespace_left" 0 "$(leftover_netns)"
 echo "1..$TAP_N"
