@@ -8,7 +8,8 @@ port is opened and nothing but Python's standard library is needed.  The
 browser runs with no network at all (every host resolves nowhere, a proxy
 that does not exist, no background networking), and every request the page
 makes is recorded anyway: the page itself (a file: URL) is the only one a
-self-contained page may make.
+self-contained page may make.  As root the browser also runs in an empty
+network namespace of its own.
 
     html_check.py PAGE.html SCREENSHOT.png [PDF] [--eval JS]... [--at ID]
 
@@ -53,6 +54,10 @@ class Browser:
                 "--disable-features=Translate,OptimizationHints,MediaRouter",
                 "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
                 "--user-data-dir=" + self.profile, "--window-size=1280,900", "about:blank"]
+        # as root, in a network namespace of its own: no interface but a loopback
+        # that is down, so nothing can leave whatever the page or the browser tries
+        if os.geteuid() == 0 and shutil.which("unshare"):
+            args = ["unshare", "--net"] + args
         self.proc = subprocess.Popen(args, preexec_fn=fds, close_fds=False,
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=None if os.environ.get("HTML_CHECK_DEBUG") else subprocess.DEVNULL)

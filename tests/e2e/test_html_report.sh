@@ -28,6 +28,7 @@ check_eq "report_html_no_temporary_left" "" "$(ls "$TMP" | grep '\.tmp-')"
 "$NETSCOPE" report "$TMP/refused.ns" --json >"$TMP/refused.json"
 "$NETSCOPE" report "$TMP/refused.ns" --view packets --json >"$TMP/packets.json"
 
+rm -f "$SHOTS"/*.png "$SHOTS"/*.pdf
 # the page in Chromium: the numbers it shows, its headings, keyboard, print
 $CHECK "$TMP/refused.html" "$SHOTS/report.png" "$SHOTS/report.pdf" \
 	--eval "document.getElementById('events-total').textContent" \
@@ -92,6 +93,16 @@ check_eq "tab_reaches_the_contents_links" "a a a a a" "$(get focus)"
 check_eq "screenshot_is_a_png" "89504e47" "$(head -c 4 "$SHOTS/report.png" | od -An -tx1 | tr -d ' \n')"
 check "screenshot_is_not_empty" test "$(get shot)" -gt 10000
 check_eq "page_prints_to_pdf" "%PDF" "$(head -c 4 "$SHOTS/report.pdf")"
+
+# Firefox draws it too (its headless mode takes screenshots only): a page of content, not a
+# blank one (a blank 1280x900 PNG is ~5 KB), with no network at all
+mkdir -p "$TMP/ff-profile"
+unshare --net timeout 90 firefox-esr --headless --no-remote --profile "$TMP/ff-profile" \
+	--window-size 1280,900 --screenshot "$SHOTS/report-firefox.png" "file://$TMP/refused.html" \
+	>"$TMP/ff.out" 2>&1
+check_eq "firefox_renders_the_page_to_a_png" "0 89504e47" \
+	"$? $(head -c 4 "$SHOTS/report-firefox.png" | od -An -tx1 | tr -d ' \n')"
+check "firefox_screenshot_has_content" test "$(stat -c %s "$SHOTS/report-firefox.png")" -gt 20000
 
 # the checker sees what it must catch: a page that loads a URL and logs an error
 cat >"$TMP/control.html" <<'HTML'
