@@ -4,7 +4,7 @@
 #include "cmd/export_out.h"
 #include "cmd/lab_outputs.h"
 #include "common/log.h"
-#include "render/html_lab.h"
+#include "cmd/lab_html.h"
 
 int lab_outputs_begin(struct lab_outputs *lo, const struct lab_opts *o)
 {

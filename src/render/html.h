@@ -5,13 +5,13 @@
  * layers diagram, bars), a few lines of inline script that only open
  * <details> elements, nothing loaded from anywhere.  Like the text and
  * JSON renderers it reads only the result (analysis/result.h), so the
- * three show the same numbers; the lab page also reads the lab's run.
+ * three show the same numbers.
  *
  * Split by section: html_doc.c (page, escaping, the report's order),
  * html_summary.c (capture, lost events, events), html_tables.c (drops,
  * resets, states, journeys), html_flame.c (call paths and flame graphs),
- * html_packets.c (packet timelines), html_lab.c (a lab's sections and
- * its layers diagram).
+ * html_packets.c (packet timelines), html_layers.c (the layers diagram).
+ * A lab's page (cmd/lab_html.c) puts its own sections around these.
  */
 #ifndef NS_RENDER_HTML_H
 #define NS_RENDER_HTML_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A capture lab's HTML page (render/html_lab.c). */
-#ifndef NS_RENDER_HTML_LAB_H
-#define NS_RENDER_HTML_LAB_H
+/* A capture lab's HTML page (cmd/lab_html.c). */
+#ifndef NS_CMD_LAB_HTML_H
+#define NS_CMD_LAB_HTML_H
 
 #include <stdio.h>
 

@@ -12,7 +12,7 @@
 #include "cmd/lab.h"
 #include "render/concordance_out.h"
 #include "render/html.h"
-#include "render/html_lab.h"
+#include "cmd/lab_html.h"
 
 /* what a text printer wrote, as a <pre>; false when it printed nothing or failed */
 static bool pre_of(FILE *out, int (*print)(const struct lab_run *, FILE *), const struct lab_run *r)
