@@ -79,6 +79,12 @@ struct capture_lab {
 	/* the lab's own findings, between the common sections; 0 or 1 (failed, said) */
 	int (*text)(const struct lab_run *r, FILE *out);
 	void (*json)(const struct lab_run *r, struct json_writer *w);
+	/*
+	 * The same findings on the HTML page (--html), with the blocks of
+	 * render/html.h (tables, bars, html_flame_svg()); NULL: the page shows
+	 * what text() prints, in a <pre> (cmd/lab_html.c).
+	 */
+	void (*html)(const struct lab_run *r, FILE *out);
 	/* commands to run next, NULL-ended */
 	const char *const *next;
 };

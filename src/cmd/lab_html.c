@@ -121,7 +121,7 @@ void render_lab_html(const struct lab_run *r, FILE *out)
 	snprintf(title, sizeof(title), "netscope lab %s: %s", r->lab->name, r->lab->title);
 	toc[n++] = (struct html_toc){ "done", "What was done" };
 	toc[n++] = (struct html_toc){ "watched", "How this kernel was watched" };
-	if (r->lab->text)
+	if (r->lab->text || r->lab->html)
 		toc[n++] = (struct html_toc){ "findings", "What the kernel did" };
 	n += html_report_toc(r->res, toc + n, 32 - n - 2);
 	toc[n++] = (struct html_toc){ "concordance", "The functions the experiment names" };
@@ -131,7 +131,11 @@ void render_lab_html(const struct lab_run *r, FILE *out)
 	html_toc(out, toc, n);
 	done(out, r);
 	watched(out, r);
-	if (r->lab->text) {
+	if (r->lab->html) {
+		html_section(out, "findings", "What the kernel did");
+		r->lab->html(r, out);
+		html_section_end(out);
+	} else if (r->lab->text) {
 		html_section(out, "findings", "What the kernel did");
 		fputs("<p class=\"muted\">As the lab's text report has it; the sections after this one"
 		      " draw the analyses it read.</p>\n", out);

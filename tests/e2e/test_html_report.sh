@@ -163,6 +163,38 @@ check "lab_screenshot_saved" test -s "$SHOTS/lab-handshake.png"
 "$NETSCOPE" lab handshake --html "$TMP/lab.html" >/dev/null 2>"$TMP/err"
 check_eq "lab_existing_html_refused_before_the_workload" "1 0" "$? $(grep -c 'netscope record' "$TMP/err")"
 
+# the layers lab: its findings as HTML of its own, and the diagram; one run gives the JSON
+# and the page, so their numbers must be the same
+"$NETSCOPE" lab layers --json --html "$TMP/layers.html" >"$TMP/layers.json" 2>"$TMP/layers.err"
+check_eq "lab_layers_json_and_html_exit_zero" 0 $?
+$CHECK "$TMP/layers.html" "$SHOTS/lab-layers.png" --at layers \
+	--eval "[...document.querySelectorAll('#expected-boundaries tbody tr')].map(r => r.cells[0].textContent + '=' + r.cells[2].textContent + '/' + r.cells[3].textContent).join(',')" \
+	--eval "document.getElementById('layers-stacks').textContent" \
+	--eval "document.querySelectorAll('#layers-diagram rect').length + ' ' + document.querySelectorAll('#layer-boundaries tbody tr').length" \
+	>"$TMP/layers-page.json" 2>/dev/null
+python3 - "$TMP/layers.json" "$TMP/layers-page.json" >"$TMP/layers.facts" <<'PY'
+import json, sys
+lab, page = (json.load(open(f)) for f in sys.argv[1:3])
+ev = page["evals"]
+print("clean", len(page["requests"]), len(page["console"]) + len(page["exceptions"]))
+print("expected", ",".join(f"{e['name']}={e['status']}/{e['stacks']}" for e in lab["expected_boundaries"]), "|", ev[0])
+print("stacks", lab["layers"]["stacks"], ev[1])
+bands, rows = ev[2].split()
+print("bands", bands, len([l for l, n in lab["layers"]["frames"].items() if n and l != "other"]))
+print("boundaries", rows, sum(len(g["boundaries"]) for g in lab["layers"]["gaps"]))
+PY
+lget() { sed -n "s/^$1 //p" "$TMP/layers.facts"; }
+check_eq "lab_layers_page_loads_clean" "1 0" "$(lget clean)"
+e=$(lget expected)
+check_eq "lab_layers_page_expected_boundaries_equal_json" "${e%% |*}" "${e##*| }"
+read -r a b <<<"$(lget stacks)"
+check_eq "lab_layers_page_stacks_equal_json" "$a" "$b"
+check "lab_layers_has_stacks" test "$a" -gt 0
+read -r a b <<<"$(lget bands)"
+check "lab_layers_diagram_has_a_band_per_layer_with_frames" test "$a" -ge "$b" -a "$b" -gt 2
+read -r a b <<<"$(lget boundaries)"
+check_eq "lab_layers_boundary_table_has_every_json_boundary" "$b" "$a"
+
 # the exporters, by name: written when this build has them, a clear error until then
 for fmt in perfetto pcapng ctf; do
 	out="$TMP/lab.$fmt"
