@@ -146,6 +146,13 @@ check_eq "html_with_json_is_a_usage_error" "2 " "$? $(ls "$TMP" | grep '^j\.html
 "$NETSCOPE" report "$TMP/refused.ns" --force 2>"$TMP/err" >/dev/null
 check_eq "force_without_html_is_a_usage_error" 2 $?
 
+# a trace cut off mid-write: the page covers what was written, and says so
+size=$(stat -c %s "$TMP/refused.ns")
+head -c $((size * 2 / 3)) "$TMP/refused.ns" >"$TMP/cut.ns"
+"$NETSCOPE" report "$TMP/cut.ns" --html "$TMP/cut.html" 2>"$TMP/err"
+check_eq "truncated_trace_page_written_exit_0" 0 $?
+check "truncated_trace_page_says_truncated" grep -q "Truncated: the trace ends early" "$TMP/cut.html"
+
 # a lab's page: its own sections around the report's
 "$NETSCOPE" lab handshake --html "$TMP/lab.html" >"$TMP/lab.txt" 2>"$TMP/lab.err"
 check_eq "lab_handshake_html_exits_zero" 0 $?
@@ -212,6 +219,8 @@ done
 check_eq "lab_two_outputs_one_path_is_a_usage_error" 2 $?
 "$NETSCOPE" lab handshake -o "$TMP/same" --html "$TMP/same" >/dev/null 2>"$TMP/err"
 check_eq "lab_trace_and_page_one_path_is_a_usage_error" 2 $?
+"$NETSCOPE" lab handshake --force >/dev/null 2>"$TMP/err"
+check_eq "lab_force_without_an_output_is_a_usage_error" "2 0" "$? $(grep -c 'netscope record' "$TMP/err")"
 
 check_eq "no_namespace_left" 0 "$(leftover_netns)"
 echo "1..$TAP_N"
