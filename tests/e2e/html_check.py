@@ -18,6 +18,8 @@ prints {"requests": [...], "console": [...], "exceptions": [...],
 "pdf": bytes} on stdout.  "console" holds every console message of level
 error or warning and every browser log entry (a blocked load is logged
 there); "focus" the elements Tab reaches, in order, for the first 12 presses.
+With a PDF path, "closed_after_beforeprint" counts the <details> still
+closed once the page got the beforeprint event a browser's print fires.
 --at ID scrolls to the element ID (opening it, if it is a <details>) before
 the screenshot.
 """
@@ -178,6 +180,10 @@ def main():
             f.write(base64.b64decode(shot_data))
         out["screenshot"] = os.path.getsize(shot)
         if pdf:
+            # a browser's print command fires beforeprint; the protocol's print does not
+            out["closed_after_beforeprint"] = value(
+                "window.dispatchEvent(new Event('beforeprint')); "
+                "document.querySelectorAll('details:not([open])').length")
             data = b.call("Page.printToPDF", {"printBackground": True}, session=s, timeout=60)
             with open(pdf, "wb") as f:
                 f.write(base64.b64decode(data["data"]))

@@ -64,6 +64,7 @@ print("timeline", ev[7])
 print("focus", " ".join(f.split(" ")[0] for f in page["focus"][:5]))
 print("shot", page["screenshot"])
 print("pdf", page["pdf"])
+print("closed_for_print", page["closed_after_beforeprint"])
 PY
 }
 facts >"$TMP/facts" 2>&1
@@ -93,6 +94,7 @@ check_eq "tab_reaches_the_contents_links" "a a a a a" "$(get focus)"
 check_eq "screenshot_is_a_png" "89504e47" "$(head -c 4 "$SHOTS/report.png" | od -An -tx1 | tr -d ' \n')"
 check "screenshot_is_not_empty" test "$(get shot)" -gt 10000
 check_eq "page_prints_to_pdf" "%PDF" "$(head -c 4 "$SHOTS/report.pdf")"
+check_eq "print_opens_every_collapsed_section" 0 "$(get closed_for_print)"
 
 # Firefox draws it too (its headless mode takes screenshots only): a page of content, not a
 # blank one (a blank 1280x900 PNG is ~5 KB), with no network at all
