@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 export NETSCOPE_SOURCE_CACHE=$TMP/no-source	# the capture's facts, not explain mode
 CHECK="python3 $(dirname "$0")/html_check.py"
+BALANCED="python3 $(dirname "$0")/html_balanced.py"
 SHOTS=$(cd "$(dirname "$0")/../.." && pwd)/build/tests/html
 mkdir -p "$SHOTS"
 
@@ -24,6 +25,9 @@ check_eq "report_html_refers_to_no_url" 0 "$(grep -ciE 'https?://' "$TMP/refused
 check_eq "report_html_has_no_src_href_elsewhere_or_link" 0 \
 	"$(grep -cE '<link|<img|<iframe| src=|href="[^#]|@import|url\(' "$TMP/refused.html")"
 check_eq "report_html_no_temporary_left" "" "$(ls "$TMP" | grep '\.tmp-')"
+check "report_html_closes_every_element_in_order" $BALANCED "$TMP/refused.html"
+printf '<!DOCTYPE html><html><body><table><tr><td>x</table></body></html>\n' >"$TMP/unbalanced.html"
+check "balance_checker_sees_an_unclosed_cell" bash -c "! $BALANCED '$TMP/unbalanced.html'"
 
 "$NETSCOPE" report "$TMP/refused.ns" --json >"$TMP/refused.json"
 "$NETSCOPE" report "$TMP/refused.ns" --view packets --json >"$TMP/packets.json"
@@ -169,6 +173,7 @@ want = ["What was done", "How this kernel was watched", "What the kernel did", "
 print(len(d["requests"]), len(d["console"]) + len(d["exceptions"]),
       [h for h in want if h not in d["headings"]])' "$TMP/lab.json")"
 check "lab_screenshot_saved" test -s "$SHOTS/lab-handshake.png"
+check "lab_page_closes_every_element_in_order" $BALANCED "$TMP/lab.html"
 "$NETSCOPE" lab handshake --html "$TMP/lab.html" >/dev/null 2>"$TMP/err"
 check_eq "lab_existing_html_refused_before_the_workload" "1 0" "$? $(grep -c 'netscope record' "$TMP/err")"
 
@@ -176,6 +181,7 @@ check_eq "lab_existing_html_refused_before_the_workload" "1 0" "$? $(grep -c 'ne
 # and the page, so their numbers must be the same
 "$NETSCOPE" lab layers --json --html "$TMP/layers.html" >"$TMP/layers.json" 2>"$TMP/layers.err"
 check_eq "lab_layers_json_and_html_exit_zero" 0 $?
+check "lab_layers_page_closes_every_element_in_order" $BALANCED "$TMP/layers.html"
 $CHECK "$TMP/layers.html" "$SHOTS/lab-layers.png" --at layers \
 	--eval "[...document.querySelectorAll('#expected-boundaries tbody tr')].map(r => r.cells[0].textContent + '=' + r.cells[2].textContent + '/' + r.cells[3].textContent).join(',')" \
 	--eval "document.getElementById('layers-stacks').textContent" \
