@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The output file of a single-file exporter (export/output.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/log.h"
@@ -34,12 +35,16 @@ FILE *export_fopen(const char *tmp)
 int export_fclose(FILE *f, const char *tmp)
 {
 	char name[4096];
-	int err = ferror(f) ? EIO : 0;
+	bool failed = ferror(f);
+	int err = 0;
 
-	if (fflush(f) && !err)
+	/* a failed write leaves its bytes buffered: flushing again names the cause (ENOSPC) */
+	if (fflush(f))
 		err = errno;
 	if (fclose(f) && !err)
 		err = errno;
+	if (failed && !err)
+		err = EIO;
 	if (!err)
 		return 0;
 	ns_err("cannot write '%s': %s", export_final_name(tmp, name, sizeof(name)), strerror(err));
