@@ -320,6 +320,31 @@ static const char *len_note(const struct xpkt *p, char *buf, size_t len)
 	return buf;
 }
 
+/* "kfree_skb NO_SOCKET at tcp_v4_rcv+0x99", "consume_skb at ..." */
+static void end_step(const struct pcap_ctx *c, const struct xpkt *p, unsigned int type,
+		     char *buf, size_t len, size_t *at)
+{
+	const struct ns_names *names = tfr_names(c->src->tr);
+	const struct ksyms *ks = tfr_ksyms(c->src->tr);
+	const char *r;
+	char sym[128];
+
+	if (type == NS_EV_KFREE_SKB) {
+		r = names ? ns_names_lookup(names, NS_NAMES_DROP_REASON, p->reason) : NULL;
+		if (r)
+			cat(buf, len, at, " %s", r);
+		else
+			cat(buf, len, at, " drop_reason#%u", p->reason);
+	}
+	if (!p->location)
+		return;
+	if (ks)
+		ksyms__fmt(ks, p->location, sym, sizeof(sym));
+	else
+		snprintf(sym, sizeof(sym), "0x%" PRIx64, p->location);
+	cat(buf, len, at, " at %s", sym);
+}
+
 /*
  * "netscope packet 4: net_dev_queue veth0 -> netif_receive_skb veth1@netscope-1-b
  *  -> tcp_send_reset -> kfree_skb NO_SOCKET at tcp_v4_rcv+0x99 | headers
@@ -327,19 +352,18 @@ static const char *len_note(const struct xpkt *p, char *buf, size_t len)
  */
 static void journey(const struct pcap_ctx *c, const struct xpkt *p, char *buf, size_t len)
 {
-	const struct ns_names *names = tfr_names(c->src->tr);
-	const struct ksyms *ks = tfr_ksyms(c->src->tr);
 	const struct step *st[JOURNEY_STEPS];
 	size_t n = sorted_steps(c, p, st), at = 0;
 	uint32_t shown = NO_STEP, netns = c->devs[p->dev].netns;
-	char dl[96], sym[128], note[96];
-	const char *r;
+	bool ended = false;
+	char dl[96], note[96];
 
 	cat(buf, len, &at, "netscope packet %" PRIu64 ":", p->id);
 	for (size_t i = 0; i < n; i++) {
 		const struct dev *d = &c->devs[st[i]->dev];
+		unsigned int type = st[i]->type;
 
-		cat(buf, len, &at, "%s %s", i ? " ->" : "", ns_event_name(st[i]->type));
+		cat(buf, len, &at, "%s %s", i ? " ->" : "", ns_event_name(type));
 		/* a device when it changes; its namespace when that changes too */
 		if (d->ifname[0] && st[i]->dev != shown) {
 			if (d->netns != netns)
@@ -349,20 +373,20 @@ static void journey(const struct pcap_ctx *c, const struct xpkt *p, char *buf, s
 			shown = st[i]->dev;
 			netns = d->netns;
 		}
-		if (st[i]->type == NS_EV_KFREE_SKB) {
-			r = names ? ns_names_lookup(names, NS_NAMES_DROP_REASON, p->reason) : NULL;
-			if (r)
-				cat(buf, len, &at, " %s", r);
-			else
-				cat(buf, len, &at, " drop_reason#%u", p->reason);
+		if (type == NS_EV_KFREE_SKB || type == NS_EV_CONSUME_SKB) {
+			end_step(c, p, type, buf, len, &at);
+			ended = true;
 		}
-		if ((st[i]->type == NS_EV_KFREE_SKB || st[i]->type == NS_EV_CONSUME_SKB) &&
-		    p->location)
-			cat(buf, len, &at, " at %s", ks ? ksyms__fmt(ks, p->location, sym, sizeof(sym)) :
-				(snprintf(sym, sizeof(sym), "0x%" PRIx64, p->location), sym));
 	}
 	if (p->more)
 		cat(buf, len, &at, " -> (+%u more events)", p->more);
+	/* past the steps kept, the end still says how the packet ended */
+	if (!ended && p->fate != FATE_ALIVE) {
+		unsigned int type = p->fate == FATE_DROPPED ? NS_EV_KFREE_SKB : NS_EV_CONSUME_SKB;
+
+		cat(buf, len, &at, " -> %s", ns_event_name(type));
+		end_step(c, p, type, buf, len, &at);
+	}
 	if (p->fate == FATE_ALIVE)
 		cat(buf, len, &at, " (not seen freed)");
 	cat(buf, len, &at, " | headers rebuilt from the trace's fields, no payload captured (%s)",
@@ -507,10 +531,11 @@ int export_pcapng(struct export_src *src, const char *out, const struct export_o
 		       strerror(-err));
 		goto out;
 	}
-	fprintf(stderr, "netscope: pcapng: %zu packets with IP headers, headers only (rebuilt from"
-		" the trace's fields: the capture records no payload bytes)", n);
+	fprintf(stderr, "netscope: pcapng: %zu packet%s with IP headers, headers only (rebuilt from"
+		" the trace's fields: the capture records no payload bytes)", n, n == 1 ? "" : "s");
 	if (no_ip)
-		fprintf(stderr, "; %zu packets without IP headers (ARP, netlink, ...) left out", no_ip);
+		fprintf(stderr, "; %zu packet%s without IP headers (ARP, netlink, ...) left out", no_ip,
+			no_ip == 1 ? "" : "s");
 	fputc('\n', stderr);
 	ret = 0;
 out:
