@@ -53,3 +53,11 @@ void export_analysis_free(struct export_analysis *ea)
 	report_free(ea->rep);
 	memset(ea, 0, sizeof(*ea));
 }
+
+void export_warn_no_stacks(const struct export_analysis *ea, const char *path)
+{
+	if (report_result(ea->rep)->profile.n_nodes)
+		return;
+	ns_warn("'%s' has no kernel stacks: the output is empty (record with --sample-freq HZ,"
+		" or without --stack-policy none)", path);
+}

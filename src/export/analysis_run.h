@@ -23,5 +23,7 @@ struct export_analysis {
  */
 int export_analysis_run(struct export_analysis *ea, struct export_src *src, unsigned int parts);
 void export_analysis_free(struct export_analysis *ea);
+/* warn when the profile has no stack at all: a stack format would be empty */
+void export_warn_no_stacks(const struct export_analysis *ea, const char *path);
 
 #endif

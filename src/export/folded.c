@@ -18,6 +18,7 @@ int export_folded(struct export_src *src, const char *out, const struct export_o
 	(void)o;
 	if (export_analysis_run(&ea, src, RR_PART_PROFILE))
 		goto out;
+	export_warn_no_stacks(&ea, src->path);
 	f = export_fopen(out);
 	if (!f)
 		goto out;

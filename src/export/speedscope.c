@@ -149,6 +149,7 @@ int export_speedscope(struct export_src *src, const char *out, const struct expo
 	(void)o;
 	if (export_analysis_run(&ea, src, RR_PART_PROFILE))
 		goto out;
+	export_warn_no_stacks(&ea, src->path);
 	f = export_fopen(out);
 	if (!f)
 		goto out;

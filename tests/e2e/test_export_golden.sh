@@ -103,5 +103,12 @@ check_eq "speedscope_of_cpu_samples_is_in_nanoseconds" "sampled nanoseconds" "$(
 check_eq "speedscope_sample_weight_is_one_period_at_999_hz" 1001001 "$(get weights_per_stack)"
 check_eq "speedscope_sampled_stacks_are_the_folded_stacks" True "$(get stacks_are_folded)"
 
+# no stacks at all: an empty file, and a warning saying why
+"$NETSCOPE" record -o "$TMP/nostack.ns" --scenario refused --stack-policy none 2>/dev/null
+"$NETSCOPE" export "$TMP/nostack.ns" --to folded "$TMP/nostack.folded" 2>"$TMP/err"
+check_eq "trace_without_stacks_exports_an_empty_folded_file" "0 0" "$? $(wc -c <"$TMP/nostack.folded")"
+check "trace_without_stacks_warns_that_the_output_is_empty" \
+	grep -q "nostack.ns' has no kernel stacks: the output is empty" "$TMP/err"
+
 check_eq "no_namespace_left_after_golden_tests" 0 "$(leftover_netns)"
 echo "1..$TAP_N"
