@@ -211,6 +211,41 @@ static int add_step(struct pcap_ctx *c, struct xpkt *p, const struct ns_event *e
 	return 0;
 }
 
+/*
+ * A packet goes where and when it was first seen with IP headers: the
+ * earliest such event by time, not by file order (the ring buffer may hand
+ * over a receive on one CPU before the send on another).  Ports missing
+ * at that event (L3 parsed, L4 not yet) come from another of its events.
+ */
+static void place(struct xpkt *p, const struct ns_event *ev, uint32_t dev, uint64_t order)
+{
+	struct pkt_fields f;
+
+	fields_from(&f, ev);
+	if (!p->have_hdr || ev->ts_ns < p->ts) {
+		if (!f.have_ports && p->have_hdr && p->f.have_ports && p->f.l4_proto == f.l4_proto) {
+			f.have_ports = true;
+			f.sport = p->f.sport;
+			f.dport = p->f.dport;
+			f.have_tcp = p->f.have_tcp;
+			f.seq = p->f.seq;
+			f.ack = p->f.ack;
+			f.tcp_flags = p->f.tcp_flags;
+		}
+		p->have_hdr = true;
+		p->ts = ev->ts_ns;
+		p->order = order;
+		p->dev = dev;
+		p->dir = ev_rx(ev->type) ? PCAPNG_DIR_IN :
+			 ev_tx(ev->type) ? PCAPNG_DIR_OUT : PCAPNG_DIR_UNKNOWN;
+		p->f = f;
+	} else if (!p->f.have_ports && f.have_ports && f.l4_proto == p->f.l4_proto) {
+		memcpy(f.saddr, p->f.saddr, 16);
+		memcpy(f.daddr, p->f.daddr, 16);
+		p->f = f;
+	}
+}
+
 static int feed(struct pcap_ctx *c, const struct ns_event *ev)
 {
 	int64_t dev;
@@ -223,26 +258,8 @@ static int feed(struct pcap_ctx *c, const struct ns_event *ev)
 	p = dev >= 0 ? pkt_of(c, ev->packet_id) : NULL;
 	if (!p || add_step(c, p, ev, (uint32_t)dev))
 		return -ENOMEM;
-	if (ev_has_ip(ev)) {
-		if (!p->have_hdr) {
-			p->have_hdr = true;
-			p->ts = ev->ts_ns;
-			p->order = c->order;
-			p->dev = (uint32_t)dev;
-			p->dir = ev_rx(ev->type) ? PCAPNG_DIR_IN :
-				 ev_tx(ev->type) ? PCAPNG_DIR_OUT : PCAPNG_DIR_UNKNOWN;
-			fields_from(&p->f, ev);
-		} else if (!p->f.have_ports && (ev->hdr & NS_HDR_L4) &&
-			   ev->l4_proto == p->f.l4_proto) {
-			/* placed before its L4 header was parsed: take the ports from later */
-			struct pkt_fields later;
-
-			fields_from(&later, ev);
-			memcpy(later.saddr, p->f.saddr, 16);
-			memcpy(later.daddr, p->f.daddr, 16);
-			p->f = later;
-		}
-	}
+	if (ev_has_ip(ev))
+		place(p, ev, (uint32_t)dev, c->order);
 	if (ev_rx(ev->type) && p->len_src < LEN_RX) {
 		p->len = ev->len;
 		p->len_src = LEN_RX;

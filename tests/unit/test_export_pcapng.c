@@ -134,6 +134,7 @@ static void parse(const uint8_t *p, size_t size, struct parsed *r)
  * packet 3: UDP only ever seen queued: length from skb->len less 14, never freed
  * packet 4: IPv6 RST|ACK, first seen with L3 only, ports at a later event, whole
  * packet 5: 40 events, consumed at the end: the comment keeps 32 and the end
+ * packet 6: received (written first) and sent: placed at the send, the earlier
  */
 static void write_trace(void)
 {
@@ -197,6 +198,11 @@ static void write_trace(void)
 	}
 	e[n] = ev(NS_EV_CONSUME_SKB, 5, 5100, NS_B, 3, "veth1", 32);
 	e[n++].location = TCP_V4_RCV + 0x99;
+	/* packet 6: its receive (another CPU) comes in the file before its send */
+	e[n] = ev(NS_EV_NETIF_RECEIVE_SKB, 6, 7000, NS_B, 3, "veth1", 40);
+	v4(&e[n++], "198.18.0.1", "198.18.0.2", IPPROTO_TCP, 40001, 9);
+	e[n] = ev(NS_EV_NET_DEV_QUEUE, 6, 6900, NS_A, 2, "veth0", 54);
+	v4(&e[n++], "198.18.0.1", "198.18.0.2", IPPROTO_TCP, 40001, 9);
 	for (int i = 0; i < n; i++)
 		assert_int_equal(tfw_add_event(w, &e[i]), 0);
 	assert_int_equal(tfw_close(w, NULL), 0);
@@ -237,7 +243,7 @@ static void export(struct parsed *r)
 	assert_non_null(src.tr);
 	unlink(out);
 	assert_int_equal(export_pcapng(&src, out, &o), 0);
-	assert_int_equal(src.events, 47);
+	assert_int_equal(src.events, 49);
 	tfr_close(src.tr);
 	f = fopen(out, "rb");
 	assert_non_null(f);
@@ -257,11 +263,12 @@ static void one_packet_per_packet_id_with_ip_headers_in_time_order(void **state)
 	struct parsed r;
 
 	export(&r);
-	assert_int_equal(r.n_epb, 4);		/* the ARP packet is left out */
+	assert_int_equal(r.n_epb, 5);		/* the ARP packet is left out */
 	assert_int_equal(r.epb[0].id, 4);
 	assert_int_equal(r.epb[1].id, 1);
 	assert_int_equal(r.epb[2].id, 3);
 	assert_int_equal(r.epb[3].id, 5);
+	assert_int_equal(r.epb[4].id, 6);
 	/* interfaces in the order of their first packet, named device@namespace */
 	assert_int_equal(r.n_if, 2);
 	assert_string_equal(r.if_names[0], "veth1@netscope-1-b");
@@ -322,6 +329,21 @@ static void ports_seen_later_complete_a_packet_placed_at_l3(void **state)
 	assert_int_not_equal(e->data[56] | e->data[57], 0);	/* whole: checksummed */
 }
 
+static void a_packet_goes_where_it_was_first_seen_by_time_not_file_order(void **state)
+{
+	struct parsed r;
+	const struct epb *e;
+
+	export(&r);
+	e = &r.epb[4];
+	assert_int_equal(e->ts, WALL + 6900);
+	assert_int_equal(e->if_id, 1);		/* veth0@netscope-1-a */
+	assert_int_equal(e->flags, 2);
+	assert_int_equal(e->origlen, 40);	/* the receive's length, not 54 - 14 guessed */
+	assert_non_null(strstr(e->comment, "packet 6: net_dev_queue veth0 -> netif_receive_skb"
+			       " veth1@netscope-1-b (not seen freed)"));
+}
+
 static void a_long_journey_is_cut_but_keeps_its_end(void **state)
 {
 	struct parsed r;
@@ -338,6 +360,7 @@ int main(void)
 		cmocka_unit_test(a_dropped_syn_is_placed_where_first_seen_with_its_journey),
 		cmocka_unit_test(a_packet_only_sent_has_its_length_less_an_ethernet_header),
 		cmocka_unit_test(ports_seen_later_complete_a_packet_placed_at_l3),
+		cmocka_unit_test(a_packet_goes_where_it_was_first_seen_by_time_not_file_order),
 		cmocka_unit_test(a_long_journey_is_cut_but_keeps_its_end),
 	};
 
