@@ -438,14 +438,20 @@ static int write_header(FILE *f, struct pcapng_buf *b, const struct pcap_ctx *c)
 	const char *rel = ns_meta_get(c->meta, "kernel.release");
 	const char *ver = ns_meta_get(c->meta, "netscope.version");
 	const char *sc = ns_meta_get(c->meta, "scenario");
-	char os[160], appl[64], comment[256];
+	char os[160], appl[64], comment[384], end[96] = "";
 
 	snprintf(os, sizeof(os), "Linux %s", rel ? rel : "(unknown)");
 	snprintf(appl, sizeof(appl), "netscope %s (export --to pcapng)", ver ? ver : "");
+	/* a partial trace makes a partial capture: the file says so itself */
+	if (c->src->err)
+		snprintf(end, sizeof(end), "; the trace has a corrupt chunk: packets before it only");
+	else if (c->src->truncated)
+		snprintf(end, sizeof(end), "; the trace is truncated at offset %" PRIu64
+			 ": packets before it only", c->src->truncated_at);
 	snprintf(comment, sizeof(comment),
 		 "netscope trace%s%s: headers rebuilt from the header fields the trace recorded,"
-		 " no payload bytes captured; one packet per packet id, its journey in its comment",
-		 sc ? " of scenario " : "", sc ? sc : "");
+		 " no payload bytes captured; one packet per packet id, its journey in its comment%s",
+		 sc ? " of scenario " : "", sc ? sc : "", end);
 	return pcapng_write_shb(f, b, ns_meta_get(c->meta, "kernel.machine"), os, appl, comment);
 }
 

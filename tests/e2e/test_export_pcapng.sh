@@ -170,6 +170,8 @@ check_eq "truncated_trace_jsonl_has_the_events_it_says" "$n" "$(wc -l <"$TMP/cut
 "$NETSCOPE" export "$TMP/cut.ns" --to pcapng "$TMP/cut.pcapng" 2>"$TMP/err"
 check_eq "truncated_trace_exports_pcapng_with_exit_0" 0 $?
 cut_pkts=$(fields "$TMP/cut.pcapng" frame.number | wc -l)
+check "truncated_trace_pcapng_says_so_in_its_section_comment" \
+	bash -c "capinfos '$TMP/cut.pcapng' 2>/dev/null | grep -q 'the trace is truncated at offset [0-9]*: packets before it only'"
 check "truncated_trace_pcapng_reads_without_warning" tshark_quiet
 "$NETSCOPE" export "$TMP/big.ns" --to pcapng "$TMP/big.pcapng" 2>/dev/null
 all_pkts=$(fields "$TMP/big.pcapng" frame.number | wc -l)
