@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The output file of a single-file exporter (export/output.h). */
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,13 @@ FILE *export_fopen(const char *tmp)
 	/* "x": the command removed any leftover of its own; never follow another's file */
 	FILE *f = fopen(tmp, "wx");
 
-	if (!f)
+	if (!f) {
 		ns_err("cannot write '%s': %s", export_final_name(tmp, name, sizeof(name)),
 		       strerror(errno));
+		return NULL;
+	}
+	/* one thread writes it: no lock per character (the JSON writer puts one at a time) */
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	return f;
 }
 
