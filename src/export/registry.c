@@ -11,6 +11,8 @@
  * not listed: `--to` offers only what works.
  */
 const struct exporter ns_exporters[] = {
+	{ "perfetto", false, "Perfetto protobuf trace: ui.perfetto.dev, trace_processor", export_perfetto },
+	{ "chrome-json", false, "Chrome JSON trace events (small traces): ui.perfetto.dev, chrome://tracing", export_chrome_json },
 	{ NULL },
 };
 

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The first pass of the timeline exporters (export/timeline.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common/log.h"
+#include "export/timeline.h"
+
+/* pass 2 marks a packet whose flow has begun in the map value's top bit */
+#define FLOW_STARTED 0x80000000u
+
+enum tl_ctx timeline_ctx(const struct ns_event *ev)
+{
+	switch (ev->type) {
+	case NS_EV_SOFTIRQ_ENTRY:
+	case NS_EV_SOFTIRQ_EXIT:
+		return TL_SOFTIRQ;
+	case NS_EV_IRQ_HANDLER_ENTRY:
+	case NS_EV_IRQ_HANDLER_EXIT:
+		return TL_HARDIRQ;
+	default:
+		break;
+	}
+	switch (ev->ctx) {
+	case NS_CTX_TASK: return TL_TASK;
+	case NS_CTX_SOFTIRQ: return TL_SOFTIRQ;
+	case NS_CTX_HARDIRQ: return TL_HARDIRQ;
+	case NS_CTX_NMI: return TL_NMI;
+	default: return TL_UNKNOWN;
+	}
+}
+
+const char *tl_ctx_name(enum tl_ctx c)
+{
+	static const char *const names[TL__CTX_COUNT] = {
+		[TL_TASK] = "task", [TL_SOFTIRQ] = "softirq", [TL_HARDIRQ] = "hardirq",
+		[TL_NMI] = "nmi", [TL_UNKNOWN] = "unknown context",
+	};
+	return c < TL__CTX_COUNT ? names[c] : "?";
+}
+
+const char *tl_metric_name(enum tl_metric m)
+{
+	static const char *const names[TL__METRIC_COUNT] = {
+		[TL_RX] = "rx packets/s", [TL_TX] = "tx packets/s", [TL_DROPS] = "drops/s",
+	};
+	return m < TL__METRIC_COUNT ? names[m] : "?";
+}
+
+/* 0 softirq, 1 hardirq; -1 not an entry or exit; *entry set for entries */
+static int run_kind(const struct ns_event *ev, bool *entry)
+{
+	switch (ev->type) {
+	case NS_EV_SOFTIRQ_ENTRY: *entry = true; return 0;
+	case NS_EV_SOFTIRQ_EXIT: *entry = false; return 0;
+	case NS_EV_IRQ_HANDLER_ENTRY: *entry = true; return 1;
+	case NS_EV_IRQ_HANDLER_EXIT: *entry = false; return 1;
+	default: return -1;
+	}
+}
+
+static bool is_matched(const struct timeline *tl, uint64_t idx)
+{
+	return idx / 8 < tl->matched_cap && (tl->matched[idx / 8] >> (idx % 8) & 1);
+}
+
+static int mark_matched(struct timeline *tl, uint64_t idx)
+{
+	if (idx / 8 >= tl->matched_cap) {
+		size_t cap = tl->matched_cap ? tl->matched_cap : 4096;
+		uint8_t *m;
+
+		while (cap <= idx / 8)
+			cap *= 2;
+		m = realloc(tl->matched, cap);
+		if (!m)
+			return -ENOMEM;
+		memset(m + tl->matched_cap, 0, cap - tl->matched_cap);
+		tl->matched = m;
+		tl->matched_cap = cap;
+	}
+	tl->matched[idx / 8] |= 1u << (idx % 8);
+	return 0;
+}
+
+static struct tl_cpu *cpu_of(struct timeline *tl, unsigned int cpu)
+{
+	if (cpu >= tl->n_cpus) {
+		struct tl_cpu *c = realloc(tl->cpus, (cpu + 1) * sizeof(*c));
+
+		if (!c)
+			return NULL;
+		memset(c + tl->n_cpus, 0, (cpu + 1 - tl->n_cpus) * sizeof(*c));
+		tl->cpus = c;
+		tl->n_cpus = cpu + 1;
+	}
+	return &tl->cpus[cpu];
+}
+
+static int pair(struct timeline *tl, struct tl_cpu *c, const struct ns_event *ev, uint64_t idx)
+{
+	bool entry;
+	int kind = run_kind(ev, &entry);
+	struct tl_run *r;
+
+	if (kind < 0)
+		return 0;
+	r = &c->run[kind];
+	if (entry) {
+		if (r->open)	/* its exit was lost: it stays an instant */
+			tl->unmatched++;
+		*r = (struct tl_run){ .open = true, .id = ev->reason, .idx = idx };
+		return 0;
+	}
+	if (!r->open || r->id != ev->reason) {
+		/* began before the capture (or its entry was lost) */
+		tl->unmatched += r->open ? 2 : 1;
+		r->open = false;
+		return 0;
+	}
+	r->open = false;
+	if (kind == 0)
+		tl->softirq_slices++;
+	else
+		tl->irq_slices++;
+	return mark_matched(tl, r->idx) ?: mark_matched(tl, idx);
+}
+
+static struct tl_device *device_of(struct timeline *tl, const struct ns_event *ev)
+{
+	uint32_t netns = ev->ifindex ? ev->netns : 0;
+	struct tl_device *d;
+
+	for (size_t i = 0; i < tl->n_devs; i++)
+		if (tl->devs[i].netns == netns && tl->devs[i].ifindex == ev->ifindex)
+			return &tl->devs[i];
+	d = realloc(tl->devs, (tl->n_devs + 1) * sizeof(*d));
+	if (!d)
+		return NULL;
+	tl->devs = d;
+	d = &d[tl->n_devs++];
+	*d = (struct tl_device){ .netns = netns, .ifindex = ev->ifindex };
+	if (ev->ifindex)	/* ifname is a fixed array, NUL-terminated only when shorter */
+		snprintf(d->ifname, sizeof(d->ifname), "%.*s", (int)sizeof(ev->ifname), ev->ifname);
+	return d;
+}
+
+/* grow every device's per-second arrays to n buckets */
+static int grow_buckets(struct timeline *tl, uint64_t n)
+{
+	for (size_t i = 0; i < tl->n_devs; i++)
+		for (int m = 0; m < TL__METRIC_COUNT; m++) {
+			uint32_t *a = realloc(tl->devs[i].count[m], n * sizeof(*a));
+
+			if (!a)
+				return -ENOMEM;
+			memset(a + tl->n_buckets, 0, (n - tl->n_buckets) * sizeof(*a));
+			tl->devs[i].count[m] = a;
+		}
+	tl->n_buckets = n;
+	return 0;
+}
+
+static int count_device(struct timeline *tl, const struct ns_event *ev)
+{
+	enum tl_metric m;
+	struct tl_device *d;
+	uint64_t b;
+
+	switch (ev->type) {
+	case NS_EV_NETIF_RECEIVE_SKB: m = TL_RX; break;
+	case NS_EV_NET_DEV_XMIT: m = TL_TX; break;
+	case NS_EV_KFREE_SKB: m = TL_DROPS; break;
+	default: return 0;
+	}
+	/* an event a little older than the first one read (CPUs race to the
+	 * ring buffer) counts in the first second */
+	b = ev->ts_ns > tl->t0 ? (ev->ts_ns - tl->t0) / TL_BUCKET_NS : 0;
+	d = device_of(tl, ev);
+	if (!d)
+		return -ENOMEM;
+	if (!d->count[0] && tl->n_buckets) {
+		/* a device seen late gets the buckets the others have */
+		uint64_t n = tl->n_buckets;
+
+		for (int i = 0; i < TL__METRIC_COUNT; i++)
+			if (!(d->count[i] = calloc(n, sizeof(uint32_t))))
+				return -ENOMEM;
+	}
+	if (b >= tl->n_buckets && grow_buckets(tl, b + 1))
+		return -ENOMEM;
+	d->count[m][b]++;
+	d->total[m]++;
+	return 0;
+}
+
+static int count_packet(struct timeline *tl, const struct ns_event *ev)
+{
+	uint32_t n = 0;
+
+	if (!ev->packet_id)
+		return 0;
+	u64map_get(&tl->packets, ev->packet_id, &n);
+	if (n == 1)
+		tl->flows++;
+	/* past 2^31 events of one packet id the flow's middle is not drawn */
+	return n < FLOW_STARTED - 1 ? u64map_put(&tl->packets, ev->packet_id, n + 1) : 0;
+}
+
+int timeline_build(struct export_src *src, struct timeline *tl)
+{
+	struct ns_event ev;
+	int err = 0;
+
+	*tl = (struct timeline){ 0 };
+	while (!err && export_next(src, &ev)) {
+		uint64_t idx = tl->events++;
+		struct tl_cpu *c = cpu_of(tl, ev.cpu);
+
+		if (!idx)
+			tl->t0 = ev.ts_ns;
+		if (ev.ts_ns > tl->t_end)
+			tl->t_end = ev.ts_ns;
+		if (!c) {
+			err = -ENOMEM;
+			break;
+		}
+		c->ctx_mask |= 1u << timeline_ctx(&ev);
+		err = pair(tl, c, &ev, idx);
+		if (!err)
+			err = count_device(tl, &ev);
+		if (!err)
+			err = count_packet(tl, &ev);
+	}
+	if (err) {
+		ns_err("cannot export '%s': %s", src->path, strerror(-err));
+		return 1;
+	}
+	/* entries still open at the end: their exits are after the capture */
+	for (size_t i = 0; i < tl->n_cpus; i++)
+		for (int k = 0; k < 2; k++)
+			tl->unmatched += tl->cpus[i].run[k].open;
+	return export_rewind(src);
+}
+
+void timeline_free(struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->n_devs; i++)
+		for (int m = 0; m < TL__METRIC_COUNT; m++)
+			free(tl->devs[i].count[m]);
+	free(tl->devs);
+	free(tl->cpus);
+	free(tl->matched);
+	u64map_free(&tl->packets);
+	*tl = (struct timeline){ 0 };
+}
+
+enum tl_role timeline_role(const struct timeline *tl, const struct ns_event *ev, uint64_t idx)
+{
+	bool entry;
+
+	if (run_kind(ev, &entry) < 0)
+		return TL_INSTANT;
+	if (!is_matched(tl, idx))
+		return TL_UNMATCHED;
+	return entry ? TL_SLICE_BEGIN : TL_SLICE_END;
+}
+
+enum tl_flow timeline_flow(struct timeline *tl, const struct ns_event *ev)
+{
+	uint32_t v;
+
+	if (!ev->packet_id || !u64map_get(&tl->packets, ev->packet_id, &v))
+		return TL_FLOW_NONE;
+	if (!(v & FLOW_STARTED)) {
+		if (v < 2) {
+			u64map_del(&tl->packets, ev->packet_id);
+			return TL_FLOW_NONE;
+		}
+		u64map_put(&tl->packets, ev->packet_id, (v - 1) | FLOW_STARTED);
+		return TL_FLOW_BEGIN;
+	}
+	v &= ~FLOW_STARTED;
+	if (v <= 1) {
+		u64map_del(&tl->packets, ev->packet_id);
+		return TL_FLOW_END;
+	}
+	u64map_put(&tl->packets, ev->packet_id, (v - 1) | FLOW_STARTED);
+	return TL_FLOW_STEP;
+}
+
+const char *timeline_slice_name(const struct ns_names *names, const struct ns_event *ev,
+				char *buf, size_t len)
+{
+	const char *n;
+
+	if (ev->type == NS_EV_SOFTIRQ_ENTRY || ev->type == NS_EV_SOFTIRQ_EXIT) {
+		n = names ? ns_names_lookup(names, NS_NAMES_SOFTIRQ, ev->reason) : NULL;
+		if (n)
+			snprintf(buf, len, "%s", n);
+		else
+			snprintf(buf, len, "softirq#%u", ev->reason);
+		return buf;
+	}
+	/* irq: the handler's name travels in the ifname field (capture.bpf.c on_irq) */
+	if (ev->ifname[0])
+		snprintf(buf, len, "irq %u %.*s", ev->reason, (int)sizeof(ev->ifname), ev->ifname);
+	else
+		snprintf(buf, len, "irq %u", ev->reason);
+	return buf;
+}
+
+const char *timeline_dev_name(const struct tl_device *d, char *buf, size_t len)
+{
+	if (!d->ifindex)
+		snprintf(buf, len, "no device");
+	else if (d->ifname[0])
+		snprintf(buf, len, "%s (netns %u)", d->ifname, d->netns);
+	else
+		snprintf(buf, len, "ifindex %d (netns %u)", d->ifindex, d->netns);
+	return buf;
+}
