@@ -31,15 +31,21 @@ FILE *export_create(const char *tmp)
 	return f;
 }
 
-int export_close(FILE *f, const char *tmp)
+void export_write_error(const char *tmp, int err)
 {
 	char buf[4096];
+
+	ns_err("cannot write '%s': %s", shown(tmp, buf, sizeof(buf)), strerror(err));
+}
+
+int export_close(FILE *f, const char *tmp)
+{
 	int err = ferror(f) ? (errno ? errno : EIO) : 0;
 
 	if (fclose(f) && !err)
 		err = errno ? errno : EIO;
 	if (err) {
-		ns_err("cannot write '%s': %s", shown(tmp, buf, sizeof(buf)), strerror(err));
+		export_write_error(tmp, err);
 		return 1;
 	}
 	return 0;

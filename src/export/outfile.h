@@ -11,6 +11,8 @@
 
 /* fopen(tmp, "wx") with a large buffer; NULL after a message */
 FILE *export_create(const char *tmp);
+/* "cannot write 'OUT': ..." for a failed write (err: errno value) */
+void export_write_error(const char *tmp, int err);
 /* flush and close; 0, or 1 after a message naming OUT */
 int export_close(FILE *f, const char *tmp);
 

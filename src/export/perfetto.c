@@ -83,7 +83,8 @@ struct pf {
 	struct event_fmt fmt;
 	struct tracefile_reader *tr;
 	size_t tracks, counter_tracks;
-	int err;
+	int err;		/* negative errno: out of memory, or the write below */
+	bool write_failed;
 };
 
 /* iid of s (from 1), interning it in the packet being built when new */
@@ -150,8 +151,10 @@ static void packet_end(struct pf *p, uint32_t seq_flags)
 		head[n++] = (uint8_t)(len | 0x80);
 	head[n++] = (uint8_t)len;
 	if (fwrite(head, 1, n, p->out) != n ||
-	    fwrite(p->pkt.data, 1, p->pkt.len, p->out) != p->pkt.len)
+	    fwrite(p->pkt.data, 1, p->pkt.len, p->out) != p->pkt.len) {
 		p->err = -(errno ? errno : EIO);
+		p->write_failed = true;
+	}
 }
 
 static void write_clock_snapshot(struct pf *p, const struct ns_meta *meta)
@@ -442,7 +445,10 @@ int export_perfetto(struct export_src *src, const char *out, const struct export
 		write_event(&p, &ev, src->events - 1);
 	write_counters(&p);
 	if (p.err) {
-		ns_err("cannot export '%s' to Perfetto: %s", src->path, strerror(-p.err));
+		if (p.write_failed)
+			export_write_error(out, -p.err);
+		else
+			ns_err("cannot export '%s': %s", src->path, strerror(-p.err));
 		fclose(p.out);
 		goto done;
 	}

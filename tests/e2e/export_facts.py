@@ -18,6 +18,8 @@ import json
 import re
 import sys
 
+# counter tracks are named "<device> <metric>"
+METRIC = {"rx": " rx packets/s", "tx": " tx packets/s", "drops": " drops/s"}
 RUNS = ("softirq_entry", "softirq_exit", "irq_handler_entry", "irq_handler_exit")
 
 
@@ -113,7 +115,7 @@ def perfetto(path):
         typ = one(te, "type")
         tname = track_name.get(one(te, "track_uuid"), "")
         if typ == "TYPE_COUNTER":
-            counters[tname.split(" ", 1)[1] if " " in tname else tname] += int(one(te, "counter_value", 0))
+            counters[tname] += int(one(te, "counter_value", 0))
             continue
         if typ == "TYPE_SLICE_BEGIN":
             kind = tname.rsplit(" ", 1)[-1]
@@ -155,7 +157,7 @@ def perfetto(path):
     facts.append(("unmatched", sum(unmatched.values())))
     facts.extend(journeys_lines(groups))
     for m in ("rx", "tx", "drops"):
-        facts.append((m, sum(v for k, v in counters.items() if k.startswith(m + " ") or k == m + "/s")))
+        facts.append((m, sum(v for k, v in counters.items() if k.endswith(METRIC[m]))))
     facts.append(("counter_tracks", sum(1 for t in tracks.values() if "counter" in t)))
     emit(facts)
 
@@ -180,7 +182,7 @@ def chrome(path):
     for e in sorted((e for e in ev if e["ph"] != "M"), key=lambda e: float(e["ts"])):
         t = thread.get((e["pid"], e.get("tid")), "")
         if e["ph"] == "C":
-            counters[e["name"].split(" ", 1)[1]] += e["args"]["value"]
+            counters[e["name"]] += e["args"]["value"]
         elif e["ph"] == "B":
             slices[t.rsplit(" ", 1)[-1]] += 1
             depth[t] += 1
@@ -219,7 +221,7 @@ def chrome(path):
     facts.append(("unmatched", sum(unmatched.values())))
     facts.extend(journeys_lines(groups))
     for m in ("rx", "tx", "drops"):
-        facts.append((m, sum(v for k, v in counters.items() if k.startswith(m + " ") or k == m + "/s")))
+        facts.append((m, sum(v for k, v in counters.items() if k.endswith(METRIC[m]))))
     emit(facts)
 
 
