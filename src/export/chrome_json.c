@@ -39,7 +39,7 @@
 #define CTX_TID(cpu, c) (CPU_PID(cpu) * 10 + (c))
 #define DEV_PID(d) (100000 + (uint64_t)(d))
 /* past this many events, suggest the protobuf format */
-#define LARGE_EVENTS 500000
+#define LARGE_EVENTS 200000
 
 struct cj {
 	struct json_writer *w;
