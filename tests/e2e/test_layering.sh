@@ -20,6 +20,9 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)/src
 #                 the result_*.h of each analysis (results, not state)
 #  4    inspect   nothing: BTF, kernel-doc, source trees (the static side)
 #  5    index     inspect: the source index beside the analyses, never above them
+#  6    export    trace, render (an event's fields as `netscope trace` prints
+#                 them), analysis results, and analysis/table.h (the bounded
+#                 containers, no analysis state): exporters are renderers
 #  9    cmd       everything: one file per command, and the glue (cmd/explain.c)
 #  9    main.c    cmd
 declare -A ALLOWED=(
@@ -32,6 +35,7 @@ declare -A ALLOWED=(
 	[render]="trace analysis/result.h analysis/result_*.h"
 	[inspect]=""
 	[index]="inspect"
+	[export]="trace render analysis/result.h analysis/result_*.h analysis/table.h"
 	[cmd]="all"
 )
 
@@ -70,7 +74,7 @@ for d in "$SRC"/*/; do
 	fi
 done
 
-for f in common bpf trace capture workload analysis render inspect index cmd; do
+for f in common bpf trace capture workload analysis render inspect index export cmd; do
 	bad=()
 	while IFS= read -r line; do
 		file=${line%%:*}
