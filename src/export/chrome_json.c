@@ -142,7 +142,7 @@ static void write_event(struct cj *c, const struct ns_event *ev, uint64_t idx)
 	};
 	struct json_writer *w = c->w;
 	enum tl_role role = timeline_role(&c->tl, ev, idx);
-	enum tl_flow flow = timeline_flow(&c->tl, ev);
+	enum tl_flow flow = timeline_flow(&c->tl, ev, idx);
 	const char *group = ns_event_group(ev->type);
 	char name[64];
 

@@ -10,12 +10,13 @@
  *   1. a ClockSnapshot: the events' clock, CLOCK_MONOTONIC
  *      (bpf_ktime_get_ns(), builtin clock 3), made the trace's primary
  *      clock, with CLOCK_REALTIME beside it when the trace's metadata
- *      has clock.monotonic_to_realtime_ns, so the UI can show wall time;
+ *      has clock.monotonic_to_realtime_ns, so the UI can show wall time.
+ *      The same packet starts the sequence: first_packet_on_sequence,
+ *      incremental state cleared, defaults (timestamp_clock_id =
+ *      MONOTONIC);
  *   2. the track descriptors: a group track per CPU ("cpu 0") with one
  *      child per context its events ran in ("cpu 0 task", "cpu 0 softirq",
- *      "cpu 0 hardirq"), and a group per device with counter tracks.  The
- *      first of these packets clears the sequence's incremental state and
- *      sets its defaults (timestamp_clock_id = MONOTONIC);
+ *      "cpu 0 hardirq"), and a group per device with counter tracks;
  *   3. one TrackEvent packet per event, in the trace's order: softirq and
  *      irq handler runs as slices (BEGIN/END), every other event as an
  *      instant with its fields as debug annotations, packet events linked
@@ -78,7 +79,6 @@ struct pf {
 		const char *s;	/* the map's copy */
 	} pending[MAX_PENDING];
 	size_t n_pending;
-	bool seq_started;
 	struct timeline tl;
 	struct event_fmt fmt;
 	struct tracefile_reader *tr;
@@ -161,7 +161,7 @@ static void write_clock_snapshot(struct pf *p, const struct ns_meta *meta)
 {
 	const char *off = meta ? ns_meta_get(meta, "clock.monotonic_to_realtime_ns") : NULL;
 	char *end;
-	pb_mark cs, c;
+	pb_mark cs, c, d;
 
 	packet_begin(p, 0);
 	cs = pb_msg_begin(&p->pkt, TRACE_PACKET_clock_snapshot);
@@ -183,18 +183,22 @@ static void write_clock_snapshot(struct pf *p, const struct ns_meta *meta)
 	}
 	pb_uint(&p->pkt, CLOCK_SNAPSHOT_primary_trace_clock, BUILTIN_CLOCK_MONOTONIC);
 	pb_msg_end(&p->pkt, cs);
-	packet_end(p, 0);
+	/*
+	 * The sequence starts here: its incremental state cleared, the
+	 * defaults every later packet relies on (the clock of its timestamp)
+	 * set.  trace_processor reads flags and defaults before the snapshot.
+	 */
+	d = pb_msg_begin(&p->pkt, TRACE_PACKET_trace_packet_defaults);
+	pb_uint(&p->pkt, TRACE_PACKET_DEFAULTS_timestamp_clock_id, BUILTIN_CLOCK_MONOTONIC);
+	pb_msg_end(&p->pkt, d);
+	pb_bool(&p->pkt, TRACE_PACKET_first_packet_on_sequence, true);
+	packet_end(p, SEQ_INCREMENTAL_STATE_CLEARED);
 }
 
-/*
- * One TrackDescriptor packet.  The first also starts the sequence: it
- * clears incremental state and sets the defaults every later packet
- * relies on (its clock), as the SDK's first packet of a sequence does.
- */
+/* one TrackDescriptor packet */
 static void write_track(struct pf *p, uint64_t uuid, uint64_t parent, const char *name,
 			const char *description, int rank, bool group, const char *unit)
 {
-	uint32_t flags = 0;
 	pb_mark td;
 
 	packet_begin(p, 0);
@@ -216,16 +220,7 @@ static void write_track(struct pf *p, uint64_t uuid, uint64_t parent, const char
 	if (description)
 		pb_string(&p->pkt, TRACK_DESCRIPTOR_description, description);
 	pb_msg_end(&p->pkt, td);
-	if (!p->seq_started) {
-		pb_mark d = pb_msg_begin(&p->pkt, TRACE_PACKET_trace_packet_defaults);
-
-		pb_uint(&p->pkt, TRACE_PACKET_DEFAULTS_timestamp_clock_id, BUILTIN_CLOCK_MONOTONIC);
-		pb_msg_end(&p->pkt, d);
-		pb_bool(&p->pkt, TRACE_PACKET_first_packet_on_sequence, true);
-		flags = SEQ_INCREMENTAL_STATE_CLEARED;
-		p->seq_started = true;
-	}
-	packet_end(p, flags);
+	packet_end(p, 0);
 	p->tracks++;
 	if (unit)
 		p->counter_tracks++;
@@ -372,7 +367,7 @@ static void write_event(struct pf *p, const struct ns_event *ev, uint64_t idx)
 		.boolean = a_bool, .strs = a_strs,
 	};
 	enum tl_role role = timeline_role(&p->tl, ev, idx);
-	enum tl_flow flow = timeline_flow(&p->tl, ev);
+	enum tl_flow flow = timeline_flow(&p->tl, ev, idx);
 	const char *group = ns_event_group(ev->type);
 	char buf[64];
 	pb_mark te;

@@ -7,9 +7,6 @@
 #include "common/log.h"
 #include "export/timeline.h"
 
-/* pass 2 marks a packet whose flow has begun in the map value's top bit */
-#define FLOW_STARTED 0x80000000u
-
 enum tl_ctx timeline_ctx(const struct ns_event *ev)
 {
 	switch (ev->type) {
@@ -195,17 +192,44 @@ static int count_device(struct timeline *tl, const struct ns_event *ev)
 	return 0;
 }
 
-static int count_packet(struct timeline *tl, const struct ns_event *ev)
+static int count_packet(struct timeline *tl, const struct ns_event *ev, uint64_t idx)
 {
-	uint32_t n = 0;
+	struct tl_packet *p;
+	uint32_t i;
 
 	if (!ev->packet_id)
 		return 0;
-	u64map_get(&tl->packets, ev->packet_id, &n);
-	if (n == 1)
+	if (!u64map_get(&tl->packet_idx, ev->packet_id, &i)) {
+		if (tl->n_packets == tl->cap_packets) {
+			size_t cap = tl->cap_packets ? 2 * tl->cap_packets : 1024;
+
+			p = realloc(tl->packets, cap * sizeof(*p));
+			if (!p)
+				return -ENOMEM;
+			tl->packets = p;
+			tl->cap_packets = cap;
+		}
+		if (tl->n_packets >= UINT32_MAX || u64map_put(&tl->packet_idx, ev->packet_id, tl->n_packets))
+			return -ENOMEM;
+		tl->packets[tl->n_packets++] = (struct tl_packet){
+			.first_ts = ev->ts_ns, .last_ts = ev->ts_ns, .first_idx = idx, .last_idx = idx, .n = 1,
+		};
+		return 0;
+	}
+	p = &tl->packets[i];
+	if (p->n == 1)
 		tl->flows++;
-	/* past 2^31 events of one packet id the flow's middle is not drawn */
-	return n < FLOW_STARTED - 1 ? u64map_put(&tl->packets, ev->packet_id, n + 1) : 0;
+	if (p->n < UINT32_MAX)
+		p->n++;
+	if (ev->ts_ns < p->first_ts) {
+		p->first_ts = ev->ts_ns;
+		p->first_idx = idx;
+	}
+	if (ev->ts_ns >= p->last_ts) {
+		p->last_ts = ev->ts_ns;
+		p->last_idx = idx;
+	}
+	return 0;
 }
 
 int timeline_build(struct export_src *src, struct timeline *tl)
@@ -231,7 +255,7 @@ int timeline_build(struct export_src *src, struct timeline *tl)
 		if (!err)
 			err = count_device(tl, &ev);
 		if (!err)
-			err = count_packet(tl, &ev);
+			err = count_packet(tl, &ev, idx);
 	}
 	if (err) {
 		ns_err("cannot export '%s': %s", src->path, strerror(-err));
@@ -252,7 +276,8 @@ void timeline_free(struct timeline *tl)
 	free(tl->devs);
 	free(tl->cpus);
 	free(tl->matched);
-	u64map_free(&tl->packets);
+	u64map_free(&tl->packet_idx);
+	free(tl->packets);
 	*tl = (struct timeline){ 0 };
 }
 
@@ -267,27 +292,19 @@ enum tl_role timeline_role(const struct timeline *tl, const struct ns_event *ev,
 	return entry ? TL_SLICE_BEGIN : TL_SLICE_END;
 }
 
-enum tl_flow timeline_flow(struct timeline *tl, const struct ns_event *ev)
+enum tl_flow timeline_flow(const struct timeline *tl, const struct ns_event *ev, uint64_t idx)
 {
-	uint32_t v;
+	const struct tl_packet *p;
+	uint32_t i;
 
-	if (!ev->packet_id || !u64map_get(&tl->packets, ev->packet_id, &v))
+	if (!ev->packet_id || !u64map_get(&tl->packet_idx, ev->packet_id, &i))
 		return TL_FLOW_NONE;
-	if (!(v & FLOW_STARTED)) {
-		if (v < 2) {
-			u64map_del(&tl->packets, ev->packet_id);
-			return TL_FLOW_NONE;
-		}
-		u64map_put(&tl->packets, ev->packet_id, (v - 1) | FLOW_STARTED);
+	p = &tl->packets[i];
+	if (p->n < 2)
+		return TL_FLOW_NONE;
+	if (idx == p->first_idx)
 		return TL_FLOW_BEGIN;
-	}
-	v &= ~FLOW_STARTED;
-	if (v <= 1) {
-		u64map_del(&tl->packets, ev->packet_id);
-		return TL_FLOW_END;
-	}
-	u64map_put(&tl->packets, ev->packet_id, (v - 1) | FLOW_STARTED);
-	return TL_FLOW_STEP;
+	return idx == p->last_idx ? TL_FLOW_END : TL_FLOW_STEP;
 }
 
 const char *timeline_slice_name(const struct ns_names *names, const struct ns_event *ev,

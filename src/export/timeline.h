@@ -14,7 +14,10 @@
  *   slices of a guessed length (the same rule as the report's softirq
  *   runs, analysis/links.c, so the slice count equals its "runs");
  * - flows: the events of each packet id, first to last (its END event:
- *   kfree_skb/consume_skb), when the trace holds two or more of them;
+ *   kfree_skb/consume_skb), when the trace holds two or more of them.
+ *   First and last by timestamp, not by place in the file: CPUs race to
+ *   the ring buffer, so an event can be read after a later one of the same
+ *   packet from another CPU, and viewers order a flow by time;
  * - counters: per device and second from the trace's first event, packets
  *   received (netif_receive_skb), sent (net_dev_xmit) and dropped
  *   (kfree_skb; "no device" when the skb had none).
@@ -55,9 +58,16 @@ enum tl_role {
 /* an event's part in its packet's flow */
 enum tl_flow {
 	TL_FLOW_NONE = 0,
-	TL_FLOW_BEGIN,	/* first event of a packet with two or more */
+	TL_FLOW_BEGIN,	/* earliest event of a packet with two or more */
 	TL_FLOW_STEP,
-	TL_FLOW_END,	/* last one: the flow terminates here */
+	TL_FLOW_END,	/* latest one: the flow terminates here */
+};
+
+/* a packet id's events: how many, and which are its earliest and latest */
+struct tl_packet {
+	uint64_t first_ts, last_ts;
+	uint64_t first_idx, last_idx;	/* ties: the earlier in the file first, the later last */
+	uint32_t n;
 };
 
 #define TL_BUCKET_NS 1000000000ull
@@ -86,7 +96,9 @@ struct timeline {
 	size_t matched_cap;	/* bytes */
 	struct tl_cpu *cpus;
 	size_t n_cpus;
-	struct u64map packets;	/* packet id -> events (pass 1), flow state (pass 2) */
+	struct u64map packet_idx;	/* packet id -> index in packets */
+	struct tl_packet *packets;
+	size_t n_packets, cap_packets;
 	struct tl_device *devs;
 	size_t n_devs;
 	uint64_t n_buckets;
@@ -107,8 +119,8 @@ const char *tl_ctx_name(enum tl_ctx c);		/* "task", "softirq", ... */
 const char *tl_metric_name(enum tl_metric m);	/* "rx packets/s", ... */
 /* role of the event at index idx (0-based, in read order) */
 enum tl_role timeline_role(const struct timeline *tl, const struct ns_event *ev, uint64_t idx);
-/* pass 2, in read order: the event's part in its packet's flow */
-enum tl_flow timeline_flow(struct timeline *tl, const struct ns_event *ev);
+/* the event's part in its packet's flow (idx as for timeline_role) */
+enum tl_flow timeline_flow(const struct timeline *tl, const struct ns_event *ev, uint64_t idx);
 /* "NET_RX" or "softirq#3" for a softirq, "irq 24 virtio0-input.0" for an irq */
 const char *timeline_slice_name(const struct ns_names *names, const struct ns_event *ev,
 				char *buf, size_t len);

@@ -12,6 +12,8 @@ event that is not a slice's entry or exit), journeys (one line per
 distinct packet flow: count and event names in order), rx, tx, drops
 (sums of the per-second counters).  The exports add checks of their own
 (unknown_fields, unbalanced, flow_errors, ...), each 0 when all is well.
+Flows are checked in time order (a viewer's), journeys listed in the
+file's order (the report's).
 """
 import collections
 import json
@@ -72,8 +74,12 @@ def perfetto(path):
     clock = one(packets[0], "clock_snapshot")
     facts.append(("primary_clock", one(clock, "primary_trace_clock") if clock else None))
     facts.append(("first_clock_id", one(one(clock, "clocks"), "clock_id") if clock else None))
-    starts = [p for p in packets if "sequence_flags" in p and one(p, "sequence_flags") == "1"]
-    facts.append(("sequence_starts", len(starts)))
+    starts = [i for i, p in enumerate(packets) if one(p, "sequence_flags") == "1"]
+    firsts = [i for i, p in enumerate(packets) if one(p, "first_packet_on_sequence") == "true"]
+    # "1 at 0": the sequence starts, once, in the file's first packet
+    facts.append(("sequence_starts", "%d at %s" % (len(starts), ",".join(map(str, starts)))))
+    facts.append(("first_packet_on_sequence", ",".join(map(str, firsts))))
+    starts = [packets[i] for i in starts]
     if starts:
         facts.append(("default_clock", one(one(starts[0], "trace_packet_defaults"), "timestamp_clock_id")))
     tracks, names, interned_names = {}, {}, {}
@@ -136,8 +142,14 @@ def perfetto(path):
         by_type[name] += 1
         pid = one(ann["packet_id"], "uint_value") if "packet_id" in ann else None
         if pid:
-            groups.setdefault(pid, []).append(name)
             flows[pid].append((te.get("flow_ids", []), te.get("terminating_flow_ids", []), "packet_end" in ann))
+    # journeys as the report lists them: each packet's events in the file's order
+    for _, te in events:
+        if one(te, "type") != "TYPE_INSTANT":
+            continue
+        ann = {names.get(one(a, "name_iid")): a for a in te.get("debug_annotations", [])}
+        if "packet_id" in ann and "unmatched" not in ann:
+            groups.setdefault(one(ann["packet_id"], "uint_value"), []).append(interned_names.get(one(te, "name_iid")))
     unbalanced += sum(1 for v in depth.values() if v)
     facts.append(("unbalanced", unbalanced))
     for pid, evs in flows.items():
@@ -146,7 +158,7 @@ def perfetto(path):
             want = ([], [fid]) if i == len(evs) - 1 else ([fid], [])
             if len(evs) < 2:
                 want = ([], [])
-            if (f, t) != want or (end and i != len(evs) - 1):
+            if (f, t) != want:
                 flow_errors += 1
     facts.append(("flow_errors", flow_errors))
     facts.append(("flows", sum(1 for evs in flows.values() if len(evs) >= 2)))
@@ -198,8 +210,10 @@ def chrome(path):
             by_type[e["name"]] += 1
             pid = e["args"].get("packet_id")
             if pid:
-                groups.setdefault(pid, []).append(e["name"])
                 flows[pid].append((e.get("bind_id"), e.get("flow_in", False), e.get("flow_out", False)))
+    for e in ev:
+        if e["ph"] == "X" and "unmatched" not in e["args"] and e["args"].get("packet_id"):
+            groups.setdefault(e["args"]["packet_id"], []).append(e["name"])
     unbalanced += sum(1 for v in depth.values() if v)
     flow_errors = 0
     for pid, evs in flows.items():

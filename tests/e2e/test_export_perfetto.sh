@@ -37,8 +37,8 @@ exported() {
 	check_eq "${n}_perfetto_has_no_field_outside_the_subset" 0 "$(fact unknown_fields "$f")"
 	check_eq "${n}_perfetto_primary_clock_is_monotonic" "BUILTIN_CLOCK_MONOTONIC 3" \
 		"$(fact primary_clock "$f") $(fact first_clock_id "$f")"
-	check_eq "${n}_perfetto_sequence_cleared_once_with_monotonic_default" "1 3" \
-		"$(fact sequence_starts "$f") $(fact default_clock "$f")"
+	check_eq "${n}_perfetto_sequence_starts_in_first_packet_with_monotonic_default" "1 at 0 0 3" \
+		"$(fact sequence_starts "$f") $(fact first_packet_on_sequence "$f") $(fact default_clock "$f")"
 	check_eq "${n}_perfetto_every_packet_on_sequence_1_events_need_state" 0 "$(fact bad_sequence_packets "$f")"
 	check_eq "${n}_perfetto_every_event_on_a_declared_track" 0 "$(fact undeclared_tracks "$f")"
 	check "${n}_perfetto_tracks_are_cpu_n_context" grep -qE '^cpu_tracks (cpu [0-9]+ (task|softirq|hardirq),?)+$' "$f"
@@ -84,6 +84,11 @@ check "refused_perfetto_says_what_it_drew" grep -qE '^netscope: perfetto: [0-9]+
 check_eq "record_syn_flood_seed_7_exit_zero" 0 $?
 exported flood "$TMP/flood.ns"
 check "flood_perfetto_has_a_flow_per_syn" bash -c '[ "$(sed -n "s/^flows //p" "$1")" -ge 500 ]' _ "$TMP/flood.pf"
+
+# ---- a format 1.0 trace (deflate), default events: instants and flows, no slices ----
+exported v10 "$ROOT/tests/fixtures/trace/refused-1.0-deflate.ns"
+check_eq "v10_perfetto_without_irq_events_has_no_slices" "0 0" \
+	"$(fact softirq_slices "$TMP/v10.pf") $(fact irq_slices "$TMP/v10.pf")"
 
 # ---- golden files: a trace in the tree exports byte for byte the same ----
 g=$FIX/refused-events-all
