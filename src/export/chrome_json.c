@@ -190,28 +190,23 @@ static void write_counters(struct cj *c)
 	struct json_writer *w = c->w;
 	char name[96];
 
-	for (size_t d = 0; d < c->tl.n_devs; d++) {
-		const struct tl_device *dv = &c->tl.devs[d];
+	for (size_t i = 0; i < c->tl.n_samples; i++) {
+		const struct tl_sample *s = &c->tl.samples[i];
+		const struct tl_device *dv = &c->tl.devs[s->dev];
 
-		for (int m = 0; m < TL__METRIC_COUNT; m++) {
-			if (!dv->total[m])
-				continue;
-			snprintf(name, sizeof(name), "%s %s", dv->ifindex ? dv->ifname : "no device",
-				 tl_metric_name(m));
-			for (uint64_t b = 0; b < c->tl.n_buckets; b++) {
-				json_obj_begin(w);
-				json_kv_str(w, "ph", "C");
-				json_kv_u64(w, "pid", DEV_PID(d));
-				json_kv_str(w, "name", name);
-				json_key(w, "ts");
-				json_u64_thousandths(w, c->tl.t0 + b * TL_BUCKET_NS);
-				json_key(w, "args");
-				json_obj_begin(w);
-				json_kv_u64(w, "value", dv->count[m][b]);
-				json_obj_end(w);
-				json_obj_end(w);
-			}
-		}
+		snprintf(name, sizeof(name), "%s %s", dv->ifindex ? dv->ifname : "no device",
+			 tl_metric_name(s->metric));
+		json_obj_begin(w);
+		json_kv_str(w, "ph", "C");
+		json_kv_u64(w, "pid", DEV_PID(s->dev));
+		json_kv_str(w, "name", name);
+		json_key(w, "ts");
+		json_u64_thousandths(w, s->ts);
+		json_key(w, "args");
+		json_obj_begin(w);
+		json_kv_u64(w, "value", s->count);
+		json_obj_end(w);
+		json_obj_end(w);
 	}
 }
 

@@ -402,22 +402,18 @@ static void write_event(struct pf *p, const struct ns_event *ev, uint64_t idx)
 
 static void write_counters(struct pf *p)
 {
-	for (size_t d = 0; d < p->tl.n_devs && !p->err; d++)
-		for (int m = 0; m < TL__METRIC_COUNT; m++) {
-			if (!p->tl.devs[d].total[m])
-				continue;
-			for (uint64_t b = 0; b < p->tl.n_buckets; b++) {
-				pb_mark te;
+	for (size_t i = 0; i < p->tl.n_samples && !p->err; i++) {
+		const struct tl_sample *c = &p->tl.samples[i];
+		pb_mark te;
 
-				packet_begin(p, p->tl.t0 + b * TL_BUCKET_NS);
-				te = pb_msg_begin(&p->pkt, TRACE_PACKET_track_event);
-				pb_uint(&p->pkt, TRACK_EVENT_type, TYPE_COUNTER);
-				pb_uint(&p->pkt, TRACK_EVENT_track_uuid, DEV_TRACK(d, m));
-				pb_int(&p->pkt, TRACK_EVENT_counter_value, p->tl.devs[d].count[m][b]);
-				pb_msg_end(&p->pkt, te);
-				packet_end(p, SEQ_NEEDS_INCREMENTAL_STATE);
-			}
-		}
+		packet_begin(p, c->ts);
+		te = pb_msg_begin(&p->pkt, TRACE_PACKET_track_event);
+		pb_uint(&p->pkt, TRACK_EVENT_type, TYPE_COUNTER);
+		pb_uint(&p->pkt, TRACK_EVENT_track_uuid, DEV_TRACK(c->dev, c->metric));
+		pb_int(&p->pkt, TRACK_EVENT_counter_value, c->count);
+		pb_msg_end(&p->pkt, te);
+		packet_end(p, SEQ_NEEDS_INCREMENTAL_STATE);
+	}
 }
 
 int export_perfetto(struct export_src *src, const char *out, const struct export_opts *o)

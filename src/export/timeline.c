@@ -124,18 +124,29 @@ static int pair(struct timeline *tl, struct tl_cpu *c, const struct ns_event *ev
 	return mark_matched(tl, r->idx) ?: mark_matched(tl, idx);
 }
 
-static struct tl_device *device_of(struct timeline *tl, const struct ns_event *ev)
+/* bucket keys: device << 38 | metric << 36 | second (2^64 ns is 1.8e10 s < 2^36) */
+#define KEY_DEV_SHIFT 38
+#define KEY_METRIC_SHIFT 36
+#define KEY_SECOND_MASK ((1ull << KEY_METRIC_SHIFT) - 1)
+#define MAX_DEVS (1u << (64 - KEY_DEV_SHIFT))
+
+static struct tl_device *device_of(struct timeline *tl, const struct ns_event *ev, uint32_t *idx)
 {
 	uint32_t netns = ev->ifindex ? ev->netns : 0;
+	uint64_t key = (uint64_t)netns << 32 | (uint32_t)ev->ifindex;
 	struct tl_device *d;
 
-	for (size_t i = 0; i < tl->n_devs; i++)
-		if (tl->devs[i].netns == netns && tl->devs[i].ifindex == ev->ifindex)
-			return &tl->devs[i];
+	if (u64map_get(&tl->dev_idx, key, idx))
+		return &tl->devs[*idx];
+	if (tl->n_devs >= MAX_DEVS)
+		return NULL;
 	d = realloc(tl->devs, (tl->n_devs + 1) * sizeof(*d));
 	if (!d)
 		return NULL;
 	tl->devs = d;
+	if (u64map_put(&tl->dev_idx, key, tl->n_devs))
+		return NULL;
+	*idx = tl->n_devs;
 	d = &d[tl->n_devs++];
 	*d = (struct tl_device){ .netns = netns, .ifindex = ev->ifindex };
 	if (ev->ifindex)	/* ifname is a fixed array, NUL-terminated only when shorter */
@@ -143,27 +154,12 @@ static struct tl_device *device_of(struct timeline *tl, const struct ns_event *e
 	return d;
 }
 
-/* grow every device's per-second arrays to n buckets */
-static int grow_buckets(struct timeline *tl, uint64_t n)
-{
-	for (size_t i = 0; i < tl->n_devs; i++)
-		for (int m = 0; m < TL__METRIC_COUNT; m++) {
-			uint32_t *a = realloc(tl->devs[i].count[m], n * sizeof(*a));
-
-			if (!a)
-				return -ENOMEM;
-			memset(a + tl->n_buckets, 0, (n - tl->n_buckets) * sizeof(*a));
-			tl->devs[i].count[m] = a;
-		}
-	tl->n_buckets = n;
-	return 0;
-}
-
 static int count_device(struct timeline *tl, const struct ns_event *ev)
 {
 	enum tl_metric m;
 	struct tl_device *d;
-	uint64_t b;
+	uint32_t di, n = 0;
+	uint64_t key;
 
 	switch (ev->type) {
 	case NS_EV_NETIF_RECEIVE_SKB: m = TL_RX; break;
@@ -171,24 +167,63 @@ static int count_device(struct timeline *tl, const struct ns_event *ev)
 	case NS_EV_KFREE_SKB: m = TL_DROPS; break;
 	default: return 0;
 	}
-	/* an event a little older than the first one read (CPUs race to the
-	 * ring buffer) counts in the first second */
-	b = ev->ts_ns > tl->t0 ? (ev->ts_ns - tl->t0) / TL_BUCKET_NS : 0;
-	d = device_of(tl, ev);
+	d = device_of(tl, ev, &di);
 	if (!d)
 		return -ENOMEM;
-	if (!d->count[0] && tl->n_buckets) {
-		/* a device seen late gets the buckets the others have */
-		uint64_t n = tl->n_buckets;
-
-		for (int i = 0; i < TL__METRIC_COUNT; i++)
-			if (!(d->count[i] = calloc(n, sizeof(uint32_t))))
-				return -ENOMEM;
-	}
-	if (b >= tl->n_buckets && grow_buckets(tl, b + 1))
+	/* an event a little older than the first one read (CPUs race to the
+	 * ring buffer) counts in the first second */
+	key = (uint64_t)di << KEY_DEV_SHIFT | (uint64_t)m << KEY_METRIC_SHIFT |
+	      (ev->ts_ns > tl->t0 ? (ev->ts_ns - tl->t0) / TL_BUCKET_NS : 0);
+	u64map_get(&tl->buckets, key, &n);
+	if (n < UINT32_MAX && u64map_put(&tl->buckets, key, n + 1))
 		return -ENOMEM;
-	d->count[m][b]++;
 	d->total[m]++;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* the counter values from the buckets: sorted, each step ended by a 0 */
+static int build_samples(struct timeline *tl)
+{
+	const struct u64map *b = &tl->buckets;
+	uint64_t *keys = malloc((b->n ? b->n : 1) * sizeof(*keys));
+	size_t n = 0;
+
+	/* at most two samples per bucket: its value and the 0 after it */
+	tl->samples = malloc((2 * b->n + 1) * sizeof(*tl->samples));
+	if (!keys || !tl->samples) {
+		free(keys);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < b->cap; i++)
+		if (b->used[i])
+			keys[n++] = b->keys[i];
+	qsort(keys, n, sizeof(*keys), cmp_u64);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t sec = keys[i] & KEY_SECOND_MASK;
+		struct tl_sample s = {
+			.ts = tl->t0 + sec * TL_BUCKET_NS,
+			.dev = (uint32_t)(keys[i] >> KEY_DEV_SHIFT),
+			.metric = (enum tl_metric)(keys[i] >> KEY_METRIC_SHIFT & 3),
+		};
+
+		u64map_get(b, keys[i], &s.count);
+		tl->samples[tl->n_samples++] = s;
+		/* no 0 when the next second has a value, or starts after the
+		 * trace's end (t_end >= t0: the first event set both) */
+		if ((i + 1 < n && keys[i + 1] == keys[i] + 1) || sec >= (tl->t_end - tl->t0) / TL_BUCKET_NS)
+			continue;
+		s.ts = tl->t0 + (sec + 1) * TL_BUCKET_NS;
+		s.count = 0;
+		tl->samples[tl->n_samples++] = s;
+	}
+	free(keys);
 	return 0;
 }
 
@@ -261,6 +296,12 @@ int timeline_build(struct export_src *src, struct timeline *tl)
 		ns_err("cannot export '%s': %s", src->path, strerror(-err));
 		return 1;
 	}
+	if (!err)
+		err = build_samples(tl);
+	if (err) {
+		ns_err("cannot export '%s': %s", src->path, strerror(-err));
+		return 1;
+	}
 	/* entries still open at the end: their exits are after the capture */
 	for (size_t i = 0; i < tl->n_cpus; i++)
 		for (int k = 0; k < 2; k++)
@@ -270,10 +311,10 @@ int timeline_build(struct export_src *src, struct timeline *tl)
 
 void timeline_free(struct timeline *tl)
 {
-	for (size_t i = 0; i < tl->n_devs; i++)
-		for (int m = 0; m < TL__METRIC_COUNT; m++)
-			free(tl->devs[i].count[m]);
 	free(tl->devs);
+	free(tl->samples);
+	u64map_free(&tl->dev_idx);
+	u64map_free(&tl->buckets);
 	free(tl->cpus);
 	free(tl->matched);
 	u64map_free(&tl->packet_idx);

@@ -76,8 +76,21 @@ struct tl_device {
 	uint32_t netns;
 	int32_t ifindex;	/* 0: no device (drops of skbs without one) */
 	char ifname[NS_IFNAME_LEN + 1];
-	uint32_t *count[TL__METRIC_COUNT];	/* per bucket; NULL until the first */
 	uint64_t total[TL__METRIC_COUNT];
+};
+
+/*
+ * One counter value to draw: a device's events of one metric in the second
+ * starting at ts.  Only seconds with events have one, plus a 0 at the
+ * second after each (within the trace) to end its step: a trace whose
+ * timestamps jump (hours of idle, or a damaged file) costs no memory for
+ * the seconds between.
+ */
+struct tl_sample {
+	uint64_t ts;
+	uint32_t dev;		/* index in devs */
+	uint32_t count;
+	enum tl_metric metric;
 };
 
 struct tl_cpu {
@@ -101,7 +114,10 @@ struct timeline {
 	size_t n_packets, cap_packets;
 	struct tl_device *devs;
 	size_t n_devs;
-	uint64_t n_buckets;
+	struct u64map dev_idx;	/* netns << 32 | ifindex -> index in devs */
+	struct u64map buckets;	/* (device, metric, second) -> events (pass 1) */
+	struct tl_sample *samples;	/* by device, metric, time: after pass 1 */
+	size_t n_samples;
 	/* what was found, for the summary line */
 	uint64_t softirq_slices, irq_slices, unmatched, flows;
 };

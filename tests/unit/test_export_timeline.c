@@ -61,10 +61,31 @@ static const struct step steps[] = {
 };
 #define N_STEPS (sizeof(steps) / sizeof(steps[0]))
 
-static int setup(void **state)
+static int write_trace(const char *path, const struct step *st, size_t n)
 {
 	struct tracefile_writer *w;
 	char err[256];
+
+	w = tfw_open(path, NULL, NULL, err, sizeof(err));
+	if (!w)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct ns_event ev = {
+			.ts_ns = T0 + st[i].dt_ns, .type = st[i].type, .cpu = st[i].cpu,
+			.ctx = st[i].ctx, .flags = st[i].flags, .reason = st[i].reason,
+			.packet_id = st[i].packet_id, .ifindex = st[i].ifindex,
+			.netns = st[i].ifindex ? 4026531840u : 0, .stack_id = -1,
+		};
+		if (ev.ifindex)
+			memcpy(ev.ifname, "veth0", 6);
+		if (tfw_add_event(w, &ev))
+			return -1;
+	}
+	return tfw_close(w, NULL) ? -1 : 0;
+}
+
+static int setup(void **state)
+{
 	int fd;
 
 	strcpy(trace, "/tmp/test_export_tl.XXXXXX");
@@ -73,22 +94,7 @@ static int setup(void **state)
 		return -1;
 	close(fd);
 	snprintf(out, sizeof(out), "%s.out", trace);
-	w = tfw_open(trace, NULL, NULL, err, sizeof(err));
-	if (!w)
-		return -1;
-	for (size_t i = 0; i < N_STEPS; i++) {
-		struct ns_event ev = {
-			.ts_ns = T0 + steps[i].dt_ns, .type = steps[i].type, .cpu = steps[i].cpu,
-			.ctx = steps[i].ctx, .flags = steps[i].flags, .reason = steps[i].reason,
-			.packet_id = steps[i].packet_id, .ifindex = steps[i].ifindex,
-			.netns = steps[i].ifindex ? 4026531840u : 0, .stack_id = -1,
-		};
-		if (ev.ifindex)
-			memcpy(ev.ifname, "veth0", 6);
-		if (tfw_add_event(w, &ev))
-			return -1;
-	}
-	return tfw_close(w, NULL) ? -1 : 0;
+	return write_trace(trace, steps, N_STEPS);
 }
 
 static int teardown(void **state)
@@ -169,15 +175,53 @@ static void device_counters_per_second_from_first_event(void **state)
 	open_src(&src);
 	assert_int_equal(timeline_build(&src, &tl), 0);
 	assert_int_equal(tl.n_devs, 1);
-	assert_int_equal(tl.n_buckets, 2);
-	assert_int_equal(tl.devs[0].count[TL_RX][0], 1);
-	assert_int_equal(tl.devs[0].count[TL_RX][1], 0);
-	assert_int_equal(tl.devs[0].count[TL_DROPS][0], 0);
-	assert_int_equal(tl.devs[0].count[TL_DROPS][1], 1);
+	/* rx: 1 in the first second, then 0 (its step ends); the drop in the
+	 * second second, the trace's last: no 0 after it */
+	assert_int_equal(tl.n_samples, 3);
+	assert_int_equal(tl.samples[0].metric, TL_RX);
+	assert_int_equal(tl.samples[0].ts, T0);
+	assert_int_equal(tl.samples[0].count, 1);
+	assert_int_equal(tl.samples[1].metric, TL_RX);
+	assert_int_equal(tl.samples[1].ts, T0 + TL_BUCKET_NS);
+	assert_int_equal(tl.samples[1].count, 0);
+	assert_int_equal(tl.samples[2].metric, TL_DROPS);
+	assert_int_equal(tl.samples[2].ts, T0 + TL_BUCKET_NS);
+	assert_int_equal(tl.samples[2].count, 1);
 	assert_int_equal(tl.devs[0].total[TL_TX], 0);
 	assert_string_equal(timeline_dev_name(&tl.devs[0], name, sizeof(name)), "veth0 (netns 4026531840)");
 	timeline_free(&tl);
 	tfr_close(src.tr);
+}
+
+/*
+ * A timestamp decades after the first (a damaged file, or a clock that
+ * jumped): the counters cost memory for the seconds with events only.
+ */
+static void counters_of_a_wild_timestamp_stay_small(void **state)
+{
+	static const struct step wild[] = {
+		{ NS_EV_NETIF_RECEIVE_SKB, 0, NS_CTX_SOFTIRQ, 0, 0, 1, 0, 2, TL_INSTANT, TL_FLOW_NONE },
+		{ NS_EV_NETIF_RECEIVE_SKB, 0, NS_CTX_SOFTIRQ, 0, 0, 2, 1000000000000000000ull, 2,
+		  TL_INSTANT, TL_FLOW_NONE },
+	};
+	char path[sizeof(trace) + 8], err[256];
+	struct export_src src;
+	struct timeline tl;
+
+	snprintf(path, sizeof(path), "%s.wild", trace);
+	assert_int_equal(write_trace(path, wild, 2), 0);
+	src = (struct export_src){ .path = path };
+	src.tr = tfr_open(path, err, sizeof(err));
+	assert_non_null(src.tr);
+	assert_int_equal(timeline_build(&src, &tl), 0);
+	assert_int_equal(tl.n_samples, 3);
+	assert_int_equal(tl.samples[1].ts, T0 + TL_BUCKET_NS);
+	assert_int_equal(tl.samples[1].count, 0);
+	assert_int_equal(tl.samples[2].ts, T0 + 1000000000000000000ull);
+	assert_int_equal(tl.samples[2].count, 1);
+	timeline_free(&tl);
+	tfr_close(src.tr);
+	unlink(path);
 }
 
 /* how many times the file's bytes contain s */
@@ -250,6 +294,7 @@ int main(void)
 		cmocka_unit_test(unmatched_ends_are_counted_never_paired),
 		cmocka_unit_test(tracks_follow_context_and_slices_their_kind),
 		cmocka_unit_test(device_counters_per_second_from_first_event),
+		cmocka_unit_test(counters_of_a_wild_timestamp_stay_small),
 		cmocka_unit_test(exporters_name_unknown_types_and_unmatched_ends),
 		cmocka_unit_test(exporter_refuses_an_existing_output),
 	};
