@@ -107,10 +107,11 @@ static uint64_t intern(struct pf *p, enum intern_kind k, const char *s)
 	return iid;
 }
 
-static void packet_begin(struct pf *p, uint64_t ts)
+/* a packet; with a timestamp when timed (descriptors and the clock snapshot have none) */
+static void packet_begin(struct pf *p, bool timed, uint64_t ts)
 {
 	pb_reset(&p->pkt);
-	if (ts)
+	if (timed)
 		pb_uint(&p->pkt, TRACE_PACKET_timestamp, ts);
 	pb_uint(&p->pkt, TRACE_PACKET_trusted_packet_sequence_id, SEQUENCE_ID);
 }
@@ -163,7 +164,7 @@ static void write_clock_snapshot(struct pf *p, const struct ns_meta *meta)
 	char *end;
 	pb_mark cs, c, d;
 
-	packet_begin(p, 0);
+	packet_begin(p, false, 0);
 	cs = pb_msg_begin(&p->pkt, TRACE_PACKET_clock_snapshot);
 	c = pb_msg_begin(&p->pkt, CLOCK_SNAPSHOT_clocks);
 	pb_uint(&p->pkt, CLOCK_clock_id, BUILTIN_CLOCK_MONOTONIC);
@@ -201,7 +202,7 @@ static void write_track(struct pf *p, uint64_t uuid, uint64_t parent, const char
 {
 	pb_mark td;
 
-	packet_begin(p, 0);
+	packet_begin(p, false, 0);
 	td = pb_msg_begin(&p->pkt, TRACE_PACKET_track_descriptor);
 	pb_uint(&p->pkt, TRACK_DESCRIPTOR_uuid, uuid);
 	pb_string(&p->pkt, TRACK_DESCRIPTOR_name, name);
@@ -372,7 +373,7 @@ static void write_event(struct pf *p, const struct ns_event *ev, uint64_t idx)
 	char buf[64];
 	pb_mark te;
 
-	packet_begin(p, ev->ts_ns);
+	packet_begin(p, true, ev->ts_ns);
 	te = pb_msg_begin(&p->pkt, TRACE_PACKET_track_event);
 	if (role != TL_SLICE_END)
 		pb_uint(&p->pkt, TRACK_EVENT_category_iids,
@@ -406,7 +407,7 @@ static void write_counters(struct pf *p)
 		const struct tl_sample *c = &p->tl.samples[i];
 		pb_mark te;
 
-		packet_begin(p, c->ts);
+		packet_begin(p, true, c->ts);
 		te = pb_msg_begin(&p->pkt, TRACE_PACKET_track_event);
 		pb_uint(&p->pkt, TRACK_EVENT_type, TYPE_COUNTER);
 		pb_uint(&p->pkt, TRACK_EVENT_track_uuid, DEV_TRACK(c->dev, c->metric));
