@@ -68,10 +68,18 @@ void event_args(const struct event_fmt *fmt, struct tracefile_reader *tr,
 		char syms[NS_STACK_DEPTH][STACK_SYM_LEN];
 		const char *v[NS_STACK_DEPTH];
 
+		size_t skip;
+
 		if (!ips || !n)
 			return;
 		if (n > NS_STACK_DEPTH)
 			n = NS_STACK_DEPTH;
+		/* from the code that hit the tracepoint, as every analysis shows it */
+		skip = fmt->ksyms ? ksyms__tracing_frames(fmt->ksyms, ips, n) : 0;
+		ips += skip;
+		n -= skip;
+		if (!n)
+			return;
 		for (size_t i = 0; i < n; i++) {
 			if (fmt->ksyms)
 				ksyms__fmt(fmt->ksyms, ips[i], syms[i], sizeof(syms[i]));
