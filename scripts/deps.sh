@@ -8,6 +8,7 @@ PKGS="clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev bpftool libcmocka-
       libclang-14-dev libsqlite3-dev sqlite3 libclang-rt-14-dev
       chromium firefox-esr"
 PKGS="$PKGS tshark"	# export --to pcapng: the e2e tests read the files back with tshark
+PKGS="$PKGS protobuf-compiler"	# export --to perfetto: protoc --decode in the e2e tests
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

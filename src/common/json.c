@@ -120,6 +120,12 @@ void json_double(struct json_writer *w, double v)
 		fputs("null", w->out);
 }
 
+void json_u64_thousandths(struct json_writer *w, uint64_t v)
+{
+	sep(w);
+	fprintf(w->out, "%" PRIu64 ".%03u", v / 1000, (unsigned)(v % 1000));
+}
+
 void json_bool(struct json_writer *w, bool v)
 {
 	sep(w);

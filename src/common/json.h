@@ -27,6 +27,9 @@ void json_str(struct json_writer *w, const char *s);
 void json_u64(struct json_writer *w, uint64_t v);
 void json_i64(struct json_writer *w, int64_t v);
 void json_double(struct json_writer *w, double v);
+/* v / 1000 with exactly three decimals ("1234.567"): nanoseconds as the
+ * microseconds of Chrome's trace format, with none of a double's rounding */
+void json_u64_thousandths(struct json_writer *w, uint64_t v);
 void json_bool(struct json_writer *w, bool v);
 void json_null(struct json_writer *w);
 

@@ -16,6 +16,8 @@ const struct exporter ns_exporters[] = {
 	{ "folded", false, "folded stacks of CPU samples and event stacks (flame graphs)", export_folded },
 	{ "speedscope", false, "the same stacks as a speedscope JSON profile", export_speedscope },
 	{ "jsonl", false, "one JSON object per event, as 'trace --json' prints them", export_jsonl },
+	{ "perfetto", false, "Perfetto protobuf trace: ui.perfetto.dev, trace_processor", export_perfetto },
+	{ "chrome-json", false, "Chrome JSON trace events (small traces): ui.perfetto.dev, chrome://tracing", export_chrome_json },
 	{ NULL },
 };
 

@@ -297,3 +297,9 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 	json_free(w);
 	fputc('\n', out);
 }
+
+/* "TCP", "UDP", "ICMP", "ARP", ...: the PROTO column, for the exporters' event fields */
+const char *event_proto(const struct ns_event *ev)
+{
+	return proto_name(ev);
+}

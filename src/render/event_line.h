@@ -24,6 +24,8 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 		      const uint64_t *stack, int nframes);
 /* "198.18.0.1:80" / "[::1]:80"; ports left out for ICMP and when absent */
 const char *event_endpoint(const struct ns_event *ev, int dst, char *buf, size_t len);
+/* "TCP", "UDP", "ICMP", "ARP", "IP", or "-": the PROTO column */
+const char *event_proto(const struct ns_event *ev);
 /* type-specific details: "reason=NO_SOCKET at tcp_v4_rcv+0x96" */
 const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev, char *buf, size_t len);
 
