@@ -21,6 +21,8 @@
  * softirqs.  Hardirqs without irq_handler_* tracepoints (the APIC timer)
  * are not seen; network tracepoints do not fire in them.
  */
+#define NS_SOFTIRQ_VECS 16	/* NR_SOFTIRQS is 10; a power of two bounds the index */
+
 struct cpu_state {
 	__u32 softirq_depth;
 	__u32 hardirq_depth;
@@ -33,6 +35,29 @@ struct cpu_state {
 	__u32 entry_vec;
 	__u8 entry_pending;
 	__u8 entry_emitted;
+	__u32 entry_pid, entry_tid;	/* who ran it: ksoftirqd/N or the interrupted task */
+	/*
+	 * The first softirq_raise of each vector since that vector's last run
+	 * on this CPU (raising a pending vector again changes nothing: the
+	 * first raise is the one the run answers).  Under a filter it is held
+	 * with the entry and sent just before it (emit_pending_softirq()).
+	 */
+	__u64 raise_ts[NS_SOFTIRQ_VECS];
+	__u32 raise_pid[NS_SOFTIRQ_VECS], raise_tid[NS_SOFTIRQ_VECS];
+	__s32 raise_irq[NS_SOFTIRQ_VECS];
+	__u8 raise_ctx[NS_SOFTIRQ_VECS], raise_irqv[NS_SOFTIRQ_VECS];
+	/* the raise of the held entry's vector, moved here at the entry */
+	__u64 held_raise_ts;
+	__u32 held_raise_pid, held_raise_tid;
+	__s32 held_raise_irq;
+	__u8 held_raise_ctx, held_raise_irqv;
+	/* the device irq whose handler runs (irq + 1; 0: none) and the system
+	 * vector (enum ns_irq_vector; 0: none): a raise says which raised it */
+	__u32 cur_irq1;
+	__u8 cur_irqv;
+	/* a wanted packet event ran in softirq context since this CPU's last
+	 * napi_poll: the next poll of the backlog (no device) carried it */
+	__u8 poll_wanted;
 };
 
 struct {
@@ -229,7 +254,8 @@ static __always_inline bool addr_eq(const __u8 *a, int n)
 static __always_inline bool is_cpu_event(__u16 type)
 {
 	return (type >= NS_EV_IRQ_HANDLER_ENTRY && type <= NS_EV_SOFTIRQ_EXIT) ||
-	       type == NS_EV_CPU_SAMPLE;
+	       type == NS_EV_CPU_SAMPLE || type == NS_EV_IRQ_VECTOR_ENTRY ||
+	       type == NS_EV_IRQ_VECTOR_EXIT;
 }
 
 static __always_inline bool netns_wanted(__u32 netns)
@@ -344,6 +370,35 @@ static __always_inline bool narrowed(void)
 	       filter_ifname_set;
 }
 
+/* Send the raise held with a softirq entry, before that entry (ring buffer
+ * memory: no room for a second event on the BPF stack). */
+static __always_inline void emit_held_raise(struct cpu_state *cs, struct ns_counters *c)
+{
+	struct ns_event *e;
+
+	if (!cs->held_raise_ts)
+		return;
+	c->produced[NS_EV_SOFTIRQ_RAISE]++;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		c->lost[NS_EV_SOFTIRQ_RAISE]++;
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = cs->held_raise_ts;
+	e->type = NS_EV_SOFTIRQ_RAISE;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ctx = cs->held_raise_ctx;
+	e->pid = cs->held_raise_pid;
+	e->tid = cs->held_raise_tid;
+	e->reason = cs->entry_vec;
+	e->aux = cs->held_raise_irq;
+	e->aux2 = cs->held_raise_irqv;
+	e->stack_id = -1;
+	cs->held_raise_ts = 0;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline void emit_pending_softirq(void)
 {
 	struct cpu_state *cs = get_cpu_state();
@@ -359,12 +414,15 @@ static __always_inline void emit_pending_softirq(void)
 	c = get_counters();
 	if (!e || !c)
 		return;
+	emit_held_raise(cs, c);
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts_ns = cs->entry_ts;
 	e->type = NS_EV_SOFTIRQ_ENTRY;
 	e->cpu = bpf_get_smp_processor_id();
 	e->ctx = NS_CTX_SOFTIRQ;
 	e->reason = cs->entry_vec;
+	e->pid = cs->entry_pid;
+	e->tid = cs->entry_tid;
 	e->stack_id = -1;
 	c->produced[NS_EV_SOFTIRQ_ENTRY]++;
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), BPF_RB_NO_WAKEUP))
@@ -449,17 +507,19 @@ static __always_inline void sample_stack(void *ctx, struct ns_event *e, struct n
 	}
 }
 
-/* Filter, count, stack, and copy to the ring buffer. */
-static __always_inline int ev_submit(void *ctx, struct ns_event *e)
+/* Count, stack, and copy to the ring buffer an event the filters admitted. */
+static __always_inline int ev_emit(void *ctx, struct ns_event *e)
 {
 	struct ns_counters *c;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	__u16 type = e->type;
 
-	if (netns_filter_n && !is_cpu_event(type))
-		netns_follow(e);
-	if (!ev_wanted(e))
-		return 0;
+	if (e->ctx == NS_CTX_SOFTIRQ && !is_cpu_event(type) && type != NS_EV_NAPI_POLL) {
+		struct cpu_state *cs = get_cpu_state();
+
+		if (cs)
+			cs->poll_wanted = 1;
+	}
 	c = get_counters();
 	if (!c)
 		return 0;
@@ -492,6 +552,16 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
 		c->lost[type & (NS_EV_SLOTS - 1)]++;
 	return 0;
+}
+
+/* Filter, then emit. */
+static __always_inline int ev_submit(void *ctx, struct ns_event *e)
+{
+	if (netns_filter_n && !is_cpu_event(e->type))
+		netns_follow(e);
+	if (!ev_wanted(e))
+		return 0;
+	return ev_emit(ctx, e);
 }
 
 #endif /* NS_CAPTURE_EVENT_BPF_H */
