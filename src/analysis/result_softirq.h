@@ -45,6 +45,14 @@ struct sirq_from {
 	uint64_t count;
 };
 
+/* A packet a run received: its first receive events in the run. */
+#define SIRQ_RUN_PKTS 4
+struct sirq_pkt {
+	uint64_t packet_id;
+	char ifname[16];
+	char what[80];		/* "UDP 198.18.0.1:5353 > 198.18.0.2:5353", "ARP" */
+};
+
 /* One run that carried packets, in time order (at most SOFTIRQ_RUNS_MAX). */
 struct sirq_run {
 	uint32_t cpu, vec_nr;
@@ -59,6 +67,8 @@ struct sirq_run {
 	uint64_t rx_events;	/* receive events inside (netif_receive_skb, napi_gro_receive_entry, list) */
 	uint64_t polls;		/* napi_poll events inside */
 	uint64_t poll_work;	/* their packets (work) */
+	struct sirq_pkt pkts[SIRQ_RUN_PKTS]; /* the first packets received in it */
+	uint8_t n_pkts;
 };
 
 /* Hardirqs of one handler name (irq_handler_*) or one system vector (irq_vectors). */

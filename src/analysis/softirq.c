@@ -4,6 +4,7 @@
  * the "interrupts" view.  The pairing and the rule that says where a run
  * executed are in softirq.h.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@ struct run {
 	uint64_t raise_ns, entry_ts;
 	char comm[16], from[48];
 	uint64_t packets, rx, polls, work, rx_since_poll;
+	struct sirq_pkt pkts[SIRQ_RUN_PKTS];
+	uint8_t n_pkts;
 };
 
 struct cpu {
@@ -325,6 +328,8 @@ static void keep_run(struct softirq_an *s, const struct cpu *c, uint32_t cpu, ui
 		.poll_work = r->work,
 	};
 	memcpy(o->comm, r->comm, sizeof(o->comm));
+	memcpy(o->pkts, r->pkts, sizeof(o->pkts));
+	o->n_pkts = r->n_pkts;
 	memcpy(o->from, r->raised ? r->from : "(raise not seen)", sizeof(o->from));
 }
 
@@ -402,6 +407,31 @@ static void on_poll(struct softirq_an *s, struct cpu *c, const struct ns_event *
 	}
 }
 
+/* "UDP 198.18.0.1:5353 > 198.18.0.2:5353" from the event's decoded headers */
+static void packet_what(const struct ns_event *ev, char *buf, size_t len)
+{
+	char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
+	const char *proto;
+	int af = ev->family == 10 ? AF_INET6 : AF_INET;
+
+	if (ev->hdr & NS_HDR_L3_OTHER) {
+		snprintf(buf, len, ev->l3_proto == 0x0806 ? "ARP" : "eth 0x%04x", ev->l3_proto);
+		return;
+	}
+	if (!(ev->hdr & NS_HDR_L3)) {
+		snprintf(buf, len, "(headers not decoded)");
+		return;
+	}
+	inet_ntop(af, ev->saddr, src, sizeof(src));
+	inet_ntop(af, ev->daddr, dst, sizeof(dst));
+	proto = ev->l4_proto == 6 ? "TCP" : ev->l4_proto == 17 ? "UDP" :
+		ev->l4_proto == 1 ? "ICMP" : ev->l4_proto == 58 ? "ICMP6" : "IP";
+	if ((ev->hdr & NS_HDR_L4) && (ev->l4_proto == 6 || ev->l4_proto == 17))
+		snprintf(buf, len, "%s %s:%u > %s:%u", proto, src, ev->sport, dst, ev->dport);
+	else
+		snprintf(buf, len, "%s %s > %s", proto, src, dst);
+}
+
 static void on_packet(struct softirq_an *s, struct cpu *c, const struct ns_event *ev)
 {
 	struct run *r = &c->run;
@@ -426,6 +456,13 @@ static void on_packet(struct softirq_an *s, struct cpu *c, const struct ns_event
 		r->rx++;
 		r->rx_since_poll++;
 		s->c.rx_linked++;
+		if (r->n_pkts < SIRQ_RUN_PKTS) {
+			struct sirq_pkt *p = &r->pkts[r->n_pkts++];
+
+			p->packet_id = ev->packet_id;
+			snprintf(p->ifname, sizeof(p->ifname), "%.*s", NS_IFNAME_LEN, ev->ifname);
+			packet_what(ev, p->what, sizeof(p->what));
+		}
 	}
 }
 

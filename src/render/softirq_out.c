@@ -219,6 +219,16 @@ static void runs_json(struct json_writer *w, const struct softirq_result *r)
 		json_kv_u64(w, "rx_events", x->rx_events);
 		json_kv_u64(w, "polls", x->polls);
 		json_kv_u64(w, "poll_work", x->poll_work);
+		json_key(w, "packets");
+		json_arr_begin(w);
+		for (unsigned int k = 0; k < x->n_pkts; k++) {
+			json_obj_begin(w);
+			json_kv_u64(w, "packet_id", x->pkts[k].packet_id);
+			json_kv_str(w, "ifname", x->pkts[k].ifname);
+			json_kv_str(w, "what", x->pkts[k].what);
+			json_obj_end(w);
+		}
+		json_arr_end(w);
 		json_obj_end(w);
 	}
 	json_arr_end(w);
