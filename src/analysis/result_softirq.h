@@ -116,6 +116,7 @@ struct softirq_result {
 	uint64_t open_at_end;		/* an entry still open when the trace ended */
 	uint64_t raises_pending_at_end;	/* raised, never entered within the trace */
 	uint64_t irq_exits_unmatched;
+	uint64_t rows_overflow;		/* runs and hardirqs of rows beyond the caps: not in the tables */
 	bool have_raise, have_vectors;	/* the trace holds such events */
 	double rel_error;		/* percentile bound (analysis/hist.h) */
 };

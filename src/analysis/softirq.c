@@ -145,6 +145,10 @@ static struct row *row_of(struct softirq_an *s, uint32_t vec, uint32_t cpu)
 	for (size_t i = 0; i < s->n_rows; i++)
 		if (s->rows[i]->out.vec_nr == vec && s->rows[i]->out.cpu == cpu)
 			return s->rows[i];
+	if (s->n_rows >= SOFTIRQ_ROWS_MAX) {
+		s->c.rows_overflow++;
+		return NULL;
+	}
 	rows = realloc(s->rows, (s->n_rows + 1) * sizeof(*rows));
 	r = rows ? calloc(1, sizeof(*r)) : NULL;
 	if (rows)
@@ -170,6 +174,10 @@ static struct irq_row *irq_row_of(struct softirq_an *s, struct irq_row ***tab, s
 	for (size_t i = 0; i < *n; i++)
 		if ((*tab)[i]->out.irq == irq && !strcmp((*tab)[i]->out.name, name))
 			return (*tab)[i];
+	if (*n >= SOFTIRQ_ROWS_MAX) {
+		s->c.rows_overflow++;
+		return NULL;
+	}
 	rows = realloc(*tab, (*n + 1) * sizeof(*rows));
 	r = rows ? calloc(1, sizeof(*r)) : NULL;
 	if (rows)

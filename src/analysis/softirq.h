@@ -45,6 +45,7 @@
 
 #define SOFTIRQ_RUNS_MAX 4096	/* runs with packets listed one by one */
 #define SOFTIRQ_CPUS_MAX 4096	/* events of higher CPU numbers are not paired */
+#define SOFTIRQ_ROWS_MAX 1024	/* (vector, CPU) rows, and irq names / vectors, each */
 
 struct softirq_an;
 

@@ -151,6 +151,9 @@ void softirq_print_text(FILE *out, const struct softirq_result *r, unsigned int 
 		fprintf(out, "%" PRIu64 " softirq exits without their entry, %" PRIu64 " entries "
 			"without their exit (begun before or still running at the end of the trace)\n",
 			r->exits_unmatched, r->open_at_end);
+	if (r->rows_overflow)
+		fprintf(out, "warning: %" PRIu64 " runs and hardirqs beyond the row tables: not in "
+			"them\n", r->rows_overflow);
 	if (r->runs_not_kept)
 		fprintf(out, "%" PRIu64 " runs with packets not listed one by one (JSON keeps the "
 			"first %zu)\n", r->runs_not_kept, r->n_runs);
@@ -319,6 +322,7 @@ void softirq_print_json(struct json_writer *w, const struct softirq_result *r)
 	json_kv_u64(w, "open_at_end", r->open_at_end);
 	json_kv_u64(w, "raises_pending_at_end", r->raises_pending_at_end);
 	json_kv_u64(w, "irq_exits_unmatched", r->irq_exits_unmatched);
+	json_kv_u64(w, "rows_overflow", r->rows_overflow);
 	json_kv_double(w, "rel_error", r->rel_error);
 	json_obj_end(w);
 }
