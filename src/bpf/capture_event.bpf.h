@@ -514,7 +514,10 @@ static __always_inline int ev_emit(void *ctx, struct ns_event *e)
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	__u16 type = e->type;
 
-	if (e->ctx == NS_CTX_SOFTIRQ && !is_cpu_event(type) && type != NS_EV_NAPI_POLL) {
+	/* read-only data first: without napi events or a filter the verifier
+	 * drops this lookup from every handler (it is not free per event) */
+	if ((emit_mask & (1ull << NS_EV_NAPI_POLL)) && narrowed() && e->ctx == NS_CTX_SOFTIRQ &&
+	    !is_cpu_event(type) && type != NS_EV_NAPI_POLL) {
 		struct cpu_state *cs = get_cpu_state();
 
 		if (cs)
