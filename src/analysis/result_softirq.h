@@ -57,6 +57,7 @@ struct sirq_pkt {
 struct sirq_run {
 	uint32_t cpu, vec_nr;
 	uint8_t where;		/* enum sirq_where */
+	bool where_by_stack;	/* told by the entry's stack, not by the event rule */
 	bool raised;		/* its raise was seen: raise_ns is valid */
 	uint64_t raise_ns;	/* raise → entry */
 	uint64_t entry_ts;	/* CLOCK_MONOTONIC ns */
@@ -89,6 +90,9 @@ struct softirq_result {
 	/* NET_RX runs that carried packets: where they ran and who raised them */
 	uint64_t net_rx_runs, net_rx_runs_with_packets, net_rx_runs_raised;
 	uint64_t net_rx_where[SIRQ_WHERE__COUNT];
+	/* runs of any vector whose entry had a stack: where they ran is read from
+	 * it, and how often the event rule would have said otherwise */
+	uint64_t where_by_stack, where_rule_disagreed;
 	struct latency_stats net_rx_raise_to_entry, net_rx_duration; /* of those with packets */
 	uint64_t net_rx_ns;		/* time in NET_RX runs with packets */
 	struct sirq_from *from;		/* by count */

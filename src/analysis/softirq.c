@@ -26,6 +26,7 @@ struct run {
 	bool open;
 	uint32_t vec;
 	uint8_t where;
+	bool where_by_stack;
 	bool raised;
 	uint64_t raise_ns, entry_ts;
 	char comm[16], from[48];
@@ -270,10 +271,53 @@ static enum sirq_where where_of(const struct cpu *c, const struct ns_event *ev)
 	return irq && irq > task ? SIRQ_WHERE_IRQ_EXIT : SIRQ_WHERE_TASK;
 }
 
+/*
+ * Where a run executed, from its entry's stack: the first frame (innermost
+ * first) that is one of these decides (kernel/softirq.c: handle_softirqs()
+ * is called by run_ksoftirqd(), by irq_exit_rcu() through invoke_softirq(),
+ * and by do_softirq() from __local_bh_enable_ip()).  Compiler clones
+ * (do_softirq.part.0) count as the function.
+ */
+static const struct {
+	const char *fn;
+	enum sirq_where where;
+} stack_rules[] = {
+	{ "run_ksoftirqd", SIRQ_WHERE_KSOFTIRQD },
+	{ "irq_exit_rcu", SIRQ_WHERE_IRQ_EXIT },
+	{ "__irq_exit_rcu", SIRQ_WHERE_IRQ_EXIT },
+	{ "irq_exit", SIRQ_WHERE_IRQ_EXIT },
+	{ "do_softirq", SIRQ_WHERE_TASK },
+	{ "__local_bh_enable_ip", SIRQ_WHERE_TASK },
+	{ "local_bh_enable", SIRQ_WHERE_TASK },
+};
+
+static int where_from_stack(const struct softirq_an *s, const struct ns_event *ev)
+{
+	uint64_t ips[NS_STACK_DEPTH];
+	size_t n;
+
+	if (ev->stack_id < 0 || !s->ctx.stack || !s->ctx.ksyms)
+		return -1;
+	n = s->ctx.stack(s->ctx.stack_arg, ev->stack_id, ips, NS_STACK_DEPTH);
+	for (size_t i = 0; i < n; i++) {
+		const struct ksym *k = ksyms__map_addr(s->ctx.ksyms, ips[i]);
+		size_t len;
+
+		if (!k || !k->name || k->module)
+			continue;
+		len = strcspn(k->name, ".");
+		for (size_t r = 0; r < sizeof(stack_rules) / sizeof(stack_rules[0]); r++)
+			if (strlen(stack_rules[r].fn) == len && !strncmp(k->name, stack_rules[r].fn, len))
+				return stack_rules[r].where;
+	}
+	return -1;
+}
+
 static void on_entry(struct softirq_an *s, struct cpu *c, const struct ns_event *ev)
 {
 	struct run *r = &c->run;
 	uint32_t v = ev->reason;
+	int w;
 
 	if (r->open)
 		s->c.open_at_end++; /* its exit was lost */
@@ -282,6 +326,13 @@ static void on_entry(struct softirq_an *s, struct cpu *c, const struct ns_event 
 	r->vec = v;
 	r->entry_ts = ev->ts_ns;
 	r->where = where_of(c, ev);
+	w = where_from_stack(s, ev);
+	if (w >= 0) {
+		s->c.where_by_stack++;
+		s->c.where_rule_disagreed += (enum sirq_where)w != r->where;
+		r->where = w;
+		r->where_by_stack = true;
+	}
 	snprintf(r->comm, sizeof(r->comm), "%.16s", ev->comm);
 	if (v < VECS && c->raise_ts[v] && c->raise_ts[v] <= ev->ts_ns) {
 		r->raised = true;
@@ -330,7 +381,8 @@ static void keep_run(struct softirq_an *s, const struct cpu *c, uint32_t cpu, ui
 	}
 	o = &s->runs[s->n_runs++];
 	*o = (struct sirq_run){
-		.cpu = cpu, .vec_nr = r->vec, .where = r->where, .raised = r->raised,
+		.cpu = cpu, .vec_nr = r->vec, .where = r->where, .where_by_stack = r->where_by_stack,
+		.raised = r->raised,
 		.raise_ns = r->raise_ns, .entry_ts = r->entry_ts, .duration_ns = dur,
 		.packet_events = r->packets, .rx_events = r->rx, .polls = r->polls,
 		.poll_work = r->work,

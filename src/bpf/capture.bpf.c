@@ -498,12 +498,8 @@ static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
 			goto out;
 		}
 		if (type == NS_EV_SOFTIRQ_ENTRY) {
-			__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-			cs->entry_ts = bpf_ktime_get_ns();
+			hold_softirq_entry(ctx, vec);
 			cs->entry_vec = vec;
-			cs->entry_pid = pid_tgid >> 32;
-			cs->entry_tid = (__u32)pid_tgid;
 			cs->entry_pending = 1;
 			cs->entry_emitted = 0;
 			cs->poll_wanted = 0;

@@ -31,11 +31,9 @@ struct cpu_state {
 	 * a namespace) are reported only if a wanted event happens inside them:
 	 * the entry is held back here and emitted just before that event.
 	 */
-	__u64 entry_ts;
 	__u32 entry_vec;
 	__u8 entry_pending;
 	__u8 entry_emitted;
-	__u32 entry_pid, entry_tid;	/* who ran it: ksoftirqd/N or the interrupted task */
 	/*
 	 * The first softirq_raise of each vector since that vector's last run
 	 * on this CPU (raising a pending vector again changes nothing: the
@@ -415,15 +413,7 @@ static __always_inline void emit_pending_softirq(void)
 	if (!e || !c)
 		return;
 	emit_held_raise(cs, c);
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = cs->entry_ts;
-	e->type = NS_EV_SOFTIRQ_ENTRY;
-	e->cpu = bpf_get_smp_processor_id();
-	e->ctx = NS_CTX_SOFTIRQ;
-	e->reason = cs->entry_vec;
-	e->pid = cs->entry_pid;
-	e->tid = cs->entry_tid;
-	e->stack_id = -1;
+	/* built when the softirq began (hold_softirq_entry()) */
 	c->produced[NS_EV_SOFTIRQ_ENTRY]++;
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), BPF_RB_NO_WAKEUP))
 		c->lost[NS_EV_SOFTIRQ_ENTRY]++;
@@ -482,6 +472,35 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 		c->stack_err++;
 	else
 		c->stack_taken++;
+}
+
+/*
+ * Under a filter, the entry of a softirq is built when it begins, in its
+ * own scratch slot, and sent only if wanted traffic runs inside: with the
+ * task it ran in (ksoftirqd/N or the interrupted one) and, under the stack
+ * policy like any event, its kernel stack, which says exactly where it ran
+ * (irq_exit_rcu, __local_bh_enable_ip, run_ksoftirqd).
+ */
+static __always_inline void hold_softirq_entry(void *ctx, unsigned int vec)
+{
+	__u64 ts = bpf_ktime_get_ns();	/* first: raise -> entry should not count our own work */
+	__u32 slot = SCRATCH_SOFTIRQ_ENTRY;
+	struct ns_event *e = bpf_map_lookup_elem(&scratch, &slot);
+	struct ns_counters *c = get_counters();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!e || !c)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = ts;
+	e->type = NS_EV_SOFTIRQ_ENTRY;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ctx = NS_CTX_SOFTIRQ;
+	e->reason = vec;
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->stack_id = -1;
+	take_stack(ctx, e, c);
 }
 
 #define NS_EFAULT 14

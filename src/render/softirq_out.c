@@ -47,6 +47,10 @@ void softirq_print_net_rx(FILE *out, const struct softirq_result *r, unsigned in
 	for (int w = 0; w < SIRQ_WHERE__COUNT; w++)
 		fprintf(out, "%s %s %" PRIu64, w ? "," : "", where_text[w], r->net_rx_where[w]);
 	fputc('\n', out);
+	if (r->where_by_stack)
+		fprintf(out, "  (%" PRIu64 " runs of the trace told by their entry's stack: the event rule "
+			"agreed on %" PRIu64 ")\n", r->where_by_stack,
+			r->where_by_stack - r->where_rule_disagreed);
 	stats_text(out, "raise → entry", &r->net_rx_raise_to_entry);
 	stats_text(out, "entry → exit", &r->net_rx_duration);
 	if (r->net_rx_runs_with_packets > r->net_rx_runs_raised)
@@ -209,6 +213,7 @@ static void runs_json(struct json_writer *w, const struct softirq_result *r)
 		json_kv_u64(w, "cpu", x->cpu);
 		json_kv_u64(w, "vec", x->vec_nr);
 		json_kv_str(w, "where", sirq_where_name(x->where));
+		json_kv_str(w, "where_from", x->where_by_stack ? "stack" : "events");
 		json_kv_str(w, "comm", x->comm);
 		json_kv_str(w, "raised_by", x->from);
 		json_key(w, "raise_to_entry_ns");
@@ -323,6 +328,8 @@ void softirq_print_json(struct json_writer *w, const struct softirq_result *r)
 	json_kv_u64(w, "raises_pending_at_end", r->raises_pending_at_end);
 	json_kv_u64(w, "irq_exits_unmatched", r->irq_exits_unmatched);
 	json_kv_u64(w, "rows_overflow", r->rows_overflow);
+	json_kv_u64(w, "where_by_stack", r->where_by_stack);
+	json_kv_u64(w, "where_rule_disagreed", r->where_rule_disagreed);
 	json_kv_double(w, "rel_error", r->rel_error);
 	json_obj_end(w);
 }

@@ -50,6 +50,11 @@ print("share_sums", pk["task"] + pk["softirq"] + pk["hardirq"] + pk["other"] == 
 print("local_timer", any(v["name"] == "local_timer" for v in i["irq_vectors"]))
 print("softnet", lab["softnet"] is not None and sum(c["processed"] for c in lab["softnet"]) >= pk["rx_events"])
 print("rx_total", pk["rx_events"])
+# veth raises NET_RX with bottom halves off: the sender's local_bh_enable runs it,
+# never a hardirq's exit; the entries' stacks (policy-sampled) say so exactly
+told = [r for r in runs if r["where_from"] == "stack"]
+print("stack_told", len(told) > 0, all(r["where"] != "irq_exit" for r in told),
+      sum(1 for r in runs if r["where_from"] == "events") + len(told) == len(runs))
 PY
 )
 get() { sed -n "s/^$1 //p" <<<"$facts"; }
@@ -82,6 +87,7 @@ rows = d["events"]["by_type"]
 print(sum(r["count"] for r in rows if r["event"] in ("netif_receive_skb", "napi_gro_receive_entry", "netif_receive_skb_list_entry")))
 ' "$TMP/summary.json" 2>/dev/null)
 check_eq "receive_events_equal_the_reports_count" "$rx_report" "$(get rx_total)"
+check_eq "runs_told_by_their_stack_ran_in_the_sender_never_at_irq_exit" "True True True" "$(get stack_told)"
 
 "$NETSCOPE" lab interrupts --count 50 >"$TMP/irq.txt" 2>/dev/null
 check_eq "lab_interrupts_text_exits_zero" 0 $?

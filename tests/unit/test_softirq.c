@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "analysis/softirq.h"
+#include "trace/ksyms.h"
 
 #define NET_RX 3	/* the analysis's default without BTF names */
 #define NET_TX 2
@@ -257,6 +258,66 @@ static void vectors_and_cpus_pair_apart(void **state)
 	softirq_result_free(&r);
 }
 
+/* stack 1: at irq exit; stack 2: at local_bh_enable through a compiler clone */
+static size_t fake_stack(void *arg, int32_t id, uint64_t *ips, size_t max)
+{
+	static const uint64_t irq_exit[] = { 0x1010, 0x2010, 0x3010 };
+	static const uint64_t bh[] = { 0x1010, 0x4010, 0x5010, 0x6010 };
+	const uint64_t *f = id == 1 ? irq_exit : bh;
+	size_t n = id == 1 ? 3 : 4;
+
+	(void)arg;
+	for (size_t i = 0; i < n && i < max; i++)
+		ips[i] = f[i];
+	return n < max ? n : max;
+}
+
+static void entry_stack_decides_where_the_run_ran(void **state)
+{
+	struct ksyms *ks = ksyms__new();
+	struct report_ctx ctx = { .ksyms = ks, .stack = fake_stack };
+	struct softirq_an *s;
+	struct softirq_result r;
+	struct ns_event e;
+
+	assert_non_null(ks);
+	ksyms__add(ks, 0x1000, "handle_softirqs", NULL);
+	ksyms__add(ks, 0x2000, "irq_exit_rcu", NULL);
+	ksyms__add(ks, 0x3000, "sysvec_apic_timer_interrupt", NULL);
+	ksyms__add(ks, 0x4000, "do_softirq.part.0", NULL);
+	ksyms__add(ks, 0x5000, "__local_bh_enable_ip", NULL);
+	ksyms__add(ks, 0x6000, "__dev_queue_xmit", NULL);
+	ksyms__sort(ks);
+	s = softirq_new(&ctx);
+	/* the events say task (no hardirq exit seen), the stack says irq exit */
+	feed_pkt(s, NS_EV_NET_DEV_QUEUE, 0, NS_CTX_TASK, 100, 1);
+	e = ev(NS_EV_SOFTIRQ_ENTRY, 0, NS_CTX_SOFTIRQ, 200);
+	e.reason = NET_RX;
+	e.stack_id = 1;
+	softirq_feed(s, &e);
+	feed_pkt(s, NS_EV_NETIF_RECEIVE_SKB, 0, NS_CTX_SOFTIRQ, 210, 1);
+	feed_sirq(s, NS_EV_SOFTIRQ_EXIT, 0, NS_CTX_SOFTIRQ, 300, NET_RX, "");
+	/* both say task; the clone counts as do_softirq */
+	feed_pkt(s, NS_EV_NET_DEV_QUEUE, 0, NS_CTX_TASK, 400, 2);
+	e = ev(NS_EV_SOFTIRQ_ENTRY, 0, NS_CTX_SOFTIRQ, 500);
+	e.reason = NET_RX;
+	e.stack_id = 2;
+	softirq_feed(s, &e);
+	feed_pkt(s, NS_EV_NETIF_RECEIVE_SKB, 0, NS_CTX_SOFTIRQ, 510, 2);
+	feed_sirq(s, NS_EV_SOFTIRQ_EXIT, 0, NS_CTX_SOFTIRQ, 600, NET_RX, "");
+	r = finish(s);
+
+	assert_int_equal(r.where_by_stack, 2);
+	assert_int_equal(r.where_rule_disagreed, 1);
+	assert_int_equal(r.net_rx_where[SIRQ_WHERE_IRQ_EXIT], 1);
+	assert_int_equal(r.net_rx_where[SIRQ_WHERE_TASK], 1);
+	assert_int_equal(r.runs[0].where, SIRQ_WHERE_IRQ_EXIT);
+	assert_true(r.runs[0].where_by_stack);
+	assert_int_equal(r.runs[1].where, SIRQ_WHERE_TASK);
+	softirq_result_free(&r);
+	ksyms__free(ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +326,7 @@ int main(void)
 		cmocka_unit_test(ksoftirqd_runs_are_told_by_the_task),
 		cmocka_unit_test(held_entry_ignores_hardirqs_inside_the_run),
 		cmocka_unit_test(vectors_and_cpus_pair_apart),
+		cmocka_unit_test(entry_stack_decides_where_the_run_ran),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
