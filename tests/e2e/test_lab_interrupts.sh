@@ -96,6 +96,21 @@ check "text_has_softnet_time_squeeze" grep -q "time_squeeze" "$TMP/irq.txt"
 check "text_explains_the_irq_pair" grep -q "irq_exit_rcu   BTF:" "$TMP/irq.txt"
 check_eq "no_namespace_left_after_lab_interrupts" "$before" "$(leftover_netns)"
 
+# without a filter every raise, entry and exit is sent as it happens (no
+# holding back): the same pairing must link every receive event in softirq
+"$NETSCOPE" record -o "$TMP/all.ns" --scenario udp --count 200 --netns all \
+	--events default,irq,napi 2>"$TMP/all.err"
+check_eq "unfiltered_record_exits_zero" 0 $?
+"$NETSCOPE" report "$TMP/all.ns" --view interrupts --json >"$TMP/all.json" 2>/dev/null
+check_eq "unfiltered_trace_links_every_receive_event_to_a_run_and_a_poll" "True True" "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["interrupts"]
+pk, nr = d["packets"], d["net_rx"]
+lost = "0 lost" in open(sys.argv[2]).read()
+print(pk["rx_linked"] == pk["rx_softirq"] and pk["rx_linked"] >= 200 or not lost,
+      d["polls"]["rx_in_polls"] == pk["rx_linked"] and d["polls"]["over_budget"] == 0 or not lost)
+' "$TMP/all.json" "$TMP/all.err")"
+
 # a trace recorded without softirq events says how to get them
 "$NETSCOPE" record -o "$TMP/plain.ns" --scenario refused 2>/dev/null
 "$NETSCOPE" report "$TMP/plain.ns" --view interrupts >"$TMP/plain.txt" 2>&1
