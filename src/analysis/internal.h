@@ -132,5 +132,6 @@ extern const struct analysis_ops layers_analysis;
 extern const struct analysis_ops segments_analysis;
 extern const struct analysis_ops syscalls_analysis;
 extern const struct analysis_ops conns_analysis;
+extern const struct analysis_ops softirq_analysis;
 
 #endif

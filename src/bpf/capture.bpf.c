@@ -429,8 +429,10 @@ static __always_inline int on_irq(void *ctx, __u16 type, int irq, const struct i
 	struct cpu_state *cs = get_cpu_state();
 	struct ns_event *e;
 
-	if (cs && type == NS_EV_IRQ_HANDLER_ENTRY)
+	if (cs && type == NS_EV_IRQ_HANDLER_ENTRY) {
 		cs->hardirq_depth++;
+		cs->cur_irq1 = irq + 1;
+	}
 	/* the exit event is still reported as hardirq context */
 	if (!(emit_mask & (1ull << type)))
 		goto out;
@@ -444,8 +446,11 @@ static __always_inline int on_irq(void *ctx, __u16 type, int irq, const struct i
 	bpf_probe_read_kernel_str(e->ifname, sizeof(e->ifname), BPF_CORE_READ(action, name));
 	ev_submit(ctx, e);
 out:
-	if (cs && type == NS_EV_IRQ_HANDLER_EXIT && cs->hardirq_depth)
-		cs->hardirq_depth--;
+	if (cs && type == NS_EV_IRQ_HANDLER_EXIT) {
+		cs->cur_irq1 = 0;
+		if (cs->hardirq_depth)
+			cs->hardirq_depth--;
+	}
 	return 0;
 }
 TWIN(irq_handler_entry, on_irq(ctx, NS_EV_IRQ_HANDLER_ENTRY, irq, action, 0),
@@ -453,31 +458,66 @@ TWIN(irq_handler_entry, on_irq(ctx, NS_EV_IRQ_HANDLER_ENTRY, irq, action, 0),
 TWIN(irq_handler_exit, on_irq(ctx, NS_EV_IRQ_HANDLER_EXIT, irq, action, ret),
      int irq, struct irqaction *action, int ret)
 
+/* the first raise of vec since its last run on this CPU (see cpu_state) */
+static __always_inline void note_raise(struct cpu_state *cs, unsigned int vec)
+{
+	__u32 v = vec & (NS_SOFTIRQ_VECS - 1);
+	__u64 pid_tgid;
+
+	if (cs->raise_ts[v])
+		return;
+	pid_tgid = bpf_get_current_pid_tgid();
+	cs->raise_ts[v] = bpf_ktime_get_ns();
+	cs->raise_pid[v] = pid_tgid >> 32;
+	cs->raise_tid[v] = (__u32)pid_tgid;
+	cs->raise_ctx[v] = exec_ctx();
+	cs->raise_irq[v] = (__s32)cs->cur_irq1 - 1;
+	cs->raise_irqv[v] = cs->cur_irqv;
+}
+
 static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
 {
 	struct cpu_state *cs = get_cpu_state();
 	struct ns_event *e;
+	__u32 v = vec & (NS_SOFTIRQ_VECS - 1);
 
 	if (cs && type == NS_EV_SOFTIRQ_ENTRY)
 		cs->softirq_depth++;
 	if (vec >= 32 || !(softirq_mask & (1u << vec)) || !(emit_mask & (1ull << type)))
 		goto out;
 	if (narrowed() && cs) {
-		/* raise cannot be tied to traffic; entry waits for a wanted event */
+		/*
+		 * A raise cannot be tied to traffic when it happens: the first
+		 * one of each vector is kept, and sent with the entry of the run
+		 * it led to, if that run carries wanted traffic.  The entry waits
+		 * for a wanted event.
+		 */
+		if (type == NS_EV_SOFTIRQ_RAISE) {
+			if (vec < NS_SOFTIRQ_VECS && (emit_mask & (1ull << NS_EV_SOFTIRQ_RAISE)))
+				note_raise(cs, vec);
+			goto out;
+		}
 		if (type == NS_EV_SOFTIRQ_ENTRY) {
-			cs->entry_ts = bpf_ktime_get_ns();
+			hold_softirq_entry(ctx, vec);
 			cs->entry_vec = vec;
 			cs->entry_pending = 1;
 			cs->entry_emitted = 0;
+			cs->poll_wanted = 0;
+			cs->held_raise_ts = cs->raise_ts[v];
+			cs->held_raise_pid = cs->raise_pid[v];
+			cs->held_raise_tid = cs->raise_tid[v];
+			cs->held_raise_ctx = cs->raise_ctx[v];
+			cs->held_raise_irq = cs->raise_irq[v];
+			cs->held_raise_irqv = cs->raise_irqv[v];
+			cs->raise_ts[v] = 0;
 			goto out;
 		}
-		if (type == NS_EV_SOFTIRQ_RAISE)
-			goto out;
 		if (type == NS_EV_SOFTIRQ_EXIT) {
 			bool emitted = cs->entry_emitted;
 
 			cs->entry_pending = 0;
 			cs->entry_emitted = 0;
+			cs->held_raise_ts = 0;
 			if (!emitted)
 				goto out;
 		}
@@ -486,6 +526,11 @@ static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
 	if (!e)
 		goto out;
 	e->reason = vec;
+	if (type == NS_EV_SOFTIRQ_RAISE && cs) {
+		/* which handler raised it: the same fields a held raise has */
+		e->aux = (__s32)cs->cur_irq1 - 1;
+		e->aux2 = cs->cur_irqv;
+	}
 	ev_submit(ctx, e);
 out:
 	if (cs && type == NS_EV_SOFTIRQ_EXIT && cs->softirq_depth)
@@ -496,17 +541,83 @@ TWIN(softirq_raise, on_softirq(ctx, NS_EV_SOFTIRQ_RAISE, vec), unsigned int vec)
 TWIN(softirq_entry, on_softirq(ctx, NS_EV_SOFTIRQ_ENTRY, vec), unsigned int vec)
 TWIN(softirq_exit, on_softirq(ctx, NS_EV_SOFTIRQ_EXIT, vec), unsigned int vec)
 
+/* ---- irq_vectors: x86's system vectors (local timer, IPIs, irq_work) ----
+ *
+ * No irq_handler_* tracepoint fires for them, yet they interrupt like a
+ * device irq and a softirq can run at their exit (irq_exit_rcu()): the
+ * local timer raises TIMER and RCU, an IPI can raise NET_RX (RPS).  Each
+ * <name>_entry/_exit tracepoint gets its own twin with a constant saying
+ * which (the raw_tp argument is only the vector number); user space loads
+ * those this kernel has (capture/session.c).  They keep the hardirq depth
+ * like irq_handler_entry/exit, so events inside are hardirq context.
+ */
+static __always_inline int on_irq_vector(void *ctx, __u16 type, int vector, __u8 which)
+{
+	struct cpu_state *cs = get_cpu_state();
+	struct ns_event *e;
+
+	if (cs && type == NS_EV_IRQ_VECTOR_ENTRY) {
+		cs->hardirq_depth++;
+		cs->cur_irqv = which;
+	}
+	if (!(emit_mask & (1ull << type)))
+		goto out;
+	e = ev_begin(type);
+	if (!e)
+		goto out;
+	e->reason = vector;
+	e->aux = which;
+	ev_submit(ctx, e);
+out:
+	if (cs && type == NS_EV_IRQ_VECTOR_EXIT) {
+		cs->cur_irqv = 0;
+		if (cs->hardirq_depth)
+			cs->hardirq_depth--;
+	}
+	return 0;
+}
+
+#define IRQ_VECTOR(name, which)                                                              \
+	TWIN(name##_entry, on_irq_vector(ctx, NS_EV_IRQ_VECTOR_ENTRY, vector, which), int vector) \
+	TWIN(name##_exit, on_irq_vector(ctx, NS_EV_IRQ_VECTOR_EXIT, vector, which), int vector)
+IRQ_VECTOR(local_timer, NS_IRQV_LOCAL_TIMER)
+IRQ_VECTOR(reschedule, NS_IRQV_RESCHEDULE)
+IRQ_VECTOR(call_function, NS_IRQV_CALL_FUNCTION)
+IRQ_VECTOR(call_function_single, NS_IRQV_CALL_FUNCTION_SINGLE)
+IRQ_VECTOR(irq_work, NS_IRQV_IRQ_WORK)
+IRQ_VECTOR(x86_platform_ipi, NS_IRQV_X86_PLATFORM_IPI)
+IRQ_VECTOR(error_apic, NS_IRQV_ERROR_APIC)
+IRQ_VECTOR(spurious_apic, NS_IRQV_SPURIOUS_APIC)
+IRQ_VECTOR(thermal_apic, NS_IRQV_THERMAL_APIC)
+IRQ_VECTOR(threshold_apic, NS_IRQV_THRESHOLD_APIC)
+IRQ_VECTOR(deferred_error_apic, NS_IRQV_DEFERRED_ERROR_APIC)
+IRQ_VECTOR(reboot, NS_IRQV_REBOOT)
+
 /* ---- napi, qdisc ---- */
+/*
+ * The backlog's NAPI (process_backlog: veth without GRO, loopback, RPS)
+ * has no device, so under a filter its polls would never be admitted: such
+ * a poll is sent when a wanted packet event ran in softirq context since the
+ * previous poll on this CPU, i.e. inside this poll (trace_napi_poll fires
+ * after the poll function returns, net/core/dev.c __napi_poll()).
+ */
 static __always_inline int on_napi_poll(void *ctx, const struct napi_struct *napi, int work, int budget)
 {
 	struct ns_event *e = ev_begin(NS_EV_NAPI_POLL);
+	const struct net_device *dev = RD(napi->dev, napi, dev);
+	struct cpu_state *cs = get_cpu_state();
+	bool carried = cs && cs->poll_wanted;
 
+	if (cs)
+		cs->poll_wanted = 0;
 	if (!e)
 		return 0;
-	ev_dev(e, RD(napi->dev, napi, dev));
+	ev_dev(e, dev);
 	e->location = (__u64)napi;
 	e->aux = work;
 	e->aux2 = budget;
+	if (!dev && carried && narrowed())
+		return ev_emit(ctx, e);
 	return ev_submit(ctx, e);
 }
 TWIN(napi_poll, on_napi_poll(ctx, napi, work, budget), struct napi_struct *napi, int work, int budget)

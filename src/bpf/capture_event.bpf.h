@@ -21,6 +21,8 @@
  * softirqs.  Hardirqs without irq_handler_* tracepoints (the APIC timer)
  * are not seen; network tracepoints do not fire in them.
  */
+#define NS_SOFTIRQ_VECS 16	/* NR_SOFTIRQS is 10; a power of two bounds the index */
+
 struct cpu_state {
 	__u32 softirq_depth;
 	__u32 hardirq_depth;
@@ -29,10 +31,31 @@ struct cpu_state {
 	 * a namespace) are reported only if a wanted event happens inside them:
 	 * the entry is held back here and emitted just before that event.
 	 */
-	__u64 entry_ts;
 	__u32 entry_vec;
 	__u8 entry_pending;
 	__u8 entry_emitted;
+	/*
+	 * The first softirq_raise of each vector since that vector's last run
+	 * on this CPU (raising a pending vector again changes nothing: the
+	 * first raise is the one the run answers).  Under a filter it is held
+	 * with the entry and sent just before it (emit_pending_softirq()).
+	 */
+	__u64 raise_ts[NS_SOFTIRQ_VECS];
+	__u32 raise_pid[NS_SOFTIRQ_VECS], raise_tid[NS_SOFTIRQ_VECS];
+	__s32 raise_irq[NS_SOFTIRQ_VECS];
+	__u8 raise_ctx[NS_SOFTIRQ_VECS], raise_irqv[NS_SOFTIRQ_VECS];
+	/* the raise of the held entry's vector, moved here at the entry */
+	__u64 held_raise_ts;
+	__u32 held_raise_pid, held_raise_tid;
+	__s32 held_raise_irq;
+	__u8 held_raise_ctx, held_raise_irqv;
+	/* the device irq whose handler runs (irq + 1; 0: none) and the system
+	 * vector (enum ns_irq_vector; 0: none): a raise says which raised it */
+	__u32 cur_irq1;
+	__u8 cur_irqv;
+	/* a wanted packet event ran in softirq context since this CPU's last
+	 * napi_poll: the next poll of the backlog (no device) carried it */
+	__u8 poll_wanted;
 };
 
 struct {
@@ -229,7 +252,8 @@ static __always_inline bool addr_eq(const __u8 *a, int n)
 static __always_inline bool is_cpu_event(__u16 type)
 {
 	return (type >= NS_EV_IRQ_HANDLER_ENTRY && type <= NS_EV_SOFTIRQ_EXIT) ||
-	       type == NS_EV_CPU_SAMPLE;
+	       type == NS_EV_CPU_SAMPLE || type == NS_EV_IRQ_VECTOR_ENTRY ||
+	       type == NS_EV_IRQ_VECTOR_EXIT;
 }
 
 static __always_inline bool netns_wanted(__u32 netns)
@@ -344,6 +368,35 @@ static __always_inline bool narrowed(void)
 	       filter_ifname_set;
 }
 
+/* Send the raise held with a softirq entry, before that entry (ring buffer
+ * memory: no room for a second event on the BPF stack). */
+static __always_inline void emit_held_raise(struct cpu_state *cs, struct ns_counters *c)
+{
+	struct ns_event *e;
+
+	if (!cs->held_raise_ts)
+		return;
+	c->produced[NS_EV_SOFTIRQ_RAISE]++;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		c->lost[NS_EV_SOFTIRQ_RAISE]++;
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = cs->held_raise_ts;
+	e->type = NS_EV_SOFTIRQ_RAISE;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ctx = cs->held_raise_ctx;
+	e->pid = cs->held_raise_pid;
+	e->tid = cs->held_raise_tid;
+	e->reason = cs->entry_vec;
+	e->aux = cs->held_raise_irq;
+	e->aux2 = cs->held_raise_irqv;
+	e->stack_id = -1;
+	cs->held_raise_ts = 0;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline void emit_pending_softirq(void)
 {
 	struct cpu_state *cs = get_cpu_state();
@@ -359,13 +412,8 @@ static __always_inline void emit_pending_softirq(void)
 	c = get_counters();
 	if (!e || !c)
 		return;
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = cs->entry_ts;
-	e->type = NS_EV_SOFTIRQ_ENTRY;
-	e->cpu = bpf_get_smp_processor_id();
-	e->ctx = NS_CTX_SOFTIRQ;
-	e->reason = cs->entry_vec;
-	e->stack_id = -1;
+	emit_held_raise(cs, c);
+	/* built when the softirq began (hold_softirq_entry()) */
 	c->produced[NS_EV_SOFTIRQ_ENTRY]++;
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), BPF_RB_NO_WAKEUP))
 		c->lost[NS_EV_SOFTIRQ_ENTRY]++;
@@ -426,6 +474,35 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 		c->stack_taken++;
 }
 
+/*
+ * Under a filter, the entry of a softirq is built when it begins, in its
+ * own scratch slot, and sent only if wanted traffic runs inside: with the
+ * task it ran in (ksoftirqd/N or the interrupted one) and, under the stack
+ * policy like any event, its kernel stack, which says exactly where it ran
+ * (irq_exit_rcu, __local_bh_enable_ip, run_ksoftirqd).
+ */
+static __always_inline void hold_softirq_entry(void *ctx, unsigned int vec)
+{
+	__u64 ts = bpf_ktime_get_ns();	/* first: raise -> entry should not count our own work */
+	__u32 slot = SCRATCH_SOFTIRQ_ENTRY;
+	struct ns_event *e = bpf_map_lookup_elem(&scratch, &slot);
+	struct ns_counters *c = get_counters();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!e || !c)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = ts;
+	e->type = NS_EV_SOFTIRQ_ENTRY;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ctx = NS_CTX_SOFTIRQ;
+	e->reason = vec;
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->stack_id = -1;
+	take_stack(ctx, e, c);
+}
+
 #define NS_EFAULT 14
 
 /*
@@ -449,17 +526,22 @@ static __always_inline void sample_stack(void *ctx, struct ns_event *e, struct n
 	}
 }
 
-/* Filter, count, stack, and copy to the ring buffer. */
-static __always_inline int ev_submit(void *ctx, struct ns_event *e)
+/* Count, stack, and copy to the ring buffer an event the filters admitted. */
+static __always_inline int ev_emit(void *ctx, struct ns_event *e)
 {
 	struct ns_counters *c;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	__u16 type = e->type;
 
-	if (netns_filter_n && !is_cpu_event(type))
-		netns_follow(e);
-	if (!ev_wanted(e))
-		return 0;
+	/* read-only data first: without napi events or a filter the verifier
+	 * drops this lookup from every handler (it is not free per event) */
+	if ((emit_mask & (1ull << NS_EV_NAPI_POLL)) && narrowed() && e->ctx == NS_CTX_SOFTIRQ &&
+	    !is_cpu_event(type) && type != NS_EV_NAPI_POLL) {
+		struct cpu_state *cs = get_cpu_state();
+
+		if (cs)
+			cs->poll_wanted = 1;
+	}
 	c = get_counters();
 	if (!c)
 		return 0;
@@ -492,6 +574,16 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags))
 		c->lost[type & (NS_EV_SLOTS - 1)]++;
 	return 0;
+}
+
+/* Filter, then emit. */
+static __always_inline int ev_submit(void *ctx, struct ns_event *e)
+{
+	if (netns_filter_n && !is_cpu_event(e->type))
+		netns_follow(e);
+	if (!ev_wanted(e))
+		return 0;
+	return ev_emit(ctx, e);
 }
 
 #endif /* NS_CAPTURE_EVENT_BPF_H */

@@ -59,7 +59,43 @@ enum ns_event_type {
 	NS_EV_CPU_SAMPLE,
 	/* raw_syscalls:sys_enter and sys_exit, the socket-related calls only */
 	NS_EV_SYSCALL,
+	/*
+	 * irq_vectors:*_entry and *_exit (x86's system vectors: local timer,
+	 * IPIs, irq_work, ...), one event type for every such tracepoint:
+	 * reason = the vector number, aux = which tracepoint (enum
+	 * ns_irq_vector)
+	 */
+	/* 30 is not used: the plan of the event numbers gives these 31 and 32
+	 * (ns_event_known() says which numbers are events) */
+	NS_EV_IRQ_VECTOR_ENTRY = 31,
+	NS_EV_IRQ_VECTOR_EXIT = 32,
 	NS_EV__COUNT,
+};
+
+_Static_assert(NS_EV_IRQ_VECTOR_ENTRY == 31 && NS_EV_IRQ_VECTOR_EXIT == 32,
+	       "irq vector events are numbers 31 and 32 of the trace format");
+
+/*
+ * ns_event.aux of NS_EV_IRQ_VECTOR_*: the irq_vectors tracepoint, as
+ * <name>_entry / <name>_exit.  Part of the trace format: append only.
+ * Which of them a kernel has is found at start (tracefs, BTF); names in
+ * trace/model.c (ns_irq_vector_name()).
+ */
+enum ns_irq_vector {
+	NS_IRQV_NONE = 0,
+	NS_IRQV_LOCAL_TIMER,
+	NS_IRQV_RESCHEDULE,
+	NS_IRQV_CALL_FUNCTION,
+	NS_IRQV_CALL_FUNCTION_SINGLE,
+	NS_IRQV_IRQ_WORK,
+	NS_IRQV_X86_PLATFORM_IPI,
+	NS_IRQV_ERROR_APIC,
+	NS_IRQV_SPURIOUS_APIC,
+	NS_IRQV_THERMAL_APIC,
+	NS_IRQV_THRESHOLD_APIC,
+	NS_IRQV_DEFERRED_ERROR_APIC,
+	NS_IRQV_REBOOT,
+	NS_IRQV__COUNT,
 };
 
 /* Execution context the event fired in, from the preempt count. */

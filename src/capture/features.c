@@ -176,12 +176,37 @@ static void probe_one_tracepoint(struct features *ft, const struct btf *btf,
 	tp->in_btf = tp->nargs >= 0;
 }
 
+/*
+ * The irq_vectors tracepoints are x86's (arch/x86/include/asm/trace/
+ * irq_vectors.h), and which of them exist depends on the configuration
+ * (thermal, MCE threshold, ...): each pair netscope has a program for is
+ * looked up; the event type is there when one pair is (an entry without
+ * its exit would leave the hardirq depth raised).
+ */
+static void probe_irq_vectors(struct features *ft, const struct btf *btf, int exit)
+{
+	struct tracepoint_status *any = &ft->tp[exit ? NS_EV_IRQ_VECTOR_EXIT : NS_EV_IRQ_VECTOR_ENTRY];
+	char name[64];
+
+	*any = (struct tracepoint_status){ .nargs = -1 };
+	for (unsigned int w = 1; w < NS_IRQV__COUNT; w++) {
+		struct tracepoint_status *tp = &ft->irq_vectors[w][exit];
+
+		snprintf(name, sizeof(name), "%s_%s", ns_irq_vector_name(w), exit ? "exit" : "entry");
+		probe_one_tracepoint(ft, btf, tp, "irq_vectors", name);
+		any->in_tracefs |= tp->in_tracefs;
+		any->in_btf |= tp->in_btf;
+		if (tp->nargs > any->nargs)
+			any->nargs = tp->nargs;
+	}
+}
+
 static void probe_tracepoints(struct features *ft, const struct btf *btf)
 {
 	for (int i = 1; i < NS_EV__COUNT; i++) {
 		struct tracepoint_status *tp = &ft->tp[i];
 
-		if (i == NS_EV_CPU_SAMPLE) {
+		if (i == NS_EV_CPU_SAMPLE || !ns_event_known(i)) {
 			/* a perf event, not a tracepoint: FEAT_PERF_SAMPLING says */
 			tp->nargs = -1;
 			continue;
@@ -196,6 +221,10 @@ static void probe_tracepoints(struct features *ft, const struct btf *btf)
 			tp->in_btf &= ex.in_btf;
 			if (ex.nargs < tp->nargs)
 				tp->nargs = ex.nargs;
+			continue;
+		}
+		if (i == NS_EV_IRQ_VECTOR_ENTRY || i == NS_EV_IRQ_VECTOR_EXIT) {
+			probe_irq_vectors(ft, btf, i == NS_EV_IRQ_VECTOR_EXIT);
 			continue;
 		}
 		probe_one_tracepoint(ft, btf, tp, ns_event_group(i), ns_event_name(i));

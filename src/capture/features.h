@@ -49,6 +49,11 @@ struct tracepoint_status {
 struct features {
 	struct feature f[FEAT__COUNT];
 	struct tracepoint_status tp[NS_EV__COUNT];
+	/*
+	 * irq_vectors:<name>_entry [0] and _exit [1] of each enum ns_irq_vector;
+	 * tp[NS_EV_IRQ_VECTOR_*] says whether any pair is there
+	 */
+	struct tracepoint_status irq_vectors[NS_IRQV__COUNT][2];
 	char tracefs[64]; /* mount point in use */
 };
 

@@ -152,9 +152,12 @@ int events_parse(const char *list, uint64_t *mask, char *err, size_t len)
 
 		/* "all": every packet and CPU tracepoint; syscalls (per task,
 		 * many) only when named, cpu samples only with --sample-freq */
-		if (!strcmp(name, "all"))
-			bits = ((1ull << NS_EV__COUNT) - 1) & ~1ull & ~(1ull << NS_EV_CPU_SAMPLE) &
-			       ~(1ull << NS_EV_SYSCALL);
+		if (!strcmp(name, "all")) {
+			for (int i = 1; i < NS_EV__COUNT; i++)
+				if (ns_event_known(i))
+					bits |= 1ull << i;
+			bits &= ~(1ull << NS_EV_CPU_SAMPLE) & ~(1ull << NS_EV_SYSCALL);
+		}
 		else if (!strcmp(name, "default"))
 			bits = capture_default_events();
 		else if ((id = ns_event_by_name(name)) > 0)

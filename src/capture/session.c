@@ -30,6 +30,7 @@ static const int min_args[NS_EV__COUNT] = {
 	[NS_EV_SOFTIRQ_ENTRY] = 1, [NS_EV_SOFTIRQ_EXIT] = 1, [NS_EV_NAPI_POLL] = 3,
 	[NS_EV_QDISC_ENQUEUE] = 3, [NS_EV_QDISC_DEQUEUE] = 4,
 	[NS_EV_SYSCALL] = 2, /* sys_enter(regs, id), sys_exit(regs, ret) */
+	[NS_EV_IRQ_VECTOR_ENTRY] = 1, [NS_EV_IRQ_VECTOR_EXIT] = 1, /* (vector) */
 };
 
 enum ev_method { M_OFF = 0, M_TP_BTF, M_RAW_TP, M_MISSING, M_PERF_EVENT };
@@ -39,6 +40,9 @@ struct capture_session {
 	struct ring_buffer *rb;
 	struct bpf_link *links[NS_EV__COUNT];
 	struct bpf_link *sys_exit_link; /* NS_EV_SYSCALL's second tracepoint */
+	/* NS_EV_IRQ_VECTOR_*: a link per irq_vectors tracepoint, [which][exit] */
+	struct bpf_link *irqv_links[NS_IRQV__COUNT][2];
+	bool irqv_on[NS_IRQV__COUNT];	/* the pair is loaded */
 	struct cpu_sampler sampler;
 	enum ev_method method[NS_EV__COUNT];
 	uint64_t captured[NS_EV__COUNT];
@@ -133,6 +137,85 @@ static void prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__
 	P(NS_EV_SYSCALL, sys_enter);
 	/* NS_EV_CPU_SAMPLE: the perf_event program, attached per CPU */
 #undef P
+}
+
+/* The twins of every irq_vectors tracepoint netscope has a program for,
+ * [which][0 entry, 1 exit] (capture.bpf.c: IRQ_VECTOR()). */
+static void irq_vector_table(struct capture_bpf *skel, struct bpf_program *btf[][2],
+			     struct bpf_program *raw[][2])
+{
+#define V(w, name)                                          \
+	do {                                                \
+		btf[w][0] = skel->progs.btf_##name##_entry; \
+		btf[w][1] = skel->progs.btf_##name##_exit;  \
+		raw[w][0] = skel->progs.raw_##name##_entry; \
+		raw[w][1] = skel->progs.raw_##name##_exit;  \
+	} while (0)
+	V(NS_IRQV_LOCAL_TIMER, local_timer);
+	V(NS_IRQV_RESCHEDULE, reschedule);
+	V(NS_IRQV_CALL_FUNCTION, call_function);
+	V(NS_IRQV_CALL_FUNCTION_SINGLE, call_function_single);
+	V(NS_IRQV_IRQ_WORK, irq_work);
+	V(NS_IRQV_X86_PLATFORM_IPI, x86_platform_ipi);
+	V(NS_IRQV_ERROR_APIC, error_apic);
+	V(NS_IRQV_SPURIOUS_APIC, spurious_apic);
+	V(NS_IRQV_THERMAL_APIC, thermal_apic);
+	V(NS_IRQV_THRESHOLD_APIC, threshold_apic);
+	V(NS_IRQV_DEFERRED_ERROR_APIC, deferred_error_apic);
+	V(NS_IRQV_REBOOT, reboot);
+#undef V
+}
+
+/*
+ * Load the pairs of irq_vectors tracepoints this kernel has, when either
+ * event type is wanted: both halves of a pair or neither, since the pair
+ * keeps the hardirq depth.  Returns whether any pair will load.
+ */
+static bool irq_vectors_select(struct capture_session *s, const struct features *ft, bool use_btf,
+			       struct bpf_program *btf[][2], struct bpf_program *raw[][2])
+{
+	bool want = s->events & ((1ull << NS_EV_IRQ_VECTOR_ENTRY) | (1ull << NS_EV_IRQ_VECTOR_EXIT));
+	bool any = false;
+
+	for (unsigned int w = 1; w < NS_IRQV__COUNT; w++) {
+		const struct tracepoint_status *en = &ft->irq_vectors[w][0], *ex = &ft->irq_vectors[w][1];
+		bool on = want && (use_btf ? en->in_btf && ex->in_btf :
+					     en->in_tracefs && ex->in_tracefs);
+
+		s->irqv_on[w] = on;
+		any |= on;
+		for (int x = 0; x < 2; x++) {
+			bpf_program__set_autoload(btf[w][x], on && use_btf);
+			bpf_program__set_autoload(raw[w][x], on && !use_btf);
+		}
+	}
+	return any;
+}
+
+/* Exits before entries: an entry attached alone would leave the hardirq
+ * depth of its CPU raised for good at its first hit.  Returns pairs attached. */
+static int irq_vectors_attach(struct capture_session *s, bool use_btf,
+			      struct bpf_program *btf[][2], struct bpf_program *raw[][2])
+{
+	int pairs = 0;
+
+	for (unsigned int w = 1; w < NS_IRQV__COUNT; w++) {
+		if (!s->irqv_on[w])
+			continue;
+		for (int x = 1; x >= 0; x--) {
+			s->irqv_links[w][x] = bpf_program__attach(use_btf ? btf[w][x] : raw[w][x]);
+			if (!s->irqv_links[w][x]) {
+				ns_warn("cannot attach to irq_vectors:%s_%s: %s: skipped",
+					ns_irq_vector_name(w), x ? "exit" : "entry", strerror(errno));
+				bpf_link__destroy(s->irqv_links[w][1]);
+				s->irqv_links[w][1] = NULL;
+				s->irqv_on[w] = false;
+				break;
+			}
+		}
+		pairs += s->irqv_on[w];
+	}
+	return pairs;
 }
 
 /* The name of a pid seen in irq context (the interrupted task): from the
@@ -258,6 +341,7 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx)
 {
 	struct bpf_program *btf[NS_EV__COUNT] = {}, *raw[NS_EV__COUNT] = {};
+	struct bpf_program *vbtf[NS_IRQV__COUNT][2] = {}, *vraw[NS_IRQV__COUNT][2] = {};
 	struct capture_session *s;
 	bool use_btf = ft->f[FEAT_PROG_TP_BTF].ok && !o->force_raw_tp;
 	int err, attached = 0;
@@ -300,6 +384,7 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 	s->skel->rodata->parse_all = o->filter.l4_proto || o->filter.port || o->filter.host_family;
 	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
 	prog_table(s->skel, btf, raw);
+	irq_vector_table(s->skel, vbtf, vraw);
 	s->skel->rodata->emit_mask = o->events;
 	s->events = o->events & ~(1ull << NS_EV_CPU_SAMPLE);
 	/* a syscall belongs to a task: without a namespace or pid to pick the
@@ -316,9 +401,20 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		bpf_map__set_max_entries(s->skel->maps.stacks, stack_map_entries(o->sample_freq,
 										  s->ncpus));
 	}
+	if (irq_vectors_select(s, ft, use_btf, vbtf, vraw)) {
+		for (int i = NS_EV_IRQ_VECTOR_ENTRY; i <= NS_EV_IRQ_VECTOR_EXIT; i++)
+			s->method[i] = s->events & (1ull << i) ? (use_btf ? M_TP_BTF : M_RAW_TP) : M_OFF;
+	} else {
+		for (int i = NS_EV_IRQ_VECTOR_ENTRY; i <= NS_EV_IRQ_VECTOR_EXIT; i++) {
+			s->method[i] = s->events & (1ull << i) ? M_MISSING : M_OFF;
+			if (s->events & (1ull << i))
+				ns_warn("no irq_vectors tracepoint on this kernel (x86 only): %s skipped",
+					ns_event_name(i));
+		}
+	}
 	for (int i = 1; i < NS_EV__COUNT; i++) {
 		if (!btf[i])
-			continue; /* not a tracepoint (cpu samples) */
+			continue; /* not a tracepoint (cpu samples, irq vectors) */
 		/* these keep the per-CPU context depth, so they run even when
 		 * their own events are not wanted (emit_mask) */
 		bool ctx_tracker = capture_context_events() & (1ull << i);
@@ -373,6 +469,12 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 			continue;
 		}
 		attached++;
+	}
+	if (irq_vectors_attach(s, use_btf, vbtf, vraw)) {
+		attached++;
+	} else {
+		s->method[NS_EV_IRQ_VECTOR_ENTRY] = s->method[NS_EV_IRQ_VECTOR_ENTRY] ? M_MISSING : M_OFF;
+		s->method[NS_EV_IRQ_VECTOR_EXIT] = s->method[NS_EV_IRQ_VECTOR_EXIT] ? M_MISSING : M_OFF;
 	}
 	if (sampling) {
 		char why[256];
@@ -506,6 +608,9 @@ void capture_close(struct capture_session *s)
 	ring_buffer__free(s->rb);
 	for (int i = 0; i < NS_EV__COUNT; i++)
 		bpf_link__destroy(s->links[i]);
+	for (int w = 0; w < NS_IRQV__COUNT; w++)
+		for (int x = 0; x < 2; x++)
+			bpf_link__destroy(s->irqv_links[w][x]);
 	bpf_link__destroy(s->sys_exit_link);
 	capture_bpf__destroy(s->skel);
 	identity_free(&s->ids);

@@ -427,8 +427,10 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 	fill_meta(st, ro);
 	ns_meta_set(&st->meta, "capture.method", capture_method(st->session));
 	for (int i = 1; i < NS_EV__COUNT; i++)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s", buf[0] ? "," : "",
-			 ns_event_name(i), capture_event_method(st->session, i));
+		if (ns_event_known(i))
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s",
+				 buf[0] ? "," : "", ns_event_name(i),
+				 capture_event_method(st->session, i));
 	ns_meta_set(&st->meta, "capture.events", buf);
 	/* what ran, not what was asked: sampling may have been unavailable */
 	snprintf(buf, sizeof(buf), "%u", capture_sample_freq(st->session));

@@ -41,10 +41,13 @@ static const char *best_method(const struct features *ft)
  * the perf_sampling and prog_perf_event features say whether they work) */
 static const char *tp_name(int type, char *buf, size_t len)
 {
-	if (type == NS_EV_CPU_SAMPLE)
+	if (type == NS_EV_CPU_SAMPLE || !ns_event_known(type))
 		return NULL;
 	if (type == NS_EV_SYSCALL)
 		snprintf(buf, len, "raw_syscalls:sys_enter+sys_exit");
+	else if (type == NS_EV_IRQ_VECTOR_ENTRY || type == NS_EV_IRQ_VECTOR_EXIT)
+		snprintf(buf, len, "irq_vectors:*_%s (any)",
+			 type == NS_EV_IRQ_VECTOR_ENTRY ? "entry" : "exit");
 	else
 		snprintf(buf, len, "%s:%s", ns_event_group(type), ns_event_name(type));
 	return buf;

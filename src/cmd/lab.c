@@ -25,6 +25,7 @@ static const struct lab_entry labs[] = {
 	/* labs of issue 'netscope labs II': no experiment of the reference study */
 	{ "drops", "-", NULL, &lab_drops },
 	{ "handshake", "-", NULL, &lab_handshake },
+	{ "interrupts", "4", NULL, &lab_interrupts },
 	{ NULL },
 };
 

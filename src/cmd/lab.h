@@ -87,12 +87,21 @@ struct capture_lab {
 	void (*html)(const struct lab_run *r, FILE *out);
 	/* commands to run next, NULL-ended */
 	const char *const *next;
+	/* called just before and just after the recording (snapshots of /proc); NULL: none */
+	void (*before_record)(void);
+	void (*after_record)(void);
+	/* a mode of the lab outside the shared runner (interrupts --ifname): -1 when
+	 * argv does not ask for it, else its exit code; NULL: none */
+	int (*own_mode)(const struct capture_lab *lab, int argc, char **argv,
+			const struct cmd_common *co);
+	const char *more_usage;	/* that mode's options, for --help; NULL: none */
 };
 
 extern const struct capture_lab lab_syn_flood;
 extern const struct capture_lab lab_layers;
 extern const struct capture_lab lab_drops;
 extern const struct capture_lab lab_handshake;
+extern const struct capture_lab lab_interrupts;
 
 /* Run a capture lab: argv[0] is its name.  Returns the exit code. */
 int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,

@@ -94,6 +94,8 @@ static void usage(const struct capture_lab *lab, FILE *out)
 		lab->name, lab->title, lab->scenario, lab->count, rate, lab->duration, lab->sample_hz,
 		lab->funcs ? lab->funcs : "*", lab->depth, lab->name, lab->name, lab->name,
 		lab->name);
+	if (lab->more_usage)
+		fputs(lab->more_usage, out);
 }
 
 enum { OPT_COUNT = 1000, OPT_RATE, OPT_DURATION, OPT_SEED, OPT_FREQ, OPT_FUNCS, OPT_DEPTH,
@@ -548,12 +550,15 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 	struct report_file rf = { 0 };
 	struct lab_outputs outs;
 	char tmp[] = "/tmp/netscope-lab-XXXXXX";
-	int ret = 1, fd;
+	int ret = 1, fd, err;
 
 	if (co->help) {
 		usage(lab, stdout);
 		return 0;
 	}
+	if (lab->own_mode && (ret = lab->own_mode(lab, argc, argv, co)) >= 0)
+		return ret;
+	ret = 1;
 	if (parse_opts(lab, argc, argv, &o))
 		return 2;
 	/* before the workload: a refused output costs nothing */
@@ -577,7 +582,12 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 	r.pv = (struct profile_view){ .funcs = o.funcs ? o.funcs : lab->funcs, .top = o.top,
 				      .depth = o.depth ? o.depth : lab->depth,
 				      .min_count = o.min_count };
-	if (record(&r))
+	if (lab->before_record)
+		lab->before_record();
+	err = record(&r);
+	if (lab->after_record)
+		lab->after_record();
+	if (err)
 		goto out;
 	features_probe_all(&r.ft);
 	ctx.top = o.top ? o.top : REPORT_DEFAULT_TOP;

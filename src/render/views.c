@@ -10,6 +10,7 @@
 #include "render/packets_out.h"
 #include "render/report.h"
 #include "render/segments_out.h"
+#include "render/softirq_out.h"
 #include "render/syscalls_out.h"
 #include "render/views.h"
 
@@ -141,6 +142,18 @@ static void packets_json(struct json_writer *w, const struct report_result *res,
 	packets_print_json(w, &res->journeys);
 }
 
+static void interrupts_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	softirq_print_text(out, &res->softirq, res->top);
+}
+
+static void interrupts_json(struct json_writer *w, const struct report_result *res,
+			    const struct view_opts *o)
+{
+	json_key(w, "interrupts");
+	softirq_print_json(w, &res->softirq);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -164,6 +177,8 @@ const struct view_desc view_table[] = {
 	  conns_text, conns_json },
 	{ "packets", RR_PART_JOURNEYS, "single packets (the first ones and the dropped ones), each event",
 	  packets_text, packets_json, true },
+	{ "interrupts", RR_PART_SOFTIRQ, "softirq runs: raise, entry, exit, where, packets, polls; hardirqs",
+	  interrupts_text, interrupts_json },
 	{ NULL },
 };
 

@@ -45,22 +45,52 @@ static const struct {
 	 * from raw_syscalls:sys_enter/sys_exit (capture/features.c) */
 	[NS_EV_CPU_SAMPLE] = { "cpu_sample", "cpu" },
 	[NS_EV_SYSCALL] = { "syscall", "syscalls" },
+	/* one type for every irq_vectors:<name>_entry (and _exit) tracepoint */
+	[NS_EV_IRQ_VECTOR_ENTRY] = { "irq_vector_entry", "irq_vectors" },
+	[NS_EV_IRQ_VECTOR_EXIT] = { "irq_vector_exit", "irq_vectors" },
 };
+
+/* the irq_vectors tracepoints, <name>_entry and <name>_exit (enum ns_irq_vector) */
+static const char *const irq_vector_names[NS_IRQV__COUNT] = {
+	[NS_IRQV_NONE] = "",
+	[NS_IRQV_LOCAL_TIMER] = "local_timer",
+	[NS_IRQV_RESCHEDULE] = "reschedule",
+	[NS_IRQV_CALL_FUNCTION] = "call_function",
+	[NS_IRQV_CALL_FUNCTION_SINGLE] = "call_function_single",
+	[NS_IRQV_IRQ_WORK] = "irq_work",
+	[NS_IRQV_X86_PLATFORM_IPI] = "x86_platform_ipi",
+	[NS_IRQV_ERROR_APIC] = "error_apic",
+	[NS_IRQV_SPURIOUS_APIC] = "spurious_apic",
+	[NS_IRQV_THERMAL_APIC] = "thermal_apic",
+	[NS_IRQV_THRESHOLD_APIC] = "threshold_apic",
+	[NS_IRQV_DEFERRED_ERROR_APIC] = "deferred_error_apic",
+	[NS_IRQV_REBOOT] = "reboot",
+};
+
+const char *ns_irq_vector_name(unsigned int which)
+{
+	return which && which < NS_IRQV__COUNT ? irq_vector_names[which] : NULL;
+}
+
+bool ns_event_known(unsigned int type)
+{
+	return type && type < NS_EV__COUNT && event_names[type].name;
+}
 
 const char *ns_event_name(unsigned int type)
 {
-	return type < NS_EV__COUNT ? event_names[type].name : "unknown";
+	return type < NS_EV__COUNT && event_names[type].name ? event_names[type].name : "unknown";
 }
 
 const char *ns_event_group(unsigned int type)
 {
-	return type < NS_EV__COUNT ? event_names[type].group : "";
+	return type < NS_EV__COUNT && event_names[type].group ? event_names[type].group : "";
 }
 
 int ns_event_by_name(const char *name)
 {
 	for (int i = 1; i < NS_EV__COUNT; i++)
-		if (!strcmp(event_names[i].name, name))
+		if (event_names[i].name && !strcmp(event_names[i].name, name))
 			return i;
 	return -1;
 }

@@ -46,9 +46,13 @@ void ns_meta_free(struct ns_meta *m);
 
 /* Our own event names ("kfree_skb", ...) and their tracepoint group ("skb"). */
 const char *ns_event_name(unsigned int type);
+/* the number is an event type of this netscope (the numbering has a gap: 30) */
+bool ns_event_known(unsigned int type);
 const char *ns_event_group(unsigned int type);
 int ns_event_by_name(const char *name); /* -1 if unknown */
 const char *ns_ctx_name(unsigned int ctx);
+/* "local_timer" of NS_IRQV_LOCAL_TIMER (irq_vectors:local_timer_entry); NULL if unknown */
+const char *ns_irq_vector_name(unsigned int which);
 /* "SYN|ACK" style; buf at least 40 bytes */
 const char *ns_tcp_flags_str(uint8_t flags, char *buf, size_t len);
 

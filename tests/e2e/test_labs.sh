@@ -9,10 +9,10 @@
 "$NETSCOPE" lab list >"$TMP/list.txt" 2>"$TMP/list.err"
 check_eq "lab_list_exits_zero" 0 $?
 check "lab_list_names_syn_flood_and_layers" grep -qE '^layers +experiment 3' "$TMP/list.txt"
-check "lab_list_json_has_the_four_labs" python3 -c '
+check "lab_list_json_has_every_lab" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema_version"] == 1 and [l["name"] for l in d["labs"]] == ["structs", "syn-flood", "layers", "drops", "handshake"]
+assert d["schema_version"] == 1 and [l["name"] for l in d["labs"]] == ["structs", "syn-flood", "layers", "drops", "handshake", "interrupts"]
 ' <("$NETSCOPE" lab list --json)
 
 # --- syn-flood ---------------------------------------------------------------

@@ -132,7 +132,7 @@ static void read_trace(const uint8_t *data, size_t size)
 	/* every analysis, as the report and its views together would ask */
 	ctx.parts = RR_PART_COUNTS | RR_PART_DROPS | RR_PART_TCP | RR_PART_JOURNEYS |
 		    RR_PART_CALLPATHS | RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_COUNTERS |
-		    RR_PART_LAYERS;
+		    RR_PART_LAYERS | RR_PART_SOFTIRQ;
 	ctx.packet_sample = true;	/* the packets view and the HTML page's timelines */
 	if (!report_file_run(&rf, path, &ctx) && report_result(rf.rep))
 		print_report(report_result(rf.rep));

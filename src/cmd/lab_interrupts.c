@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netscope lab interrupts: experiment 4 of the reference study, "the
+ * interrupt handler is within an irq_enter_rcu / irq_exit_rcu pair; the
+ * exit manages soft interrupts".  In the lab's namespaces there is no
+ * device interrupt at all: veth hands the packet to the backlog of the
+ * sending CPU, raises NET_RX in the sender's context, and the sender runs
+ * the softirq itself when it re-enables bottom halves.  The lab shows that
+ * from the events (analysis/softirq.c): where each NET_RX run was raised
+ * and where it ran, raise → entry and entry → exit, packets per napi_poll
+ * against the budget, /proc/net/softnet_stat before and after, the share
+ * of packet events in softirq and task context, and the hardirqs the
+ * machine took meanwhile (irq_handler_*, irq_vectors).
+ *
+ * `--ifname DEV` watches a device of the current namespace instead,
+ * sending nothing (lab_interrupts_dev.c).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "cmd/lab.h"
+#include "cmd/lab_interrupts.h"
+#include "common/json.h"
+#include "index/query.h"
+#include "index/store.h"
+#include "render/softirq_out.h"
+
+static const char *const original[] = {
+	"(the study read the irq_enter_rcu / irq_exit_rcu pair around a NIC's handler in a",
+	" function_graph trace of a real interface: irq_pair.png)",
+	NULL,
+};
+
+/* irq: hardirq handlers, softirq raise/entry/exit; napi_poll; irq_vectors:
+ * the local timer and IPIs, which have no irq_handler_* tracepoint */
+static const char *const record_args[] = { NULL };
+
+static struct softnet softnet_before, softnet_after;
+
+static void snap_before(void)
+{
+	softnet_read(&softnet_before);
+}
+
+static void snap_after(void)
+{
+	softnet_read(&softnet_after);
+}
+
+/* Where the experiment's pair is in this kernel, and what stands for it here. */
+void lab_irq_pair_text(FILE *out, const struct softirq_result *s)
+{
+	static const char *const pair[] = { "irq_enter_rcu", "irq_exit_rcu" };
+	char db[4096];
+
+	for (int i = 0; i < 2; i++) {
+		struct ixq_kernel k = { 0 };
+
+		ixq__kernel_lookup(pair[i], &k);
+		fprintf(out, "%-14s BTF: %s; kallsyms: %s", pair[i],
+			!k.btf_read ? "not readable" : k.btf_func ? "a FUNC (fentry could attach)" :
+			"no FUNC", !k.kallsyms_read ? "not readable" :
+			k.text_syms ? "a text symbol (kprobe could attach)" : "no symbol");
+		if (k.nr_clones)
+			fprintf(out, "; compiler copies: %s", k.clones[0]);
+		fputc('\n', out);
+	}
+	if (!ix_default_db(NULL, db, sizeof(db)) && access(db, R_OK) == 0)
+		fprintf(out, "source index: %s (netscope where irq_exit_rcu: definition, callers)\n",
+			db);
+	else
+		fprintf(out, "source index: not there ('netscope source fetch' then 'netscope index' "
+			"build one; both functions are in kernel/softirq.c)\n");
+	fprintf(out,
+		"Function tracing (fentry, kprobes, ftrace's function tracers) is denied here, so the\n"
+		"pair itself cannot be watched.  What brackets the same span, from tracepoints:\n"
+		"  irq_enter_rcu() -> irq_handler_entry ... irq_handler_exit -> irq_exit_rcu()  (device irqs:\n"
+		"    handle_irq_event() between the two; %" PRIu64 " handler runs in this trace)\n"
+		"  irq_enter_rcu() -> <vector>_entry ... <vector>_exit -> irq_exit_rcu()  (x86 system\n"
+		"    vectors: local timer, IPIs, irq_work; %" PRIu64 " vector events in this trace)\n"
+		"and irq_exit_rcu() -> invoke_softirq() is the \"manages soft interrupts\" part: a softirq\n"
+		"run right after a hardirq exit on the same CPU.  NET_RX runs with packets that ran so\n"
+		"here: %" PRIu64 " of %" PRIu64 ".\n",
+		s->irq_events / 2, s->vector_events, s->net_rx_where[SIRQ_WHERE_IRQ_EXIT],
+		s->net_rx_runs_with_packets);
+}
+
+static int interrupts_text(const struct lab_run *r, FILE *out)
+{
+	const struct softirq_result *s = &r->res->softirq;
+	unsigned int top = r->o->top ? r->o->top : 10;
+
+	lab_heading(out, "Where the NET_RX softirqs of the lab's packets were raised and ran");
+	fprintf(out, "veth has no interrupt: veth_xmit() puts the packet on the sending CPU's backlog\n"
+		     "(netif_rx -> enqueue_to_backlog) and raises NET_RX in the sender's context; the\n"
+		     "sender runs it when it re-enables bottom halves (local_bh_enable -> do_softirq)\n\n");
+	softirq_print_net_rx(out, s, top);
+	lab_heading(out, "Runs that hit the budget or the time limit: /proc/net/softnet_stat");
+	softnet_print_delta(out, &softnet_before, &softnet_after);
+	lab_heading(out, "Hardware interrupts during the run");
+	softirq_print_hardirqs(out, s, top);
+	lab_heading(out, "The experiment's irq_enter_rcu / irq_exit_rcu pair");
+	lab_irq_pair_text(out, s);
+	if (!s->net_rx_runs_with_packets) {
+		fprintf(out, "no NET_RX run carried the lab's packets: the capture missed them\n");
+		return 1;
+	}
+	return 0;
+}
+
+static void interrupts_json(const struct lab_run *r, struct json_writer *w)
+{
+	json_key(w, "interrupts");
+	softirq_print_json(w, &r->res->softirq);
+	json_key(w, "softnet");
+	softnet_json(w, &softnet_before, &softnet_after);
+}
+
+static const char *const next[] = {
+	"netscope report FILE --view interrupts      every vector and CPU, each run with its packets",
+	"netscope lab interrupts --ifname eth0       a real device: hardirq -> NET_RX -> napi_poll",
+	"netscope where irq_exit_rcu                 the pair in the source (with an index)",
+	NULL,
+};
+
+const struct capture_lab lab_interrupts = {
+	.name = "interrupts",
+	.title = "interrupts and softirqs: where NET_RX is raised and runs, polls, hardirqs",
+	.summary = "NET_RX raise -> entry -> exit per CPU, where it ran, packets per poll, hardirqs",
+	.experiment = "exp4",
+	.original = original,
+	.scenario = "udp",
+	.record_args = record_args,
+	.events = "default,irq,napi,irq_vectors",
+	.count = 2000,
+	.duration = 10,
+	.sample_hz = 0,
+	.funcs = "*softirq* *irq* net_rx_action napi* process_backlog",
+	.depth = 12,
+	.parts = RR_PART_SOFTIRQ,
+	.text = interrupts_text,
+	.json = interrupts_json,
+	.next = next,
+	.before_record = snap_before,
+	.after_record = snap_after,
+	.own_mode = lab_interrupts_dev_main,
+	.more_usage =
+		"\nWatching a device instead (nothing is sent):\n"
+		"  netscope lab interrupts --ifname DEV [--duration S] [-o FILE] [--top N] [--json]\n"
+		"  the traffic DEV of this namespace already carries, for S seconds (default 5):\n"
+		"  the device's hardirq -> NET_RX softirq -> napi_poll -> the packets of that poll\n",
+};
