@@ -47,7 +47,7 @@ struct analysis_ops {
 	 * inside feed() saves a call per event: at millions of events a second
 	 * the calls themselves cost (docs/PERFORMANCE.md, "Report speed").
 	 */
-	uint32_t types;
+	uint64_t types;
 	/*
 	 * Fill this analysis's part of res (zeroed before).  Called once.  0 or
 	 * a negative errno; after an error, free_part() must still free what

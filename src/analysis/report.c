@@ -14,7 +14,7 @@
 struct feeder {
 	void (*feed)(void *state, const struct ns_event *ev);
 	void *state;
-	uint32_t types;		/* analysis_ops.types */
+	uint64_t types;		/* analysis_ops.types */
 };
 
 struct report {
@@ -75,7 +75,7 @@ struct report *report_new(const struct report_ctx *ctx)
 void report_feed(struct report *r, const struct ns_event *ev)
 {
 	/* types beyond the mask (a newer writer's) go only to analyses of every type */
-	uint32_t bit = ev->type < 32 ? 1u << ev->type : 0;
+	uint64_t bit = ev->type < 64 ? 1ull << ev->type : 0;
 
 	if (r->res)
 		return; /* finished: the result no longer changes */

@@ -338,8 +338,8 @@ const struct analysis_ops tcp_analysis = {
 	.init = tcp_init_one,
 	.feed = tcp_feed_one,
 	/* the cases of tcp_feed() */
-	.types = 1u << NS_EV_TCP_SEND_RESET | 1u << NS_EV_TCP_RECEIVE_RESET |
-		 1u << NS_EV_INET_SOCK_SET_STATE | 1u << NS_EV_TCP_DESTROY_SOCK,
+	.types = 1ull << NS_EV_TCP_SEND_RESET | 1ull << NS_EV_TCP_RECEIVE_RESET |
+		 1ull << NS_EV_INET_SOCK_SET_STATE | 1ull << NS_EV_TCP_DESTROY_SOCK,
 	.finish = tcp_finish_one,
 	.free = tcp_free_one,
 	.free_part = tcp_free_part,
