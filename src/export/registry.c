@@ -11,6 +11,7 @@
  * not listed: `--to` offers only what works.
  */
 const struct exporter ns_exporters[] = {
+	{ "ctf", true, "CTF 1.8 for babeltrace2 and TraceCompass (as an LTTng kernel trace)", export_ctf },
 	{ NULL },
 };
 

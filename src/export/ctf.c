@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netscope export TRACE --to ctf DIR: a CTF 1.8 trace that babeltrace2
+ * reads and TraceCompass opens as an LTTng kernel trace (docs/export.md).
+ *
+ * DIR holds `metadata` (TSDL text, export/ctf_tsdl.c), one data stream file
+ * per CPU, `channel0_CPU` (export/ctf_stream.c), and `channel0_statedump`
+ * with one lttng_statedump_process_state event per thread the trace saw.
+ * Which CTF event a netscope event becomes, with which fields, is the table
+ * data/lttng.rules (export/ctf_map.c); this file only moves values.
+ *
+ * Why the writer is hand-written: Debian (bookworm) ships two libraries
+ * that can produce CTF, and neither fits.  libbabeltrace2's only CTF
+ * writer is the sink.ctf.fs component: using it means a babeltrace2 graph
+ * with our own source component class, every event built as a bt_message
+ * with its fields set one call each, and the plugin found at run time;
+ * babeltrace2 moves ~1.3 M events/s through such a graph (decoding, on
+ * this machine), a quarter of the 5 M events/s this export must reach,
+ * and the packet context (cpu_id) and the trace/clock uuids would have
+ * to be coaxed through its IR.  The older libbabeltrace-dev (1.5) has
+ * the babeltrace 1 CTF writer (headers in babeltrace/ctf-writer/): one
+ * reference-counted field object per field per event, and packet sizes
+ * and uuids of its own choosing (no byte-stable output for golden tests).
+ * CTF 1.8 with byte-aligned integers is simple to write directly: an event
+ * is a run of memcpy()s, checked by babeltrace2 in the tests.
+ *
+ * One pass: events go to their CPU's stream as they are read; the state
+ * dump and the metadata, which need the whole trace (threads seen,
+ * classes used, reordered events), are written at the end.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "common/log.h"
+#include "export/ctf_map.h"
+#include "export/ctf_stream.h"
+#include "export/ctf_tsdl.h"
+#include "export/export.h"
+
+#define SYM_MAX 128		/* a location's symbol string, NUL included (ctf_map.c) */
+#define SYM_CACHE 1024		/* direct-mapped: kfree_skb/consume_skb have few callers */
+#define STATEDUMP_INSTANCE 65536 /* beyond any CPU number (u16) */
+
+struct sym_slot {
+	uint64_t addr;
+	uint8_t len;		/* with the NUL; 0: empty */
+	char s[SYM_MAX];
+};
+
+struct thread {
+	uint32_t tid;		/* 0: empty slot */
+	uint32_t pid;
+	uint16_t cpu;
+	char comm[NS_COMM_LEN];
+};
+
+struct ctf_export {
+	struct export_src *src;
+	const char *dir;
+	struct ctf_map map;
+	bool *used;			/* by class index */
+	size_t *class_at;		/* class index by id */
+	size_t nids;
+	struct ctf_stream **streams;	/* by CPU */
+	size_t nstreams;
+	uint8_t uuid[16];
+	bool have_first;
+	uint64_t first_ts;
+	struct thread *threads;		/* open addressing by tid */
+	size_t threads_cap, threads_n;
+	struct sym_slot *syms;
+	const struct ksyms *ks;
+	char err[PATH_MAX + 256];
+};
+
+/* 64-bit mix (splitmix64's finalizer): uuids that derive from the trace */
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	return h ^ (h >> 31);
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = mix(h ^ (unsigned char)*s);
+	return mix(h ^ 0xff);
+}
+
+/* 16 bytes from two seeds, marked as an RFC 9562 version 8 (custom) uuid */
+static void make_uuid(uint8_t u[16], uint64_t a, uint64_t b)
+{
+	a = mix(a);
+	b = mix(b ^ a);
+	memcpy(u, &a, 8);
+	memcpy(u + 8, &b, 8);
+	u[6] = (u[6] & 0x0f) | 0x80;
+	u[8] = (u[8] & 0x3f) | 0x80;
+}
+
+static const char *meta(const struct ctf_export *x, const char *key)
+{
+	return ns_meta_get(tfr_meta(x->src->tr), key);
+}
+
+/*
+ * The trace's uuid: the same input always gives the same one (golden
+ * files), two captures differ (another host, another boot, another first
+ * event).
+ */
+static void trace_uuid(struct ctf_export *x)
+{
+	uint64_t h = hash_str(0x6e657473636f7065ull, meta(x, "host.boot_id"));
+
+	h = hash_str(h, meta(x, "host.name"));
+	make_uuid(x->uuid, h, x->first_ts);
+}
+
+/* LTTng's clock uuid is the boot id; without one, one from the host's name */
+static void clock_uuid(const struct ctf_export *x, char out[37])
+{
+	const char *boot = meta(x, "host.boot_id");
+	uint8_t u[16];
+
+	if (!boot || !ctf_uuid_parse(boot, u))
+		make_uuid(u, hash_str(1, meta(x, "host.name")), hash_str(2, meta(x, "kernel.release")));
+	ctf_uuid_str(u, out);
+}
+
+static struct ctf_stream *stream_of(struct ctf_export *x, uint16_t cpu)
+{
+	char path[PATH_MAX];
+
+	if (cpu >= x->nstreams) {
+		size_t n = (size_t)cpu + 1;
+		struct ctf_stream **v = realloc(x->streams, n * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		memset(v + x->nstreams, 0, (n - x->nstreams) * sizeof(*v));
+		x->streams = v;
+		x->nstreams = n;
+	}
+	if (x->streams[cpu])
+		return x->streams[cpu];
+	x->streams[cpu] = calloc(1, sizeof(struct ctf_stream));
+	if (!x->streams[cpu])
+		return NULL;
+	snprintf(path, sizeof(path), "%s/channel0_%u", x->dir, cpu);
+	if (ctf_stream_open(x->streams[cpu], path, cpu, cpu, x->uuid, x->err, sizeof(x->err)))
+		return NULL;
+	return x->streams[cpu];
+}
+
+/* "func+0x1a [module]" of a location, "" when it has no symbol; its length with the NUL */
+static const char *location_sym(struct ctf_export *x, uint64_t addr, size_t *len)
+{
+	struct sym_slot *sl = &x->syms[mix(addr) & (SYM_CACHE - 1)];
+
+	if (sl->len && sl->addr == addr) {
+		*len = sl->len;
+		return sl->s;
+	}
+	sl->addr = addr;
+	sl->s[0] = '\0';
+	if (addr && x->ks && ksyms__map_addr(x->ks, addr))
+		ksyms__fmt(x->ks, addr, sl->s, sizeof(sl->s));
+	sl->len = strlen(sl->s) + 1;
+	*len = sl->len;
+	return sl->s;
+}
+
+static uint8_t *put_fields(struct ctf_export *x, uint8_t *p, const struct ctf_class *c,
+			   const struct ns_event *ev)
+{
+	const char *base = (const char *)ev;
+
+	for (size_t i = 0; i < c->nf; i++) {
+		const struct ctf_src *s = c->f[i].src;
+		size_t n;
+
+		switch (s->kind) {
+		case CTF_SRC_INT:
+			if (s->big_endian) {
+				uint16_t v;
+
+				memcpy(&v, base + s->off, 2);
+				v = htons(v);
+				memcpy(p, &v, 2);
+			} else {
+				memcpy(p, base + s->off, s->size);
+			}
+			p += s->size;
+			break;
+		case CTF_SRC_ZERO:
+			memset(p, 0, s->size);
+			p += s->size;
+			break;
+		case CTF_SRC_BYTES16:
+			memcpy(p, base + s->off, 16);
+			p += 16;
+			break;
+		case CTF_SRC_TEXT16:
+			/* bytes after the first NUL are zeroed: whatever the BPF side
+			 * left there is no part of the name */
+			n = strnlen(base + s->off, NS_COMM_LEN);
+			memcpy(p, base + s->off, n);
+			memset(p + n, 0, NS_COMM_LEN - n);
+			p += NS_COMM_LEN;
+			break;
+		case CTF_SRC_STRING:
+			n = strnlen(base + s->off, NS_IFNAME_LEN);
+			memcpy(p, base + s->off, n);
+			p[n] = '\0';
+			p += n + 1;
+			break;
+		case CTF_SRC_LOCATION_SYM: {
+			const char *sym = location_sym(x, ev->location, &n);
+
+			memcpy(p, sym, n);
+			p += n;
+			break;
+		}
+		}
+	}
+	return p;
+}
+
+static void put_event(struct ctf_export *x, struct ctf_stream *s, const struct ctf_class *c,
+		      const struct ns_event *ev)
+{
+	uint8_t *p = ctf_stream_reserve(s, ev->ts_ns, c->id, 8 + c->max_size);
+	int32_t tid = (int32_t)ev->tid, pid = (int32_t)ev->pid;
+
+	memcpy(p, &tid, 4);
+	memcpy(p + 4, &pid, 4);
+	ctf_stream_commit(s, put_fields(x, p + 8, c, ev));
+	x->used[x->class_at[c->id]] = true;
+}
+
+/* remember the thread (first sighting: its pid, command name and CPU) */
+static int see_thread(struct ctf_export *x, const struct ns_event *ev)
+{
+	size_t i;
+
+	if (!ev->tid)
+		return 0;	/* the idle task: no thread to name */
+	if (x->threads_n * 2 >= x->threads_cap) {
+		size_t cap = x->threads_cap ? x->threads_cap * 2 : 1024;
+		struct thread *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		for (size_t k = 0; k < x->threads_cap; k++) {
+			if (!x->threads[k].tid)
+				continue;
+			for (i = mix(x->threads[k].tid) & (cap - 1); v[i].tid; i = (i + 1) & (cap - 1))
+				;
+			v[i] = x->threads[k];
+		}
+		free(x->threads);
+		x->threads = v;
+		x->threads_cap = cap;
+	}
+	for (i = mix(ev->tid) & (x->threads_cap - 1); x->threads[i].tid; i = (i + 1) & (x->threads_cap - 1))
+		if (x->threads[i].tid == ev->tid)
+			return 0;
+	x->threads[i].tid = ev->tid;
+	x->threads[i].pid = ev->pid;
+	x->threads[i].cpu = ev->cpu;
+	memcpy(x->threads[i].comm, ev->comm, NS_COMM_LEN);
+	x->threads_n++;
+	return 0;
+}
+
+static int by_tid(const void *a, const void *b)
+{
+	const struct thread *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* the state dump: one event per thread, by tid, at the trace's first time */
+static int write_statedump(struct ctf_export *x)
+{
+	struct ctf_stream s;
+	char path[PATH_MAX];
+	size_t n = 0;
+	uint32_t cpu_id = 0;
+	int ret;
+
+	if (!x->map.process || !x->threads_n)
+		return 0;
+	for (size_t i = 0; i < x->threads_cap; i++)
+		if (x->threads[i].tid)
+			x->threads[n++] = x->threads[i];
+	qsort(x->threads, n, sizeof(*x->threads), by_tid);
+	/* on the first CPU that has a stream, as LTTng's state dump runs on one */
+	for (size_t c = 0; c < x->nstreams; c++)
+		if (x->streams[c]) {
+			cpu_id = c;
+			break;
+		}
+	snprintf(path, sizeof(path), "%s/channel0_statedump", x->dir);
+	ret = ctf_stream_open(&s, path, STATEDUMP_INSTANCE, cpu_id, x->uuid, x->err, sizeof(x->err));
+	for (size_t i = 0; i < n && !ret; i++) {
+		struct ns_event ev = { .ts_ns = x->first_ts, .tid = x->threads[i].tid,
+				       .pid = x->threads[i].pid, .cpu = x->threads[i].cpu };
+
+		memcpy(ev.comm, x->threads[i].comm, NS_COMM_LEN);
+		put_event(x, &s, x->map.process, &ev);
+	}
+	if (ctf_stream_close(&s, x->err, sizeof(x->err)) && !ret)
+		ret = -EIO;
+	x->threads_n = n;
+	return ret;
+}
+
+static int write_metadata(struct ctf_export *x, uint64_t clamped)
+{
+	struct ctf_tsdl_env env = { 0 };
+	struct ns_capture_stats st;
+	char path[PATH_MAX];
+	FILE *f;
+	int ret;
+
+	memcpy(env.uuid, x->uuid, 16);
+	clock_uuid(x, env.clock_uuid);
+	env.hostname = meta(x, "host.name");
+	env.kernel_release = meta(x, "kernel.release");
+	env.kernel_version = meta(x, "kernel.version");
+	env.netscope_version = meta(x, "netscope.version");
+	env.offset_ns = meta(x, "clock.monotonic_to_realtime_ns")
+				? strtoull(meta(x, "clock.monotonic_to_realtime_ns"), NULL, 10)
+				: 0;
+	env.events_lost = -1;
+	if (tfr_stats(x->src->tr, &st))
+		env.events_lost = ns_stats_sum(st.lost) + st.writer_dropped;
+	env.complete = !x->src->truncated && !x->src->err;
+	env.clamped = clamped;
+	char *name = strdup(x->src->path);
+	if (!name)
+		return -ENOMEM;
+	env.trace_name = basename(name);
+
+	snprintf(path, sizeof(path), "%s/metadata", x->dir);
+	f = fopen(path, "wx");
+	if (!f) {
+		ret = -errno;
+		snprintf(x->err, sizeof(x->err), "cannot create '%s': %s", path, strerror(-ret));
+		free(name);
+		return ret;
+	}
+	ret = ctf_tsdl_write(f, &env, &x->map, x->used, tfr_names(x->src->tr));
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (ret)
+		snprintf(x->err, sizeof(x->err), "cannot write '%s': %s", path, strerror(-ret));
+	free(name);
+	return ret;
+}
+
+static int setup(struct ctf_export *x)
+{
+	size_t maxid = 0;
+
+	if (ctf_map_builtin(&x->map, x->err, sizeof(x->err)))
+		return -EINVAL;
+	for (size_t i = 0; i < x->map.n; i++)
+		if (x->map.cls[i].id > maxid)
+			maxid = x->map.cls[i].id;
+	x->nids = maxid + 1;
+	x->used = calloc(x->map.n, sizeof(*x->used));
+	x->class_at = calloc(x->nids, sizeof(*x->class_at));
+	x->syms = calloc(SYM_CACHE, sizeof(*x->syms));
+	if (!x->used || !x->class_at || !x->syms) {
+		snprintf(x->err, sizeof(x->err), "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < x->map.n; i++)
+		x->class_at[x->map.cls[i].id] = i;
+	x->ks = tfr_ksyms(x->src->tr);
+	return 0;
+}
+
+static void cleanup(struct ctf_export *x)
+{
+	char err[PATH_MAX + 256];
+
+	for (size_t c = 0; c < x->nstreams; c++) {
+		if (!x->streams[c])
+			continue;
+		ctf_stream_close(x->streams[c], err, sizeof(err));
+		free(x->streams[c]);
+	}
+	free(x->streams);
+	free(x->threads);
+	free(x->syms);
+	free(x->used);
+	free(x->class_at);
+	ctf_map_free(&x->map);
+}
+
+/* the events, each to its CPU's stream (a TCP segment's second event too) */
+static int write_events(struct ctf_export *x)
+{
+	struct ns_event ev;
+
+	while (export_next(x->src, &ev)) {
+		const struct ctf_class *c, *seg;
+		struct ctf_stream *s;
+
+		c = ev.type < NS_EV__COUNT ? x->map.by_type[ev.type] : x->map.by_type[0];
+		if (!x->have_first) {
+			x->have_first = true;
+			x->first_ts = ev.ts_ns;
+			trace_uuid(x);
+		}
+		if (ev.ts_ns < x->first_ts)
+			x->first_ts = ev.ts_ns;
+		s = stream_of(x, ev.cpu);
+		if (!s)
+			return x->err[0] ? -EIO : -ENOMEM;
+		put_event(x, s, c, &ev);
+		seg = ev.type < NS_EV__COUNT ? x->map.segment[ev.type] : NULL;
+		if (seg && (ev.hdr & NS_HDR_TCP) && ev.l4_proto == IPPROTO_TCP)
+			put_event(x, s, seg, &ev);
+		if (see_thread(x, &ev))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int export_ctf(struct export_src *src, const char *out, const struct export_opts *o)
+{
+	struct ctf_export x = { .src = src, .dir = out };
+	uint64_t clamped = 0;
+	int ret;
+
+	if (mkdir(out, 0755)) {
+		char *copy = strdup(out);
+
+		ns_err("cannot create a directory in '%s': %s", copy ? dirname(copy) : out, strerror(errno));
+		free(copy);
+		return 1;
+	}
+	ret = setup(&x);
+	if (!ret)
+		ret = write_events(&x);
+	/* the streams first: the metadata says how many events were reordered */
+	for (size_t c = 0; c < x.nstreams && !ret; c++) {
+		if (!x.streams[c])
+			continue;
+		clamped += x.streams[c]->clamped;
+		ret = ctf_stream_close(x.streams[c], x.err, sizeof(x.err));
+	}
+	if (!ret)
+		ret = write_statedump(&x);
+	if (!ret)
+		ret = write_metadata(&x, clamped);
+	if (ret)
+		ns_err("%s", x.err[0] ? x.err : strerror(-ret));
+	else if (clamped)
+		ns_warn("%" PRIu64 " events were earlier than the event before them on their CPU: written at "
+			"that event's time (CTF wants each CPU's stream in time order)", clamped);
+	cleanup(&x);
+	return ret ? 1 : 0;
+}
