@@ -33,6 +33,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,7 @@ struct ctf_export {
 	size_t threads_cap, threads_n;
 	struct sym_slot *syms;
 	const struct ksyms *ks;
+	struct ctf_op **ops;		/* by class id: its fields as copy operations */
 	char err[PATH_MAX + 256];
 };
 
@@ -179,51 +181,135 @@ static const char *location_sym(struct ctf_export *x, uint64_t addr, size_t *len
 	return sl->s;
 }
 
+/*
+ * A class's fields as copy operations of fixed sizes, made once: a
+ * memcpy() of a size known only at run time compiles to `rep movsb`,
+ * whose start-up cost was most of the time per event.
+ */
+enum ctf_op_kind { OP_COPY1, OP_COPY2, OP_COPY4, OP_COPY8, OP_ADDR, OP_BE16, OP_ZERO4, OP_ZERO8,
+		   OP_TEXT16, OP_STRING, OP_SYM };
+
+struct ctf_op {
+	uint8_t kind;
+	uint16_t off;	/* in struct ns_event */
+};
+
+static int compile_class(const struct ctf_class *c, struct ctf_op **out)
+{
+	struct ctf_op *ops = calloc(c->nf ? c->nf : 1, sizeof(*ops));
+
+	if (!ops)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->nf; i++) {
+		const struct ctf_src *s = c->f[i].src;
+
+		ops[i].off = s->off;
+		switch (s->kind) {
+		case CTF_SRC_INT:
+			ops[i].kind = s->big_endian ? OP_BE16 : s->size == 1 ? OP_COPY1 : s->size == 2 ? OP_COPY2
+				    : s->size == 4 ? OP_COPY4 : OP_COPY8;
+			break;
+		case CTF_SRC_ZERO:
+			ops[i].kind = s->size == 4 ? OP_ZERO4 : OP_ZERO8;
+			break;
+		case CTF_SRC_ADDR:
+			ops[i].kind = OP_ADDR;
+			break;
+		case CTF_SRC_TEXT16:
+			ops[i].kind = OP_TEXT16;
+			break;
+		case CTF_SRC_STRING:
+			ops[i].kind = OP_STRING;
+			break;
+		case CTF_SRC_LOCATION_SYM:
+			ops[i].kind = OP_SYM;
+			break;
+		}
+	}
+	*out = ops;
+	return 0;
+}
+
+/*
+ * Bytes of an address worth writing: the family's, or all 16 when the
+ * family is unknown and the bytes are not all zero (every byte is kept).
+ */
+static size_t addr_len(const struct ns_event *ev, const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	if (ev->family == AF_INET)
+		return 4;
+	if (ev->family == AF_INET6)
+		return 16;
+	return memcmp(a, zero, 16) ? 16 : 0;
+}
+
 static uint8_t *put_fields(struct ctf_export *x, uint8_t *p, const struct ctf_class *c,
 			   const struct ns_event *ev)
 {
 	const char *base = (const char *)ev;
+	const struct ctf_op *op = x->ops[c->id], *end = op + c->nf;
+	size_t n;
 
-	for (size_t i = 0; i < c->nf; i++) {
-		const struct ctf_src *s = c->f[i].src;
-		size_t n;
+	for (; op < end; op++) {
+		const char *v = base + op->off;
 
-		switch (s->kind) {
-		case CTF_SRC_INT:
-			if (s->big_endian) {
-				uint16_t v;
+		switch (op->kind) {
+		case OP_COPY1:
+			*p++ = *(const uint8_t *)v;
+			break;
+		case OP_COPY2:
+			memcpy(p, v, 2);
+			p += 2;
+			break;
+		case OP_COPY4:
+			memcpy(p, v, 4);
+			p += 4;
+			break;
+		case OP_COPY8:
+			memcpy(p, v, 8);
+			p += 8;
+			break;
+		case OP_ADDR:
+			n = addr_len(ev, (const uint8_t *)v);
+			*p++ = n;
+			memcpy(p, v, 16);	/* room for 16 was reserved */
+			p += n;
+			break;
+		case OP_BE16: {	/* l3_proto: network byte order, as LTTng's skb->protocol */
+			uint16_t be;
 
-				memcpy(&v, base + s->off, 2);
-				v = htons(v);
-				memcpy(p, &v, 2);
-			} else {
-				memcpy(p, base + s->off, s->size);
-			}
-			p += s->size;
+			memcpy(&be, v, 2);
+			be = htons(be);
+			memcpy(p, &be, 2);
+			p += 2;
 			break;
-		case CTF_SRC_ZERO:
-			memset(p, 0, s->size);
-			p += s->size;
+		}
+		case OP_ZERO4:
+			memset(p, 0, 4);
+			p += 4;
 			break;
-		case CTF_SRC_BYTES16:
-			memcpy(p, base + s->off, 16);
-			p += 16;
+		case OP_ZERO8:
+			memset(p, 0, 8);
+			p += 8;
 			break;
-		case CTF_SRC_TEXT16:
+		case OP_TEXT16:
 			/* bytes after the first NUL are zeroed: whatever the BPF side
 			 * left there is no part of the name */
-			n = strnlen(base + s->off, NS_COMM_LEN);
-			memcpy(p, base + s->off, n);
+			memcpy(p, v, NS_COMM_LEN);
+			n = strnlen(v, NS_COMM_LEN);
 			memset(p + n, 0, NS_COMM_LEN - n);
 			p += NS_COMM_LEN;
 			break;
-		case CTF_SRC_STRING:
-			n = strnlen(base + s->off, NS_IFNAME_LEN);
-			memcpy(p, base + s->off, n);
+		case OP_STRING:
+			/* fixed-size copy, then the end moved back to the NUL */
+			memcpy(p, v, NS_IFNAME_LEN);
+			n = strnlen(v, NS_IFNAME_LEN);
 			p[n] = '\0';
 			p += n + 1;
 			break;
-		case CTF_SRC_LOCATION_SYM: {
+		case OP_SYM: {
 			const char *sym = location_sym(x, ev->location, &n);
 
 			memcpy(p, sym, n);
@@ -386,8 +472,18 @@ static int setup(struct ctf_export *x)
 		snprintf(x->err, sizeof(x->err), "out of memory");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < x->map.n; i++)
+	x->ops = calloc(x->nids, sizeof(*x->ops));
+	if (!x->ops) {
+		snprintf(x->err, sizeof(x->err), "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < x->map.n; i++) {
 		x->class_at[x->map.cls[i].id] = i;
+		if (compile_class(&x->map.cls[i], &x->ops[x->map.cls[i].id])) {
+			snprintf(x->err, sizeof(x->err), "out of memory");
+			return -ENOMEM;
+		}
+	}
 	x->ks = tfr_ksyms(x->src->tr);
 	return 0;
 }
@@ -405,6 +501,9 @@ static void cleanup(struct ctf_export *x)
 	free(x->streams);
 	free(x->threads);
 	free(x->syms);
+	for (size_t i = 0; x->ops && i < x->nids; i++)
+		free(x->ops[i]);
+	free(x->ops);
 	free(x->used);
 	free(x->class_at);
 	ctf_map_free(&x->map);

@@ -51,8 +51,8 @@ const struct ctf_src ctf_srcs[] = {
 	INT(l4_proto, false, false, false),
 	INT(tcp_flags, false, true, false),
 	INT(flags, false, true, false),
-	{ "saddr", CTF_SRC_BYTES16, offsetof(struct ns_event, saddr), 16 },
-	{ "daddr", CTF_SRC_BYTES16, offsetof(struct ns_event, daddr), 16 },
+	{ "saddr", CTF_SRC_ADDR, offsetof(struct ns_event, saddr), 16 },
+	{ "daddr", CTF_SRC_ADDR, offsetof(struct ns_event, daddr), 16 },
 	{ "comm", CTF_SRC_TEXT16, offsetof(struct ns_event, comm), NS_COMM_LEN },
 	{ "ifname", CTF_SRC_STRING, offsetof(struct ns_event, ifname), NS_IFNAME_LEN },
 	INT(skb_head, false, true, false),
@@ -89,6 +89,8 @@ static size_t field_max(const struct ctf_field *f)
 		return NS_IFNAME_LEN + 1;
 	case CTF_SRC_LOCATION_SYM:
 		return 128;	/* export/ctf.c bounds symbol strings to this */
+	case CTF_SRC_ADDR:
+		return 1 + 16;	/* the length, the bytes */
 	default:
 		return f->src->size;
 	}

@@ -18,7 +18,7 @@
 enum ctf_src_kind {
 	CTF_SRC_INT,		/* an integer member of struct ns_event */
 	CTF_SRC_ZERO,		/* a field LTTng has and netscope does not know: 0 */
-	CTF_SRC_BYTES16,	/* saddr/daddr: 16 bytes */
+	CTF_SRC_ADDR,		/* saddr/daddr: a sequence of the family's 4 or 16 bytes */
 	CTF_SRC_TEXT16,		/* comm: char[16], zero-filled after the first NUL */
 	CTF_SRC_STRING,		/* ifname: NUL-terminated string */
 	CTF_SRC_LOCATION_SYM,	/* "symbol+0xoff" of location, "" when unknown */

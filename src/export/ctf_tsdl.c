@@ -140,9 +140,14 @@ static void put_field(FILE *f, const struct ctf_field *fl, const struct ns_names
 		}
 		fprintf(f, " _%s;\n", fl->name);
 		break;
-	case CTF_SRC_BYTES16:
+	case CTF_SRC_ADDR:
+		/* 4 bytes for IPv4, 16 for IPv6, none without an address */
+		fprintf(f, "uint8_t _%s_length;\n\t\t", fl->name);
+		int_type(f, 8, false, false, false, false);
+		fprintf(f, " _%s[_%s_length];\n", fl->name, fl->name);
+		break;
 	case CTF_SRC_TEXT16:
-		int_type(f, 8, false, false, false, s->kind == CTF_SRC_TEXT16);
+		int_type(f, 8, false, false, false, true);
 		fprintf(f, " _%s[%u];\n", fl->name, (unsigned)s->size);
 		break;
 	case CTF_SRC_STRING:

@@ -103,7 +103,7 @@ check_eq netscope_only_events_keep_their_name net_dev_start_xmit \
 	"$(grep -oE '\) [^ ]+ net_dev_start_xmit: ' "$TMP/flood.txt" | head -1 | sed -E 's/.* (net_dev_start_xmit): /\1/')"
 # a netscope-only event carries every field of the record (ctf_map.c's list)
 check_eq netscope_only_events_carry_every_field \
-	"skb sk location packet_id netns ifindex len stack_id stack_key reason aux aux2 seq ack_seq l3_proto sport dport ctx hdr family l4_proto tcp_flags flags saddr daddr comm ifname skb_head" \
+	"skb sk location packet_id netns ifindex len stack_id stack_key reason aux aux2 seq ack_seq l3_proto sport dport ctx hdr family l4_proto tcp_flags flags saddr_length saddr daddr_length daddr comm ifname skb_head" \
 	"$(grep -m1 -E '\) [^ ]+ net_dev_start_xmit: ' "$TMP/flood.txt" | sed -E 's/.*\}, \{ (.*) \}$/\1/' | grep -oE '(^|, )[a-z_0-9]+ = ' | sed -E 's/^, //; s/ = $//' | tr '\n' ' ' | sed 's/ $//')"
 if grep -q ' irq_handler_entry: ' "$TMP/flood.txt"; then
 	check "irq_handler_entry_has_irq_and_name" grep -qE ' irq_handler_entry: .*\{ irq = [0-9]+, name = "[^"]*" \}' "$TMP/flood.txt"
