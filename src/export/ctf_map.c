@@ -62,6 +62,10 @@ const struct ctf_src ctf_srcs[] = {
 	{ NULL },
 };
 
+/* a member appended to struct ns_event must be added above, or native classes lose it */
+_Static_assert(sizeof(struct ns_event) == offsetof(struct ns_event, skb_head) + sizeof(__u64),
+	       "struct ns_event has a member ctf_srcs does not list");
+
 const struct ctf_src *ctf_src_find(const char *name)
 {
 	for (const struct ctf_src *s = ctf_srcs; s->name; s++)
