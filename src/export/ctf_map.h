@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "bpf/netscope.h"
+#include "trace/model.h"	/* struct ns_event */
 
 /* where a field's value comes from */
 enum ctf_src_kind {
