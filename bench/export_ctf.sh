@@ -50,7 +50,7 @@ for r in $(seq "$ROUNDS"); do
 	echo "netscope export --to ctf, run $r: $wall s wall ($(rate "$n" "$wall")), cpu $user user + $sys sys"
 done
 # the CTF holds more events than the trace: TCP segments' inet_sock_local_in/out and the state dump
-ctf_events=$(babeltrace2 "$OUT" -c sink.utils.counter -p step=0 2>/dev/null | awk '/Event messages/ {n = $1} END {print n}')
+ctf_events=$(babeltrace2 "$OUT" -c sink.utils.counter 2>/dev/null | awk '/Event messages/ {n = $1} END {print n}')
 echo "ctf: $(du -sh "$OUT" | cut -f1) in $OUT ($(ls "$OUT" | wc -l) files), $ctf_events CTF events"
 for r in $(seq "$ROUNDS"); do
 	/usr/bin/time -f '%e %U %S' -o "$WORK/time" taskset -c "$CPU" babeltrace2 --output-format=dummy "$OUT" \

@@ -36,7 +36,7 @@ static uint8_t *put(uint8_t *p, const void *v, size_t n)
 }
 
 /* header and context into the packet's first bytes, then the packet out */
-static void flush_packet(struct ctf_stream *s)
+void ctf_stream_flush_packet(struct ctf_stream *s)
 {
 	uint32_t magic = CTF_MAGIC, stream_id = 0;
 	uint64_t bits = (uint64_t)s->len * 8, discarded = 0;
@@ -61,31 +61,12 @@ static void flush_packet(struct ctf_stream *s)
 	s->len = CTF_PACKET_PREFIX;
 }
 
-uint8_t *ctf_stream_reserve(struct ctf_stream *s, uint64_t ts, uint16_t id, size_t max)
-{
-	uint8_t *p;
-
-	if (s->len + CTF_EVENT_HEADER + max > CTF_PACKET_BYTES)
-		flush_packet(s);
-	if (ts < s->ts_last) {
-		ts = s->ts_last;
-		s->clamped++;
-	}
-	if (s->len == CTF_PACKET_PREFIX)
-		s->ts_begin = ts;
-	s->ts_last = ts;
-	p = s->buf + s->len;
-	memcpy(p, &id, 2);
-	memcpy(p + 2, &ts, 8);
-	return p + CTF_EVENT_HEADER;
-}
-
 int ctf_stream_close(struct ctf_stream *s, char *err, size_t errlen)
 {
 	int ret = 0;
 
 	if (s->f) {
-		flush_packet(s);
+		ctf_stream_flush_packet(s);
 		if (fclose(s->f) && !s->err)
 			s->err = -errno;
 		s->f = NULL;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define CTF_MAGIC 0xC1FC1FC1u
 /*
@@ -50,7 +51,27 @@ int ctf_stream_open(struct ctf_stream *s, const char *path, uint64_t instance, u
  * takes its end).  A time earlier than the stream's last event's is
  * raised to it (CTF wants each stream in time order) and counted.
  */
-uint8_t *ctf_stream_reserve(struct ctf_stream *s, uint64_t ts, uint16_t id, size_t max);
+/* write the packet being filled (nothing when it has no event) and start the next */
+void ctf_stream_flush_packet(struct ctf_stream *s);
+/* inline: called once or twice per event */
+static inline uint8_t *ctf_stream_reserve(struct ctf_stream *s, uint64_t ts, uint16_t id, size_t max)
+{
+	uint8_t *p;
+
+	if (s->len + CTF_EVENT_HEADER + max > CTF_PACKET_BYTES)
+		ctf_stream_flush_packet(s);
+	if (ts < s->ts_last) {
+		ts = s->ts_last;
+		s->clamped++;
+	}
+	if (s->len == CTF_PACKET_PREFIX)
+		s->ts_begin = ts;
+	s->ts_last = ts;
+	p = s->buf + s->len;
+	memcpy(p, &id, 2);
+	memcpy(p + 2, &ts, 8);
+	return p + CTF_EVENT_HEADER;
+}
 static inline void ctf_stream_commit(struct ctf_stream *s, const uint8_t *end)
 {
 	s->len = (size_t)(end - s->buf);
