@@ -8,8 +8,10 @@
 # events and netscope-only ones), repeated by bench/trace_repeat until it
 # holds >= EVENTS events.  The CTF goes to OUTDIR (default /dev/shm, so the
 # figure is the exporter's and the page cache's, not the disk's; OUTDIR=/tmp
-# for a disk).  Each timing is ROUNDS runs; wall and CPU time (user + sys,
-# /usr/bin/time) are printed per run, events/s from the wall time.
+# for a disk).  The export is timed ROUNDS times, babeltrace2 BT_ROUNDS
+# times (it is slow); each run prints wall and CPU time (user + sys,
+# /usr/bin/time) and events/s from both: on a shared machine the CPU time
+# is the steadier figure.
 #
 #   ./bench/export_ctf.sh                     (needs root for the recording)
 #   EVENTS=20000000 ROUNDS=5 OUTDIR=/tmp ./bench/export_ctf.sh
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 NS=${NS:-$PWD/build/netscope}
 EVENTS=${EVENTS:-10000000}
 ROUNDS=${ROUNDS:-3}
+BT_ROUNDS=${BT_ROUNDS:-1}
 CPU=${CPU:-1}
 WORK=${WORK:-/tmp/netscope-export-ctf}
 OUTDIR=${OUTDIR:-/dev/shm}
@@ -41,21 +44,26 @@ echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 rate() { # events seconds
 	python3 -c "print('%.2f M events/s' % ($1 / $2 / 1e6))"
 }
+cpurate() { # events user sys
+	python3 -c "print('%.2f M events/s' % ($1 / ($2 + $3) / 1e6))"
+}
 
 for r in $(seq "$ROUNDS"); do
 	rm -rf "$OUT"
 	/usr/bin/time -f '%e %U %S' -o "$WORK/time" taskset -c "$CPU" "$NS" export "$WORK/big.ns" --to ctf "$OUT" \
 		2>"$WORK/export.err" || { cat "$WORK/export.err" >&2; exit 1; }
 	read -r wall user sys <"$WORK/time"
-	echo "netscope export --to ctf, run $r: $wall s wall ($(rate "$n" "$wall")), cpu $user user + $sys sys"
+	echo "netscope export --to ctf, run $r: $wall s wall ($(rate "$n" "$wall")), cpu $user user + $sys sys" \
+		"($(cpurate "$n" "$user" "$sys"))"
 done
 # the CTF holds more events than the trace: TCP segments' inet_sock_local_in/out and the state dump
 ctf_events=$(babeltrace2 "$OUT" -c sink.utils.counter 2>/dev/null | awk '/Event messages/ {n = $1} END {print n}')
 echo "ctf: $(du -sh "$OUT" | cut -f1) in $OUT ($(ls "$OUT" | wc -l) files), $ctf_events CTF events"
-for r in $(seq "$ROUNDS"); do
+for r in $(seq "$BT_ROUNDS"); do
 	/usr/bin/time -f '%e %U %S' -o "$WORK/time" taskset -c "$CPU" babeltrace2 --output-format=dummy "$OUT" \
 		2>"$WORK/bt.err" || { cat "$WORK/bt.err" >&2; exit 1; }
 	read -r wall user sys <"$WORK/time"
-	echo "babeltrace2 --output-format=dummy, run $r: $wall s wall ($(rate "$ctf_events" "$wall") CTF events," \
-		"$(rate "$n" "$wall") of the trace's), cpu $user user + $sys sys"
+	echo "babeltrace2 --output-format=dummy, run $r: $wall s wall ($(rate "$ctf_events" "$wall") CTF events)," \
+		"cpu $user user + $sys sys ($(cpurate "$ctf_events" "$user" "$sys") CTF events," \
+		"$(cpurate "$n" "$user" "$sys") of the trace's)"
 done
