@@ -78,6 +78,7 @@ struct ctf_export {
 	struct sym_slot *syms;
 	const struct ksyms *ks;
 	struct ctf_op **ops;		/* by class id: its fields as copy operations */
+	size_t *nops;
 	char err[PATH_MAX + 256];
 };
 
@@ -182,51 +183,73 @@ static const char *location_sym(struct ctf_export *x, uint64_t addr, size_t *len
 }
 
 /*
- * A class's fields as copy operations of fixed sizes, made once: a
- * memcpy() of a size known only at run time compiles to `rep movsb`,
- * whose start-up cost was most of the time per event.
+ * A class's fields as copy operations, made once.  Integers that follow
+ * each other in struct ns_event and in the event are one run, copied as
+ * RUN_MAX bytes whatever its length (two 16-byte moves; the bytes past
+ * the run are overwritten by the next field or lie past the event's end):
+ * a memcpy() of a size known only at run time compiles to `rep movsb`,
+ * whose start-up cost was most of the time per event, and one operation
+ * per field was most of the rest.  The event is read from a padded copy
+ * (struct padded_event) and each event reserves RUN_MAX bytes more than
+ * it can take, so the over-copy stays in bounds.
  */
-enum ctf_op_kind { OP_COPY1, OP_COPY2, OP_COPY4, OP_COPY8, OP_ADDR, OP_BE16, OP_ZERO4, OP_ZERO8,
-		   OP_TEXT16, OP_STRING, OP_SYM };
+#define RUN_MAX 32
+
+enum ctf_op_kind { OP_RUN, OP_ADDR, OP_BE16, OP_ZERO4, OP_ZERO8, OP_TEXT16, OP_STRING, OP_SYM };
 
 struct ctf_op {
 	uint8_t kind;
+	uint8_t len;	/* of a run */
 	uint16_t off;	/* in struct ns_event */
 };
 
-static int compile_class(const struct ctf_class *c, struct ctf_op **out)
+struct padded_event {
+	struct ns_event ev;
+	uint8_t pad[RUN_MAX];	/* read by a run at the end of the record, never used */
+};
+
+static int compile_class(const struct ctf_class *c, struct ctf_op **out, size_t *nops)
 {
 	struct ctf_op *ops = calloc(c->nf ? c->nf : 1, sizeof(*ops));
+	size_t n = 0;
 
 	if (!ops)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->nf; i++) {
 		const struct ctf_src *s = c->f[i].src;
+		struct ctf_op *prev = n ? &ops[n - 1] : NULL;
 
-		ops[i].off = s->off;
+		if (s->kind == CTF_SRC_INT && !s->big_endian && prev && prev->kind == OP_RUN &&
+		    prev->off + prev->len == s->off && prev->len + s->size <= RUN_MAX) {
+			prev->len += s->size;
+			continue;
+		}
+		ops[n].off = s->off;
+		ops[n].len = s->size;
 		switch (s->kind) {
 		case CTF_SRC_INT:
-			ops[i].kind = s->big_endian ? OP_BE16 : s->size == 1 ? OP_COPY1 : s->size == 2 ? OP_COPY2
-				    : s->size == 4 ? OP_COPY4 : OP_COPY8;
+			ops[n].kind = s->big_endian ? OP_BE16 : OP_RUN;
 			break;
 		case CTF_SRC_ZERO:
-			ops[i].kind = s->size == 4 ? OP_ZERO4 : OP_ZERO8;
+			ops[n].kind = s->size == 4 ? OP_ZERO4 : OP_ZERO8;
 			break;
 		case CTF_SRC_ADDR:
-			ops[i].kind = OP_ADDR;
+			ops[n].kind = OP_ADDR;
 			break;
 		case CTF_SRC_TEXT16:
-			ops[i].kind = OP_TEXT16;
+			ops[n].kind = OP_TEXT16;
 			break;
 		case CTF_SRC_STRING:
-			ops[i].kind = OP_STRING;
+			ops[n].kind = OP_STRING;
 			break;
 		case CTF_SRC_LOCATION_SYM:
-			ops[i].kind = OP_SYM;
+			ops[n].kind = OP_SYM;
 			break;
 		}
+		n++;
 	}
 	*out = ops;
+	*nops = n;
 	return 0;
 }
 
@@ -246,30 +269,20 @@ static size_t addr_len(const struct ns_event *ev, const uint8_t *a)
 }
 
 static uint8_t *put_fields(struct ctf_export *x, uint8_t *p, const struct ctf_class *c,
-			   const struct ns_event *ev)
+			   const struct padded_event *pe)
 {
-	const char *base = (const char *)ev;
-	const struct ctf_op *op = x->ops[c->id], *end = op + c->nf;
+	const struct ns_event *ev = &pe->ev;
+	const char *base = (const char *)pe;
+	const struct ctf_op *op = x->ops[c->id], *end = op + x->nops[c->id];
 	size_t n;
 
 	for (; op < end; op++) {
 		const char *v = base + op->off;
 
 		switch (op->kind) {
-		case OP_COPY1:
-			*p++ = *(const uint8_t *)v;
-			break;
-		case OP_COPY2:
-			memcpy(p, v, 2);
-			p += 2;
-			break;
-		case OP_COPY4:
-			memcpy(p, v, 4);
-			p += 4;
-			break;
-		case OP_COPY8:
-			memcpy(p, v, 8);
-			p += 8;
+		case OP_RUN:
+			memcpy(p, v, RUN_MAX);
+			p += op->len;
 			break;
 		case OP_ADDR:
 			n = addr_len(ev, (const uint8_t *)v);
@@ -322,14 +335,15 @@ static uint8_t *put_fields(struct ctf_export *x, uint8_t *p, const struct ctf_cl
 }
 
 static void put_event(struct ctf_export *x, struct ctf_stream *s, const struct ctf_class *c,
-		      const struct ns_event *ev)
+		      const struct padded_event *pe)
 {
-	uint8_t *p = ctf_stream_reserve(s, ev->ts_ns, c->id, 8 + c->max_size);
+	const struct ns_event *ev = &pe->ev;
+	uint8_t *p = ctf_stream_reserve(s, ev->ts_ns, c->id, 8 + c->max_size + RUN_MAX);
 	int32_t tid = (int32_t)ev->tid, pid = (int32_t)ev->pid;
 
 	memcpy(p, &tid, 4);
 	memcpy(p + 4, &pid, 4);
-	ctf_stream_commit(s, put_fields(x, p + 8, c, ev));
+	ctf_stream_commit(s, put_fields(x, p + 8, c, pe));
 	x->used[x->class_at[c->id]] = true;
 }
 
@@ -399,11 +413,11 @@ static int write_statedump(struct ctf_export *x)
 	snprintf(path, sizeof(path), "%s/channel0_statedump", x->dir);
 	ret = ctf_stream_open(&s, path, STATEDUMP_INSTANCE, cpu_id, x->uuid, x->err, sizeof(x->err));
 	for (size_t i = 0; i < n && !ret; i++) {
-		struct ns_event ev = { .ts_ns = x->first_ts, .tid = x->threads[i].tid,
-				       .pid = x->threads[i].pid, .cpu = x->threads[i].cpu };
+		struct padded_event pe = { .ev = { .ts_ns = x->first_ts, .tid = x->threads[i].tid,
+						   .pid = x->threads[i].pid, .cpu = x->threads[i].cpu } };
 
-		memcpy(ev.comm, x->threads[i].comm, NS_COMM_LEN);
-		put_event(x, &s, x->map.process, &ev);
+		memcpy(pe.ev.comm, x->threads[i].comm, NS_COMM_LEN);
+		put_event(x, &s, x->map.process, &pe);
 	}
 	if (ctf_stream_close(&s, x->err, sizeof(x->err)) && !ret)
 		ret = -EIO;
@@ -473,13 +487,14 @@ static int setup(struct ctf_export *x)
 		return -ENOMEM;
 	}
 	x->ops = calloc(x->nids, sizeof(*x->ops));
-	if (!x->ops) {
+	x->nops = calloc(x->nids, sizeof(*x->nops));
+	if (!x->ops || !x->nops) {
 		snprintf(x->err, sizeof(x->err), "out of memory");
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < x->map.n; i++) {
 		x->class_at[x->map.cls[i].id] = i;
-		if (compile_class(&x->map.cls[i], &x->ops[x->map.cls[i].id])) {
+		if (compile_class(&x->map.cls[i], &x->ops[x->map.cls[i].id], &x->nops[x->map.cls[i].id])) {
 			snprintf(x->err, sizeof(x->err), "out of memory");
 			return -ENOMEM;
 		}
@@ -504,6 +519,7 @@ static void cleanup(struct ctf_export *x)
 	for (size_t i = 0; x->ops && i < x->nids; i++)
 		free(x->ops[i]);
 	free(x->ops);
+	free(x->nops);
 	free(x->used);
 	free(x->class_at);
 	ctf_map_free(&x->map);
@@ -512,28 +528,29 @@ static void cleanup(struct ctf_export *x)
 /* the events, each to its CPU's stream (a TCP segment's second event too) */
 static int write_events(struct ctf_export *x)
 {
-	struct ns_event ev;
+	struct padded_event pe = { 0 };
+	struct ns_event *ev = &pe.ev;
 
-	while (export_next(x->src, &ev)) {
+	while (export_next(x->src, ev)) {
 		const struct ctf_class *c, *seg;
 		struct ctf_stream *s;
 
-		c = ev.type < NS_EV__COUNT ? x->map.by_type[ev.type] : x->map.by_type[0];
+		c = ev->type < NS_EV__COUNT ? x->map.by_type[ev->type] : x->map.by_type[0];
 		if (!x->have_first) {
 			x->have_first = true;
-			x->first_ts = ev.ts_ns;
+			x->first_ts = ev->ts_ns;
 			trace_uuid(x);
 		}
-		if (ev.ts_ns < x->first_ts)
-			x->first_ts = ev.ts_ns;
-		s = stream_of(x, ev.cpu);
+		if (ev->ts_ns < x->first_ts)
+			x->first_ts = ev->ts_ns;
+		s = stream_of(x, ev->cpu);
 		if (!s)
 			return x->err[0] ? -EIO : -ENOMEM;
-		put_event(x, s, c, &ev);
-		seg = ev.type < NS_EV__COUNT ? x->map.segment[ev.type] : NULL;
-		if (seg && (ev.hdr & NS_HDR_TCP) && ev.l4_proto == IPPROTO_TCP)
-			put_event(x, s, seg, &ev);
-		if (see_thread(x, &ev))
+		put_event(x, s, c, &pe);
+		seg = ev->type < NS_EV__COUNT ? x->map.segment[ev->type] : NULL;
+		if (seg && (ev->hdr & NS_HDR_TCP) && ev->l4_proto == IPPROTO_TCP)
+			put_event(x, s, seg, &pe);
+		if (see_thread(x, ev))
 			return -ENOMEM;
 	}
 	return 0;
