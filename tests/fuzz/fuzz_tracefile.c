@@ -12,7 +12,6 @@
  * changed) and, when that changed a byte, as it is (the CRC checks).
  */
 #include <stdint.h>
-#include <zlib.h>
 #include "analysis/report.h"
 #include "cmd/report_file.h"
 #include "common/json.h"
@@ -79,42 +78,6 @@ static void print_report(const struct report_result *res)
 	}
 }
 
-#define FILE_HDR 32
-#define CHUNK_HDR 32
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* the payload and header crc32 of every whole chunk set right; true if one changed */
-static bool fix_crcs(uint8_t *d, size_t size)
-{
-	bool changed = false;
-
-	for (size_t off = FILE_HDR; off + CHUNK_HDR <= size;) {
-		uint8_t *h = d + off;
-		uint32_t stored = get_u32(h + 8), crc;
-
-		if (stored > size - off - CHUNK_HDR)
-			break;
-		crc = (uint32_t)crc32(0, h + CHUNK_HDR, stored);
-		changed |= get_u32(h + 20) != crc;
-		put_u32(h + 20, crc);
-		crc = (uint32_t)crc32(0, h, 28);
-		changed |= get_u32(h + 28) != crc;
-		put_u32(h + 28, crc);
-		off += CHUNK_HDR + stored;
-	}
-	return changed;
-}
-
 static void read_trace(const uint8_t *data, size_t size)
 {
 	struct report_ctx ctx = { .top = REPORT_DEFAULT_TOP };
@@ -143,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fixed)
 		return 0;
 	memcpy(fixed, data, size);
-	changed = fix_crcs(fixed, size);
+	changed = fuzz_fix_trace_crcs(fixed, size);
 	read_trace(fixed, size);
 	if (changed)
 		read_trace(data, size);

@@ -7,12 +7,14 @@
 #ifndef NS_FUZZ_UTIL_H
 #define NS_FUZZ_UTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <zlib.h>
 
 /*
  * The input as a file the code under test can open by name: a memfd,
@@ -48,6 +50,48 @@ static inline char *fuzz_str(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/*
+ * Every chunk of a trace file carries two crc32s (docs/TRACE_FORMAT.md):
+ * a mutated input would almost always stop at the first one.  This sets
+ * the payload and header crc32 of every whole chunk right, so the reader
+ * parses what the mutation changed; true if one changed (the harnesses
+ * then read the input as it is too, for the CRC checks).
+ */
+#define FUZZ_TRACE_FILE_HDR 32
+#define FUZZ_TRACE_CHUNK_HDR 32
+
+static inline uint32_t fuzz_get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline void fuzz_put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline bool fuzz_fix_trace_crcs(uint8_t *d, size_t size)
+{
+	bool changed = false;
+
+	for (size_t off = FUZZ_TRACE_FILE_HDR; off + FUZZ_TRACE_CHUNK_HDR <= size;) {
+		uint8_t *h = d + off;
+		uint32_t stored = fuzz_get_u32(h + 8), crc;
+
+		if (stored > size - off - FUZZ_TRACE_CHUNK_HDR)
+			break;
+		crc = (uint32_t)crc32(0, h + FUZZ_TRACE_CHUNK_HDR, stored);
+		changed |= fuzz_get_u32(h + 20) != crc;
+		fuzz_put_u32(h + 20, crc);
+		crc = (uint32_t)crc32(0, h, 28);
+		changed |= fuzz_get_u32(h + 28) != crc;
+		fuzz_put_u32(h + 28, crc);
+		off += FUZZ_TRACE_CHUNK_HDR + stored;
+	}
+	return changed;
 }
 
 #endif
