@@ -77,6 +77,9 @@ struct ctf_export {
 	size_t threads_cap, threads_n;
 	struct sym_slot *syms;
 	const struct ksyms *ks;
+	uint64_t offset_ns;		/* the clock's: CLOCK_MONOTONIC -> CLOCK_REALTIME */
+	uint64_t ts_limit;		/* latest time a reader can put on the realtime axis */
+	uint64_t left_out;		/* events later than ts_limit */
 	struct ctf_op **ops;		/* by class id: its fields as copy operations */
 	size_t *nops;
 	char err[PATH_MAX + 256];
@@ -439,9 +442,8 @@ static int write_metadata(struct ctf_export *x, uint64_t clamped)
 	env.kernel_release = meta(x, "kernel.release");
 	env.kernel_version = meta(x, "kernel.version");
 	env.netscope_version = meta(x, "netscope.version");
-	env.offset_ns = meta(x, "clock.monotonic_to_realtime_ns")
-				? strtoull(meta(x, "clock.monotonic_to_realtime_ns"), NULL, 10)
-				: 0;
+	env.offset_ns = x->offset_ns;
+	env.left_out = x->left_out;
 	env.events_lost = -1;
 	if (tfr_stats(x->src->tr, &st))
 		env.events_lost = ns_stats_sum(st.lost) + st.writer_dropped;
@@ -500,6 +502,18 @@ static int setup(struct ctf_export *x)
 		}
 	}
 	x->ks = tfr_ksyms(x->src->tr);
+	/*
+	 * Readers put a time on the realtime axis as signed 64-bit ns (the
+	 * clock's offset plus the event's time): an event past INT64_MAX
+	 * (the year 2262) cannot be read, and babeltrace2 refuses the whole
+	 * stream.  Only a damaged trace has one; an offset that large is
+	 * damage too, and is dropped.
+	 */
+	const char *off = meta(x, "clock.monotonic_to_realtime_ns");
+	x->offset_ns = off ? strtoull(off, NULL, 10) : 0;
+	if (x->offset_ns > INT64_MAX)
+		x->offset_ns = 0;
+	x->ts_limit = INT64_MAX - x->offset_ns;
 	return 0;
 }
 
@@ -535,6 +549,10 @@ static int write_events(struct ctf_export *x)
 		const struct ctf_class *c, *seg;
 		struct ctf_stream *s;
 
+		if (ev->ts_ns > x->ts_limit) {
+			x->left_out++;
+			continue;
+		}
 		c = ev->type < NS_EV__COUNT ? x->map.by_type[ev->type] : x->map.by_type[0];
 		if (!x->have_first) {
 			x->have_first = true;
@@ -585,7 +603,10 @@ int export_ctf(struct export_src *src, const char *out, const struct export_opts
 		ret = write_metadata(&x, clamped);
 	if (ret)
 		ns_err("%s", x.err[0] ? x.err : strerror(-ret));
-	else if (clamped)
+	if (!ret && x.left_out)
+		ns_warn("%" PRIu64 " events have a time no CTF reader can represent (past the year 2262):"
+			" left out", x.left_out);
+	if (!ret && clamped)
 		ns_warn("%" PRIu64 " events were earlier than the event before them on their CPU: written at "
 			"that event's time (CTF wants each CPU's stream in time order)", clamped);
 	cleanup(&x);

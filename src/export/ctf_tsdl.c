@@ -230,6 +230,8 @@ int ctf_tsdl_write(FILE *f, const struct ctf_tsdl_env *env, const struct ctf_map
 		fprintf(f, "\tnetscope_events_lost = %" PRId64 ";\n", env->events_lost);
 	fprintf(f, "\tnetscope_input_complete = %d;\n", env->complete);
 	fprintf(f, "\tnetscope_events_reordered = %" PRIu64 ";\n", env->clamped);
+	if (env->left_out)
+		fprintf(f, "\tnetscope_events_left_out = %" PRIu64 ";\n", env->left_out);
 	fputs("};\n\n", f);
 
 	fprintf(f,

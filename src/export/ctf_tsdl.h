@@ -26,6 +26,7 @@ struct ctf_tsdl_env {
 	int64_t events_lost;		/* by the capture; -1: the trace does not say */
 	bool complete;			/* the input was read to its end chunk */
 	uint64_t clamped;		/* events written at an earlier event's time */
+	uint64_t left_out;		/* events whose time cannot be represented */
 };
 
 /*

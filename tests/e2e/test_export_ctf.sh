@@ -163,6 +163,16 @@ EOF
 check_eq corrupt_chunk_exports_what_precedes_it_exit_zero 0 $?
 check "corrupt_chunk_warning_names_the_offset" grep -qE "has a corrupt chunk .*offset [0-9]+.*exported the [0-9]+ events before it" "$TMP/err"
 check_eq babeltrace2_reads_export_of_corrupt_trace "" "$(babeltrace2 "$TMP/bad.ctf" 2>&1 >/dev/null)"
+# a damaged trace whose chunks check out (a fuzzer's find, tests/fixtures/ctf):
+# times past the year 2262, which no reader can put on the realtime axis
+# (babeltrace2 refused the whole stream), and a CPU's events out of order
+"$NETSCOPE" export "$ROOT/tests/fixtures/ctf/damaged-times.ns" --to ctf "$TMP/damaged.ctf" 2>"$TMP/err"
+check_eq damaged_times_trace_exports_exit_zero 0 $?
+check "events_past_2262_are_left_out_with_a_warning" grep -q "2 events have a time no CTF reader can represent (past the year 2262): left out" "$TMP/err"
+check "events_out_of_order_are_counted_with_a_warning" grep -q "7 events were earlier than the event before them on their CPU" "$TMP/err"
+check_eq babeltrace2_reads_export_of_damaged_times "" "$(babeltrace2 "$TMP/damaged.ctf" 2>&1 >/dev/null)"
+check_eq damaged_export_metadata_counts_them "netscope_events_reordered = 7; netscope_events_left_out = 2;" \
+	"$(grep -oE 'netscope_events_(reordered|left_out) = [0-9]+;' "$TMP/damaged.ctf/metadata" | tr '\n' ' ' | sed 's/ $//')"
 printf 'not a trace\n' >"$TMP/junk.ns"
 "$NETSCOPE" export "$TMP/junk.ns" --to ctf "$TMP/junk.ctf" 2>"$TMP/err"
 check_eq not_a_trace_exit_1 1 $?
