@@ -187,9 +187,10 @@ static void seq_link(struct seq *s, uint32_t label)
 }
 
 /* The packet is done (freed, evicted after its end, or the capture ended). */
-static void finalize(struct journeys *j, struct pkt *p)
+static void finalize(struct journeys *j, uint64_t id, struct pkt *p)
 {
 	struct seq *s;
+	int err;
 
 	switch (p->fate) {
 	case FATE_DROPPED: j->dropped++; break;
@@ -198,6 +199,9 @@ static void finalize(struct journeys *j, struct pkt *p)
 	}
 	if (p->partial)
 		j->partial++;
+	j->closed++;
+	if (j->ctx->packet_sample && (err = journeys_sample(j, id, p, pkt_types(p), pkt_ts(p))))
+		j->err = err;
 	s = seq_get(j, p);
 	if (!s) {
 		j->overflow_packets++;
@@ -237,7 +241,7 @@ static void sweep(struct journeys *j, bool all)
 		/* gone already: evicted while waiting */
 		if (!p || !p->ended || p->end_ts != end_ts)
 			continue;
-		finalize(j, p);
+		finalize(j, id, p);
 		lru_del(&j->live, id);
 	}
 }
@@ -291,7 +295,7 @@ static struct pkt *live_packet(struct journeys *j, const struct ns_event *ev)
 	if (p && !p->ended && !same_segment(p, ev)) {
 		/* the old segment was freed unseen: close it, start the new one */
 		j->split++;
-		finalize(j, p);
+		finalize(j, ev->packet_id, p);
 		lru_del(&j->live, ev->packet_id);
 		p = NULL;
 		j->packets++;
@@ -316,7 +320,7 @@ static struct pkt *live_packet(struct journeys *j, const struct ns_event *ev)
 
 		if (!o->ended)
 			j->evicted++;
-		finalize(j, o);
+		finalize(j, old, o);
 		lru_del(&j->live, old);
 	}
 	p = lru_add(&j->live, ev->packet_id);
@@ -394,11 +398,13 @@ int journeys_finish(struct journeys *j, struct report_result *res)
 	sweep(j, true);
 	/* still alive when the capture ended (or freed before their end was seen) */
 	while ((p = lru_oldest(&j->live, &id))) {
-		finalize(j, p);
+		finalize(j, id, p);
 		lru_del(&j->live, id);
 	}
 	if (j->err)
 		return j->err;
+	if (j->ctx->packet_sample && (err = journeys_sample_finish(j, rj)))
+		return err;
 	rj->packets = j->packets;
 	rj->dropped = j->dropped;
 	rj->consumed = j->consumed;
@@ -445,6 +451,7 @@ void journeys_free(struct journeys *j)
 	}
 	free(j->seqs);
 	u64map_free(&j->seq_idx);
+	journeys_sample_free(j->sample, j->n_sample);
 	links_free(j);
 	free(j);
 }
@@ -485,6 +492,7 @@ static void journeys_free_part(struct report_result *res)
 	for (size_t i = 0; i < res->journeys.n_softirqs; i++)
 		free(res->journeys.softirqs[i].vec);
 	free(res->journeys.softirqs);
+	journeys_sample_free(res->journeys.sample, res->journeys.n_sample);
 }
 
 const struct analysis_ops journeys_analysis = {

@@ -26,6 +26,16 @@
 #define JOURNEY_LIVE_MAX (1u << 16)
 #define JOURNEY_PKT_LINKS 4		/* linked events remembered per packet */
 #define JOURNEY_SEQ_LINKS 8		/* distinct linked labels per sequence */
+/*
+ * The sample of single packets (report_ctx.packet_sample): the first ones
+ * closed, and the dropped ones after them, at most PER_REASON of each drop
+ * reason (so that a rare reason is not crowded out by a flood of another)
+ * and DROPPED in all; enough for a page of timelines to choose from,
+ * bounded whatever the trace's size.
+ */
+#define JOURNEY_SAMPLE_FIRST 20
+#define JOURNEY_SAMPLE_DROPPED 100
+#define JOURNEY_SAMPLE_PER_REASON 10
 #define LINK_LABELS_MAX 1024		/* distinct labels ("state A -> B", ...) */
 #define LINK_SOCKS_MAX 65536		/* sockets followed for linking */
 #define LINK_PENDING 4			/* skb-less events waiting for a packet, per socket */
@@ -159,11 +169,25 @@ struct journeys {
 	size_t n_cpus;
 	uint64_t sirq_runs[SOFTIRQ_VECS], sirq_runs_with[SOFTIRQ_VECS];
 	uint64_t sirq_events[SOFTIRQ_VECS], sirq_unmatched;
+	/* the sample of single packets (journeys_result.c), moved into the result */
+	struct rr_packet *sample;
+	size_t n_sample, n_sample_dropped;
+	struct {
+		uint32_t reason, n;
+	} sample_reasons[JOURNEY_SAMPLE_DROPPED];	/* dropped ones kept, per reason */
+	size_t n_sample_reasons;
+	uint64_t closed, dropped_unsampled;
 	int err;
 };
 
 /* journeys_result.c */
 int journeys_build_seq(struct journeys *j, const struct seq *s, struct rr_sequence *o);
+/* a closed packet into the sample, when it is one of those kept; 0 or -ENOMEM */
+int journeys_sample(struct journeys *j, uint64_t id, const struct pkt *p, const uint16_t *types,
+		    const uint64_t *ts);
+/* the sample into rj, by first event; 0 or -ENOMEM */
+int journeys_sample_finish(struct journeys *j, struct rr_journeys *rj);
+void journeys_sample_free(struct rr_packet *sample, size_t n);
 
 /* links.c */
 void links_init(struct journeys *j);

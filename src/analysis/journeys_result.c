@@ -120,3 +120,107 @@ int journeys_build_seq(struct journeys *j, const struct seq *s, struct rr_sequen
 	}
 	return an_sort_rows(o->linked, o->n_linked, sizeof(*o->linked), offsetof(struct rr_count, count));
 }
+
+/* ---- the sample of single packets ---- */
+
+/* the count of dropped packets of this reason in the sample, NULL when the table is full */
+static uint32_t *reason_count(struct journeys *j, uint32_t reason)
+{
+	size_t i;
+
+	for (i = 0; i < j->n_sample_reasons; i++)
+		if (j->sample_reasons[i].reason == reason)
+			return &j->sample_reasons[i].n;
+	if (i == JOURNEY_SAMPLE_DROPPED)
+		return NULL;
+	j->sample_reasons[j->n_sample_reasons].reason = reason;
+	j->sample_reasons[j->n_sample_reasons].n = 0;
+	return &j->sample_reasons[j->n_sample_reasons++].n;
+}
+
+int journeys_sample(struct journeys *j, uint64_t id, const struct pkt *p, const uint16_t *types,
+		    const uint64_t *ts)
+{
+	bool dropped = p->fate == FATE_DROPPED;
+	bool first = j->n_sample - j->n_sample_dropped < JOURNEY_SAMPLE_FIRST;
+	struct rr_packet *o, *grown;
+	uint32_t *of_reason = NULL;
+	char buf[64];
+
+	if (!first && !dropped)
+		return 0;
+	if (!first) {
+		if (j->n_sample_dropped < JOURNEY_SAMPLE_DROPPED)
+			of_reason = reason_count(j, p->reason);
+		if (!of_reason || *of_reason >= JOURNEY_SAMPLE_PER_REASON) {
+			j->dropped_unsampled++;
+			return 0;
+		}
+	}
+	/* at most FIRST + DROPPED rows: grown one at a time, in place */
+	grown = realloc(j->sample, (j->n_sample + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	j->sample = grown;
+	o = &j->sample[j->n_sample];
+	memset(o, 0, sizeof(*o));
+	o->steps = calloc(p->n ? p->n : 1, sizeof(*o->steps));
+	if (!o->steps)
+		return -ENOMEM;
+	j->n_sample++;
+	if (!first) {
+		o->for_drop = true;
+		j->n_sample_dropped++;
+		(*of_reason)++;
+	}
+	o->id = id;
+	o->closed = j->closed;
+	for (unsigned int i = 0; i < p->n; i++)
+		o->steps[o->n_steps++] = (struct rr_packet_step){ .type = types[i], .ts = ts[i] };
+	o->partial = p->partial;
+	o->cut = p->cut;
+	o->fate = fate_names[p->fate];
+	if (dropped) {
+		o->reason = strdup(an_enum_name(j->ctx, NS_NAMES_DROP_REASON, p->reason, buf, sizeof(buf)));
+		if (!o->reason)
+			return -ENOMEM;
+	}
+	if (p->have_tuple)
+		format_tuple(&p->tuple, &o->tuple);
+	return 0;
+}
+
+static int cmp_first_event(const void *a, const void *b)
+{
+	const struct rr_packet *x = a, *y = b;
+	uint64_t tx = x->n_steps ? x->steps[0].ts : 0, ty = y->n_steps ? y->steps[0].ts : 0;
+
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return x->closed < y->closed ? -1 : x->closed > y->closed;
+}
+
+int journeys_sample_finish(struct journeys *j, struct rr_journeys *rj)
+{
+	rj->sampled = true;
+	rj->sample_first = JOURNEY_SAMPLE_FIRST;
+	rj->sample_dropped = JOURNEY_SAMPLE_DROPPED;
+	rj->sample_per_reason = JOURNEY_SAMPLE_PER_REASON;
+	rj->dropped_unsampled = j->dropped_unsampled;
+	rj->sample = j->sample;
+	rj->n_sample = j->n_sample;
+	j->sample = NULL;
+	j->n_sample = 0;
+	if (rj->n_sample)
+		qsort(rj->sample, rj->n_sample, sizeof(*rj->sample), cmp_first_event);
+	return 0;
+}
+
+void journeys_sample_free(struct rr_packet *sample, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(sample[i].steps);
+		free(sample[i].reason);
+	}
+	free(sample);
+}

@@ -45,6 +45,12 @@ struct report_ctx {
 	/* layers: the source index's layer of a function's file (NULL: no index) */
 	const char *(*index_layer)(void *arg, const char *function);
 	void *index_layer_arg;
+	/*
+	 * journeys: also keep single packets with all their events (the first
+	 * ones closed and the dropped ones, bounded: rr_journeys.sample), for
+	 * the timelines of the HTML report and the view 'packets'.
+	 */
+	bool packet_sample;
 };
 
 /*

@@ -183,6 +183,31 @@ struct rr_softirq {
 	uint64_t packet_events;	/* packet events contained in a run */
 };
 
+/* one event of a sampled packet */
+struct rr_packet_step {
+	unsigned int type;	/* event type */
+	uint64_t ts;		/* CLOCK_MONOTONIC ns */
+};
+
+/*
+ * One packet of the journeys' sample (report_ctx.packet_sample): its own
+ * events in time order, for a timeline.  The sample is the first
+ * JOURNEY_SAMPLE_FIRST packets closed and the dropped ones after them, at
+ * most JOURNEY_SAMPLE_PER_REASON of each reason and JOURNEY_SAMPLE_DROPPED
+ * in all, by first event.
+ */
+struct rr_packet {
+	uint64_t id;		/* the capture's packet id */
+	uint64_t closed;	/* 1 for the first packet the analysis closed, ... */
+	struct rr_packet_step *steps;
+	size_t n_steps;
+	bool partial, cut;	/* as struct rr_sequence */
+	const char *fate;	/* "dropped", "consumed", "alive" */
+	char *reason;		/* drop reason of "dropped", else NULL */
+	bool for_drop;		/* in the sample because dropped (past the first ones) */
+	struct rr_tuple tuple;
+};
+
 struct rr_journeys {
 	uint64_t packets;	/* distinct packet ids */
 	uint64_t dropped, consumed, alive;
@@ -199,6 +224,12 @@ struct rr_journeys {
 	size_t n_softirqs;
 	uint64_t softirq_unmatched; /* entry without exit or exit without entry */
 	uint64_t link_window_ns;
+	/* the sample of single packets, when asked (report_ctx.packet_sample) */
+	bool sampled;
+	struct rr_packet *sample;	/* by first event */
+	size_t n_sample;
+	unsigned int sample_first, sample_dropped, sample_per_reason;	/* its caps */
+	uint64_t dropped_unsampled;	/* dropped packets past the caps */
 };
 
 /*

@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * netscope export FILE --to FORMAT OUT: a trace in a format another viewer
- * opens.  This file owns the input and the output's life (never overwrite
+ * opens.  This file owns the input; the output's life (never overwrite
  * without --force, write to a temporary name renamed into place, remove it
- * on failure); the formats live in src/export/ (export/export.h).
+ * on failure) is cmd/output_file.c's; the formats live in src/export/
+ * (export/export.h).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
+#include "cmd/export_out.h"
 #include "export/export.h"
 
 static void usage(FILE *out)
@@ -50,23 +48,6 @@ static void usage(FILE *out)
 		"usage error.\n");
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path) ? -errno : 0;
-}
-
-/* remove an output, file or directory tree (depth first, links not followed) */
-static int remove_tree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) ? -errno : 0;
-	return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* say how the input ended, when it did not end at its end chunk */
 static void say_end(const struct export_src *src)
 {
@@ -87,12 +68,10 @@ int cmd_export(int argc, char **argv, const struct cmd_common *co)
 		{ NULL },
 	};
 	struct export_opts o = { 0 };
-	struct export_src src = { 0 };
+	struct output_file of;
 	const struct exporter *ex = NULL;
-	char tmp[PATH_MAX], err[512] = "";
-	const char *to = NULL, *out;
-	struct stat st;
-	int c, ret = 1;
+	const char *to = NULL;
+	int c;
 
 	if (co->help) {
 		usage(stdout);
@@ -131,45 +110,51 @@ int cmd_export(int argc, char **argv, const struct cmd_common *co)
 		usage(stderr);
 		return 2;
 	}
-	src.path = argv[optind];
-	out = argv[optind + 1];
+	if (output_file_begin(&of, argv[optind + 1], o.force))
+		return 1;
+	return export_trace_to(ex, argv[optind], &of);
+}
 
-	if (!lstat(out, &st) && !o.force) {
-		ns_err("'%s' exists: not overwritten (--force replaces it)", out);
-		return 1;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%d", out, (int)getpid()) >= (int)sizeof(tmp)) {
-		ns_err("output path too long: '%s'", out);
-		return 1;
-	}
+int export_trace_to(const struct exporter *ex, const char *trace, struct output_file *of)
+{
+	struct export_opts o = { .force = of->force };
+	struct export_src src = { .path = trace };
+	char err[512] = "";
+	int ret = 1;
+
 	src.tr = tfr_open(src.path, err, sizeof(err));
 	if (!src.tr) {
 		ns_err("%s", err[0] ? err : strerror(errno));
 		return 1;
 	}
-	remove_tree(tmp);
-	if (ex->run(&src, tmp, &o))
+	if (ex->run(&src, of->tmp, &o))
 		goto fail;
 	if (src.err && !src.events) {
 		ns_err("'%s': %s: nothing exported", src.path,
 		       tfr_error(src.tr) ? tfr_error(src.tr) : strerror(-src.err));
 		goto fail;
 	}
-	if (o.force && !lstat(out, &st) && remove_tree(out)) {
-		ns_err("cannot replace '%s': %s", out, strerror(errno));
-		goto fail;
-	}
-	if (rename(tmp, out)) {
-		ns_err("cannot write '%s': %s", out, strerror(errno));
-		goto fail;
-	}
+	if (output_file_commit(of))
+		goto done;
 	say_end(&src);
-	fprintf(stderr, "netscope: wrote %s (%s): %" PRIu64 " events\n", out, ex->name, src.events);
+	fprintf(stderr, "netscope: wrote %s (%s): %" PRIu64 " events\n", of->path, ex->name,
+		src.events);
 	ret = 0;
 	goto done;
 fail:
-	remove_tree(tmp);
+	output_file_abort(of);
 done:
 	tfr_close(src.tr);
 	return ret;
 }
+
+const struct exporter *export_find_for(const char *name, const char *opt)
+{
+	const struct exporter *ex = exporter_find(name);
+
+	if (!ex)
+		ns_err("%s: this build has no %s exporter (netscope export --help lists the formats"
+		       " it has)", opt, name);
+	return ex;
+}
+

@@ -39,6 +39,10 @@ struct lab_opts {
 	unsigned int top, depth;
 	uint64_t min_count;
 	bool json;
+	/* written beside the report (cmd/lab_outputs.c); NULL: not asked */
+	const char *html;		/* --html FILE: the report as one HTML page */
+	const char *perfetto, *pcapng, *ctf;	/* the trace through these exporters */
+	bool force;			/* replace those outputs if they exist */
 };
 
 struct capture_lab;
@@ -75,6 +79,12 @@ struct capture_lab {
 	/* the lab's own findings, between the common sections; 0 or 1 (failed, said) */
 	int (*text)(const struct lab_run *r, FILE *out);
 	void (*json)(const struct lab_run *r, struct json_writer *w);
+	/*
+	 * The same findings on the HTML page (--html), with the blocks of
+	 * render/html.h (tables, bars, html_flame_svg()); NULL: the page shows
+	 * what text() prints, in a <pre> (cmd/lab_html.c).
+	 */
+	void (*html)(const struct lab_run *r, FILE *out);
 	/* commands to run next, NULL-ended */
 	const char *const *next;
 };
@@ -97,6 +107,8 @@ const struct counters_row *lab_counter(const struct lab_run *r, const char *labe
 				       const char *group, const char *name);
 /* events of one type the trace holds */
 uint64_t lab_events(const struct lab_run *r, unsigned int type);
+/* what a way of watching the kernel would add, said when it is denied; NULL: nothing said */
+const char *lab_method_gap(enum feature_id id);
 /* the profile's row of a function (clone suffixes ignored), NULL when never seen */
 const struct sp_func *lab_function(const struct lab_run *r, const char *name);
 

@@ -15,6 +15,7 @@
 #include "analysis/concordance.h"
 #include "cmd/cmd.h"
 #include "cmd/lab.h"
+#include "cmd/lab_outputs.h"
 #include "cmd/report_file.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -43,6 +44,14 @@ static const struct {
 	{ FEAT_PROG_TP_BTF, "typed tracepoint programs (tp_btf): raw_tp does the same, slower" },
 };
 
+const char *lab_method_gap(enum feature_id id)
+{
+	for (size_t i = 0; i < sizeof(method_gaps) / sizeof(method_gaps[0]); i++)
+		if (method_gaps[i].id == id)
+			return method_gaps[i].what;
+	return NULL;
+}
+
 static void usage(const struct capture_lab *lab, FILE *out)
 {
 	char rate[32] = "as fast as possible";
@@ -52,7 +61,8 @@ static void usage(const struct capture_lab *lab, FILE *out)
 	fprintf(out,
 		"Usage: netscope lab %s [--count N] [--rate N] [--duration S] [--seed N]\n"
 		"       [--sample-freq HZ] [-o FILE] [--funcs GLOBS] [--depth N] [--min-count N]\n"
-		"       [--top N] [--json]\n"
+		"       [--top N] [--json] [--html FILE] [--perfetto FILE] [--pcapng FILE]\n"
+		"       [--ctf DIR] [--force]\n"
 		"\n%s.\n\n"
 		"The lab makes two private namespaces (198.18.0.1 <-> 198.18.0.2, no route out),\n"
 		"runs its workload there (%s), records it with netscope record, and\n"
@@ -71,6 +81,11 @@ static void usage(const struct capture_lab *lab, FILE *out)
 		"  --min-count N     call graph nodes of fewer samples and stacks are left out\n"
 		"  -n, --top N       rows per table (default 10)\n"
 		"  -j, --json        the same content as one JSON object (docs/labs.md)\n"
+		"  --html FILE       also write the report as one self-contained HTML page\n"
+		"                    (docs/html.md)\n"
+		"  --perfetto FILE, --pcapng FILE, --ctf DIR\n"
+		"                    also write the trace in that format (as netscope export does)\n"
+		"  -f, --force       replace those outputs if they exist (never otherwise)\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"EXAMPLES:\n"
@@ -82,7 +97,7 @@ static void usage(const struct capture_lab *lab, FILE *out)
 }
 
 enum { OPT_COUNT = 1000, OPT_RATE, OPT_DURATION, OPT_SEED, OPT_FREQ, OPT_FUNCS, OPT_DEPTH,
-       OPT_MIN_COUNT };
+       OPT_MIN_COUNT, OPT_HTML, OPT_PERFETTO, OPT_PCAPNG, OPT_CTF };
 
 static int parse_opts(const struct capture_lab *lab, int argc, char **argv, struct lab_opts *o)
 {
@@ -97,6 +112,11 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 		{ "depth", required_argument, NULL, OPT_DEPTH },
 		{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
 		{ "top", required_argument, NULL, 'n' },
+		{ "html", required_argument, NULL, OPT_HTML },
+		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
+		{ "pcapng", required_argument, NULL, OPT_PCAPNG },
+		{ "ctf", required_argument, NULL, OPT_CTF },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL },
 	};
 	uint64_t v;
@@ -105,7 +125,7 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 
 	optind = 0;	/* glibc: 0 starts a new scan, options of argv[0] excluded */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:n:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:n:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_COUNT:
 		case OPT_RATE:
@@ -153,6 +173,21 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 			break;
 		case OPT_FUNCS:
 			o->funcs = optarg;
+			break;
+		case OPT_HTML:
+			o->html = optarg;
+			break;
+		case OPT_PERFETTO:
+			o->perfetto = optarg;
+			break;
+		case OPT_PCAPNG:
+			o->pcapng = optarg;
+			break;
+		case OPT_CTF:
+			o->ctf = optarg;
+			break;
+		case 'f':
+			o->force = true;
 			break;
 		default:
 			cmd_bad_option(argc, argv, longopts);
@@ -511,6 +546,7 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 	struct lab_run r = { .lab = lab, .o = &o };
 	struct report_ctx ctx = { 0 };
 	struct report_file rf = { 0 };
+	struct lab_outputs outs;
 	char tmp[] = "/tmp/netscope-lab-XXXXXX";
 	int ret = 1, fd;
 
@@ -520,6 +556,11 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 	}
 	if (parse_opts(lab, argc, argv, &o))
 		return 2;
+	/* before the workload: a refused output costs nothing */
+	ret = lab_outputs_begin(&outs, &o);
+	if (ret)
+		return ret;
+	ret = 1;
 	if (o.output) {
 		r.trace = o.output;
 		r.trace_kept = true;
@@ -527,6 +568,7 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 		fd = mkstemp(tmp);
 		if (fd < 0) {
 			ns_err("cannot create a temporary trace in /tmp: %s", strerror(errno));
+			lab_outputs_abort(&outs);
 			return 1;
 		}
 		close(fd);
@@ -540,6 +582,7 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 	features_probe_all(&r.ft);
 	ctx.top = o.top ? o.top : REPORT_DEFAULT_TOP;
 	ctx.parts = RR_PART_DEFAULT | RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_COUNTERS | lab->parts;
+	ctx.packet_sample = o.html != NULL;	/* the page's packet timelines */
 	if (report_file_run(&rf, r.trace, &ctx))
 		goto out;
 	r.res = report_result(rf.rep);
@@ -560,7 +603,10 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 		ns_err("cannot write the lab's report: %s", strerror(errno));
 		ret = 1;
 	}
+	if (lab_outputs_write(&outs, &r))
+		ret = 1;
 out:
+	lab_outputs_abort(&outs);
 	conc_result__free(r.conc);
 	report_file_close(&rf);
 	free(r.record_cmd);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "cmd/lab.h"
 #include "common/json.h"
+#include "render/html.h"
 #include "render/layers_out.h"
 
 static const char *const original[] = {
@@ -225,6 +226,53 @@ static void layers_json(const struct lab_run *r, struct json_writer *w)
 	json_kv_u64(w, "syscall_events", lab_events(r, NS_EV_SYSCALL));
 }
 
+/* the findings on the lab's page: the layers diagram and the profile are its own sections */
+static void layers_html(const struct lab_run *r, FILE *out)
+{
+	fputs("<p>The layers diagram (section Layers) puts every kernel stack of the run in layers;"
+	      " here, the boundaries the experiment looked for.</p>\n<div class=\"scroll\"><table"
+	      " id=\"expected-boundaries\"><thead><tr><th>boundary</th><th>direction</th><th>status"
+	      "</th><th>stacks</th><th>commonest pair</th><th>why</th></tr></thead><tbody>\n", out);
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
+		const struct expected_boundary *e = &expected[i];
+		const struct bnd_pair *best;
+		const char *a, *b;
+		uint64_t n = found(r, e, &best);
+		const char *status = n ? "found" : both_ran(r, e, &a, &b) ? "ran" : "missing";
+
+		fputs("<tr><td>", out);
+		html_esc(out, e->name);
+		fprintf(out, "</td><td>%s</td><td class=\"%s\">%s</td><td class=\"num\">%" PRIu64
+			"</td><td class=\"mono\">", e->dir, n ? "fate-consumed" : "warn", status, n);
+		if (best) {
+			html_esc(out, best->caller);
+			fputs(" → ", out);
+			html_esc(out, best->callee);
+		}
+		fputs("</td><td>", out);
+		html_esc(out, e->why);
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</tbody></table></div>\n<h3>The application's side</h3>\n<div class=\"scroll\"><table"
+	      " id=\"application-functions\"><thead><tr><th>function</th><th>CPU samples</th>"
+	      "<th>innermost</th><th>event stacks</th></tr></thead><tbody>\n", out);
+	for (const char *const *f = app_functions; *f; f++) {
+		const struct sp_func *sf = lab_function(r, *f);
+
+		fprintf(out, "<tr><td class=\"mono\">%s</td>", *f);
+		if (sf)
+			fprintf(out, "<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64
+				"</td><td class=\"num\">%" PRIu64 "</td></tr>\n", sf->total, sf->self,
+				sf->event_stacks);
+		else
+			fputs("<td colspan=\"3\" class=\"muted\">not seen (inlined, renamed, or too short"
+			      " to be sampled)</td></tr>\n", out);
+	}
+	fprintf(out, "</tbody></table></div>\n<p>Socket syscalls of the lab's tasks: %" PRIu64
+		" events (<code>netscope report FILE --view syscalls</code>).</p>\n",
+		lab_events(r, NS_EV_SYSCALL));
+}
+
 static const char *const next[] = {
 	"netscope callers --depth 6 tcp_v4_rcv      the receive path as the source has it",
 	"netscope callees ip_rcv                    what the frames tail calls hid do",
@@ -252,5 +300,6 @@ const struct capture_lab lab_layers = {
 	.parts = RR_PART_LAYERS,
 	.text = layers_text,
 	.json = layers_json,
+	.html = layers_html,
 	.next = next,
 };

@@ -16,10 +16,12 @@
 #include "cmd/args.h"
 #include "cmd/cmd.h"
 #include "cmd/explain.h"
+#include "cmd/output_file.h"
 #include "cmd/report_file.h"
 #include "common/log.h"
 #include "common/json.h"
 #include "common/parse.h"
+#include "render/html.h"
 #include "render/report.h"
 #include "render/views.h"
 #include "trace/tracefile.h"
@@ -30,6 +32,7 @@ static void usage(FILE *out)
 		"Usage: netscope report FILE [--json] [--top N] [--db FILE | --no-explain]\n"
 		"       netscope report FILE --view NAME[,NAME...] [--funcs GLOBS] [--depth N]\n"
 		"                            [--min-count N] [--layers FILE]\n"
+		"       netscope report FILE --html OUT [--force] [--top N] [--db FILE | --no-explain]\n"
 		"\n"
 		"What a trace file (from 'netscope record') shows: the capture (kernel, host,\n"
 		"method, filter), lost events, counts and rates per event type, drops by\n"
@@ -60,12 +63,18 @@ static void usage(FILE *out)
 		"                   calls, errors, time in the call; record with --events\n"
 		"                   default,syscalls), conns (TCP connections: segments in order\n"
 		"                   with relative seq/ack, sender and receiver functions, both\n"
-		"                   ends' states, srtt, TIME_WAIT)\n"
+		"                   ends' states, srtt, TIME_WAIT), packets (single packets, every\n"
+		"                   event of each: the first ones and a few dropped ones per reason)\n"
 		"      --funcs GLOBS  profile: only functions matching these globs ('net* tcp*', as\n"
 		"                   ftrace's set_ftrace_filter)\n"
 		"      --depth N    callgraph: levels shown (default: all)\n"
 		"      --min-count N  callgraph: hide subtrees of fewer samples and stacks (default 1)\n"
 		"      --layers FILE  layers: GLOB<TAB>LAYER rules replacing the built-in ones\n"
+		"      --html OUT   write the report as one self-contained HTML page (docs/html.md):\n"
+		"                   the default report, the profile, latency and layers views as\n"
+		"                   tables, flame graphs of the call paths and CPU samples, packet\n"
+		"                   timelines, the layers diagram; nothing on stdout\n"
+		"  -f, --force      --html: replace OUT if it exists (it is never overwritten otherwise)\n"
 		"  -v, --verbose    more messages on stderr\n"
 		"  -h, --help       show this help\n"
 		"\n"
@@ -80,7 +89,8 @@ static void usage(FILE *out)
 		"  netscope report flood.ns --view profile --funcs 'net* tcp*'\n"
 		"  netscope report flood.ns --view callgraph --depth 12 --min-count 20\n"
 		"  netscope report flood.ns --view folded > flood.folded\n"
-		"  netscope report flood.ns --view segments --json | jq '.segments.namespaces'\n",
+		"  netscope report flood.ns --view segments --json | jq '.segments.namespaces'\n"
+		"  netscope report flood.ns --html flood.html\n",
 		REPORT_DEFAULT_TOP);
 }
 
@@ -142,6 +152,23 @@ static void print_views(const struct report_result *res, const struct view_desc 
 	json_free(w);
 }
 
+/* the whole report as one HTML page into of (begun); 0, or 1 after a message */
+static int write_html(const struct report_result *res, const char *trace, struct output_file *of)
+{
+	const char *base = strrchr(trace, '/');
+	char title[PATH_MAX + 32];
+	FILE *f = output_file_open(of);
+
+	if (!f)
+		return 1;
+	snprintf(title, sizeof(title), "netscope report %s", base ? base + 1 : trace);
+	render_report_html(res, title, f);
+	if (output_file_close(of, f, true))
+		return 1;
+	fprintf(stderr, "netscope: wrote %s\n", of->path);
+	return 0;
+}
+
 int cmd_report(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option longopts[] = {
@@ -155,6 +182,8 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		{ "depth", required_argument, NULL, 'D' },
 		{ "min-count", required_argument, NULL, 'M' },
 		{ "layers", required_argument, NULL, 'L' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL },
 	};
 	struct report_file rf = { 0 };
@@ -167,7 +196,9 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 	const struct view_desc *views[16];
 	size_t n_views = 0;
 	struct view_opts vo = { 0 };
-	const char *path;
+	const char *path, *html = NULL;
+	struct output_file of = { 0 };
+	bool force = false;
 	int c, ret = 1, e;
 
 	if (co->help) {
@@ -175,7 +206,7 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		return 0;
 	}
 	json = co->json;
-	while ((c = getopt_long(argc, argv, "n:d:i:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:d:i:f", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (cmd_parse_top(optarg, &ctx.top))
@@ -214,6 +245,12 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		case 'L':
 			ctx.layer_rules = optarg;
 			break;
+		case 'H':
+			html = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
 		default:
 			cmd_bad_option(argc, argv, longopts);
 			usage(stderr);
@@ -226,12 +263,30 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 		return 2;
 	}
 
+	if (html && (json || n_views)) {
+		ns_err("--html writes the whole report: without --json and --view");
+		return 2;
+	}
+	if (force && !html) {
+		ns_err("--force goes with --html OUT");
+		return 2;
+	}
+	/* before reading: a refused output costs nothing */
+	if (html && output_file_begin(&of, html, force))
+		return 1;
 	if (report_file_open(&rf, path, &ctx))
 		goto cleanup;
-	for (size_t i = 0; i < n_views; i++)
+	for (size_t i = 0; i < n_views; i++) {
 		ctx.parts |= views[i]->parts;
+		ctx.packet_sample |= views[i]->packet_sample;
+	}
 	if (!n_views)
 		ctx.parts = RR_PART_DEFAULT;
+	/* the page shows the views that need nothing but the trace, and single packets */
+	if (html) {
+		ctx.parts |= RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_LAYERS;
+		ctx.packet_sample = true;
+	}
 	for (size_t i = 0; json && i < n_views; i++)
 		if (!views[i]->json) {
 			ns_err("the view '%s' has no JSON form", views[i]->name);
@@ -265,6 +320,10 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 			goto cleanup;
 		}
 	}
+	if (html) {
+		ret = write_html(report_result(rf.rep), path, &of);
+		goto cleanup;
+	}
 	if (n_views)
 		print_views(report_result(rf.rep), views, n_views, &vo, json);
 	else if (json)
@@ -277,6 +336,9 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 	}
 	ret = 0;
 cleanup:
+	/* a failure before the page was written leaves nothing behind */
+	if (html && ret)
+		output_file_abort(&of);
 	report_file_close(&rf);
 	ix_explainer_close(&ixe);
 	return ret;

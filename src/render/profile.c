@@ -256,9 +256,14 @@ void render_callgraph_json(struct json_writer *w, const struct stackprof_result 
 	json_obj_end(w);
 }
 
-void render_callgraph_folded(const struct stackprof_result *r, FILE *out)
+bool render_callgraph_by_samples(const struct stackprof_result *r)
 {
-	bool by_samples = stacked(r) > 0;
+	return stacked(r) > 0;
+}
+
+void render_callgraph_stacks(const struct stackprof_result *r, callgraph_stack_fn fn, void *arg)
+{
+	bool by_samples = render_callgraph_by_samples(r);
 	const char *path[NS_STACK_DEPTH + 1];
 
 	for (size_t i = 0; i < r->n_nodes; i++) {
@@ -275,8 +280,20 @@ void render_callgraph_folded(const struct stackprof_result *r, FILE *out)
 				below += by_samples ? r->nodes[k].samples : r->nodes[k].events;
 		if (w <= below)
 			continue;
-		for (unsigned int d = 0; d <= n->depth; d++)
-			fprintf(out, "%s%s", d ? ";" : "", path[d]);
-		fprintf(out, " %" PRIu64 "\n", w - below);
+		fn(arg, path, n->depth + 1, w - below);
 	}
+}
+
+static void print_folded(void *arg, const char *const *path, unsigned int n, uint64_t weight)
+{
+	FILE *out = arg;
+
+	for (unsigned int d = 0; d < n; d++)
+		fprintf(out, "%s%s", d ? ";" : "", path[d]);
+	fprintf(out, " %" PRIu64 "\n", weight);
+}
+
+void render_callgraph_folded(const struct stackprof_result *r, FILE *out)
+{
+	render_callgraph_stacks(r, print_folded, out);
 }

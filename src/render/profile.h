@@ -7,6 +7,8 @@
 #ifndef NS_RENDER_PROFILE_H
 #define NS_RENDER_PROFILE_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "analysis/result_profile.h"
 
@@ -32,5 +34,15 @@ void render_callgraph_json(struct json_writer *w, const struct stackprof_result 
  * any (they weigh time), else event stacks.
  */
 void render_callgraph_folded(const struct stackprof_result *r, FILE *out);
+/*
+ * The same stacks one by one, for other formats of them (export --to
+ * folded, speedscope): path[0] outermost .. path[n - 1] innermost, and the
+ * stack's own weight.  render_callgraph_folded() prints these.
+ */
+typedef void (*callgraph_stack_fn)(void *arg, const char *const *path, unsigned int n,
+				   uint64_t weight);
+void render_callgraph_stacks(const struct stackprof_result *r, callgraph_stack_fn fn, void *arg);
+/* whether the weights are CPU samples (true) or event stacks (none sampled) */
+bool render_callgraph_by_samples(const struct stackprof_result *r);
 
 #endif

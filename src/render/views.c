@@ -7,6 +7,7 @@
 #include "render/counters_out.h"
 #include "render/latency_out.h"
 #include "render/layers_out.h"
+#include "render/packets_out.h"
 #include "render/report.h"
 #include "render/segments_out.h"
 #include "render/syscalls_out.h"
@@ -128,6 +129,18 @@ static void conns_json(struct json_writer *w, const struct report_result *res,
 	conns_print_json(w, &res->conns);
 }
 
+static void packets_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	packets_print_text(out, &res->journeys);
+}
+
+static void packets_json(struct json_writer *w, const struct report_result *res,
+			 const struct view_opts *o)
+{
+	json_key(w, "packets");
+	packets_print_json(w, &res->journeys);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -149,6 +162,8 @@ const struct view_desc view_table[] = {
 	  syscalls_text, syscalls_json },
 	{ "conns", RR_PART_CONNS, "TCP connections: segments in order with seq/ack, states, srtt",
 	  conns_text, conns_json },
+	{ "packets", RR_PART_JOURNEYS, "single packets (the first ones and the dropped ones), each event",
+	  packets_text, packets_json, true },
 	{ NULL },
 };
 

@@ -8,6 +8,7 @@
 #ifndef NS_RENDER_VIEWS_H
 #define NS_RENDER_VIEWS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "analysis/result.h"
 #include "render/profile.h"
@@ -26,6 +27,7 @@ struct view_desc {
 	/* a member (or members) of the caller's JSON object */
 	void (*json)(struct json_writer *w, const struct report_result *res,
 		     const struct view_opts *o);
+	bool packet_sample;		/* needs report_ctx.packet_sample */
 };
 
 /* the views, NULL-terminated */

@@ -18,10 +18,11 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)/src
 #  4    analysis  trace: sees decoded events only, never BPF or a file
 #  5    render    trace, and of analysis only the results: analysis/result.h and
 #                 the result_*.h of each analysis (results, not state)
-#  5    export    trace, and of analysis only the results: exporters are renderers
-#                 of the decoded stream in another viewer's format
 #  4    inspect   nothing: BTF, kernel-doc, source trees (the static side)
 #  5    index     inspect: the source index beside the analyses, never above them
+#  6    export    trace, render, and of analysis the results, report.h (an exporter
+#                 runs the analyses over the event stream, as cmd/report_file.c does),
+#                 table.h (its bounded containers) and util.h (lab namespace names)
 #  9    cmd       everything: one file per command, and the glue (cmd/explain.c)
 #  9    main.c    cmd
 declare -A ALLOWED=(
@@ -32,9 +33,9 @@ declare -A ALLOWED=(
 	[workload]="trace"
 	[analysis]="trace"
 	[render]="trace analysis/result.h analysis/result_*.h"
-	[export]="trace analysis/result.h analysis/result_*.h"
 	[inspect]=""
 	[index]="inspect"
+	[export]="trace render analysis/report.h analysis/result.h analysis/result_*.h analysis/table.h analysis/util.h"
 	[cmd]="all"
 )
 
@@ -73,7 +74,7 @@ for d in "$SRC"/*/; do
 	fi
 done
 
-for f in common bpf trace capture workload analysis render export inspect index cmd; do
+for f in common bpf trace capture workload analysis render inspect index export cmd; do
 	bad=()
 	while IFS= read -r line; do
 		file=${line%%:*}
