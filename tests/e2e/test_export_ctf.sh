@@ -126,7 +126,7 @@ check_eq no_temporary_left_after_force "" "$(ls -d "$TMP"/exists.tmp-* 2>/dev/nu
 # ---- unwritable outputs: a clear error, nothing left behind ----
 "$NETSCOPE" export "$TMP/refused.ns" --to ctf "$TMP/no/such/dir/out" 2>"$TMP/err"
 check_eq missing_parent_directory_exit_1 1 $?
-check "missing_parent_error_names_the_directory" grep -q "cannot create a directory in '$TMP/no/such/dir': No such file or directory" "$TMP/err"
+check "missing_parent_error_names_the_output" grep -q "cannot write '$TMP/no/such/dir/out': No such file or directory" "$TMP/err"
 mkdir -p "$TMP/small"
 unshare -m bash -c "mount -t tmpfs -o size=16k none '$TMP/small' &&
 	'$NETSCOPE' export '$TMP/flood.ns' --to ctf '$TMP/small/out' 2>'$TMP/err'; echo \$? >'$TMP/rc';
