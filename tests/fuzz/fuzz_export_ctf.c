@@ -6,8 +6,11 @@
  * exporter writes within its buffers and frees what it took.  Read with
  * the chunks' CRCs made right, then as it is (fuzz_util.h), like
  * fuzz_tracefile.  The output goes to a directory in /dev/shm, removed
- * after each input.
+ * after each input.  The exporter's warnings (a damaged input's) would
+ * fill the fuzzer's log at every run: stderr points at /dev/null
+ * meanwhile, as fuzz_tracefile does for the file exporters.
  */
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include "fuzz_util.h"
 
 static char base[64];
+static int devnull_fd = -1;
 
 static void remove_base(void)
 {
@@ -26,6 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(base, sizeof(base), "/dev/shm/fuzz_export_ctf.XXXXXX");
 	if (!mkdtemp(base))
 		return 1;
+	devnull_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	atexit(remove_base);
 	return 0;
 }
@@ -47,8 +52,19 @@ static void export_trace(const uint8_t *data, size_t size)
 	src.path = path;
 	src.tr = tfr_open(path, err, sizeof(err));
 	if (src.tr) {
+		int saved;
+
 		snprintf(out, sizeof(out), "%s/out", base);
+		fflush(stderr);
+		saved = dup(2);
+		if (saved >= 0 && devnull_fd >= 0)
+			dup2(devnull_fd, 2);
 		export_ctf(&src, out, &o);
+		fflush(stderr);
+		if (saved >= 0) {
+			dup2(saved, 2);
+			close(saved);
+		}
 		nftw(out, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 		tfr_close(src.tr);
 	}
