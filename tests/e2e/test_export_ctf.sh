@@ -186,3 +186,6 @@ check_eq not_a_trace_leaves_nothing "" "$(ls -d "$TMP"/junk.ctf* 2>/dev/null)"
 check_eq golden_trace_exports_exit_zero 0 $?
 check "golden_trace_exports_byte_for_byte_the_checked_in_ctf" diff -r "$ROOT/tests/fixtures/ctf/refused-2.ctf" "$TMP/golden.ctf"
 check_eq golden_export_reads_without_warning "" "$(babeltrace2 "$TMP/golden.ctf" 2>&1 >/dev/null)"
+
+check_eq no_namespace_left_after_ctf_export_tests 0 "$(leftover_netns)"
+echo "1..$TAP_N"
