@@ -9,20 +9,20 @@
  * Which CTF event a netscope event becomes, with which fields, is the table
  * data/lttng.rules (export/ctf_map.c); this file only moves values.
  *
- * Why the writer is hand-written: Debian (bookworm) ships two libraries
- * that can produce CTF, and neither fits.  libbabeltrace2's only CTF
- * writer is the sink.ctf.fs component: using it means a babeltrace2 graph
- * with our own source component class, every event built as a bt_message
- * with its fields set one call each, and the plugin found at run time;
- * babeltrace2 moves ~1.3 M events/s through such a graph (decoding, on
- * this machine), a quarter of the 5 M events/s this export must reach,
- * and the packet context (cpu_id) and the trace/clock uuids would have
- * to be coaxed through its IR.  The older libbabeltrace-dev (1.5) has
- * the babeltrace 1 CTF writer (headers in babeltrace/ctf-writer/): one
- * reference-counted field object per field per event, and packet sizes
- * and uuids of its own choosing (no byte-stable output for golden tests).
- * CTF 1.8 with byte-aligned integers is simple to write directly: an event
- * is a run of memcpy()s, checked by babeltrace2 in the tests.
+ * Why the writer is hand-written (checked on bookworm, 2026-12-03):
+ * libbabeltrace2-dev 2.0.4 ships libbabeltrace2-ctf-writer (.so, .a, .pc)
+ * but not its headers, so it cannot be built against.  libbabeltrace2's
+ * other CTF writer is the sink.ctf.fs component: a babeltrace2 graph with
+ * a source component class of ours, every event a bt_message with each
+ * field set by one call, the plugin found at run time; such a graph moves
+ * ~1 M events/s here (babeltrace2 decoding this export: 0.87 M/s of CPU),
+ * a fifth of the 5 M events/s this export must reach.  libbabeltrace-dev
+ * (babeltrace 1.5) has headers for the babeltrace 1 CTF writer
+ * (babeltrace/ctf-writer/): reference-counted field objects per field and
+ * event, and its own packet sizes and uuids (no byte-stable output for
+ * the golden test).  CTF 1.8 with byte-aligned integers is simple to write
+ * directly: an event is a few copies, and babeltrace2 checks the result in
+ * the tests.
  *
  * One pass: events go to their CPU's stream as they are read; the state
  * dump and the metadata, which need the whole trace (threads seen,
