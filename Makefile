@@ -133,7 +133,13 @@ $(OUTPUT)/bench/report_speed: bench/report_speed.c $(OUTPUT)/libnetscope.a
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/libnetscope.a $(LDLIBS) -o $@
 
+$(OUTPUT)/bench/trace_repeat: bench/trace_repeat.c $(OUTPUT)/libnetscope.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/libnetscope.a $(LDLIBS) -o $@
+
 BENCH_BINS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/stackcov $(OUTPUT)/bench/report_speed
+BENCH_BINS += $(OUTPUT)/bench/trace_repeat
 
 # libFuzzer harnesses (tests/fuzz/fuzz_NAME.c, docs/TESTING.md): the
 # sources built again with clang, ASan and UBSan into build/fuzz, apart

@@ -6,7 +6,8 @@ set -e
 PKGS="clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev bpftool libcmocka-dev pkg-config
       iproute2 pahole bpftrace linux-perf python3 util-linux
       libclang-14-dev libsqlite3-dev sqlite3 libclang-rt-14-dev
-      chromium firefox-esr"
+      chromium firefox-esr
+      babeltrace2"
 PKGS="$PKGS tshark"	# export --to pcapng: the e2e tests read the files back with tshark
 PKGS="$PKGS protobuf-compiler"	# export --to perfetto: protoc --decode in the e2e tests
 missing=""

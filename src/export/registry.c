@@ -11,6 +11,7 @@
  * not listed: `--to` offers only what works.
  */
 const struct exporter ns_exporters[] = {
+	{ "ctf", true, "CTF 1.8 for babeltrace2 and TraceCompass (as an LTTng kernel trace)", export_ctf },
 	{ "pcapng", false, "the packets, headers rebuilt, each with its journey (Wireshark, tshark)",
 	  export_pcapng },
 	{ "folded", false, "folded stacks of CPU samples and event stacks (flame graphs)", export_folded },

@@ -7,6 +7,7 @@
 #ifndef NS_FUZZ_UTIL_H
 #define NS_FUZZ_UTIL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

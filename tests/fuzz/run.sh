@@ -11,7 +11,7 @@ failed=0
 # inputs larger than the harness's max_len are cut: a trace seed is a few KiB
 max_len() {
 	case $1 in
-	tracefile) echo 65536 ;;
+	tracefile|export_ctf) echo 65536 ;;
 	kerneldoc|kbuild|kallsyms) echo 16384 ;;
 	*) echo 4096 ;;
 	esac
