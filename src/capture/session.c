@@ -446,10 +446,20 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		       ns_verbose ? "" : " (run with -v for the verifier log)");
 		goto fail;
 	}
-	for (int i = 1; i < NS_EV__COUNT; i++) {
-		struct bpf_program *p = s->method[i] == M_TP_BTF ? btf[i] :
-					s->method[i] == M_RAW_TP ? raw[i] : NULL;
+	/*
+	 * The context trackers' exits before everything else: an entry
+	 * attached while a softirq (or irq handler) runs, whose exit is not
+	 * attached yet, would leave that CPU's depth raised for the whole
+	 * capture and every task event on it labelled softirq.  An exit
+	 * without its entry is harmless (the depth does not go below 0).
+	 */
+	for (int k = 0; k < NS_EV__COUNT + 2; k++) {
+		int i = k == 0 ? NS_EV_SOFTIRQ_EXIT : k == 1 ? NS_EV_IRQ_HANDLER_EXIT : k - 2;
+		struct bpf_program *p;
 
+		if (i == 0 || (k >= 2 && (i == NS_EV_SOFTIRQ_EXIT || i == NS_EV_IRQ_HANDLER_EXIT)))
+			continue;
+		p = s->method[i] == M_TP_BTF ? btf[i] : s->method[i] == M_RAW_TP ? raw[i] : NULL;
 		if (!p)
 			continue;
 		s->links[i] = bpf_program__attach(p);
