@@ -309,6 +309,10 @@ static __always_inline bool ev_wanted(const struct ns_event *e)
 	 * packet filters do not apply to a call that carries no packet */
 	if (e->type == NS_EV_SYSCALL)
 		return true;
+	/* packet memory: filtered where taken (capture.bpf.c, on_kmem_alloc());
+	 * at allocation an skb has no device, socket or headers yet */
+	if (e->type >= NS_EV_KMEM_ALLOC && e->type <= NS_EV_PAGE_FREE)
+		return true;
 	if (filter_pid && e->pid != filter_pid)
 		return false;
 	if (netns_filter_n && !netns_wanted(e->netns))

@@ -151,10 +151,11 @@ int events_parse(const char *list, uint64_t *mask, char *err, size_t len)
 		int id;
 
 		/* "all": every packet and CPU tracepoint; syscalls (per task,
-		 * many) only when named, cpu samples only with --sample-freq */
+		 * many) and kmem (every allocation of the machine goes through
+		 * its filter) only when named, cpu samples only with --sample-freq */
 		if (!strcmp(name, "all"))
 			bits = ((1ull << NS_EV__COUNT) - 1) & ~1ull & ~(1ull << NS_EV_CPU_SAMPLE) &
-			       ~(1ull << NS_EV_SYSCALL);
+			       ~(1ull << NS_EV_SYSCALL) & ~capture_kmem_events();
 		else if (!strcmp(name, "default"))
 			bits = capture_default_events();
 		else if ((id = ns_event_by_name(name)) > 0)

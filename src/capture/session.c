@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include "capture.skel.h"
 #include "capture/identity.h"
+#include "capture/kmem.h"
 #include "capture/sampling.h"
 #include "capture/session.h"
 #include "common/log.h"
@@ -30,6 +31,10 @@ static const int min_args[NS_EV__COUNT] = {
 	[NS_EV_SOFTIRQ_ENTRY] = 1, [NS_EV_SOFTIRQ_EXIT] = 1, [NS_EV_NAPI_POLL] = 3,
 	[NS_EV_QDISC_ENQUEUE] = 3, [NS_EV_QDISC_DEQUEUE] = 4,
 	[NS_EV_SYSCALL] = 2, /* sys_enter(regs, id), sys_exit(regs, ret) */
+	/* kmem_cache_alloc(call_site, ptr, s, gfp, node), kmalloc: 6;
+	 * kmem_cache_free(call_site, ptr, s), kfree: 2 */
+	[NS_EV_KMEM_ALLOC] = 5, [NS_EV_KMEM_FREE] = 2,
+	[NS_EV_PAGE_ALLOC] = 3, [NS_EV_PAGE_FREE] = 1,
 };
 
 enum ev_method { M_OFF = 0, M_TP_BTF, M_RAW_TP, M_MISSING, M_PERF_EVENT };
@@ -38,7 +43,9 @@ struct capture_session {
 	struct capture_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *links[NS_EV__COUNT];
-	struct bpf_link *sys_exit_link; /* NS_EV_SYSCALL's second tracepoint */
+	/* the second tracepoint of NS_EV_SYSCALL (sys_exit), NS_EV_KMEM_ALLOC
+	 * (kmalloc) and NS_EV_KMEM_FREE (kfree) */
+	struct bpf_link *links2[NS_EV__COUNT];
 	struct cpu_sampler sampler;
 	enum ev_method method[NS_EV__COUNT];
 	uint64_t captured[NS_EV__COUNT];
@@ -46,6 +53,7 @@ struct capture_session {
 	struct identity ids;
 	/* pid -> comm for events from irq context, direct-mapped */
 	struct { uint32_t pid; char comm[NS_COMM_LEN]; } comms[1024];
+	struct kmem_config *kmem; /* what --events kmem looks for; NULL when off */
 	capture_event_fn fn;
 	void *fn_ctx;
 	int ncpus;
@@ -75,6 +83,12 @@ uint64_t capture_default_events(void)
 	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
 		m |= 1ull << ev[i];
 	return m;
+}
+
+uint64_t capture_kmem_events(void)
+{
+	return (1ull << NS_EV_KMEM_ALLOC) | (1ull << NS_EV_KMEM_FREE) | (1ull << NS_EV_PAGE_ALLOC) |
+	       (1ull << NS_EV_PAGE_FREE);
 }
 
 uint64_t capture_context_events(void)
@@ -131,8 +145,27 @@ static void prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__
 	P(NS_EV_QDISC_DEQUEUE, qdisc_dequeue);
 	/* and sys_exit, which follows sys_enter's choice (capture_open()) */
 	P(NS_EV_SYSCALL, sys_enter);
+	P(NS_EV_KMEM_ALLOC, kmem_cache_alloc);	/* and kmalloc */
+	P(NS_EV_KMEM_FREE, kmem_cache_free);	/* and kfree */
+	P(NS_EV_PAGE_ALLOC, mm_page_alloc);
+	P(NS_EV_PAGE_FREE, mm_page_free);
 	/* NS_EV_CPU_SAMPLE: the perf_event program, attached per CPU */
 #undef P
+}
+
+/* The second program of an event made of two tracepoints, or NULL. */
+static struct bpf_program *second_prog(struct capture_bpf *skel, int ev, bool btf)
+{
+	switch (ev) {
+	case NS_EV_SYSCALL:
+		return btf ? skel->progs.btf_sys_exit : skel->progs.raw_sys_exit;
+	case NS_EV_KMEM_ALLOC:
+		return btf ? skel->progs.btf_kmalloc : skel->progs.raw_kmalloc;
+	case NS_EV_KMEM_FREE:
+		return btf ? skel->progs.btf_kfree : skel->progs.raw_kfree;
+	default:
+		return NULL;
+	}
 }
 
 /* The name of a pid seen in irq context (the interrupted task): from the
@@ -254,6 +287,48 @@ static bool sampling_possible(const struct capture_opts *o, const struct feature
 	return true;
 }
 
+/*
+ * The kmem filter's configuration (capture.bpf.c, "kmem"), before load.
+ * A kernel where it cannot be resolved gets the capture without kmem
+ * events, and is told why.
+ */
+static void kmem_setup(struct capture_session *s, const struct features *ft)
+{
+	struct capture_bpf__rodata *ro = s->skel->rodata;
+	struct kmem_config *kc = calloc(1, sizeof(*kc));
+	char err[256] = "out of memory";
+
+	if (!kc || kmem_config_build(kc, NULL, ft->tracefs, err, sizeof(err))) {
+		ns_warn("kmem events unavailable: %s: skipped", err);
+		if (kc)
+			kmem_config_free(kc);
+		free(kc);
+		s->events &= ~capture_kmem_events();
+		return;
+	}
+	for (unsigned int i = 0; i < kc->n_caches && i < NS_KMEM_CACHES; i++)
+		snprintf((char *)ro->kmem_cache_names[i], NS_KMEM_CACHE_NAME, "%s", kc->caches[i]);
+	ro->kmem_n_caches = kc->n_caches;
+	for (unsigned int i = 0; i < kc->n_sites; i++) {
+		ro->kmem_site_lo[i] = kc->sites[i].lo;
+		ro->kmem_site_hi[i] = kc->sites[i].hi;
+	}
+	ro->kmem_n_sites = kc->n_sites;
+	ro->page_frag_gfp = kc->frag_gfp;
+	ro->page_frag_order = kc->frag_order;
+	if (!kc->frag_gfp && (s->events & (1ull << NS_EV_PAGE_ALLOC)))
+		ns_warn("page events: the kmem format names no __GFP_COMP, __GFP_NOWARN and "
+			"__GFP_NORETRY: skb page frags cannot be told apart: skipped");
+	if (!kc->frag_gfp)
+		s->events &= ~((1ull << NS_EV_PAGE_ALLOC) | (1ull << NS_EV_PAGE_FREE));
+	s->kmem = kc;
+}
+
+const struct kmem_config *capture_kmem(const struct capture_session *s)
+{
+	return s->kmem;
+}
+
 int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx)
 {
@@ -308,6 +383,8 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		ns_warn("syscall events need a namespace filter or --pid (not --netns all): skipped");
 		s->events &= ~(1ull << NS_EV_SYSCALL);
 	}
+	if (s->events & capture_kmem_events())
+		kmem_setup(s, ft);
 	bool sampling = sampling_possible(o, ft);
 
 	bpf_program__set_autoload(s->skel->progs.sample_cpu, sampling);
@@ -336,9 +413,9 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 			s->method[i] = use_btf ? M_TP_BTF : M_RAW_TP;
 		bpf_program__set_autoload(btf[i], s->method[i] == M_TP_BTF);
 		bpf_program__set_autoload(raw[i], s->method[i] == M_RAW_TP);
-		if (i == NS_EV_SYSCALL) {
-			bpf_program__set_autoload(s->skel->progs.btf_sys_exit, s->method[i] == M_TP_BTF);
-			bpf_program__set_autoload(s->skel->progs.raw_sys_exit, s->method[i] == M_RAW_TP);
+		if (second_prog(s->skel, i, true)) {
+			bpf_program__set_autoload(second_prog(s->skel, i, true), s->method[i] == M_TP_BTF);
+			bpf_program__set_autoload(second_prog(s->skel, i, false), s->method[i] == M_RAW_TP);
 		}
 		if ((s->events & (1ull << i)) && !present)
 			ns_warn("tracepoint %s:%s is missing on this kernel: skipped",
@@ -350,18 +427,24 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		       ns_verbose ? "" : " (run with -v for the verifier log)");
 		goto fail;
 	}
-	for (int i = 1; i < NS_EV__COUNT; i++) {
+	/*
+	 * Last type first: softirq_exit (and irq_handler_exit) before their
+	 * entry.  Entry first, a softirq that began between the two attaches
+	 * would raise the CPU's depth and never lower it, and every later
+	 * event of that CPU would say softirq (seen: GFP_KERNEL allocations of
+	 * connect() marked softirq).  An exit without its entry is ignored.
+	 */
+	for (int i = NS_EV__COUNT - 1; i >= 1; i--) {
 		struct bpf_program *p = s->method[i] == M_TP_BTF ? btf[i] :
 					s->method[i] == M_RAW_TP ? raw[i] : NULL;
 
 		if (!p)
 			continue;
 		s->links[i] = bpf_program__attach(p);
-		if (s->links[i] && i == NS_EV_SYSCALL) {
-			s->sys_exit_link = bpf_program__attach(s->method[i] == M_TP_BTF ?
-							       s->skel->progs.btf_sys_exit :
-							       s->skel->progs.raw_sys_exit);
-			if (!s->sys_exit_link) {
+		if (s->links[i] && second_prog(s->skel, i, true)) {
+			s->links2[i] = bpf_program__attach(second_prog(s->skel, i,
+								       s->method[i] == M_TP_BTF));
+			if (!s->links2[i]) {
 				bpf_link__destroy(s->links[i]);
 				s->links[i] = NULL;
 			}
@@ -504,10 +587,14 @@ void capture_close(struct capture_session *s)
 	/* samples first: they would go on into a ring buffer nobody reads */
 	sampling_detach(&s->sampler);
 	ring_buffer__free(s->rb);
-	for (int i = 0; i < NS_EV__COUNT; i++)
+	for (int i = 0; i < NS_EV__COUNT; i++) {
 		bpf_link__destroy(s->links[i]);
-	bpf_link__destroy(s->sys_exit_link);
+		bpf_link__destroy(s->links2[i]);
+	}
 	capture_bpf__destroy(s->skel);
 	identity_free(&s->ids);
+	if (s->kmem)
+		kmem_config_free(s->kmem);
+	free(s->kmem);
 	free(s);
 }

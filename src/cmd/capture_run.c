@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "capture/filter.h"
+#include "capture/kmem.h"
 #include "cmd/args.h"
 #include "cmd/capture_run.h"
 #include "common/log.h"
@@ -427,8 +428,9 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 	fill_meta(st, ro);
 	ns_meta_set(&st->meta, "capture.method", capture_method(st->session));
 	for (int i = 1; i < NS_EV__COUNT; i++)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s", buf[0] ? "," : "",
-			 ns_event_name(i), capture_event_method(st->session, i));
+		if (strcmp(ns_event_name(i), "unknown")) /* a number this build leaves out */
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s",
+				 buf[0] ? "," : "", ns_event_name(i), capture_event_method(st->session, i));
 	ns_meta_set(&st->meta, "capture.events", buf);
 	/* what ran, not what was asked: sampling may have been unavailable */
 	snprintf(buf, sizeof(buf), "%u", capture_sample_freq(st->session));
@@ -439,6 +441,8 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 	else
 		snprintf(buf, sizeof(buf), ro->cap.sample_freq ? "unavailable" : "off");
 	ns_meta_set(&st->meta, "capture.sampling", buf);
+	if (capture_kmem(st->session))
+		kmem_config_meta(capture_kmem(st->session), &st->meta);
 	if (ro->cap.events & (1ull << NS_EV_SYSCALL)) {
 		char map[1024];
 

@@ -45,22 +45,29 @@ static const struct {
 	 * from raw_syscalls:sys_enter/sys_exit (capture/features.c) */
 	[NS_EV_CPU_SAMPLE] = { "cpu_sample", "cpu" },
 	[NS_EV_SYSCALL] = { "syscall", "syscalls" },
+	/* each of kmem_alloc and kmem_free is two tracepoints: kmem_cache_alloc
+	 * and kmalloc, kmem_cache_free and kfree (capture/features.c) */
+	[NS_EV_KMEM_ALLOC] = { "kmem_alloc", "kmem" },
+	[NS_EV_KMEM_FREE] = { "kmem_free", "kmem" },
+	[NS_EV_PAGE_ALLOC] = { "mm_page_alloc", "kmem" },
+	[NS_EV_PAGE_FREE] = { "mm_page_free", "kmem" },
 };
 
 const char *ns_event_name(unsigned int type)
 {
-	return type < NS_EV__COUNT ? event_names[type].name : "unknown";
+	/* a number of the enum another build names (a gap here) is unknown too */
+	return type < NS_EV__COUNT && event_names[type].name ? event_names[type].name : "unknown";
 }
 
 const char *ns_event_group(unsigned int type)
 {
-	return type < NS_EV__COUNT ? event_names[type].group : "";
+	return type < NS_EV__COUNT && event_names[type].group ? event_names[type].group : "";
 }
 
 int ns_event_by_name(const char *name)
 {
 	for (int i = 1; i < NS_EV__COUNT; i++)
-		if (!strcmp(event_names[i].name, name))
+		if (event_names[i].name && !strcmp(event_names[i].name, name))
 			return i;
 	return -1;
 }
