@@ -22,6 +22,7 @@
 #include "analysis/result_layers.h"
 #include "analysis/result_profile.h"
 #include "analysis/result_segments.h"
+#include "analysis/result_skbmem.h"
 #include "analysis/result_syscalls.h"
 #include "trace/model.h"
 
@@ -42,6 +43,7 @@ enum rr_part {
 	RR_PART_SEGMENTS = 1u << 9,	/* segments: TCP segments per namespace, fate of SYNs */
 	RR_PART_SYSCALLS = 1u << 10,	/* syscalls: socket calls per process, errors, time */
 	RR_PART_CONNS = 1u << 11,	/* conns: TCP connections, segments and states in order */
+	RR_PART_SKBMEM = 1u << 16,	/* skb-memory: packet allocations, GFP, lifetimes */
 };
 
 /* what `netscope report FILE` shows without --view */
@@ -265,6 +267,7 @@ struct report_result {
 	struct segments_result segments;
 	struct syscalls_result syscalls;
 	struct conns_result conns;
+	struct skbmem_result skbmem;
 };
 
 #endif

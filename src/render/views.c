@@ -9,6 +9,7 @@
 #include "render/layers_out.h"
 #include "render/report.h"
 #include "render/segments_out.h"
+#include "render/skbmem_out.h"
 #include "render/syscalls_out.h"
 #include "render/views.h"
 
@@ -128,6 +129,18 @@ static void conns_json(struct json_writer *w, const struct report_result *res,
 	conns_print_json(w, &res->conns);
 }
 
+static void skbmem_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	skbmem_print_text(out, &res->skbmem, res->top);
+}
+
+static void skbmem_json(struct json_writer *w, const struct report_result *res,
+			const struct view_opts *o)
+{
+	json_key(w, "skb_memory");
+	skbmem_print_json(w, &res->skbmem);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -149,6 +162,8 @@ const struct view_desc view_table[] = {
 	  syscalls_text, syscalls_json },
 	{ "conns", RR_PART_CONNS, "TCP connections: segments in order with seq/ack, states, srtt",
 	  conns_text, conns_json },
+	{ "skb-memory", RR_PART_SKBMEM, "packet memory: allocations by cache and call site, GFP, lifetimes",
+	  skbmem_text, skbmem_json },
 	{ NULL },
 };
 
