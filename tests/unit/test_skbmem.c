@@ -97,6 +97,7 @@ static void flag_table_survives_the_metadata_round_trip(void **state)
 		assert_string_equal(back.flags[i].name, t.flags[i].name);
 		assert_int_equal(back.flags[i].value, t.flags[i].value);
 	}
+	gfp_table_free(&back);
 	assert_int_equal(gfp_table_parse(&back, "0x20=__GFP_HIGH,garbage"), -EINVAL);
 	assert_null(back.flags);
 	free(text);
