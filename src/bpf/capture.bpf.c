@@ -490,6 +490,9 @@ static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
 out:
 	if (cs && type == NS_EV_SOFTIRQ_EXIT && cs->softirq_depth)
 		cs->softirq_depth--;
+	/* allocations no wanted packet event claimed in this softirq (kmem_pending.bpf.h) */
+	if (type == NS_EV_SOFTIRQ_EXIT && netns_filter_n)
+		kmem_pending_drop();
 	return 0;
 }
 TWIN(softirq_raise, on_softirq(ctx, NS_EV_SOFTIRQ_RAISE, vec), unsigned int vec)
@@ -667,20 +670,6 @@ struct {
 	__type(value, __u32);
 } kmem_caches SEC(".maps");
 
-struct kmem_live_obj {
-	__u64 ts;
-	__u32 bytes;	/* bytes_alloc; pages: the order */
-	__u32 aux2;	/* enum ns_kmem_flags of the allocation */
-};
-
-/* the packet allocations not freed yet, by address (struct page * for pages) */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct kmem_live_obj);
-} kmem_live SEC(".maps");
-
 static __always_inline __u32 kmem_cache_id(const struct kmem_cache *s)
 {
 	char name[NS_KMEM_CACHE_NAME] = {};
@@ -745,15 +734,15 @@ static __always_inline bool kmem_task_wanted(__u8 ctx, __u32 *netns)
 	return !netns_filter_n || netns_wanted(*netns);
 }
 
-static __always_inline int kmem_emit_alloc(void *ctx, __u16 type, __u64 site, __u64 ptr,
+static __always_inline int kmem_emit_alloc(void *tp_ctx, __u16 type, __u64 site, __u64 ptr,
 					   __u64 cache, __u32 req, __u32 alloc, __u32 gfp,
 					   __u32 aux2)
 {
-	struct kmem_live_obj live = {};
+	__u8 ctx = exec_ctx();
 	__u32 netns = 0;
 	struct ns_event *e;
 
-	if (!ptr || !kmem_task_wanted(exec_ctx(), &netns))
+	if (!ptr || !kmem_task_wanted(ctx, &netns))
 		return 0;
 	e = ev_begin(type);
 	if (!e)
@@ -766,11 +755,14 @@ static __always_inline int kmem_emit_alloc(void *ctx, __u16 type, __u64 site, __
 	e->reason = gfp;
 	e->aux2 = aux2;
 	e->netns = netns;
-	live.ts = e->ts_ns;
-	live.bytes = type == NS_EV_PAGE_ALLOC ? req : alloc;
-	live.aux2 = aux2;
-	bpf_map_update_elem(&kmem_live, &ptr, &live, BPF_ANY);
-	return ev_submit(ctx, e);
+	/* softirq under a namespace filter: decided by the packet event that follows */
+	if (netns_filter_n && ctx == NS_CTX_SOFTIRQ) {
+		/* no stack for these: ev_submit() never sees them */
+		kmem_pending_add(e);
+		return 0;
+	}
+	kmem_live_add(e);
+	return ev_submit(tp_ctx, e);
 }
 
 static __always_inline int on_kmem_alloc(void *ctx, __u64 site, const void *ptr,
@@ -804,8 +796,11 @@ static __always_inline int kmem_emit_free(void *ctx, __u16 type, __u64 site, __u
 	struct kmem_live_obj *live = bpf_map_lookup_elem(&kmem_live, &ptr);
 	struct ns_event *e;
 
-	if (!live)
+	if (!live) {
+		if (netns_filter_n)
+			kmem_pending_forget(ptr);
 		return 0;
+	}
 	e = ev_begin(type);
 	if (e) {
 		e->location = site;

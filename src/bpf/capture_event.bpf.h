@@ -453,6 +453,8 @@ static __always_inline void sample_stack(void *ctx, struct ns_event *e, struct n
 	}
 }
 
+#include "kmem_pending.bpf.h"
+
 /* Filter, count, stack, and copy to the ring buffer. */
 static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 {
@@ -462,13 +464,19 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 
 	if (netns_filter_n && !is_cpu_event(type))
 		netns_follow(e);
-	if (!ev_wanted(e))
+	if (!ev_wanted(e)) {
+		/* a packet of another namespace: what its softirq allocated is not ours */
+		if (netns_filter_n && e->netns && !is_cpu_event(type))
+			kmem_pending_drop();
 		return 0;
+	}
 	c = get_counters();
 	if (!c)
 		return 0;
 	if (!is_cpu_event(type) && type != NS_EV_SYSCALL)
 		emit_pending_softirq();
+	if (netns_filter_n && !is_cpu_event(type) && type != NS_EV_SYSCALL && !is_kmem_event(type))
+		kmem_pending_flush(c);
 	c->produced[type & (NS_EV_SLOTS - 1)]++;
 	/*
 	 * In irq context the current task is only whoever was interrupted;
