@@ -817,7 +817,18 @@ static __always_inline int kmem_emit_free(void *ctx, __u16 type, __u64 site, __u
 	bpf_map_delete_elem(&kmem_live, &ptr);
 	return e ? ev_submit(ctx, e) : 0;
 }
-TWIN(kmem_cache_free, kmem_emit_free(ctx, NS_EV_KMEM_FREE, call_site, (__u64)ptr, (__u64)s),
+/*
+ * Frees of caches no allocation was sent from (nearly all of the machine's)
+ * end at a few compares, before the kmem_live lookup: 148 -> 56 ns a call
+ * here (bpf_stats, docs/PERFORMANCE.md).
+ */
+static __always_inline int on_kmem_cache_free(void *ctx, __u64 site, __u64 ptr, __u64 cache)
+{
+	if (!kmem_cache_known(cache))
+		return 0;
+	return kmem_emit_free(ctx, NS_EV_KMEM_FREE, site, ptr, cache);
+}
+TWIN(kmem_cache_free, on_kmem_cache_free(ctx, call_site, (__u64)ptr, (__u64)s),
      unsigned long call_site, const void *ptr, const struct kmem_cache *s)
 TWIN(kfree, kmem_emit_free(ctx, NS_EV_KMEM_FREE, call_site, (__u64)ptr, 0),
      unsigned long call_site, const void *ptr)
@@ -864,5 +875,7 @@ static __always_inline int on_page_alloc(void *ctx, const struct page *page, uns
 }
 TWIN(mm_page_alloc, on_page_alloc(ctx, page, order, gfp_flags),
      struct page *page, unsigned int order, gfp_t gfp_flags, int migratetype)
-TWIN(mm_page_free, kmem_emit_free(ctx, NS_EV_PAGE_FREE, 0, (__u64)page, 0),
+/* only pages of the page-frag order were ever sent: 187 -> 45 ns a call */
+TWIN(mm_page_free, order == page_frag_order && page_frag_gfp ?
+		   kmem_emit_free(ctx, NS_EV_PAGE_FREE, 0, (__u64)page, 0) : 0,
      struct page *page, unsigned int order)

@@ -46,6 +46,35 @@ struct {
 	__type(value, struct kmem_pending);
 } kmem_pendings SEC(".maps");
 
+/*
+ * The kmem_caches of the allocations sent: a free from any other cache
+ * (nearly every kmem_cache_free of the machine) is dropped by a few
+ * compares, without the hash lookup of kmem_live.  Written by whichever
+ * CPU sends an allocation of a new cache: a lost race only means that
+ * cache is noted by its next allocation.
+ */
+#define KMEM_KNOWN_CACHES 8
+__u64 kmem_known_caches[KMEM_KNOWN_CACHES];
+
+static __always_inline bool kmem_cache_known(__u64 cache)
+{
+	for (int i = 0; i < KMEM_KNOWN_CACHES; i++)
+		if (kmem_known_caches[i] == cache)
+			return true;
+	return false;
+}
+
+static __always_inline void kmem_cache_note(__u64 cache)
+{
+	if (!cache || kmem_cache_known(cache))
+		return;
+	for (int i = 0; i < KMEM_KNOWN_CACHES; i++)
+		if (!kmem_known_caches[i]) {
+			kmem_known_caches[i] = cache;
+			return;
+		}
+}
+
 static __always_inline struct kmem_pending *kmem_pending_get(void)
 {
 	__u32 zero = 0;
@@ -68,6 +97,7 @@ static __always_inline void kmem_live_add(const struct ns_event *e)
 	};
 	__u64 key = e->skb_head;
 
+	kmem_cache_note(e->sk);
 	bpf_map_update_elem(&kmem_live, &key, &live, BPF_ANY);
 }
 
@@ -84,6 +114,7 @@ static __always_inline bool kmem_pending_add(const struct ns_event *e)
 		p->full++;
 		return false;
 	}
+	kmem_cache_note(e->sk); /* so that its free is looked for (kmem_pending_forget) */
 	__builtin_memcpy(&p->ev[i & (KMEM_PENDING - 1)], e, sizeof(*e));
 	p->n = i + 1;
 	return true;
