@@ -158,6 +158,12 @@ int events_parse(const char *list, uint64_t *mask, char *err, size_t len)
 			       ~(1ull << NS_EV_SYSCALL) & ~capture_kmem_events();
 		else if (!strcmp(name, "default"))
 			bits = capture_default_events();
+		/* the slab events; the page ones (every page of the machine goes
+		 * through their filter, for the few skb page frags) by their own name */
+		else if (!strcmp(name, "kmem"))
+			bits = (1ull << NS_EV_KMEM_ALLOC) | (1ull << NS_EV_KMEM_FREE);
+		else if (!strcmp(name, "kmem-pages"))
+			bits = (1ull << NS_EV_PAGE_ALLOC) | (1ull << NS_EV_PAGE_FREE);
 		else if ((id = ns_event_by_name(name)) > 0)
 			bits = 1ull << id;
 		else
