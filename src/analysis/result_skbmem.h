@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "analysis/hist.h"
 
 #define SKBMEM_NAME 64
 #define SKBMEM_GFP 160
@@ -47,6 +46,12 @@ struct skbmem_gfp {
 	uint32_t value;
 	int may_sleep;			/* __GFP_DIRECT_RECLAIM set: 1, not: 0, unknown: -1 */
 	uint64_t count;
+};
+
+/* a lifetime distribution, ns (from analysis/hist.c: under 1.6 % error) */
+struct skbmem_life {
+	uint64_t count, min_ns, p50_ns, p90_ns, p99_ns, max_ns;
+	uint64_t by_pow2[65];	/* [k]: values in [2^(k-1), 2^k); [0]: 0 */
 };
 
 /* one packet from its allocation to its end, as an example */
@@ -91,8 +96,8 @@ struct skbmem_result {
 	uint64_t clone_allocs, fclone_allocs;
 	/* lifetimes, ns: allocation -> kmem free per kind; allocation -> the
 	 * packet's end (kfree_skb / consume_skb) */
-	struct hist life[SKBMEM_KINDS];
-	struct hist packet_life;
+	struct skbmem_life life[SKBMEM_KINDS];
+	struct skbmem_life packet_life;
 	/* at the end of the trace: allocations not freed */
 	uint64_t alive, alive_bytes;
 	uint64_t alive_ended;		/* of which the packet ended (freed where no tracepoint sees) */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "analysis/hist.h"
 #include "analysis/internal.h"
 #include "analysis/skbmem.h"
 #include "analysis/table.h"
@@ -45,6 +46,7 @@ struct skbmem_an {
 	struct u64map site_idx;	/* hash (cache, function) -> site row */
 	struct u64map gfp_idx;	/* (ctx, gfp) -> gfp row */
 	struct skbmem_result r;	/* counters, then rows */
+	struct hist life[SKBMEM_KINDS], packet_life;
 	size_t cap_sites, cap_gfp;
 	uint64_t last_ts;
 	bool any_kmem;
@@ -74,8 +76,8 @@ struct skbmem_an *skbmem_new(const struct report_ctx *ctx)
 		return NULL;
 	s->ctx = ctx;
 	for (int k = 0; k < SKBMEM_KINDS; k++)
-		hist_init(&s->r.life[k]);
-	hist_init(&s->r.packet_life);
+		hist_init(&s->life[k]);
+	hist_init(&s->packet_life);
 	if (m) {
 		parse_caches(s, ns_meta_get(m, "kmem.caches"));
 		v = ns_meta_get(m, "kmem.sk_buff_size");
@@ -334,7 +336,7 @@ static void on_free(struct skbmem_an *s, const struct ns_event *ev)
 		}
 	}
 	s->r.sites[r->site].frees++;
-	hist_add(&s->r.life[r->kind], ev->ts_ns > r->ts ? ev->ts_ns - r->ts : 0);
+	hist_add(&s->life[r->kind], ev->ts_ns > r->ts ? ev->ts_ns - r->ts : 0);
 }
 
 static void example_add(struct skbmem_an *s, const struct rec *r, const struct ns_event *ev,
@@ -414,7 +416,7 @@ static void on_packet(struct skbmem_an *s, const struct ns_event *ev)
 		struct rec *r = &s->recs[idx];
 
 		r->ended = true;
-		hist_add(&s->r.packet_life, ev->ts_ns > r->ts ? ev->ts_ns - r->ts : 0);
+		hist_add(&s->packet_life, ev->ts_ns > r->ts ? ev->ts_ns - r->ts : 0);
 		for (size_t i = 0; i < s->r.n_examples; i++) {
 			struct skbmem_example *x = &s->r.examples[i];
 
@@ -469,10 +471,32 @@ static int cmp_gfp(const void *a, const void *b)
 	return x->count != y->count ? (x->count < y->count ? 1 : -1) : (x->value > y->value) - (x->value < y->value);
 }
 
+static void life_of(const struct hist *h, struct skbmem_life *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->count = h->count;
+	if (!h->count)
+		return;
+	l->min_ns = h->min;
+	l->p50_ns = hist_percentile(h, 50);
+	l->p90_ns = hist_percentile(h, 90);
+	l->p99_ns = hist_percentile(h, 99);
+	l->max_ns = h->max;
+	for (unsigned int b = 0; b < HIST_BUCKETS; b++) {
+		uint64_t v = hist_bucket_lower(b);
+
+		if (h->bucket[b])
+			l->by_pow2[v ? 64 - __builtin_clzll(v) : 0] += h->bucket[b];
+	}
+}
+
 int skbmem_finish(struct skbmem_an *s, struct skbmem_result *out)
 {
 	if (s->err)
 		return s->err;
+	for (int k = 0; k < SKBMEM_KINDS; k++)
+		life_of(&s->life[k], &s->r.life[k]);
+	life_of(&s->packet_life, &s->r.packet_life);
 	for (size_t i = 0; i < s->n_recs; i++) {
 		const struct rec *r = &s->recs[i];
 

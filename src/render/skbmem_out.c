@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include "analysis/hist.h"
 #include "render/latency_out.h"
 #include "render/skbmem_out.h"
 #include "trace/model.h"
@@ -16,44 +15,37 @@ const char *skbmem_kind_name(enum skbmem_kind k)
 	return k < SKBMEM_KINDS ? names[k] : "?";
 }
 
-static void life_line(FILE *out, const char *label, const struct hist *h)
+static void life_line(FILE *out, const char *label, const struct skbmem_life *l)
 {
 	char a[16], b[16], c[16], d[16];
 
-	fprintf(out, "  %-28s n=%-8" PRIu64, label, h->count);
-	if (h->count)
-		fprintf(out, " p50 %-8s p90 %-8s p99 %-8s max %s",
-			latency_fmt_ns(hist_percentile(h, 50), a, sizeof(a)),
-			latency_fmt_ns(hist_percentile(h, 90), b, sizeof(b)),
-			latency_fmt_ns(hist_percentile(h, 99), c, sizeof(c)),
-			latency_fmt_ns(h->max, d, sizeof(d)));
+	fprintf(out, "  %-28s n=%-8" PRIu64, label, l->count);
+	if (l->count)
+		fprintf(out, " p50 %-8s p90 %-8s p99 %-8s max %s", latency_fmt_ns(l->p50_ns, a, sizeof(a)),
+			latency_fmt_ns(l->p90_ns, b, sizeof(b)), latency_fmt_ns(l->p99_ns, c, sizeof(c)),
+			latency_fmt_ns(l->max_ns, d, sizeof(d)));
 	fputc('\n', out);
 }
 
-/* powers of two from the first to the last bucket that holds a value */
-static void life_bars(FILE *out, const struct hist *h)
+/* powers of two from the first to the last that holds a value */
+static void life_bars(FILE *out, const struct skbmem_life *l)
 {
-	uint64_t by_pow[65] = { 0 }, most = 0;
-	int lo = 64, hi = -1;
+	uint64_t most = 0;
+	int lo = 65, hi = -1;
 
-	for (unsigned int b = 0; b < HIST_BUCKETS; b++) {
-		uint64_t v = hist_bucket_lower(b);
-		int p = v ? 64 - __builtin_clzll(v) : 0;
-
-		if (!h->bucket[b])
+	for (int p = 0; p < 65; p++) {
+		if (!l->by_pow2[p])
 			continue;
-		by_pow[p] += h->bucket[b];
 		lo = p < lo ? p : lo;
-		hi = p > hi ? p : hi;
+		hi = p;
+		most = l->by_pow2[p] > most ? l->by_pow2[p] : most;
 	}
-	for (int p = lo; p <= hi; p++)
-		most = by_pow[p] > most ? by_pow[p] : most;
 	for (int p = lo; p <= hi && most; p++) {
 		char from[16];
-		int width = (int)(by_pow[p] * 40 / most);
+		int width = (int)(l->by_pow2[p] * 40 / most);
 
 		latency_fmt_ns(p ? 1ull << (p - 1) : 0, from, sizeof(from));
-		fprintf(out, "    >= %-8s %8" PRIu64 " %.*s\n", from, by_pow[p], width,
+		fprintf(out, "    >= %-8s %8" PRIu64 " %.*s\n", from, l->by_pow2[p], width,
 			"########################################");
 	}
 }
@@ -162,16 +154,16 @@ void skbmem_print_text(FILE *out, const struct skbmem_result *r, unsigned int to
 	fputc('\n', out);
 }
 
-static void hist_json(struct json_writer *w, const char *key, const struct hist *h)
+static void life_json(struct json_writer *w, const char *key, const struct skbmem_life *l)
 {
 	json_key(w, key);
 	json_obj_begin(w);
-	json_kv_u64(w, "count", h->count);
-	json_kv_u64(w, "min_ns", h->count ? h->min : 0);
-	json_kv_u64(w, "p50_ns", hist_percentile(h, 50));
-	json_kv_u64(w, "p90_ns", hist_percentile(h, 90));
-	json_kv_u64(w, "p99_ns", hist_percentile(h, 99));
-	json_kv_u64(w, "max_ns", h->max);
+	json_kv_u64(w, "count", l->count);
+	json_kv_u64(w, "min_ns", l->min_ns);
+	json_kv_u64(w, "p50_ns", l->p50_ns);
+	json_kv_u64(w, "p90_ns", l->p90_ns);
+	json_kv_u64(w, "p99_ns", l->p99_ns);
+	json_kv_u64(w, "max_ns", l->max_ns);
 	json_obj_end(w);
 }
 
@@ -263,9 +255,9 @@ void skbmem_print_json(struct json_writer *w, const struct skbmem_result *r)
 	json_obj_end(w);
 	json_key(w, "lifetimes");
 	json_obj_begin(w);
-	hist_json(w, "packet", &r->packet_life);
+	life_json(w, "packet", &r->packet_life);
 	for (int k = 0; k < SKBMEM_KINDS; k++)
-		hist_json(w, skbmem_kind_name(k), &r->life[k]);
+		life_json(w, skbmem_kind_name(k), &r->life[k]);
 	json_obj_end(w);
 	json_key(w, "alive");
 	json_obj_begin(w);
