@@ -27,6 +27,7 @@ static void usage(FILE *out)
 "EXAMPLES:\n"
 "  netscope record -o flood.ns --scenario syn-flood --count 20000\n"
 "  netscope record -o all.ns --netns all --duration 10\n"
+"  netscope record -o mem.ns --scenario handshake --events default,kmem\n"
 "  netscope report flood.ns\n");
 }
 
