@@ -720,18 +720,30 @@ static __always_inline bool kmem_site_wanted(__u64 addr)
 }
 
 /* namespace filter of an allocation: the task's, in task context only */
-static __always_inline bool kmem_task_wanted(__u8 ctx, __u32 *netns)
+enum kmem_verdict { KMEM_DROP, KMEM_KEEP, KMEM_HOLD };
+
+/*
+ * The namespace filter of an allocation: the task's in task context; held
+ * back (kmem_pending.bpf.h) where the task cannot tell: in softirq, and in
+ * an exiting task, whose sockets close after exit_task_namespaces() (in
+ * do_exit() the last fput() runs as task work, later) and whose FIN or RST
+ * is allocated then.
+ */
+static __always_inline enum kmem_verdict kmem_netns_verdict(__u8 ctx, __u32 *netns)
 {
 	struct task_struct *task;
 	struct nsproxy *nsp;
 
+	if (ctx == NS_CTX_SOFTIRQ)
+		return netns_filter_n ? KMEM_HOLD : KMEM_KEEP;
 	if (ctx != NS_CTX_TASK)
-		return true;
+		return KMEM_KEEP;
 	task = bpf_get_current_task_btf();
 	nsp = BPF_CORE_READ(task, nsproxy);
-	if (nsp)
-		*netns = BPF_CORE_READ(nsp, net_ns, ns.inum);
-	return !netns_filter_n || netns_wanted(*netns);
+	if (!nsp)
+		return netns_filter_n ? KMEM_HOLD : KMEM_KEEP;
+	*netns = BPF_CORE_READ(nsp, net_ns, ns.inum);
+	return !netns_filter_n || netns_wanted(*netns) ? KMEM_KEEP : KMEM_DROP;
 }
 
 static __always_inline int kmem_emit_alloc(void *tp_ctx, __u16 type, __u64 site, __u64 ptr,
@@ -740,9 +752,10 @@ static __always_inline int kmem_emit_alloc(void *tp_ctx, __u16 type, __u64 site,
 {
 	__u8 ctx = exec_ctx();
 	__u32 netns = 0;
+	enum kmem_verdict verdict = ptr ? kmem_netns_verdict(ctx, &netns) : KMEM_DROP;
 	struct ns_event *e;
 
-	if (!ptr || !kmem_task_wanted(ctx, &netns))
+	if (verdict == KMEM_DROP)
 		return 0;
 	e = ev_begin(type);
 	if (!e)
@@ -755,8 +768,8 @@ static __always_inline int kmem_emit_alloc(void *tp_ctx, __u16 type, __u64 site,
 	e->reason = gfp;
 	e->aux2 = aux2;
 	e->netns = netns;
-	/* softirq under a namespace filter: decided by the packet event that follows */
-	if (netns_filter_n && ctx == NS_CTX_SOFTIRQ) {
+	/* decided by the packet event that follows */
+	if (verdict == KMEM_HOLD) {
 		/* no stack for these: ev_submit() never sees them */
 		kmem_pending_add(e);
 		return 0;
