@@ -42,8 +42,19 @@ static void life_bars(FILE *out, const struct skbmem_life *l)
 	}
 	for (int p = lo; p <= hi && most; p++) {
 		char from[16];
-		int width = (int)(l->by_pow2[p] * 40 / most);
+		int width = (int)(l->by_pow2[p] * 40 / most), q = p;
 
+		/* a run of empty powers is one line */
+		while (q + 1 <= hi && !l->by_pow2[q] && !l->by_pow2[q + 1])
+			q++;
+		if (q > p) {
+			char to[16];
+
+			fprintf(out, "    >= %-8s %8d (up to %s)\n", latency_fmt_ns(1ull << (p - 1), from, sizeof(from)),
+				0, latency_fmt_ns(1ull << q, to, sizeof(to)));
+			p = q;
+			continue;
+		}
 		latency_fmt_ns(p ? 1ull << (p - 1) : 0, from, sizeof(from));
 		fprintf(out, "    >= %-8s %8" PRIu64 " %.*s\n", from, l->by_pow2[p], width,
 			"########################################");
