@@ -98,6 +98,17 @@ check_eq "flood_syns_are_allocated_in_task_context" True "$(getf task_allocs)"
 check_eq "flood_packets_linked_but_one_in_a_hundred_at_most" ok "$(getf unlinked)"
 check_eq "frees_only_of_allocations_seen" "True 0" "$(getf frees)"
 
+# the raw_tp twins (kernels without tp_btf) read the same through probe reads
+"$NETSCOPE" record -o "$TMP/raw.ns" --scenario handshake --count 2 --events default,kmem --raw-tp \
+	>/dev/null 2>&1
+check_eq "raw_tp_record_exits_zero" 0 $?
+check_eq "raw_tp_twins_link_every_packet_and_name_gfp" "0 True" "$("$NETSCOPE" report "$TMP/raw.ns" \
+	--view skb-memory --json | python3 -c '
+import json, sys
+m = json.load(sys.stdin)["skb_memory"]
+print(m["packets"]["unlinked"] if m["packets"]["count"] else -1,
+      any(g["flags"].startswith("GFP_KERNEL") for g in m["gfp"]))')"
+
 # the default events have no kmem: the view says how to get them
 "$NETSCOPE" record -o "$TMP/plain.ns" --scenario refused >/dev/null 2>&1
 "$NETSCOPE" report "$TMP/plain.ns" --view skb-memory >"$TMP/plain.txt" 2>&1
