@@ -6,7 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/btf.h>
+#include "capture.skel.h"
 #include "capture/kmem.h"
+#include "capture/session.h"
+#include "common/log.h"
 #include "common/textfile.h"
 
 /*
@@ -165,6 +168,39 @@ int kmem_config_build(struct kmem_config *kc, const struct ksyms *ks, const char
 		}
 	}
 	return 0;
+}
+
+struct kmem_config *kmem_configure(struct capture_bpf *skel, const char *tracefs, uint64_t *events)
+{
+	struct capture_bpf__rodata *ro = skel->rodata;
+	struct kmem_config *kc = calloc(1, sizeof(*kc));
+	char err[256] = "out of memory";
+	const uint64_t pages = (1ull << NS_EV_PAGE_ALLOC) | (1ull << NS_EV_PAGE_FREE);
+
+	if (!kc || kmem_config_build(kc, NULL, tracefs, err, sizeof(err))) {
+		ns_warn("kmem events unavailable: %s: skipped", err);
+		if (kc)
+			kmem_config_free(kc);
+		free(kc);
+		*events &= ~capture_kmem_events();
+		return NULL;
+	}
+	for (unsigned int i = 0; i < kc->n_caches && i < NS_KMEM_CACHES; i++)
+		snprintf((char *)ro->kmem_cache_names[i], NS_KMEM_CACHE_NAME, "%s", kc->caches[i]);
+	ro->kmem_n_caches = kc->n_caches;
+	for (unsigned int i = 0; i < kc->n_sites; i++) {
+		ro->kmem_site_lo[i] = kc->sites[i].lo;
+		ro->kmem_site_hi[i] = kc->sites[i].hi;
+	}
+	ro->kmem_n_sites = kc->n_sites;
+	ro->page_frag_gfp = kc->frag_gfp;
+	ro->page_frag_order = kc->frag_order;
+	if (!kc->frag_gfp && (*events & pages))
+		ns_warn("page events: the kmem format names no __GFP_COMP, __GFP_NOWARN and "
+			"__GFP_NORETRY: skb page frags cannot be told apart: skipped");
+	if (!kc->frag_gfp)
+		*events &= ~pages;
+	return kc;
 }
 
 void kmem_config_meta(const struct kmem_config *kc, struct ns_meta *m)

@@ -48,6 +48,15 @@ int kmem_config_build(struct kmem_config *kc, const struct ksyms *ks, const char
 /* The ranges of the functions of ks named in names (NULL-ended), sorted; how many. */
 unsigned int kmem_resolve_sites(const struct ksyms *ks, const char *const *names,
 				struct kmem_site *out, unsigned int max);
+/*
+ * Resolve and fill the kmem filter's read-only data of skel (capture.bpf.c,
+ * "kmem") before load.  Returns the configuration (kmem_config_free(), then
+ * free()), or NULL after a warning, with the kmem events taken out of
+ * *events; the page events are taken out when the format file cannot tell
+ * a page frag's gfp bits.
+ */
+struct capture_bpf;
+struct kmem_config *kmem_configure(struct capture_bpf *skel, const char *tracefs, uint64_t *events);
 /* kmem.* keys of the trace metadata (docs/TRACE_FORMAT.md) */
 void kmem_config_meta(const struct kmem_config *kc, struct ns_meta *m);
 void kmem_config_free(struct kmem_config *kc);

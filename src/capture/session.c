@@ -287,43 +287,6 @@ static bool sampling_possible(const struct capture_opts *o, const struct feature
 	return true;
 }
 
-/*
- * The kmem filter's configuration (capture.bpf.c, "kmem"), before load.
- * A kernel where it cannot be resolved gets the capture without kmem
- * events, and is told why.
- */
-static void kmem_setup(struct capture_session *s, const struct features *ft)
-{
-	struct capture_bpf__rodata *ro = s->skel->rodata;
-	struct kmem_config *kc = calloc(1, sizeof(*kc));
-	char err[256] = "out of memory";
-
-	if (!kc || kmem_config_build(kc, NULL, ft->tracefs, err, sizeof(err))) {
-		ns_warn("kmem events unavailable: %s: skipped", err);
-		if (kc)
-			kmem_config_free(kc);
-		free(kc);
-		s->events &= ~capture_kmem_events();
-		return;
-	}
-	for (unsigned int i = 0; i < kc->n_caches && i < NS_KMEM_CACHES; i++)
-		snprintf((char *)ro->kmem_cache_names[i], NS_KMEM_CACHE_NAME, "%s", kc->caches[i]);
-	ro->kmem_n_caches = kc->n_caches;
-	for (unsigned int i = 0; i < kc->n_sites; i++) {
-		ro->kmem_site_lo[i] = kc->sites[i].lo;
-		ro->kmem_site_hi[i] = kc->sites[i].hi;
-	}
-	ro->kmem_n_sites = kc->n_sites;
-	ro->page_frag_gfp = kc->frag_gfp;
-	ro->page_frag_order = kc->frag_order;
-	if (!kc->frag_gfp && (s->events & (1ull << NS_EV_PAGE_ALLOC)))
-		ns_warn("page events: the kmem format names no __GFP_COMP, __GFP_NOWARN and "
-			"__GFP_NORETRY: skb page frags cannot be told apart: skipped");
-	if (!kc->frag_gfp)
-		s->events &= ~((1ull << NS_EV_PAGE_ALLOC) | (1ull << NS_EV_PAGE_FREE));
-	s->kmem = kc;
-}
-
 const struct kmem_config *capture_kmem(const struct capture_session *s)
 {
 	return s->kmem;
@@ -384,7 +347,7 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		s->events &= ~(1ull << NS_EV_SYSCALL);
 	}
 	if (s->events & capture_kmem_events())
-		kmem_setup(s, ft);
+		s->kmem = kmem_configure(s->skel, ft->tracefs, &s->events);
 	bool sampling = sampling_possible(o, ft);
 
 	bpf_program__set_autoload(s->skel->progs.sample_cpu, sampling);
