@@ -28,6 +28,7 @@ NS_CFLAGS += -DIX_LIBCLANG_PATH='"$(LLVM_DIR)/lib/libclang.so"' \
 	     $(if $(LIBCLANG_SONAME),-DIX_LIBCLANG_SONAME='"$(LIBCLANG_SONAME)"')
 CFLAGS    += $(NS_CFLAGS)
 LDLIBS    := -lbpf -lelf -lz -lzstd -lm -lpthread -lsqlite3 -ldl
+LDLIBS    += -ltraceevent
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Isrc -Isrc/bpf \
 	      -Wall -Wno-unused-function
 

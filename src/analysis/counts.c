@@ -121,6 +121,10 @@ static int capture_header(const struct ns_meta *m, struct rr_capture *cap)
 		 * counters view shows it, the header only says it is there */
 		if (!strncmp(m->kv[i].key, "counters.", 9))
 			kv->value = strdup("SNMP counters (netscope report FILE --view counters)");
+		/* the kmem format file and tables, many lines: the skb-memory view reads them */
+		else if (!strncmp(m->kv[i].key, "kmem.format.", 12) ||
+			 !strcmp(m->kv[i].key, "kmem.gfp_flags") || !strcmp(m->kv[i].key, "kmem.sites"))
+			kv->value = strdup("kmem filter and GFP names (netscope report FILE --view skb-memory)");
 		else
 			kv->value = strdup(m->kv[i].value);
 		if (!kv->key || !kv->value)

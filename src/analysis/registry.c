@@ -24,6 +24,7 @@ const struct analysis_ops *const analyses[] = {
 	&syscalls_analysis,	/* socket syscalls per process: calls, errors, time */
 	&conns_analysis,	/* TCP connections: segments, states, srtt in order */
 	&softirq_analysis,	/* softirq runs, the packets they carried, hardirqs */
+	&skbmem_analysis,	/* packet memory: allocations by cache and site, GFP, lifetimes */
 	NULL,
 };
 

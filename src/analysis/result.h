@@ -23,6 +23,7 @@
 #include "analysis/result_profile.h"
 #include "analysis/result_segments.h"
 #include "analysis/result_softirq.h"
+#include "analysis/result_skbmem.h"
 #include "analysis/result_syscalls.h"
 #include "trace/model.h"
 
@@ -44,6 +45,7 @@ enum rr_part {
 	RR_PART_SYSCALLS = 1u << 10,	/* syscalls: socket calls per process, errors, time */
 	RR_PART_CONNS = 1u << 11,	/* conns: TCP connections, segments and states in order */
 	RR_PART_SOFTIRQ = 1u << 12,	/* interrupts: softirq runs, their packets, hardirqs */
+	RR_PART_SKBMEM = 1u << 16,	/* skb-memory: packet allocations, GFP, lifetimes */
 };
 
 /* what `netscope report FILE` shows without --view */
@@ -299,6 +301,7 @@ struct report_result {
 	struct syscalls_result syscalls;
 	struct conns_result conns;
 	struct softirq_result softirq;
+	struct skbmem_result skbmem;
 };
 
 #endif

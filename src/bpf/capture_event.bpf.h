@@ -333,6 +333,10 @@ static __always_inline bool ev_wanted(const struct ns_event *e)
 	 * packet filters do not apply to a call that carries no packet */
 	if (e->type == NS_EV_SYSCALL)
 		return true;
+	/* packet memory: filtered where taken (capture.bpf.c, on_kmem_alloc());
+	 * at allocation an skb has no device, socket or headers yet */
+	if (e->type >= NS_EV_KMEM_ALLOC && e->type <= NS_EV_PAGE_FREE)
+		return true;
 	if (filter_pid && e->pid != filter_pid)
 		return false;
 	if (netns_filter_n && !netns_wanted(e->netns))
@@ -526,6 +530,8 @@ static __always_inline void sample_stack(void *ctx, struct ns_event *e, struct n
 	}
 }
 
+#include "kmem_pending.bpf.h"
+
 /* Count, stack, and copy to the ring buffer an event the filters admitted. */
 static __always_inline int ev_emit(void *ctx, struct ns_event *e)
 {
@@ -547,6 +553,8 @@ static __always_inline int ev_emit(void *ctx, struct ns_event *e)
 		return 0;
 	if (!is_cpu_event(type) && type != NS_EV_SYSCALL)
 		emit_pending_softirq();
+	if (netns_filter_n && !is_cpu_event(type) && type != NS_EV_SYSCALL && !is_kmem_event(type))
+		kmem_pending_flush(c);
 	c->produced[type & (NS_EV_SLOTS - 1)]++;
 	/*
 	 * In irq context the current task is only whoever was interrupted;
@@ -581,8 +589,12 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 {
 	if (netns_filter_n && !is_cpu_event(e->type))
 		netns_follow(e);
-	if (!ev_wanted(e))
+	if (!ev_wanted(e)) {
+		/* a packet of another namespace: what its softirq allocated is not ours */
+		if (netns_filter_n && e->netns && !is_cpu_event(e->type))
+			kmem_pending_drop();
 		return 0;
+	}
 	return ev_emit(ctx, e);
 }
 

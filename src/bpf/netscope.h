@@ -69,6 +69,17 @@ enum ns_event_type {
 	 * (ns_event_known() says which numbers are events) */
 	NS_EV_IRQ_VECTOR_ENTRY = 31,
 	NS_EV_IRQ_VECTOR_EXIT = 32,
+	/*
+	 * Packet memory (`--events kmem`): slab allocations and frees of skbs
+	 * and their data (kmem:kmem_cache_alloc+kmalloc, kmem:kmem_cache_free+
+	 * kfree) and page allocations of skb page frags (kmem:mm_page_alloc,
+	 * mm_page_free), filtered in the kernel (capture.bpf.c, "kmem").
+	 * Numbered after 31-32, which the irq_vectors events take.
+	 */
+	NS_EV_KMEM_ALLOC = 33,
+	NS_EV_KMEM_FREE = 34,
+	NS_EV_PAGE_ALLOC = 35,
+	NS_EV_PAGE_FREE = 36,
 	NS_EV__COUNT,
 };
 
@@ -132,6 +143,24 @@ enum ns_event_flags {
 enum ns_syscall_phase {
 	NS_SYSCALL_ENTER = 0,	/* location: first argument (the fd, mostly) */
 	NS_SYSCALL_EXIT = 1,	/* aux: return value (-errno on failure) */
+};
+
+/*
+ * kmem events (docs/EVENTS.md has the field mapping): the skb slab caches
+ * the capture looks for, by name (resolved in BPF on the first allocation
+ * of each cache), and the skb allocation functions, as address ranges
+ * resolved from kallsyms by user space (capture/kmem.c).
+ */
+#define NS_KMEM_CACHES 4
+#define NS_KMEM_CACHE_NAME 32
+#define NS_KMEM_SITES 64	/* ranges; a power of two (binary search) */
+#define NS_KMEM_PAGE_FRAMES 16	/* stack frames a page allocation is checked against */
+
+/* ns_event.aux2 of the kmem events */
+enum ns_kmem_flags {
+	NS_KMEM_CACHE_MASK = 0xff,	/* 0: no skb cache; else 1 + index in "kmem.caches" */
+	NS_KMEM_KMALLOC = 1 << 8,	/* kmalloc / kfree: no kmem_cache */
+	NS_KMEM_SITE = 1 << 9,		/* the call site is an skb allocation function */
 };
 
 /* syscall numbers the BPF side can select (a bitmap of 8 x 64) */

@@ -227,6 +227,21 @@ static void probe_tracepoints(struct features *ft, const struct btf *btf)
 			probe_irq_vectors(ft, btf, i == NS_EV_IRQ_VECTOR_EXIT);
 			continue;
 		}
+		if (i == NS_EV_KMEM_ALLOC || i == NS_EV_KMEM_FREE) {
+			/* two tracepoints each: slab caches and kmalloc */
+			struct tracepoint_status ex = {};
+			bool alloc = i == NS_EV_KMEM_ALLOC;
+
+			probe_one_tracepoint(ft, btf, tp, "kmem", alloc ? "kmem_cache_alloc" : "kmem_cache_free");
+			probe_one_tracepoint(ft, btf, &ex, "kmem", alloc ? "kmalloc" : "kfree");
+			tp->in_tracefs &= ex.in_tracefs;
+			tp->in_btf &= ex.in_btf;
+			if (ex.nargs < tp->nargs)
+				tp->nargs = ex.nargs;
+			continue;
+		}
+		if (!strcmp(ns_event_name(i), "unknown"))
+			continue; /* a number this build does not use */
 		probe_one_tracepoint(ft, btf, tp, ns_event_group(i), ns_event_name(i));
 	}
 }

@@ -151,15 +151,23 @@ int events_parse(const char *list, uint64_t *mask, char *err, size_t len)
 		int id;
 
 		/* "all": every packet and CPU tracepoint; syscalls (per task,
-		 * many) only when named, cpu samples only with --sample-freq */
+		 * many) and kmem (every allocation of the machine goes through
+		 * its filter) only when named, cpu samples only with --sample-freq */
 		if (!strcmp(name, "all")) {
 			for (int i = 1; i < NS_EV__COUNT; i++)
 				if (ns_event_known(i))
 					bits |= 1ull << i;
-			bits &= ~(1ull << NS_EV_CPU_SAMPLE) & ~(1ull << NS_EV_SYSCALL);
+			bits &= ~(1ull << NS_EV_CPU_SAMPLE) & ~(1ull << NS_EV_SYSCALL) &
+				~capture_kmem_events();
 		}
 		else if (!strcmp(name, "default"))
 			bits = capture_default_events();
+		/* the slab events; the page ones (every page of the machine goes
+		 * through their filter, for the few skb page frags) by their own name */
+		else if (!strcmp(name, "kmem"))
+			bits = (1ull << NS_EV_KMEM_ALLOC) | (1ull << NS_EV_KMEM_FREE);
+		else if (!strcmp(name, "kmem-pages"))
+			bits = (1ull << NS_EV_PAGE_ALLOC) | (1ull << NS_EV_PAGE_FREE);
 		else if ((id = ns_event_by_name(name)) > 0)
 			bits = 1ull << id;
 		else

@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include "capture.skel.h"
 #include "capture/identity.h"
+#include "capture/kmem.h"
 #include "capture/sampling.h"
 #include "capture/session.h"
 #include "common/log.h"
@@ -31,7 +32,11 @@ static const int min_args[NS_EV__COUNT] = {
 	[NS_EV_QDISC_ENQUEUE] = 3, [NS_EV_QDISC_DEQUEUE] = 4,
 	[NS_EV_SYSCALL] = 2, /* sys_enter(regs, id), sys_exit(regs, ret) */
 	[NS_EV_IRQ_VECTOR_ENTRY] = 1, [NS_EV_IRQ_VECTOR_EXIT] = 1, /* (vector) */
-};
+	/* kmem_cache_alloc(call_site, ptr, s, gfp, node), kmalloc: 6;
+	 * kmem_cache_free(call_site, ptr, s), kfree: 2 */
+	[NS_EV_KMEM_ALLOC] = 5, [NS_EV_KMEM_FREE] = 2,
+	[NS_EV_PAGE_ALLOC] = 3, [NS_EV_PAGE_FREE] = 1,
+;
 
 enum ev_method { M_OFF = 0, M_TP_BTF, M_RAW_TP, M_MISSING, M_PERF_EVENT };
 
@@ -39,17 +44,20 @@ struct capture_session {
 	struct capture_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *links[NS_EV__COUNT];
-	struct bpf_link *sys_exit_link; /* NS_EV_SYSCALL's second tracepoint */
+	/* the second tracepoint of NS_EV_SYSCALL (sys_exit), NS_EV_KMEM_ALLOC
+	 * (kmalloc) and NS_EV_KMEM_FREE (kfree) */
+	struct bpf_link *links2[NS_EV__COUNT];
 	/* NS_EV_IRQ_VECTOR_*: a link per irq_vectors tracepoint, [which][exit] */
 	struct bpf_link *irqv_links[NS_IRQV__COUNT][2];
 	bool irqv_on[NS_IRQV__COUNT];	/* the pair is loaded */
-	struct cpu_sampler sampler;
+struct cpu_sampler sampler;
 	enum ev_method method[NS_EV__COUNT];
 	uint64_t captured[NS_EV__COUNT];
 	uint64_t events; /* what the user asked for */
 	struct identity ids;
 	/* pid -> comm for events from irq context, direct-mapped */
 	struct { uint32_t pid; char comm[NS_COMM_LEN]; } comms[1024];
+	struct kmem_config *kmem; /* what --events kmem looks for; NULL when off */
 	capture_event_fn fn;
 	void *fn_ctx;
 	int ncpus;
@@ -79,6 +87,12 @@ uint64_t capture_default_events(void)
 	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
 		m |= 1ull << ev[i];
 	return m;
+}
+
+uint64_t capture_kmem_events(void)
+{
+	return (1ull << NS_EV_KMEM_ALLOC) | (1ull << NS_EV_KMEM_FREE) | (1ull << NS_EV_PAGE_ALLOC) |
+	       (1ull << NS_EV_PAGE_FREE);
 }
 
 uint64_t capture_context_events(void)
@@ -135,6 +149,10 @@ static void prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__
 	P(NS_EV_QDISC_DEQUEUE, qdisc_dequeue);
 	/* and sys_exit, which follows sys_enter's choice (capture_open()) */
 	P(NS_EV_SYSCALL, sys_enter);
+	P(NS_EV_KMEM_ALLOC, kmem_cache_alloc);	/* and kmalloc */
+	P(NS_EV_KMEM_FREE, kmem_cache_free);	/* and kfree */
+	P(NS_EV_PAGE_ALLOC, mm_page_alloc);
+	P(NS_EV_PAGE_FREE, mm_page_free);
 	/* NS_EV_CPU_SAMPLE: the perf_event program, attached per CPU */
 #undef P
 }
@@ -217,6 +235,21 @@ static int irq_vectors_attach(struct capture_session *s, bool use_btf,
 	}
 	return pairs;
 }
+
+/* The second program of an event made of two tracepoints, or NULL. */
+static struct bpf_program *second_prog(struct capture_bpf *skel, int ev, bool btf)
+{
+	switch (ev) {
+	case NS_EV_SYSCALL:
+		return btf ? skel->progs.btf_sys_exit : skel->progs.raw_sys_exit;
+	case NS_EV_KMEM_ALLOC:
+		return btf ? skel->progs.btf_kmalloc : skel->progs.raw_kmalloc;
+	case NS_EV_KMEM_FREE:
+		return btf ? skel->progs.btf_kfree : skel->progs.raw_kfree;
+	default:
+		return NULL;
+	}
+
 
 /* The name of a pid seen in irq context (the interrupted task): from the
  * task-context events of that pid, else /proc; best effort. */
@@ -337,6 +370,11 @@ static bool sampling_possible(const struct capture_opts *o, const struct feature
 	return true;
 }
 
+const struct kmem_config *capture_kmem(const struct capture_session *s)
+{
+	return s->kmem;
+}
+
 int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx)
 {
@@ -393,6 +431,8 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		ns_warn("syscall events need a namespace filter or --pid (not --netns all): skipped");
 		s->events &= ~(1ull << NS_EV_SYSCALL);
 	}
+	if (s->events & capture_kmem_events())
+		s->kmem = kmem_configure(s->skel, ft->tracefs, &s->events);
 	bool sampling = sampling_possible(o, ft);
 
 	bpf_program__set_autoload(s->skel->progs.sample_cpu, sampling);
@@ -432,9 +472,9 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 			s->method[i] = use_btf ? M_TP_BTF : M_RAW_TP;
 		bpf_program__set_autoload(btf[i], s->method[i] == M_TP_BTF);
 		bpf_program__set_autoload(raw[i], s->method[i] == M_RAW_TP);
-		if (i == NS_EV_SYSCALL) {
-			bpf_program__set_autoload(s->skel->progs.btf_sys_exit, s->method[i] == M_TP_BTF);
-			bpf_program__set_autoload(s->skel->progs.raw_sys_exit, s->method[i] == M_RAW_TP);
+		if (second_prog(s->skel, i, true)) {
+			bpf_program__set_autoload(second_prog(s->skel, i, true), s->method[i] == M_TP_BTF);
+			bpf_program__set_autoload(second_prog(s->skel, i, false), s->method[i] == M_RAW_TP);
 		}
 		if ((s->events & (1ull << i)) && !present)
 			ns_warn("tracepoint %s:%s is missing on this kernel: skipped",
@@ -447,27 +487,23 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		goto fail;
 	}
 	/*
-	 * The context trackers' exits before everything else: an entry
-	 * attached while a softirq (or irq handler) runs, whose exit is not
-	 * attached yet, would leave that CPU's depth raised for the whole
-	 * capture and every task event on it labelled softirq.  An exit
-	 * without its entry is harmless (the depth does not go below 0).
+	 * Last type first: softirq_exit (and irq_handler_exit) before their
+	 * entry.  Entry first, a softirq that began between the two attaches
+	 * would raise the CPU's depth and never lower it, and every later
+	 * event of that CPU would say softirq (seen: GFP_KERNEL allocations of
+	 * connect() marked softirq).  An exit without its entry is ignored.
 	 */
-	for (int k = 0; k < NS_EV__COUNT + 2; k++) {
-		int i = k == 0 ? NS_EV_SOFTIRQ_EXIT : k == 1 ? NS_EV_IRQ_HANDLER_EXIT : k - 2;
-		struct bpf_program *p;
+	for (int i = NS_EV__COUNT - 1; i >= 1; i--) {
+		struct bpf_program *p = s->method[i] == M_TP_BTF ? btf[i] :
+					s->method[i] == M_RAW_TP ? raw[i] : NULL;
 
-		if (i == 0 || (k >= 2 && (i == NS_EV_SOFTIRQ_EXIT || i == NS_EV_IRQ_HANDLER_EXIT)))
-			continue;
-		p = s->method[i] == M_TP_BTF ? btf[i] : s->method[i] == M_RAW_TP ? raw[i] : NULL;
 		if (!p)
 			continue;
 		s->links[i] = bpf_program__attach(p);
-		if (s->links[i] && i == NS_EV_SYSCALL) {
-			s->sys_exit_link = bpf_program__attach(s->method[i] == M_TP_BTF ?
-							       s->skel->progs.btf_sys_exit :
-							       s->skel->progs.raw_sys_exit);
-			if (!s->sys_exit_link) {
+		if (s->links[i] && second_prog(s->skel, i, true)) {
+			s->links2[i] = bpf_program__attach(second_prog(s->skel, i,
+								       s->method[i] == M_TP_BTF));
+			if (!s->links2[i]) {
 				bpf_link__destroy(s->links[i]);
 				s->links[i] = NULL;
 			}
@@ -616,13 +652,17 @@ void capture_close(struct capture_session *s)
 	/* samples first: they would go on into a ring buffer nobody reads */
 	sampling_detach(&s->sampler);
 	ring_buffer__free(s->rb);
-	for (int i = 0; i < NS_EV__COUNT; i++)
+	for (int i = 0; i < NS_EV__COUNT; i++) {
 		bpf_link__destroy(s->links[i]);
+		bpf_link__destroy(s->links2[i]);
+	}
 	for (int w = 0; w < NS_IRQV__COUNT; w++)
 		for (int x = 0; x < 2; x++)
 			bpf_link__destroy(s->irqv_links[w][x]);
-	bpf_link__destroy(s->sys_exit_link);
-	capture_bpf__destroy(s->skel);
+capture_bpf__destroy(s->skel);
 	identity_free(&s->ids);
+	if (s->kmem)
+		kmem_config_free(s->kmem);
+	free(s->kmem);
 	free(s);
 }

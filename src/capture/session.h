@@ -39,6 +39,8 @@ struct capture_opts {
 /* default event set: everything but irq_handler_entry/exit (no NIC irqs on veth) */
 uint64_t capture_default_events(void);
 void capture_opts_default(struct capture_opts *o);
+/* the kmem group (`--events kmem`): packet memory, never in the default or "all" */
+uint64_t capture_kmem_events(void);
 /* attached whatever the selection: they keep the per-CPU execution context */
 uint64_t capture_context_events(void);
 
@@ -67,6 +69,9 @@ unsigned int capture_sample_freq(const struct capture_session *s);
 int capture_sample_cpus(const struct capture_session *s);
 /* "tp_btf", "raw_tp" or "tp_btf+raw_tp" */
 const char *capture_method(const struct capture_session *s);
+/* what the kmem events were filtered by (capture/kmem.h); NULL when off */
+struct kmem_config;
+const struct kmem_config *capture_kmem(const struct capture_session *s);
 void capture_close(struct capture_session *s);
 
 #endif

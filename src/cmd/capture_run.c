@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "capture/filter.h"
+#include "capture/kmem.h"
 #include "cmd/args.h"
 #include "cmd/capture_run.h"
 #include "common/log.h"
@@ -441,6 +442,8 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 	else
 		snprintf(buf, sizeof(buf), ro->cap.sample_freq ? "unavailable" : "off");
 	ns_meta_set(&st->meta, "capture.sampling", buf);
+	if (capture_kmem(st->session))
+		kmem_config_meta(capture_kmem(st->session), &st->meta);
 	if (ro->cap.events & (1ull << NS_EV_SYSCALL)) {
 		char map[1024];
 

@@ -22,10 +22,11 @@ static const struct lab_entry labs[] = {
 	  NULL },
 	{ "syn-flood", "2", NULL, &lab_syn_flood },
 	{ "layers", "3", NULL, &lab_layers },
+	{ "interrupts", "4", NULL, &lab_interrupts },
+	{ "skb-memory", "5", NULL, &lab_skb_memory },
 	/* labs of issue 'netscope labs II': no experiment of the reference study */
 	{ "drops", "-", NULL, &lab_drops },
 	{ "handshake", "-", NULL, &lab_handshake },
-	{ "interrupts", "4", NULL, &lab_interrupts },
 	{ NULL },
 };
 

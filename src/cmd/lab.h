@@ -102,6 +102,7 @@ extern const struct capture_lab lab_layers;
 extern const struct capture_lab lab_drops;
 extern const struct capture_lab lab_handshake;
 extern const struct capture_lab lab_interrupts;
+extern const struct capture_lab lab_skb_memory;
 
 /* Run a capture lab: argv[0] is its name.  Returns the exit code. */
 int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,

@@ -375,7 +375,8 @@ static void text_done(const struct lab_run *r, FILE *out)
 	fprintf(out, "netscope ran the workload in two private namespaces (198.18.0.1 -> 198.18.0.2,\n"
 		     "no route out) and recorded it:\n  %s\n", r->record_cmd ? r->record_cmd : "?");
 	fprintf(out, "then read the trace as `netscope report FILE --view summary,profile,callgraph,"
-		     "latency,counters%s` does.\n", r->lab->parts & RR_PART_LAYERS ? ",layers" : "");
+		     "latency,counters%s%s` does.\n", r->lab->parts & RR_PART_LAYERS ? ",layers" : "",
+		r->lab->parts & RR_PART_SKBMEM ? ",skb-memory" : "");
 }
 
 static bool per_function_denied(const struct lab_run *r)

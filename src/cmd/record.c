@@ -27,6 +27,7 @@ static void usage(FILE *out)
 "EXAMPLES:\n"
 "  netscope record -o flood.ns --scenario syn-flood --count 20000\n"
 "  netscope record -o all.ns --netns all --duration 10\n"
+"  netscope record -o mem.ns --scenario handshake --events default,kmem\n"
 "  netscope report flood.ns\n");
 }
 
@@ -57,7 +58,9 @@ static int on_event(void *ctx, const struct ns_event *ev)
 		if (n > 0 && (err = tfw_add_stack(r->w, ev->stack_id, ips + skip, n - skip, r->ksyms)))
 			goto fail;
 	}
-	if (ev->location && r->ksyms && (ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB) &&
+	/* kmem events: location is the allocation's call site */
+	if (ev->location && r->ksyms && (ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB ||
+					 (ev->type >= NS_EV_KMEM_ALLOC && ev->type <= NS_EV_PAGE_FREE)) &&
 	    (err = tfw_add_symbol(r->w, ev->location, r->ksyms)))
 		goto fail;
 	if ((err = tfw_add_event(r->w, ev)))

@@ -148,6 +148,22 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 		snprintf(buf, len, "comm=%s pid=%u tid=%u stack_id=%d%s", FIELD_STR(comm, ev->comm),
 			 ev->pid, ev->tid, ev->stack_id, ev->flags & NS_F_USER_MODE ? " (user mode)" : "");
 		break;
+	case NS_EV_KMEM_ALLOC:
+	case NS_EV_KMEM_FREE:
+		/* fields: docs/EVENTS.md; GFP names need the trace's table (--view skb-memory) */
+		snprintf(buf, len, "ptr=0x%llx %s %s cache=%s%s bytes=%u/%d gfp=0x%x",
+			 (unsigned long long)ev->skb_head, ev->type == NS_EV_KMEM_ALLOC ? "at" : "by",
+			 ev->location ? sym(fmt, ev->location, a, sizeof(a)) : "?",
+			 ev->aux2 & NS_KMEM_KMALLOC ? "kmalloc" : "", ev->aux2 & NS_KMEM_KMALLOC ? "" :
+			 (snprintf(f, sizeof(f), "#%u", ev->aux2 & NS_KMEM_CACHE_MASK), f), ev->len, ev->aux,
+			 ev->reason);
+		break;
+	case NS_EV_PAGE_ALLOC:
+	case NS_EV_PAGE_FREE:
+		snprintf(buf, len, "page=0x%llx order=%u%s%s gfp=0x%x", (unsigned long long)ev->skb_head,
+			 ev->len, ev->location ? " at " : "",
+			 ev->location ? sym(fmt, ev->location, a, sizeof(a)) : "", ev->reason);
+		break;
 	case NS_EV_SYSCALL:
 		if (ev->aux2 == NS_SYSCALL_ENTER)
 			snprintf(f, sizeof(f), "enter arg0=%lld", (long long)ev->location);
@@ -273,6 +289,21 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 		break;
 	case NS_EV_CPU_SAMPLE:
 		json_kv_bool(w, "user_mode", ev->flags & NS_F_USER_MODE);
+		break;
+	case NS_EV_KMEM_ALLOC:
+	case NS_EV_KMEM_FREE:
+	case NS_EV_PAGE_ALLOC:
+	case NS_EV_PAGE_FREE:
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ev->skb_head);
+		json_kv_str(w, "ptr", buf);
+		if (ev->location && fmt->ksyms)
+			json_kv_str(w, "call_site", ksyms__fmt(fmt->ksyms, ev->location, buf, sizeof(buf)));
+		json_kv_u64(w, "cache_id", ev->aux2 & NS_KMEM_CACHE_MASK);
+		json_kv_bool(w, "kmalloc", ev->aux2 & NS_KMEM_KMALLOC);
+		json_kv_u64(w, ev->type >= NS_EV_PAGE_ALLOC ? "order" : "bytes_req", ev->len);
+		if (ev->type < NS_EV_PAGE_ALLOC)
+			json_kv_i64(w, "bytes_alloc", ev->aux);
+		json_kv_u64(w, "gfp_flags", ev->reason);
 		break;
 	case NS_EV_SYSCALL:
 		json_kv_str(w, "syscall", ns_syscall_name(ev->reason));

@@ -11,6 +11,7 @@
 #include "render/report.h"
 #include "render/segments_out.h"
 #include "render/softirq_out.h"
+#include "render/skbmem_out.h"
 #include "render/syscalls_out.h"
 #include "render/views.h"
 
@@ -154,6 +155,18 @@ static void interrupts_json(struct json_writer *w, const struct report_result *r
 	softirq_print_json(w, &res->softirq);
 }
 
+static void skbmem_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	skbmem_print_text(out, &res->skbmem, res->top);
+}
+
+static void skbmem_json(struct json_writer *w, const struct report_result *res,
+			const struct view_opts *o)
+{
+	json_key(w, "skb_memory");
+	skbmem_print_json(w, &res->skbmem);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -179,6 +192,8 @@ const struct view_desc view_table[] = {
 	  packets_text, packets_json, true },
 	{ "interrupts", RR_PART_SOFTIRQ, "softirq runs: raise, entry, exit, where, packets, polls; hardirqs",
 	  interrupts_text, interrupts_json },
+	{ "skb-memory", RR_PART_SKBMEM, "packet memory: allocations by cache and call site, GFP, lifetimes",
+	  skbmem_text, skbmem_json },
 	{ NULL },
 };
 

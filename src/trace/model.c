@@ -48,6 +48,12 @@ static const struct {
 	/* one type for every irq_vectors:<name>_entry (and _exit) tracepoint */
 	[NS_EV_IRQ_VECTOR_ENTRY] = { "irq_vector_entry", "irq_vectors" },
 	[NS_EV_IRQ_VECTOR_EXIT] = { "irq_vector_exit", "irq_vectors" },
+	/* each of kmem_alloc and kmem_free is two tracepoints: kmem_cache_alloc
+	 * and kmalloc, kmem_cache_free and kfree (capture/features.c) */
+	[NS_EV_KMEM_ALLOC] = { "kmem_alloc", "kmem" },
+	[NS_EV_KMEM_FREE] = { "kmem_free", "kmem" },
+	[NS_EV_PAGE_ALLOC] = { "mm_page_alloc", "kmem" },
+	[NS_EV_PAGE_FREE] = { "mm_page_free", "kmem" },
 };
 
 /* the irq_vectors tracepoints, <name>_entry and <name>_exit (enum ns_irq_vector) */
@@ -79,6 +85,7 @@ bool ns_event_known(unsigned int type)
 
 const char *ns_event_name(unsigned int type)
 {
+	/* a number of the enum another build names (a gap here) is unknown too */
 	return type < NS_EV__COUNT && event_names[type].name ? event_names[type].name : "unknown";
 }
 

@@ -12,8 +12,8 @@ check "lab_list_names_syn_flood_and_layers" grep -qE '^layers +experiment 3' "$T
 check "lab_list_json_has_every_lab" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema_version"] == 1 and [l["name"] for l in d["labs"]] == ["structs", "syn-flood", "layers", "drops", "handshake", "interrupts"]
-' <("$NETSCOPE" lab list --json)
+assert d["schema_version"] == 1 and [l["name"] for l in d["labs"]] == ["structs", "syn-flood", "layers", "interrupts", "skb-memory", "drops", "handshake"]
+ <("$NETSCOPE" lab list --json)
 
 # --- syn-flood ---------------------------------------------------------------
 COUNT=4000
@@ -131,7 +131,7 @@ check_eq "every_function_of_experiment_3_has_a_status_and_a_why" True "$(get eve
 # --- bad input ---------------------------------------------------------------
 "$NETSCOPE" lab nosuch >"$TMP/out" 2>"$TMP/err"
 check_eq "unknown_lab_exits_2" 2 $?
-check "unknown_lab_names_the_labs" grep -q "unknown lab 'nosuch': the labs are: structs, syn-flood, layers, drops, handshake" "$TMP/err"
+check "unknown_lab_names_the_labs" grep -q "unknown lab 'nosuch': the labs are: structs, syn-flood, layers, interrupts, skb-memory, drops, handshake" "$TMP/err"
 "$NETSCOPE" lab syn-flood --sample-freq 99999 >"$TMP/out" 2>"$TMP/err"
 check_eq "lab_bad_sample_freq_exits_2" 2 $?
 check "lab_bad_sample_freq_is_named" grep -q "bad --sample-freq '99999'" "$TMP/err"
