@@ -159,8 +159,7 @@ int events_parse(const char *list, uint64_t *mask, char *err, size_t len)
 					bits |= 1ull << i;
 			bits &= ~(1ull << NS_EV_CPU_SAMPLE) & ~(1ull << NS_EV_SYSCALL) &
 				~capture_kmem_events();
-		}
-		else if (!strcmp(name, "default"))
+		} else if (!strcmp(name, "default"))
 			bits = capture_default_events();
 		/* the slab events; the page ones (every page of the machine goes
 		 * through their filter, for the few skb page frags) by their own name */

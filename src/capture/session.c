@@ -36,7 +36,7 @@ static const int min_args[NS_EV__COUNT] = {
 	 * kmem_cache_free(call_site, ptr, s), kfree: 2 */
 	[NS_EV_KMEM_ALLOC] = 5, [NS_EV_KMEM_FREE] = 2,
 	[NS_EV_PAGE_ALLOC] = 3, [NS_EV_PAGE_FREE] = 1,
-;
+};
 
 enum ev_method { M_OFF = 0, M_TP_BTF, M_RAW_TP, M_MISSING, M_PERF_EVENT };
 
@@ -50,7 +50,7 @@ struct capture_session {
 	/* NS_EV_IRQ_VECTOR_*: a link per irq_vectors tracepoint, [which][exit] */
 	struct bpf_link *irqv_links[NS_IRQV__COUNT][2];
 	bool irqv_on[NS_IRQV__COUNT];	/* the pair is loaded */
-struct cpu_sampler sampler;
+	struct cpu_sampler sampler;
 	enum ev_method method[NS_EV__COUNT];
 	uint64_t captured[NS_EV__COUNT];
 	uint64_t events; /* what the user asked for */
@@ -249,7 +249,7 @@ static struct bpf_program *second_prog(struct capture_bpf *skel, int ev, bool bt
 	default:
 		return NULL;
 	}
-
+}
 
 /* The name of a pid seen in irq context (the interrupted task): from the
  * task-context events of that pid, else /proc; best effort. */
@@ -659,7 +659,7 @@ void capture_close(struct capture_session *s)
 	for (int w = 0; w < NS_IRQV__COUNT; w++)
 		for (int x = 0; x < 2; x++)
 			bpf_link__destroy(s->irqv_links[w][x]);
-capture_bpf__destroy(s->skel);
+	capture_bpf__destroy(s->skel);
 	identity_free(&s->ids);
 	if (s->kmem)
 		kmem_config_free(s->kmem);

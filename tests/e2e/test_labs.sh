@@ -13,7 +13,7 @@ check "lab_list_json_has_every_lab" python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["schema_version"] == 1 and [l["name"] for l in d["labs"]] == ["structs", "syn-flood", "layers", "interrupts", "skb-memory", "drops", "handshake"]
- <("$NETSCOPE" lab list --json)
+' <("$NETSCOPE" lab list --json)
 
 # --- syn-flood ---------------------------------------------------------------
 COUNT=4000
