@@ -5,7 +5,8 @@
 set -e
 PKGS="clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev bpftool libcmocka-dev pkg-config
       iproute2 pahole bpftrace linux-perf python3 util-linux
-      libclang-14-dev libsqlite3-dev sqlite3 libclang-rt-14-dev"
+      libclang-14-dev libsqlite3-dev sqlite3 libclang-rt-14-dev
+      qemu-system-x86 busybox-static cpio xz-utils binutils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -442,6 +442,33 @@ int tracefs_remove_stale_instances(void)
 	return removed;
 }
 
+/* the first line of DIR/available_tracers, "" when unreadable */
+static void read_tracers(const char *dir, char *buf, size_t len)
+{
+	char path[320];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/available_tracers", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, len, f))
+		buf[0] = '\0';
+	fclose(f);
+}
+
+/* is WORD one of the space-separated words of LIST? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 /*
  * The function tracers are tried in a private tracefs instance (never the
  * top-level one, which another user may be using) that is removed at once.
@@ -468,25 +495,27 @@ static void probe_ftrace(struct features *ft)
 			set(ft, tracers[i].id, err, "cannot create tracefs instance: %s", strerror(-err));
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/available_tracers", ft->tracefs);
-	FILE *f = fopen(path, "r");
-	char avail[512] = "";
+	/*
+	 * The instance's own list: a tracer that does not allow instances
+	 * (function_graph before the fgraph rework for several users; Debian's
+	 * 6.1 is such a kernel) is in the top-level list only, and writing it
+	 * to the instance's current_tracer fails with EINVAL.
+	 */
+	char avail[512], top_avail[512];
 
-	if (f) {
-		if (!fgets(avail, sizeof(avail), f))
-			avail[0] = '\0';
-		fclose(f);
-	}
+	read_tracers(inst, avail, sizeof(avail));
+	read_tracers(ft->tracefs, top_avail, sizeof(top_avail));
 	for (size_t i = 0; i < 2; i++) {
-		char word[32];
 		int err;
 
-		snprintf(word, sizeof(word), " %s ", tracers[i].tracer);
-		char padded[520];
-		snprintf(padded, sizeof(padded), " %s", avail);
-		padded[strcspn(padded, "\n")] = ' ';
-		if (!strstr(padded, word)) {
-			set(ft, tracers[i].id, -ENOENT, "'%s' is not in available_tracers", tracers[i].tracer);
+		if (!has_word(avail, tracers[i].tracer)) {
+			if (has_word(top_avail, tracers[i].tracer))
+				set(ft, tracers[i].id, -EINVAL, "'%s' is allowed only in the top-level "
+				    "tracefs instance on this kernel, which netscope leaves to others",
+				    tracers[i].tracer);
+			else
+				set(ft, tracers[i].id, -ENOENT, "'%s' is not in available_tracers",
+				    tracers[i].tracer);
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/current_tracer", inst);

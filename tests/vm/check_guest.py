@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Host-side checks of what a VM lane guest sent back (tests/vm/guest/tests.sh).
+
+usage: check_guest.py LABEL OUTDIR CONFIG
+
+OUTDIR holds the guest's files (doctor.json, report-*.json, ...), CONFIG the
+kernel's build configuration: what the kernel must allow is derived from it
+(kprobe.multi needs CONFIG_FPROBE, which Debian's 6.1 lacks and 6.12 has),
+not from the version.  Prints one TAP line per fact, named
+LABEL_fact, without numbers (tests/vm/run.sh numbers them).
+"""
+import json
+import os
+import sys
+
+label, outdir, config_path = sys.argv[1:4]
+prefix = "k" + label.replace(".", "_") + "_"
+config = {}
+with open(config_path) as f:
+    for line in f:
+        if line.startswith("CONFIG_") and "=" in line:
+            k, v = line.strip().split("=", 1)
+            config[k] = v
+
+
+def tap(name, passed, *detail):
+    print(("ok" if passed else "not ok") + " - " + prefix + name)
+    if not passed:
+        for d in detail:
+            print("# " + str(d))
+
+
+def check_eq(name, expected, actual):
+    tap(name, expected == actual, "expected: %r" % (expected,), "actual:   %r" % (actual,))
+
+
+def load(name):
+    try:
+        with open(os.path.join(outdir, name)) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        tap(name.replace(".", "_") + "_is_json", False, e)
+        return None
+
+
+doctor = load("doctor.json")
+if doctor:
+    feats = doctor["features"]
+    # what every Debian kernel allows root (the host of this project does not)
+    for feat in ("btf", "prog_tp_btf", "prog_raw_tp", "fentry", "kprobe", "ftrace_function"):
+        check_eq("doctor_finds_%s_allowed" % feat, True, feats[feat]["ok"])
+    # function_graph: in a private instance on 6.12; Debian's 6.1 allows it
+    # only in the top-level instance (its tracer does not allow instances),
+    # which netscope never takes, and doctor must say so
+    fg = feats["ftrace_function_graph"]
+    if label == "6.1":
+        check_eq("doctor_says_function_graph_is_top_level_only", (False, True),
+                 (fg["ok"], "only in the top-level tracefs instance" in fg["detail"]))
+    else:
+        check_eq("doctor_finds_ftrace_function_graph_allowed", True, fg["ok"])
+    fprobe = config.get("CONFIG_FPROBE") == "y"
+    check_eq("doctor_kprobe_multi_%s_as_config_fprobe_says" % ("allowed" if fprobe else "refused"),
+             fprobe, feats["kprobe_multi"]["ok"])
+    check_eq("doctor_chooses_tp_btf", "tp_btf", doctor.get("capture_method"))
+
+# the facts tests/e2e/test_record_report.sh asserts on the host's kernel
+for method in ("tp_btf", "raw_tp"):
+    d = load("report-%s.json" % method)
+    if not d:
+        continue
+    check_eq("report_%s_names_its_capture_method" % method, method, d["capture"].get("method"))
+    check_eq("report_%s_counts_one_drop" % method, 1, d["drops"]["total"])
+    rows = d["drops"]["by_reason"]["rows"]
+    check_eq("report_%s_drop_reason_is_no_socket_once" % method, ("NO_SOCKET", 1),
+             (rows[0]["reason"], rows[0]["count"]) if rows else None)
+    fn = d["drops"]["by_function"]["rows"]
+    check_eq("report_%s_drop_function_is_tcp_v4_rcv" % method, "tcp_v4_rcv",
+             fn[0]["function"] if fn else None)
+    lost = d["lost"]
+    check_eq("report_%s_produced_captured_read_agree_none_lost" % method, True,
+             lost["produced"] == lost["captured"] == lost["read"] and lost["lost"] == 0)
+    j = [s for s in d["journeys"]["sequences"]["rows"] if s["fate"] == "dropped"]
+    # Debian's 6.1 fires tcp:tcp_send_reset only for resets sent with a full
+    # socket, so the RST answering a SYN to a closed port is not in its
+    # tracepoint journey (6.12 fires it with no socket too); the
+    # per-function backends see tcp_v4_send_reset on both
+    rst = " tcp_send_reset" if label != "6.1" else ""
+    check_eq("report_%s_dropped_journey_goes_from_queue_to_drop" % method,
+             "net_dev_queue netif_receive_skb%s kfree_skb NO_SOCKET" % rst,
+             " ".join(j[0]["steps"]) + " " + j[0]["reason"] if j else None)
+    check_eq("report_%s_counts_resets_sent_as_the_tracepoint_fires" % method,
+             1 if rst else 0, d["resets"]["sent"])
+    # the RST is sent on both: its transmit's stack passes tcp_v4_send_reset
+    xmit = [ev for ev in d["call_paths"]["events"] if ev["event"] == "net_dev_queue"]
+    check_eq("report_%s_rst_transmit_stack_passes_tcp_v4_send_reset" % method, True,
+             bool(xmit) and "tcp_v4_send_reset" in json.dumps(xmit[0]["tree"]))
+    e = j[0]["example"] if j else {}
+    check_eq("report_%s_dropped_journey_example_is_the_syn" % method,
+             ("198.18.0.1", "198.18.0.2", 9), (e.get("src"), e.get("dst"), e.get("dport")))

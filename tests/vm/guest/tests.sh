@@ -1,0 +1,47 @@
+#!/bin/sh
+# The VM lane's tests inside the guest (busybox sh, no python): run
+# netscope on this kernel, print TAP on the console, and send what the
+# host checks in detail (doctor and report JSON) as a base64 tar.gz on
+# ttyS1, between the lines "@@NSVM-BEGIN" and "@@NSVM-END".  Exits 0 when
+# every guest-side check passed.
+NETSCOPE=/usr/bin/netscope
+OUT=/tmp/out
+mkdir -p "$OUT"
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for d in "$@"; do echo "# $d"; done; }
+check() { # NAME COMMAND...: ok when the command exits 0; its output kept
+	name=$1
+	shift
+	if "$@" >"$OUT/$name.log" 2>&1; then ok "$name"; else
+		not_ok "$name" "exit $?: $*" "$(tail -n 15 "$OUT/$name.log")"
+	fi
+}
+
+for m in $(cat /modules.order); do
+	check "insmod_$m" insmod "/modules/$m.ko"
+done
+
+check doctor_exits_zero "$NETSCOPE" doctor
+"$NETSCOPE" doctor --json >"$OUT/doctor.json" 2>"$OUT/doctor-json.err"
+cat "$OUT/doctor_exits_zero.log" | sed 's/^/# /'
+
+# the refused connection of tests/e2e/test_record_report.sh, with each
+# method of attaching to tracepoints; the host asserts the facts
+check record_refused_tp_btf_exits_zero "$NETSCOPE" record -o /tmp/tp_btf.ns --scenario refused
+check record_refused_raw_tp_exits_zero "$NETSCOPE" record -o /tmp/raw_tp.ns --scenario refused --raw-tp
+for m in tp_btf raw_tp; do
+	[ -s /tmp/$m.ns ] && "$NETSCOPE" report --json /tmp/$m.ns >"$OUT/report-$m.json" 2>"$OUT/report-$m.err"
+done
+left=$(ls /run/netns 2>/dev/null | grep -c '^netscope-')
+if [ "$left" = 0 ]; then ok no_namespace_left_in_guest; else not_ok no_namespace_left_in_guest "$(ls /run/netns)"; fi
+
+uname -r >"$OUT/uname"
+{
+	echo "@@NSVM-BEGIN"
+	tar -c -C "$OUT" . | gzip -c | base64
+	echo "@@NSVM-END"
+} >/dev/ttyS1
+echo "# vm: guest tests done, failed=$failed"
+exit $failed
