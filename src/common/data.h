@@ -9,5 +9,6 @@
 extern const char ns_data_layers[];	 /* data/layers.rules */
 extern const char ns_data_directions[];	 /* data/directions.rules */
 extern const char ns_data_concordance[]; /* data/concordance.rules */
+extern const char ns_data_funcs_deny[];	 /* data/funcs_deny.rules */
 
 #endif

@@ -63,6 +63,25 @@ if doctor:
              fprobe, feats["kprobe_multi"]["ok"])
     check_eq("doctor_chooses_tp_btf", "tp_btf", doctor.get("capture_method"))
 
+if doctor:
+    f = doctor["functions"]
+    # where ftrace works, its list of patchable functions is read
+    check_eq("doctor_reads_available_filter_functions", True, f.get("filter_functions_read"))
+    check_eq("doctor_functions_statuses_add_up", f["candidates"],
+             sum(f[s] for s in ("traceable", "cloned", "inlined", "notrace", "denied")))
+    # the benchmark attaches 1,000 of them
+    check_eq("doctor_finds_over_a_thousand_traceable_functions", True, f["traceable"] >= 1000)
+funcs = load("funcs.json")
+if funcs:
+    got = {e["name"]: (e["status"], e["skb_arg"], e["sk_arg"]) for e in funcs["functions"]["list"]}
+    check_eq("funcs_lists_the_receive_path_with_argument_positions", {
+        "tcp_v4_rcv": ("traceable", 1, 0),
+        "tcp_v4_send_reset": ("traceable", 2, 1),
+        "ip_local_deliver_finish": ("traceable", 3, 2),
+        "skb_clone": ("traceable", 1, 0),
+        "netlink_unicast": ("denied", 2, 1),
+    }, got)
+
 # the facts tests/e2e/test_record_report.sh asserts on the host's kernel
 for method in ("tp_btf", "raw_tp"):
     d = load("report-%s.json" % method)
