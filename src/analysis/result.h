@@ -158,6 +158,7 @@ struct rr_tuple {
 
 struct rr_sequence {
 	unsigned int *steps;	/* event types */
+	char **step_funcs;	/* per step: the kernel function of a func_entry step, else NULL */
 	size_t n_steps;
 	bool partial;		/* the packet's first event was not seen */
 	bool cut;		/* more steps than the cap: later ones not shown */
@@ -170,6 +171,9 @@ struct rr_sequence {
 	struct rr_count *linked; /* events linked to these packets (heuristics) */
 	size_t n_linked;
 };
+
+/* a step's name: its kernel function (func_entry steps) or its event type */
+const char *rr_step_name(const struct rr_sequence *q, size_t k);
 
 struct rr_link_stat {
 	unsigned int type;

@@ -59,6 +59,13 @@ enum ns_event_type {
 	NS_EV_CPU_SAMPLE,
 	/* raw_syscalls:sys_enter and sys_exit, the socket-related calls only */
 	NS_EV_SYSCALL,
+	/* not tracepoints: a kernel function's entry and return (func.bpf.c:
+	 * fentry/fexit, kprobe.multi, kprobe); location is the function's
+	 * address; at exit aux is the return value's low half (the int most
+	 * return), aux2 its high half (a pointer's).  Numbered explicitly:
+	 * 31-36 are other events. */
+	NS_EV_FUNC_ENTRY = 37,
+	NS_EV_FUNC_EXIT = 38,
 	NS_EV__COUNT,
 };
 
@@ -142,6 +149,17 @@ struct ns_event {
 	char ifname[NS_IFNAME_LEN];
 	__u64 skb_head;		/* skb->head: with skb, the packet's identity
 				 * (user space assigns packet_id from both) */
+};
+
+/*
+ * One traced kernel function (func.bpf.c's func_info map, keyed by the
+ * function's address): where its packet and socket arguments are.
+ */
+#define NS_FUNC_MAX_ARGS 5
+struct ns_func_info {
+	__s8 skb_arg;		/* 0-based argument holding a struct sk_buff *, -1 none */
+	__s8 sk_arg;		/* 0-based argument holding a struct sock *, -1 none */
+	__u8 pad[6];
 };
 
 /* Stack policy (see capture.bpf.c: take_stack()). */

@@ -181,8 +181,9 @@ static void probe_tracepoints(struct features *ft, const struct btf *btf)
 	for (int i = 1; i < NS_EV__COUNT; i++) {
 		struct tracepoint_status *tp = &ft->tp[i];
 
-		if (i == NS_EV_CPU_SAMPLE) {
-			/* a perf event, not a tracepoint: FEAT_PERF_SAMPLING says */
+		if (i == NS_EV_CPU_SAMPLE || !ns_event_known(i) || ns_event_is_func(i)) {
+			/* a perf event (FEAT_PERF_SAMPLING says) or a kernel function
+			 * (FEAT_FENTRY, FEAT_KPROBE_MULTI), not a tracepoint */
 			tp->nargs = -1;
 			continue;
 		}
@@ -584,6 +585,16 @@ void features_probe_sampling(struct features *ft)
 {
 	if (!ft->f[FEAT_PROG_PERF_EVENT].probed)
 		probe_perf(ft);
+}
+
+void features_probe_funcs(struct features *ft)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	probe_tracing(ft, btf, FEAT_FENTRY, BPF_TRACE_FENTRY, PROBE_FUNC, BTF_KIND_FUNC);
+	probe_kprobe_multi(ft);
+	probe_kprobe(ft);
+	btf__free(btf);
 }
 
 void features_probe_all(struct features *ft)

@@ -253,7 +253,7 @@ int funcs__discover(struct func_set *set, const struct func_sources *src, char *
 
 	for (__u32 id = 1; id < btf__type_cnt(btf); id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id), *proto;
-		struct func_target ft = { .skb_arg = -1, .sk_arg = -1 };
+		struct func_target ft = { .btf_id = id, .skb_arg = -1, .sk_arg = -1 };
 		const char *name;
 
 		if (!btf_is_func(t))

@@ -30,6 +30,7 @@ enum func_status {
 
 struct func_target {
 	const char *name;	/* interned in the set */
+	int btf_id;		/* its BTF FUNC (fentry programs are loaded against it) */
 	int skb_arg;		/* 0-based position of the first struct sk_buff *, -1 none */
 	int sk_arg;		/* 0-based position of the first struct sock *, -1 none */
 	int nargs;

@@ -53,7 +53,7 @@ static const char *best_method(const struct features *ft)
  * the perf_sampling and prog_perf_event features say whether they work) */
 static const char *tp_name(int type, char *buf, size_t len)
 {
-	if (type == NS_EV_CPU_SAMPLE)
+	if (type == NS_EV_CPU_SAMPLE || !ns_event_known(type) || ns_event_is_func(type))
 		return NULL;
 	if (type == NS_EV_SYSCALL)
 		snprintf(buf, len, "raw_syscalls:sys_enter+sys_exit");

@@ -57,7 +57,8 @@ static int on_event(void *ctx, const struct ns_event *ev)
 		if (n > 0 && (err = tfw_add_stack(r->w, ev->stack_id, ips + skip, n - skip, r->ksyms)))
 			goto fail;
 	}
-	if (ev->location && r->ksyms && (ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB) &&
+	if (ev->location && r->ksyms &&
+	    (ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB || ns_event_is_func(ev->type)) &&
 	    (err = tfw_add_symbol(r->w, ev->location, r->ksyms)))
 		goto fail;
 	if ((err = tfw_add_event(r->w, ev)))
@@ -121,6 +122,7 @@ int cmd_record(int argc, char **argv, const struct cmd_common *co)
 		ns_err("%s", errbuf);
 		run_stop(&st, NULL);
 		run_free(&st);
+		run_opts_free(&ro);
 		return 1;
 	}
 	err = run_loop(&st, &ro);
@@ -144,5 +146,6 @@ int cmd_record(int argc, char **argv, const struct cmd_common *co)
 	if (!err)
 		fprintf(stderr, "netscope: wrote %s\n", ro.output);
 	run_free(&st);
+	run_opts_free(&ro);
 	return err ? 1 : 0;
 }

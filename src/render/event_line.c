@@ -80,6 +80,12 @@ static const char *syscall_name(uint32_t nr, char *buf, size_t len)
 	return buf;
 }
 
+/* a function's return value: low half in aux, high half in aux2 (func.bpf.c) */
+static int64_t func_ret(const struct ns_event *ev)
+{
+	return (int64_t)(((uint64_t)ev->aux2 << 32) | (uint32_t)ev->aux);
+}
+
 const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev, char *buf, size_t len)
 {
 	char a[96], b[96], f[40], name[NS_IFNAME_LEN + 1], comm[NS_COMM_LEN + 1];
@@ -147,6 +153,18 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 		/* the text line has no task columns: the sample's task is its point */
 		snprintf(buf, len, "comm=%s pid=%u tid=%u stack_id=%d%s", FIELD_STR(comm, ev->comm),
 			 ev->pid, ev->tid, ev->stack_id, ev->flags & NS_F_USER_MODE ? " (user mode)" : "");
+		break;
+	case NS_EV_FUNC_ENTRY:
+	case NS_EV_FUNC_EXIT:
+		if (fmt->ksyms)
+			ksyms__fmt(fmt->ksyms, ev->location, a, sizeof(a));
+		else
+			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)ev->location);
+		a[strcspn(a, "+")] = '\0'; /* the function, not the offset */
+		if (ev->type == NS_EV_FUNC_EXIT)
+			snprintf(buf, len, "func=%s ret=%lld", a, (long long)func_ret(ev));
+		else
+			snprintf(buf, len, "func=%s", a);
 		break;
 	case NS_EV_SYSCALL:
 		if (ev->aux2 == NS_SYSCALL_ENTER)

@@ -45,22 +45,36 @@ static const struct {
 	 * from raw_syscalls:sys_enter/sys_exit (capture/features.c) */
 	[NS_EV_CPU_SAMPLE] = { "cpu_sample", "cpu" },
 	[NS_EV_SYSCALL] = { "syscall", "syscalls" },
+	/* kernel functions (func.bpf.c): group "func" is no tracefs group */
+	[NS_EV_FUNC_ENTRY] = { "func_entry", "func" },
+	[NS_EV_FUNC_EXIT] = { "func_exit", "func" },
 };
 
 const char *ns_event_name(unsigned int type)
 {
-	return type < NS_EV__COUNT ? event_names[type].name : "unknown";
+	/* a number of the enum's gaps (types another build added) has no name */
+	return type < NS_EV__COUNT && event_names[type].name ? event_names[type].name : "unknown";
 }
 
 const char *ns_event_group(unsigned int type)
 {
-	return type < NS_EV__COUNT ? event_names[type].group : "";
+	return type < NS_EV__COUNT && event_names[type].group ? event_names[type].group : "";
+}
+
+bool ns_event_known(unsigned int type)
+{
+	return type > 0 && type < NS_EV__COUNT && event_names[type].name;
+}
+
+bool ns_event_is_func(unsigned int type)
+{
+	return type == NS_EV_FUNC_ENTRY || type == NS_EV_FUNC_EXIT;
 }
 
 int ns_event_by_name(const char *name)
 {
 	for (int i = 1; i < NS_EV__COUNT; i++)
-		if (!strcmp(event_names[i].name, name))
+		if (event_names[i].name && !strcmp(event_names[i].name, name))
 			return i;
 	return -1;
 }

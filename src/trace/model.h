@@ -47,6 +47,10 @@ void ns_meta_free(struct ns_meta *m);
 /* Our own event names ("kfree_skb", ...) and their tracepoint group ("skb"). */
 const char *ns_event_name(unsigned int type);
 const char *ns_event_group(unsigned int type);
+/* a type this build names (the enum has gaps other builds fill) */
+bool ns_event_known(unsigned int type);
+/* a kernel function's entry or exit (func.bpf.c), not a tracepoint */
+bool ns_event_is_func(unsigned int type);
 int ns_event_by_name(const char *name); /* -1 if unknown */
 const char *ns_ctx_name(unsigned int ctx);
 /* "SYN|ACK" style; buf at least 40 bytes */

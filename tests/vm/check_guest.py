@@ -116,3 +116,45 @@ for method in ("tp_btf", "raw_tp"):
     e = j[0]["example"] if j else {}
     check_eq("report_%s_dropped_journey_example_is_the_syn" % method,
              ("198.18.0.1", "198.18.0.2", 9), (e.get("src"), e.get("dst"), e.get("dport")))
+
+# kernel functions: the refused SYN's journey through tcp_v4_rcv and
+# tcp_v4_send_reset under one packet id, ending in its drop, with each
+# backend this kernel has; kprobe.multi without CONFIG_FPROBE must fail
+# and say why
+for backend, has in (("fentry", True), ("kprobe-multi", config.get("CONFIG_FPROBE") == "y")):
+    tag = backend.replace("-", "_")
+    try:
+        rc = int(open(os.path.join(outdir, "record-func-%s.rc" % backend)).read())
+        log = open(os.path.join(outdir, "record-func-%s.log" % backend)).read()
+    except (OSError, ValueError) as e:
+        tap("record_func_%s_ran" % tag, False, e)
+        continue
+    if not has:
+        check_eq("record_func_%s_fails_where_the_kernel_lacks_it" % tag, 1, rc)
+        tap("record_func_%s_says_why" % tag, "kprobe-multi: attach failed" in log, log[-400:])
+        continue
+    check_eq("record_func_%s_exits_zero" % tag, 0, rc)
+    if rc:
+        print("# " + log[-600:].replace("\n", "\n# "))
+        continue
+    d = load("report-func-%s.json" % backend)
+    if not d:
+        continue
+    check_eq("report_func_%s_names_its_function_method" % tag, backend + ", 6 functions",
+             d["capture"]["meta"].get("capture.funcs"))
+    j = [s for s in d["journeys"]["sequences"]["rows"] if s["fate"] == "dropped"]
+    steps = j[0]["steps"] if j else []
+    want = ["tcp_v4_rcv", "tcp_v4_send_reset"]
+    check_eq("report_func_%s_dropped_syn_passes_tcp_v4_rcv_then_tcp_v4_send_reset" % tag, want,
+             [x for x in steps if x in want])
+    check_eq("report_func_%s_dropped_syn_journey_ends_in_its_free" % tag,
+             ("kfree_skb", "NO_SOCKET"), (steps[-1] if steps else None, j[0]["reason"] if j else None))
+    check_eq("report_func_%s_dropped_syn_journey_enters_ip_first" % tag, True,
+             "ip_rcv" in steps and steps.index("ip_rcv") < steps.index("tcp_v4_rcv")
+             if "tcp_v4_rcv" in steps else False)
+    ev = {r["event"]: r["count"] for r in d["events"]["by_type"]}
+    # fentry gives each entry its return (fexit); kprobe.multi entries only
+    check_eq("report_func_%s_counts_entries_and_returns" % tag, True,
+             ev.get("func_entry", 0) > 0 and
+             (ev.get("func_exit", 0) == ev.get("func_entry") if backend == "fentry"
+              else "func_exit" not in ev))

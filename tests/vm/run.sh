@@ -57,12 +57,13 @@ while read -r label kdir; do
 	timeout --kill-after=10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -m 2G -smp "$VM_SMP" \
 		-display none -monitor none -no-reboot -nodefaults \
 		-kernel "$kdir/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 loglevel=3" \
+		-append "console=ttyS0 panic=-1 loglevel=3${NETSCOPE_VM_BENCH:+ netscope.bench=1}" \
 		-serial "file:$out/console.log" -serial "file:$out/ttyS1.log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		</dev/null >"$out/qemu.log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
+	tr -d '\r' <"$out/console.log" | grep -E '^# vm-bench' >"$out/bench.txt"
 	tr -d '\r' <"$out/console.log" | grep -E '^(ok|not ok) ' | sed "s/^\(\(not \)\?ok\) [0-9]* - /\1 - ${k}_/" |
 		while IFS= read -r line; do echo "$line"; done >"$out/tap"
 	while IFS= read -r line; do tap "$line"; done <"$out/tap"

@@ -38,6 +38,30 @@ check record_refused_raw_tp_exits_zero "$NETSCOPE" record -o /tmp/raw_tp.ns --sc
 for m in tp_btf raw_tp; do
 	[ -s /tmp/$m.ns ] && "$NETSCOPE" report --json /tmp/$m.ns >"$OUT/report-$m.json" 2>"$OUT/report-$m.err"
 done
+# kernel functions by each backend: the refused SYN's journey through
+# tcp_v4_rcv and tcp_v4_send_reset (the host checks; a backend this
+# kernel lacks must fail with its reason)
+FUNCS='ip_rcv,ip_local_deliver,ip_local_deliver_finish,tcp_v4_rcv,tcp_v4_send_reset,skb_clone'
+for b in fentry kprobe-multi; do
+	"$NETSCOPE" record -o /tmp/func-$b.ns --scenario refused --method bpf-func --func-backend $b \
+		--funcs "$FUNCS" >"$OUT/record-func-$b.log" 2>&1
+	echo $? >"$OUT/record-func-$b.rc"
+	[ -s /tmp/func-$b.ns ] && "$NETSCOPE" report --json /tmp/func-$b.ns >"$OUT/report-func-$b.json" 2>&1
+done
+
+# the attach benchmark (bench/vm_func_attach.sh): 1,000 functions, each backend
+if grep -q 'netscope.bench=1' /proc/cmdline; then
+	"$NETSCOPE" doctor --list-funcs | awk '$2 == "traceable" { print $1 }' | head -1000 >/tmp/bench.funcs
+	echo "# vm-bench: $(wc -l </tmp/bench.funcs) functions"
+	for b in fentry kprobe-multi kprobe; do
+		"$NETSCOPE" record -o /tmp/bench-$b.ns --netns all --duration 1 --method bpf-func \
+			--func-backend $b --funcs-file /tmp/bench.funcs >"$OUT/bench-$b.log" 2>&1
+		echo "# vm-bench: $b exit $?"
+		grep -E 'kernel functions|error' "$OUT/bench-$b.log" | sed "s/^/# vm-bench: $b: /"
+		rm -f /tmp/bench-$b.ns
+	done
+fi
+
 left=$(ls /run/netns 2>/dev/null | grep -c '^netscope-')
 if [ "$left" = 0 ]; then ok no_namespace_left_in_guest; else not_ok no_namespace_left_in_guest "$(ls /run/netns)"; fi
 
