@@ -53,7 +53,8 @@ static __always_inline const struct ns_func_info *find_func(__u64 *ip)
 	return fi;
 }
 
-static __always_inline int emit(void *ctx, __u16 type, __u64 ip, __u64 skb, __u64 sk, __s64 ret)
+static __always_inline int emit(void *ctx, __u16 type, __u64 ip, __u64 skb, __u64 sk, __s64 ret,
+				bool ret_skb)
 {
 	struct ns_event *e = ev_begin(type);
 
@@ -70,6 +71,9 @@ static __always_inline int emit(void *ctx, __u16 type, __u64 ip, __u64 skb, __u6
 		/* aux: the int most functions return; aux2: a pointer's high half */
 		e->aux = (__s32)ret;
 		e->aux2 = (__u32)((__u64)ret >> 32);
+		/* user space gives the new skb its argument's packet id */
+		if (ret_skb)
+			e->flags |= NS_F_RET_SKB;
 	}
 	return ev_submit(ctx, e);
 }
@@ -95,7 +99,7 @@ int func_fentry(__u64 *ctx)
 	if (!fi)
 		return 0;
 	return emit(ctx, NS_EV_FUNC_ENTRY, ip, tracing_arg(ctx, fi->skb_arg),
-		    tracing_arg(ctx, fi->sk_arg), 0);
+		    tracing_arg(ctx, fi->sk_arg), 0, false);
 }
 
 SEC("fexit")
@@ -108,7 +112,7 @@ int func_fexit(__u64 *ctx)
 		return 0;
 	bpf_get_func_ret(ctx, &ret);
 	return emit(ctx, NS_EV_FUNC_EXIT, ip, tracing_arg(ctx, fi->skb_arg),
-		    tracing_arg(ctx, fi->sk_arg), (__s64)ret);
+		    tracing_arg(ctx, fi->sk_arg), (__s64)ret, fi->ret_skb && ret);
 }
 
 /* the n-th argument register of a kprobe at a function's entry */
@@ -132,7 +136,7 @@ static __always_inline int on_kprobe(struct pt_regs *regs)
 	if (!fi)
 		return 0;
 	return emit(regs, NS_EV_FUNC_ENTRY, ip, regs_arg(regs, fi->skb_arg),
-		    regs_arg(regs, fi->sk_arg), 0);
+		    regs_arg(regs, fi->sk_arg), 0, false);
 }
 
 SEC("kprobe.multi")

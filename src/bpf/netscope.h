@@ -97,6 +97,8 @@ enum ns_event_flags {
 	NS_F_STACK_SAMPLED = 1 << 2, /* stack taken by the sampling policy */
 	NS_F_USER_MODE = 1 << 3,   /* cpu_sample: the CPU ran user code, so the
 				    * sample has no kernel stack (stack_id -1) */
+	NS_F_RET_SKB = 1 << 4,	   /* func_exit: the return value (aux, aux2) is an
+				    * skb made from this one (a clone, a copy) */
 };
 
 /* ns_event.aux2 of NS_EV_SYSCALL */
@@ -159,7 +161,8 @@ struct ns_event {
 struct ns_func_info {
 	__s8 skb_arg;		/* 0-based argument holding a struct sk_buff *, -1 none */
 	__s8 sk_arg;		/* 0-based argument holding a struct sock *, -1 none */
-	__u8 pad[6];
+	__u8 ret_skb;		/* returns a struct sk_buff * (skb_clone, skb_copy, ...) */
+	__u8 pad[5];
 };
 
 /* Stack policy (see capture.bpf.c: take_stack()). */

@@ -348,7 +348,8 @@ static int fill_func_info(struct func_attach *fa, const struct func_set *set, co
 	}
 	for (size_t i = 0, k = 0; i < set->n; i++) {
 		const struct func_target *t = &set->f[i];
-		struct ns_func_info fi = { .skb_arg = t->skb_arg, .sk_arg = t->sk_arg };
+		struct ns_func_info fi = { .skb_arg = t->skb_arg, .sk_arg = t->sk_arg,
+					   .ret_skb = t->ret_skb };
 		__u64 key;
 
 		if (t->status != FUNC_TRACEABLE)

@@ -265,9 +265,11 @@ int funcs__discover(struct func_set *set, const struct func_sources *src, char *
 		if (ns_strmap_key(&set->priv->names, name))
 			continue; /* a static function of the same name elsewhere: one name, one target */
 		const struct btf_param *p = btf_params(proto);
+		const char *s;
 
 		ft.nargs = btf_vlen(proto);
 		ft.has_ret = proto->type != 0;
+		ft.ret_skb = ft.has_ret && (s = pointee_struct(btf, proto->type)) && !strcmp(s, "sk_buff");
 		for (int i = 0; i < ft.nargs && i < FUNC_MAX_ARGS; i++) {
 			const char *s = pointee_struct(btf, p[i].type);
 

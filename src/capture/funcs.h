@@ -35,6 +35,7 @@ struct func_target {
 	int sk_arg;		/* 0-based position of the first struct sock *, -1 none */
 	int nargs;
 	bool has_ret;		/* returns a value (fexit reports it) */
+	bool ret_skb;		/* returns a struct sk_buff * */
 	enum func_status status;
 	const char *deny_why;	/* the deny rule's reason (status FUNC_DENIED) */
 };

@@ -292,6 +292,19 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 	case NS_EV_CPU_SAMPLE:
 		json_kv_bool(w, "user_mode", ev->flags & NS_F_USER_MODE);
 		break;
+	case NS_EV_FUNC_ENTRY:
+	case NS_EV_FUNC_EXIT:
+		if (fmt->ksyms)
+			ksyms__fmt(fmt->ksyms, ev->location, a, sizeof(a));
+		else
+			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)ev->location);
+		a[strcspn(a, "+")] = '\0';
+		json_kv_str(w, "func", a);
+		if (ev->type == NS_EV_FUNC_EXIT) {
+			json_kv_i64(w, "ret", func_ret(ev));
+			json_kv_bool(w, "ret_skb", ev->flags & NS_F_RET_SKB);
+		}
+		break;
 	case NS_EV_SYSCALL:
 		json_kv_str(w, "syscall", ns_syscall_name(ev->reason));
 		json_kv_u64(w, "syscall_nr", ev->reason);

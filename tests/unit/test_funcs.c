@@ -41,7 +41,7 @@ static int add_func(struct btf *btf, const char *name, int ret, int n, ...)
  *   void f_const(const struct sk_buff *);              skb 1
  *   void f_typedef(skb_t *);                           skb 1
  *   void f_other(struct other *);                      neither
- *   void f_clone(struct sk_buff *);                    only f_clone.isra.0 in kallsyms
+ *   struct sk_buff *f_clone(struct sk_buff *);         only f_clone.isra.0 in kallsyms
  *   void f_inlined(struct sk_buff *);                  no symbol
  *   void f_notrace(struct sock *);                     not in available_filter_functions
  *   void netlink_rcv(struct sk_buff *);                denied (netlink_*)
@@ -67,7 +67,7 @@ static struct btf *synthetic_btf(void)
 	assert_true(add_func(btf, "f_const", 0, 1, p_c_skb) > 0);
 	assert_true(add_func(btf, "f_typedef", 0, 1, p_skb_t) > 0);
 	assert_true(add_func(btf, "f_other", 0, 1, p_other) > 0);
-	assert_true(add_func(btf, "f_clone", 0, 1, p_skb) > 0);
+	assert_true(add_func(btf, "f_clone", p_skb, 1, p_skb) > 0);
 	assert_true(add_func(btf, "f_inlined", 0, 1, p_skb) > 0);
 	assert_true(add_func(btf, "f_notrace", 0, 1, p_sk) > 0);
 	assert_true(add_func(btf, "netlink_rcv", 0, 1, p_skb) > 0);
@@ -111,6 +111,8 @@ static void candidates_take_skb_or_sock_in_args_1_to_5(void **state)
 	assert_int_equal(find(&set, "f_sk_skb")->skb_arg, 1);
 	assert_int_equal(find(&set, "f_sk_skb")->sk_arg, 0);
 	assert_true(find(&set, "f_sk_skb")->has_ret);
+	assert_false(find(&set, "f_sk_skb")->ret_skb); /* returns an int */
+	assert_true(find(&set, "f_clone")->ret_skb);
 	assert_false(find(&set, "f_skb1")->has_ret);
 	assert_int_equal(find(&set, "f_const")->skb_arg, 0);
 	assert_int_equal(find(&set, "f_typedef")->skb_arg, 0);

@@ -158,3 +158,30 @@ for backend, has in (("fentry", True), ("kprobe-multi", config.get("CONFIG_FPROB
              ev.get("func_entry", 0) > 0 and
              (ev.get("func_exit", 0) == ev.get("func_entry") if backend == "fentry"
               else "func_exit" not in ev))
+
+# a clone keeps its packet id: the skb skb_clone returned (its fexit) has
+# the packet id of the skb it was given, and the refused SYN that tcp
+# transmitted as that clone is dropped under that id
+try:
+    evs = [json.loads(l) for l in open(os.path.join(outdir, "trace-func-fentry.jsonl"))]
+except (OSError, ValueError) as e:
+    evs = None
+    tap("trace_func_fentry_json_reads", False, e)
+if evs is not None:
+    clones = [e for e in evs if e["event"] == "func_exit" and e.get("func") == "skb_clone"
+              and e.get("ret_skb")]
+    drop = [e for e in evs if e["event"] == "kfree_skb" and e.get("dport") == 9]
+    link = None
+    for c in clones:
+        b = "0x%x" % (c["ret"] & 0xffffffffffffffff)
+        if drop and drop[0]["skb"] == b:
+            link = (c, b)
+    tap("trace_func_fentry_sees_the_syn_cloned_then_dropped", bool(link),
+        "clones: %r" % [(c["skb"], hex(c["ret"] & 0xffffffffffffffff)) for c in clones],
+        "drops: %r" % [(d["skb"], d["packet_id"]) for d in drop])
+    if link:
+        c, b = link
+        check_eq("trace_func_fentry_clone_is_another_skb", True, c["skb"] != b)
+        ids = {e["packet_id"] for e in evs if e["skb"] == b}
+        check_eq("trace_func_fentry_clone_keeps_the_packet_id_of_its_original",
+                 {c["packet_id"]}, ids)

@@ -49,6 +49,10 @@ for b in fentry kprobe-multi; do
 	[ -s /tmp/func-$b.ns ] && "$NETSCOPE" report --json /tmp/func-$b.ns >"$OUT/report-func-$b.json" 2>&1
 done
 
+# every event as JSON (fentry): the skb skb_clone returns is the same packet
+"$NETSCOPE" trace --scenario refused --method bpf-func --func-backend fentry --funcs "$FUNCS" \
+	--json >"$OUT/trace-func-fentry.jsonl" 2>"$OUT/trace-func-fentry.err"
+
 # the attach benchmark (bench/vm_func_attach.sh): 1,000 functions, each backend
 if grep -q 'netscope.bench=1' /proc/cmdline; then
 	"$NETSCOPE" doctor --list-funcs | awk '$2 == "traceable" { print $1 }' | head -1000 >/tmp/bench.funcs
