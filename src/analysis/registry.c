@@ -23,6 +23,7 @@ const struct analysis_ops *const analyses[] = {
 	&segments_analysis,	/* TCP segments per namespace, fate of received SYNs */
 	&syscalls_analysis,	/* socket syscalls per process: calls, errors, time */
 	&conns_analysis,	/* TCP connections: segments, states, srtt in order */
+	&funcs_analysis,	/* kernel functions: calls, packets, time to return */
 	NULL,
 };
 

@@ -23,6 +23,7 @@
 #include "analysis/result_profile.h"
 #include "analysis/result_segments.h"
 #include "analysis/result_syscalls.h"
+#include "analysis/result_funcs.h"
 #include "trace/model.h"
 
 /* report_ctx.top and report_result.top: every row of every table */
@@ -42,6 +43,7 @@ enum rr_part {
 	RR_PART_SEGMENTS = 1u << 9,	/* segments: TCP segments per namespace, fate of SYNs */
 	RR_PART_SYSCALLS = 1u << 10,	/* syscalls: socket calls per process, errors, time */
 	RR_PART_CONNS = 1u << 11,	/* conns: TCP connections, segments and states in order */
+	RR_PART_FUNCS = 1u << 12,	/* funcs: kernel functions: calls, packets, time to return */
 };
 
 /* what `netscope report FILE` shows without --view */
@@ -268,6 +270,7 @@ struct report_result {
 	struct bnd_result *layers;
 	struct segments_result segments;
 	struct syscalls_result syscalls;
+	struct funcs_result funcs;
 	struct conns_result conns;
 };
 

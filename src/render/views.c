@@ -10,6 +10,7 @@
 #include "render/report.h"
 #include "render/segments_out.h"
 #include "render/syscalls_out.h"
+#include "render/funcs_out.h"
 #include "render/views.h"
 
 static void summary_text(const struct report_result *res, const struct view_opts *o, FILE *out)
@@ -128,6 +129,18 @@ static void conns_json(struct json_writer *w, const struct report_result *res,
 	conns_print_json(w, &res->conns);
 }
 
+static void funcs_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	funcs_print_text(out, &res->funcs, res->top);
+}
+
+static void funcs_json(struct json_writer *w, const struct report_result *res,
+		       const struct view_opts *o)
+{
+	json_key(w, "funcs");
+	funcs_print_json(w, &res->funcs);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -149,6 +162,8 @@ const struct view_desc view_table[] = {
 	  syscalls_text, syscalls_json },
 	{ "conns", RR_PART_CONNS, "TCP connections: segments in order with seq/ack, states, srtt",
 	  conns_text, conns_json },
+	{ "funcs", RR_PART_FUNCS, "kernel functions (--funcs): calls, packets, time from entry to return",
+	  funcs_text, funcs_json },
 	{ NULL },
 };
 

@@ -152,6 +152,17 @@ for backend, has in (("fentry", True), ("kprobe-multi", config.get("CONFIG_FPROB
     check_eq("report_func_%s_dropped_syn_journey_enters_ip_first" % tag, True,
              "ip_rcv" in steps and steps.index("ip_rcv") < steps.index("tcp_v4_rcv")
              if "tcp_v4_rcv" in steps else False)
+    # the funcs view: the SYN's reset once; tcp_v4_rcv twice (the SYN at
+    # the server, the RST at the client); with fexit each call is timed
+    fv = load("funcs-view-%s.json" % backend)
+    if fv:
+        rows = {r["function"]: r for r in fv["funcs"]["functions"]}
+        got = {k: (rows[k]["calls"], rows[k]["timed"]) if k in rows else None
+               for k in ("tcp_v4_rcv", "tcp_v4_send_reset")}
+        timed = backend == "fentry"
+        check_eq("funcs_view_%s_counts_and_times_the_receive_and_the_reset" % tag,
+                 {"tcp_v4_rcv": (2, 2 if timed else 0), "tcp_v4_send_reset": (1, 1 if timed else 0)},
+                 got)
     ev = {r["event"]: r["count"] for r in d["events"]["by_type"]}
     # fentry gives each entry its return (fexit); kprobe.multi entries only
     check_eq("report_func_%s_counts_entries_and_returns" % tag, True,

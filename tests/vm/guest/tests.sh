@@ -47,6 +47,8 @@ for b in fentry kprobe-multi; do
 		--funcs "$FUNCS" >"$OUT/record-func-$b.log" 2>&1
 	echo $? >"$OUT/record-func-$b.rc"
 	[ -s /tmp/func-$b.ns ] && "$NETSCOPE" report --json /tmp/func-$b.ns >"$OUT/report-func-$b.json" 2>&1
+	[ -s /tmp/func-$b.ns ] && "$NETSCOPE" report --json --view funcs /tmp/func-$b.ns \
+		>"$OUT/funcs-view-$b.json" 2>&1
 done
 
 # every event as JSON (fentry): the skb skb_clone returns is the same packet
