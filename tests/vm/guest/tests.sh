@@ -57,7 +57,7 @@ done
 
 # the attach benchmark (bench/vm_func_attach.sh): 1,000 functions, each backend
 if grep -q 'netscope.bench=1' /proc/cmdline; then
-	"$NETSCOPE" doctor --list-funcs | awk '$2 == "traceable" { print $1 }' | head -1000 >/tmp/bench.funcs
+	"$NETSCOPE" doctor --list-funcs | awk '$2 == "traceable" && $3 == "skb" { print $1 }' | head -1000 >/tmp/bench.funcs
 	echo "# vm-bench: $(wc -l </tmp/bench.funcs) functions"
 	for b in fentry kprobe-multi kprobe; do
 		"$NETSCOPE" record -o /tmp/bench-$b.ns --netns all --duration 1 --method bpf-func \
