@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -37,7 +38,7 @@ struct func_attach {
 	enum func_backend backend;
 	struct bpf_link **links;
 	size_t nlinks;
-	int *fds;		/* fentry clones: program and link fds */
+	int *fds;		/* fentry clones: their links */
 	size_t nfds;
 	struct func_attach_stats st;
 };
@@ -233,17 +234,36 @@ static int clone_tracing(struct func_attach *fa, const struct bpf_program *prog,
 	if (fd < 0)
 		return -errno;
 	link = bpf_raw_tracepoint_open(NULL, fd);
-	if (link < 0) {
-		err = -errno;
-		close(fd);
+	err = link < 0 ? -errno : 0;
+	/* the link holds the program: one descriptor per function and program */
+	close(fd);
+	if (err)
 		return err;
-	}
-	if (push_fd(fa, fd) || push_fd(fa, link)) {
+	if (push_fd(fa, link)) {
 		close(link);
-		close(fd);
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * A link descriptor per function (two with fexit) outgrows the usual soft
+ * limit of 1024 open files: raise it to the hard limit, and say when even
+ * that is short.
+ */
+static void raise_nofile(size_t need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need + 64) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need + 64)
+		ns_warn("fentry needs %zu open files and the limit is %llu: some functions will be "
+			"refused (ulimit -n)", need, (unsigned long long)rl.rlim_cur);
 }
 
 static int attach_fentry(struct func_attach *fa, const struct func_set *set, const char **names,
@@ -252,6 +272,7 @@ static int attach_fentry(struct func_attach *fa, const struct func_set *set, con
 	int first_err = 0;
 	const char *first_name = NULL;
 
+	raise_nofile(n * (fexit ? 2 : 1));
 	for (size_t i = 0, k = 0; i < set->n; i++) {
 		const struct func_target *t = &set->f[i];
 		int ret;
@@ -474,8 +495,7 @@ void func_attach_close(struct func_attach *fa, double *detach_s)
 		return;
 	for (size_t i = 0; i < fa->nlinks; i++)
 		bpf_link__destroy(fa->links[i]);
-	/* links were pushed after their programs: close in reverse */
-	for (size_t i = fa->nfds; i-- > 0;)
+	for (size_t i = 0; i < fa->nfds; i++)
 		close(fa->fds[i]);
 	func_bpf__destroy(fa->skel);
 	if (detach_s)
