@@ -262,8 +262,8 @@ static void raise_nofile(size_t need)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need + 64)
-		ns_warn("fentry needs %zu open files and the limit is %llu: some functions will be "
-			"refused (ulimit -n)", need, (unsigned long long)rl.rlim_cur);
+		ns_warn("%zu functions need %zu open files and the limit is %llu: some will be "
+			"refused (ulimit -n)", need / 2, need, (unsigned long long)rl.rlim_cur);
 }
 
 static int attach_fentry(struct func_attach *fa, const struct func_set *set, const char **names,
@@ -272,7 +272,7 @@ static int attach_fentry(struct func_attach *fa, const struct func_set *set, con
 	int first_err = 0;
 	const char *first_name = NULL;
 
-	raise_nofile(n * (fexit ? 2 : 1));
+	raise_nofile(2 * n); /* fentry and fexit links; without fexit, room to spare */
 	for (size_t i = 0, k = 0; i < set->n; i++) {
 		const struct func_target *t = &set->f[i];
 		int ret;
@@ -328,6 +328,8 @@ static int attach_kprobes(struct func_attach *fa, const char **names, size_t n, 
 {
 	int first_err = 0;
 
+	/* a perf event and a link descriptor per function */
+	raise_nofile(2 * n);
 	for (size_t i = 0; i < n; i++) {
 		struct bpf_link *l = bpf_program__attach_kprobe(fa->skel->progs.func_kprobe, false,
 								names[i]);
