@@ -72,15 +72,21 @@ static const enum feature_id backend_feature[] = {
 };
 
 enum func_backend func_backend_choose(const struct features *ft, enum func_backend want,
-				      char *why, size_t whylen)
+				      size_t nfuncs, char *why, size_t whylen)
 {
+	static const enum func_backend few[] = { FUNC_BACKEND_FENTRY, FUNC_BACKEND_KPROBE_MULTI,
+						  FUNC_BACKEND_KPROBE };
+	static const enum func_backend many[] = { FUNC_BACKEND_KPROBE_MULTI, FUNC_BACKEND_FENTRY,
+						   FUNC_BACKEND_KPROBE };
+	const enum func_backend *order = nfuncs > FUNC_FENTRY_MAX_AUTO ? many : few;
 	size_t len = 0;
 
 	why[0] = '\0';
-	for (int b = FUNC_BACKEND_FENTRY; b <= FUNC_BACKEND_KPROBE; b++) {
+	for (int i = 0; i < 3; i++) {
+		enum func_backend b = order[i];
 		const struct feature *f = &ft->f[backend_feature[b]];
 
-		if (want != FUNC_BACKEND_AUTO && want != (enum func_backend)b)
+		if (want != FUNC_BACKEND_AUTO && want != b)
 			continue;
 		if (f->ok)
 			return b;

@@ -25,13 +25,22 @@ const char *func_backend_name(enum func_backend b);
 /* "auto", "fentry", "kprobe-multi", "kprobe"; -EINVAL for another word */
 int func_backend_parse(const char *s, enum func_backend *out);
 /*
- * The backend to use: want itself when the probes (ft: FEAT_FENTRY,
- * FEAT_KPROBE_MULTI, FEAT_KPROBE, probed by features_probe_funcs()) allow
- * it, else for AUTO the first that works of fentry, kprobe.multi, kprobe.
- * AUTO when none can: why says, one clause per backend.
+ * Above this many functions AUTO prefers kprobe.multi to fentry: fentry
+ * loads and attaches a program per function (1,000 took 96 s to attach in
+ * the VM lane, kprobe.multi 0.17 s; docs/PERFORMANCE.md).
+ */
+#define FUNC_FENTRY_MAX_AUTO 64
+
+/*
+ * The backend to use for nfuncs functions: want itself when the probes
+ * (ft: FEAT_FENTRY, FEAT_KPROBE_MULTI, FEAT_KPROBE, probed by
+ * features_probe_funcs()) allow it, else for AUTO the first that works of
+ * fentry (return values and times), kprobe.multi, kprobe, with
+ * kprobe.multi first above FUNC_FENTRY_MAX_AUTO functions.  AUTO when
+ * none can: why says, one clause per backend.
  */
 enum func_backend func_backend_choose(const struct features *ft, enum func_backend want,
-				      char *why, size_t whylen);
+				      size_t nfuncs, char *why, size_t whylen);
 
 struct func_attach_stats {
 	size_t requested;	/* functions asked for */

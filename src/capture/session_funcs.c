@@ -23,7 +23,9 @@ int session_funcs_open(struct func_attach **out, struct bpf_object *capture_obj,
 	if (o->func_mode == CAPTURE_FUNCS_OFF || (!forced && !o->nfunc_patterns))
 		return 0;
 	features_probe_funcs(&ft);
-	backend = func_backend_choose(&ft, o->func_backend, why, sizeof(why));
+	/* the count matters only to the automatic choice: probe first, so that a
+	 * kernel allowing no backend costs no discovery */
+	backend = func_backend_choose(&ft, o->func_backend, 0, why, sizeof(why));
 	if (backend == FUNC_BACKEND_AUTO) {
 		if (forced || o->func_backend != FUNC_BACKEND_AUTO) {
 			ns_err("kernel functions cannot be traced here: %s", why);
@@ -49,6 +51,8 @@ int session_funcs_open(struct func_attach **out, struct bpf_object *capture_obj,
 		funcs__free(&set);
 		return -ENOENT;
 	}
+	backend = func_backend_choose(&ft, o->func_backend, set.count[FUNC_TRACEABLE], why,
+				      sizeof(why));
 	ret = func_attach_open(out, capture_obj, &set, backend, true, err, sizeof(err));
 	if (ret) {
 		ns_err("%s", err);
