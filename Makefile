@@ -4,6 +4,7 @@
 #   make            build build/netscope
 #   make run        install missing packages, build, run the main job
 #   make check      install missing packages, build, run every test
+#   make check-vm   boot Debian's 6.1 and 6.12 kernels in QEMU and test there (part of check)
 #   make bench      run the benchmarks in bench/ (not part of check)
 #   make fuzz-build build the libFuzzer harnesses of tests/fuzz into build/fuzz
 #   make fuzz       run each harness FUZZ_SECONDS (default 60) on its corpus
@@ -52,7 +53,7 @@ DATA_OBJS := $(patsubst data/%.rules,$(OUTPUT)/obj/data/%.o,$(DATA_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps run check unit e2e bench clean fuzz-build fuzz
+.PHONY: all deps run check check-vm unit e2e bench clean fuzz-build fuzz
 # BPF objects and skeletons come from pattern rules; without this make would
 # delete them as intermediates and rebuild everything on the next run
 .SECONDARY:
@@ -186,6 +187,11 @@ unit: deps all $(UNIT_BINS)
 
 check: deps all $(UNIT_BINS)
 	@./tests/run_all.sh $(UNIT_BINS)
+
+# the VM lane (tests/vm, docs/vm-lane.md); make check runs it as
+# tests/e2e/test_vm_lane.sh, or says why it skips
+check-vm: deps all
+	@./tests/vm/run.sh
 
 bench: deps all $(BENCH_BINS)
 	./bench/overhead.sh

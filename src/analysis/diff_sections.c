@@ -186,13 +186,13 @@ static char *sequence_name(const struct rr_sequence *q)
 	char *s;
 
 	for (size_t k = 0; k < q->n_steps; k++)
-		len += strlen(ns_event_name(q->steps[k])) + 5;
+		len += strlen(rr_step_name(q, k)) + 5;
 	s = malloc(len);
 	if (!s)
 		return NULL;
 	at += snprintf(s + at, len - at, "%s", q->partial ? "... → " : "");
 	for (size_t k = 0; k < q->n_steps; k++)
-		at += snprintf(s + at, len - at, "%s%s", k ? " → " : "", ns_event_name(q->steps[k]));
+		at += snprintf(s + at, len - at, "%s%s", k ? " → " : "", rr_step_name(q, k));
 	if (q->cut)
 		at += snprintf(s + at, len - at, " → ...");
 	if (q->fate && !strcmp(q->fate, "dropped"))

@@ -125,6 +125,7 @@ extern const struct analysis_ops drops_analysis;
 extern const struct analysis_ops tcp_analysis;
 extern const struct analysis_ops journeys_analysis;
 extern const struct analysis_ops callpaths_analysis;
+extern const struct analysis_ops funcs_analysis;
 extern const struct analysis_ops profile_analysis;
 extern const struct analysis_ops latency_analysis;
 extern const struct analysis_ops counters_analysis;

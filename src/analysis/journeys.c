@@ -335,6 +335,36 @@ static struct pkt *live_packet(struct journeys *j, const struct ns_event *ev)
 	return p;
 }
 
+/*
+ * The step code of a function entry: one per kernel function, named from
+ * the trace's symbols; past JOURNEY_FUNCS_MAX functions, the event type.
+ */
+static uint16_t func_step(struct journeys *j, const struct ns_event *ev)
+{
+	const struct ksym *sym = j->ctx->ksyms ? ksyms__map_addr(j->ctx->ksyms, ev->location) : NULL;
+	char buf[32];
+	const char *name = sym ? sym->name : buf;
+	uint32_t idx;
+
+	if (!sym)
+		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ev->location);
+	if (ns_strmap_get(&j->func_idx, name, &idx))
+		return JOURNEY_FUNC_STEP + idx;
+	if (j->n_funcs >= JOURNEY_FUNCS_MAX)
+		return ev->type;
+	char **names = realloc(j->func_names, (j->n_funcs + 1) * sizeof(*names));
+
+	if (!names)
+		goto nomem;
+	j->func_names = names;
+	if (!(names[j->n_funcs] = strdup(name)) || !ns_strmap_put(&j->func_idx, name, j->n_funcs))
+		goto nomem;
+	return JOURNEY_FUNC_STEP + j->n_funcs++;
+nomem:
+	j->err = -ENOMEM;
+	return ev->type;
+}
+
 static void packet_event(struct journeys *j, const struct ns_event *ev)
 {
 	struct pkt *p = live_packet(j, ev);
@@ -345,7 +375,11 @@ static void packet_event(struct journeys *j, const struct ns_event *ev)
 	j->packet_events++;
 	if (ev->flags & NS_F_NEW_PACKET)
 		p->partial = false;
-	add_step(j, p, ev->type, ev->ts_ns);
+	/* a function's return is not a step: its entry is */
+	if (ev->type == NS_EV_FUNC_ENTRY)
+		add_step(j, p, func_step(j, ev), ev->ts_ns);
+	else if (ev->type != NS_EV_FUNC_EXIT)
+		add_step(j, p, ev->type, ev->ts_ns);
 	if (!p->have_tuple && (ev->hdr & (NS_HDR_L3 | NS_HDR_L3_OTHER)) && !(ev->hdr & NS_HDR_UNSET)) {
 		copy_tuple(&p->tuple, ev);
 		p->have_tuple = true;
@@ -443,6 +477,10 @@ void journeys_free(struct journeys *j)
 	}
 	lru_free(&j->live);
 	pair_fifo_free(&j->ended);
+	for (size_t i = 0; i < j->n_funcs; i++)
+		free(j->func_names[i]);
+	free(j->func_names);
+	ns_strmap_free(&j->func_idx);
 	for (size_t i = 0; i < j->n_seqs; i++) {
 		if (j->seqs[i].gaps)
 			for (unsigned int k = 0; k + 1 < j->seqs[i].n; k++)
@@ -482,6 +520,9 @@ static void journeys_free_part(struct report_result *res)
 	for (size_t i = 0; i < res->journeys.n_seqs; i++) {
 		struct rr_sequence *s = &res->journeys.seqs[i];
 
+		for (size_t k = 0; s->step_funcs && k < s->n_steps; k++)
+			free(s->step_funcs[k]);
+		free(s->step_funcs);
 		free(s->steps);
 		free(s->median_ns);
 		free(s->reason);

@@ -10,8 +10,11 @@
 #define NS_ANALYSIS_JOURNEYS_H
 
 #include "analysis/internal.h"
+#include "common/strmap.h"
 
 #define JOURNEY_MAX_STEPS 32		/* steps kept per packet; more: "cut" */
+#define JOURNEY_FUNC_STEP 256		/* step codes from here on name kernel functions */
+#define JOURNEY_FUNCS_MAX (65536 - JOURNEY_FUNC_STEP)
 #define JOURNEY_INLINE_STEPS 6		/* most packets: no allocation */
 #define JOURNEY_SEQS_MAX 4096		/* distinct sequences; more: "other" */
 /*
@@ -158,6 +161,12 @@ struct journeys {
 
 	uint64_t packets, dropped, consumed, alive, partial, evicted, split;
 	uint64_t packet_events, events_without_id, overflow_packets;
+
+	/* kernel functions met as steps (func_entry events): step code
+	 * JOURNEY_FUNC_STEP + index into func_names */
+	char **func_names;
+	size_t n_funcs;
+	struct ns_strmap func_idx;
 
 	/* links.c */
 	struct link_label *labels;

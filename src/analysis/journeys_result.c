@@ -77,6 +77,13 @@ static const char *const fate_names[] = {
 	[FATE_ALIVE] = "alive", [FATE_DROPPED] = "dropped", [FATE_CONSUMED] = "consumed",
 };
 
+const char *rr_step_name(const struct rr_sequence *q, size_t k)
+{
+	if (q->step_funcs && q->step_funcs[k])
+		return q->step_funcs[k];
+	return ns_event_name(q->steps[k]);
+}
+
 int journeys_build_seq(struct journeys *j, const struct seq *s, struct rr_sequence *o)
 {
 	char buf[64];
@@ -91,8 +98,18 @@ int journeys_build_seq(struct journeys *j, const struct seq *s, struct rr_sequen
 	o->linked = calloc(s->n_links + 1, sizeof(*o->linked));
 	if (!o->steps || !o->median_ns || !o->linked)
 		return -ENOMEM;
-	for (unsigned int i = 0; i < s->n; i++)
+	o->step_funcs = calloc(s->n ? s->n : 1, sizeof(*o->step_funcs));
+	if (!o->step_funcs)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < s->n; i++) {
 		o->steps[i] = s->type[i];
+		if (s->type[i] >= JOURNEY_FUNC_STEP) {
+			o->steps[i] = NS_EV_FUNC_ENTRY;
+			o->step_funcs[i] = strdup(j->func_names[s->type[i] - JOURNEY_FUNC_STEP]);
+			if (!o->step_funcs[i])
+				return -ENOMEM;
+		}
+	}
 	for (unsigned int i = 0; i + 1 < s->n; i++)
 		o->median_ns[i] = median(&s->gaps[i], &o->median_sampled);
 	if (s->fate == FATE_DROPPED) {

@@ -25,6 +25,7 @@ const struct analysis_ops *const analyses[] = {
 	&conns_analysis,	/* TCP connections: segments, states, srtt in order */
 	&softirq_analysis,	/* softirq runs, the packets they carried, hardirqs */
 	&skbmem_analysis,	/* packet memory: allocations by cache and site, GFP, lifetimes */
+	&funcs_analysis,	/* kernel functions: calls, packets, time to return */
 	NULL,
 };
 

@@ -25,6 +25,7 @@
 #include "analysis/result_softirq.h"
 #include "analysis/result_skbmem.h"
 #include "analysis/result_syscalls.h"
+#include "analysis/result_funcs.h"
 #include "trace/model.h"
 
 /* report_ctx.top and report_result.top: every row of every table */
@@ -46,6 +47,7 @@ enum rr_part {
 	RR_PART_CONNS = 1u << 11,	/* conns: TCP connections, segments and states in order */
 	RR_PART_SOFTIRQ = 1u << 12,	/* interrupts: softirq runs, their packets, hardirqs */
 	RR_PART_SKBMEM = 1u << 16,	/* skb-memory: packet allocations, GFP, lifetimes */
+	RR_PART_FUNCS = 1u << 13,	/* funcs: kernel functions: calls, packets, time to return */
 };
 
 /* what `netscope report FILE` shows without --view */
@@ -162,6 +164,7 @@ struct rr_tuple {
 
 struct rr_sequence {
 	unsigned int *steps;	/* event types */
+	char **step_funcs;	/* per step: the kernel function of a func_entry step, else NULL */
 	size_t n_steps;
 	bool partial;		/* the packet's first event was not seen */
 	bool cut;		/* more steps than the cap: later ones not shown */
@@ -174,6 +177,9 @@ struct rr_sequence {
 	struct rr_count *linked; /* events linked to these packets (heuristics) */
 	size_t n_linked;
 };
+
+/* a step's name: its kernel function (func_entry steps) or its event type */
+const char *rr_step_name(const struct rr_sequence *q, size_t k);
 
 struct rr_link_stat {
 	unsigned int type;
@@ -299,6 +305,7 @@ struct report_result {
 	struct bnd_result *layers;
 	struct segments_result segments;
 	struct syscalls_result syscalls;
+	struct funcs_result funcs;
 	struct conns_result conns;
 	struct softirq_result softirq;
 	struct skbmem_result skbmem;

@@ -80,6 +80,13 @@ enum ns_event_type {
 	NS_EV_KMEM_FREE = 34,
 	NS_EV_PAGE_ALLOC = 35,
 	NS_EV_PAGE_FREE = 36,
+	/* not tracepoints: a kernel function's entry and return (func.bpf.c:
+	 * fentry/fexit, kprobe.multi, kprobe); location is the function's
+	 * address; at exit aux is the return value's low half (the int most
+	 * return), aux2 its high half (a pointer's).  Numbered explicitly:
+	 * 31-36 are other events. */
+	NS_EV_FUNC_ENTRY = 37,
+	NS_EV_FUNC_EXIT = 38,
 	NS_EV__COUNT,
 };
 
@@ -137,6 +144,8 @@ enum ns_event_flags {
 	NS_F_STACK_SAMPLED = 1 << 2, /* stack taken by the sampling policy */
 	NS_F_USER_MODE = 1 << 3,   /* cpu_sample: the CPU ran user code, so the
 				    * sample has no kernel stack (stack_id -1) */
+	NS_F_RET_SKB = 1 << 4,	   /* func_exit: the return value (aux, aux2) is an
+				    * skb made from this one (a clone, a copy) */
 };
 
 /* ns_event.aux2 of NS_EV_SYSCALL */
@@ -207,6 +216,18 @@ struct ns_event {
 	char ifname[NS_IFNAME_LEN];
 	__u64 skb_head;		/* skb->head: with skb, the packet's identity
 				 * (user space assigns packet_id from both) */
+};
+
+/*
+ * One traced kernel function (func.bpf.c's func_info map, keyed by the
+ * function's address): where its packet and socket arguments are.
+ */
+#define NS_FUNC_MAX_ARGS 5
+struct ns_func_info {
+	__s8 skb_arg;		/* 0-based argument holding a struct sk_buff *, -1 none */
+	__s8 sk_arg;		/* 0-based argument holding a struct sock *, -1 none */
+	__u8 ret_skb;		/* returns a struct sk_buff * (skb_clone, skb_copy, ...) */
+	__u8 pad[5];
 };
 
 /* Stack policy (see capture.bpf.c: take_stack()). */

@@ -206,8 +206,9 @@ static void probe_tracepoints(struct features *ft, const struct btf *btf)
 	for (int i = 1; i < NS_EV__COUNT; i++) {
 		struct tracepoint_status *tp = &ft->tp[i];
 
-		if (i == NS_EV_CPU_SAMPLE || !ns_event_known(i)) {
-			/* a perf event, not a tracepoint: FEAT_PERF_SAMPLING says */
+		if (i == NS_EV_CPU_SAMPLE || !ns_event_known(i) || ns_event_is_func(i)) {
+			/* a perf event (FEAT_PERF_SAMPLING says) or a kernel function
+			 * (FEAT_FENTRY, FEAT_KPROBE_MULTI), not a tracepoint */
 			tp->nargs = -1;
 			continue;
 		}
@@ -486,6 +487,33 @@ int tracefs_remove_stale_instances(void)
 	return removed;
 }
 
+/* the first line of DIR/available_tracers, "" when unreadable */
+static void read_tracers(const char *dir, char *buf, size_t len)
+{
+	char path[320];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/available_tracers", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, len, f))
+		buf[0] = '\0';
+	fclose(f);
+}
+
+/* is WORD one of the space-separated words of LIST? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 /*
  * The function tracers are tried in a private tracefs instance (never the
  * top-level one, which another user may be using) that is removed at once.
@@ -512,25 +540,27 @@ static void probe_ftrace(struct features *ft)
 			set(ft, tracers[i].id, err, "cannot create tracefs instance: %s", strerror(-err));
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/available_tracers", ft->tracefs);
-	FILE *f = fopen(path, "r");
-	char avail[512] = "";
+	/*
+	 * The instance's own list: a tracer that does not allow instances
+	 * (function_graph before the fgraph rework for several users; Debian's
+	 * 6.1 is such a kernel) is in the top-level list only, and writing it
+	 * to the instance's current_tracer fails with EINVAL.
+	 */
+	char avail[512], top_avail[512];
 
-	if (f) {
-		if (!fgets(avail, sizeof(avail), f))
-			avail[0] = '\0';
-		fclose(f);
-	}
+	read_tracers(inst, avail, sizeof(avail));
+	read_tracers(ft->tracefs, top_avail, sizeof(top_avail));
 	for (size_t i = 0; i < 2; i++) {
-		char word[32];
 		int err;
 
-		snprintf(word, sizeof(word), " %s ", tracers[i].tracer);
-		char padded[520];
-		snprintf(padded, sizeof(padded), " %s", avail);
-		padded[strcspn(padded, "\n")] = ' ';
-		if (!strstr(padded, word)) {
-			set(ft, tracers[i].id, -ENOENT, "'%s' is not in available_tracers", tracers[i].tracer);
+		if (!has_word(avail, tracers[i].tracer)) {
+			if (has_word(top_avail, tracers[i].tracer))
+				set(ft, tracers[i].id, -EINVAL, "'%s' is allowed only in the top-level "
+				    "tracefs instance on this kernel, which netscope leaves to others",
+				    tracers[i].tracer);
+			else
+				set(ft, tracers[i].id, -ENOENT, "'%s' is not in available_tracers",
+				    tracers[i].tracer);
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/current_tracer", inst);
@@ -599,6 +629,16 @@ void features_probe_sampling(struct features *ft)
 {
 	if (!ft->f[FEAT_PROG_PERF_EVENT].probed)
 		probe_perf(ft);
+}
+
+void features_probe_funcs(struct features *ft)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+
+	probe_tracing(ft, btf, FEAT_FENTRY, BPF_TRACE_FENTRY, PROBE_FUNC, BTF_KIND_FUNC);
+	probe_kprobe_multi(ft);
+	probe_kprobe(ft);
+	btf__free(btf);
 }
 
 void features_probe_all(struct features *ft)

@@ -65,6 +65,8 @@ void features_probe_capture(struct features *ft);
 /* What cpu sampling needs (perf_event programs on cpu-clock events), once:
  * the probe `netscope doctor` runs; a capture with --sample-freq calls it. */
 void features_probe_sampling(struct features *ft);
+/* What the per-function backends need: fentry, kprobe.multi, kprobe. */
+void features_probe_funcs(struct features *ft);
 /* Mount tracefs if it is not mounted; returns its path or NULL. */
 const char *tracefs_path(void);
 /*

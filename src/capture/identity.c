@@ -165,6 +165,34 @@ static bool ends_packet(const struct ns_event *ev)
 	return ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB;
 }
 
+/*
+ * A clone or copy of a packet (the skb skb_clone, skb_copy, pskb_copy...
+ * returned, seen at their fexit) is the same packet: its address takes
+ * the original's id and headers.  Its head stays unknown until its first
+ * event (a clone shares the data, a copy has its own).
+ */
+static void adopt(struct identity *id, const struct pkt_slot *orig, uint64_t skb)
+{
+	struct pkt_slot *s;
+	/* copied first: erase() and insert() may move the slots */
+	uint64_t pid = orig->id, orig_skb = orig->skb;
+	struct pkt_hdr h = orig->h;
+
+	if (!skb || skb == orig_skb)
+		return;
+	s = find(id, skb);
+	if (s)
+		erase(id, s);
+	s = insert(id, skb);
+	if (!s) {
+		id->evicted++;
+		return;
+	}
+	s->id = pid;
+	s->head = 0;
+	s->h = h;
+}
+
 void identity_assign(struct identity *id, struct ns_event *ev)
 {
 	struct pkt_slot *s;
@@ -209,4 +237,6 @@ void identity_assign(struct identity *id, struct ns_event *ev)
 		if (s)
 			erase(id, s);
 	}
+	if ((ev->flags & NS_F_RET_SKB) && s && !ends_packet(ev))
+		adopt(id, s, ((uint64_t)ev->aux2 << 32) | (uint32_t)ev->aux);
 }

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "capture.skel.h"
+#include "capture/session_funcs.h"
 #include "capture/identity.h"
 #include "capture/kmem.h"
 #include "capture/sampling.h"
@@ -50,6 +51,7 @@ struct capture_session {
 	/* NS_EV_IRQ_VECTOR_*: a link per irq_vectors tracepoint, [which][exit] */
 	struct bpf_link *irqv_links[NS_IRQV__COUNT][2];
 	bool irqv_on[NS_IRQV__COUNT];	/* the pair is loaded */
+	struct func_attach *funcs;	/* kernel functions, NULL when none are traced */
 	struct cpu_sampler sampler;
 	enum ev_method method[NS_EV__COUNT];
 	uint64_t captured[NS_EV__COUNT];
@@ -539,6 +541,11 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		err = -ENOENT;
 		goto fail;
 	}
+	err = session_funcs_open(&s->funcs, s->skel->obj, o, ft);
+	if (err)
+		goto fail;
+	if (s->funcs)
+		s->events |= (1ull << NS_EV_FUNC_ENTRY) | (1ull << NS_EV_FUNC_EXIT);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
 	if (!s->rb) {
 		err = -errno;
@@ -621,6 +628,8 @@ const char *capture_event_method(const struct capture_session *s, unsigned int t
 
 	if (type >= NS_EV__COUNT || !(s->events & (1ull << type)))
 		return "off";
+	if (ns_event_is_func(type))
+		return capture_func_method(s, NULL);
 	return names[s->method[type]];
 }
 
@@ -632,6 +641,17 @@ unsigned int capture_sample_freq(const struct capture_session *s)
 int capture_sample_cpus(const struct capture_session *s)
 {
 	return s->sampler.n;
+}
+
+const char *capture_func_method(const struct capture_session *s, size_t *nfuncs)
+{
+	struct func_attach_stats st = {};
+
+	if (s->funcs)
+		func_attach_stats(s->funcs, &st);
+	if (nfuncs)
+		*nfuncs = st.attached;
+	return s->funcs ? func_backend_name(func_attach_backend(s->funcs)) : "off";
 }
 
 const char *capture_method(const struct capture_session *s)
@@ -651,6 +671,14 @@ void capture_close(struct capture_session *s)
 		return;
 	/* samples first: they would go on into a ring buffer nobody reads */
 	sampling_detach(&s->sampler);
+	if (s->funcs) {
+		double detach_s;
+		size_t n;
+
+		capture_func_method(s, &n);
+		func_attach_close(s->funcs, &detach_s);
+		fprintf(stderr, "netscope: kernel functions: %zu detached in %.2f s\n", n, detach_s);
+	}
 	ring_buffer__free(s->rb);
 	for (int i = 0; i < NS_EV__COUNT; i++) {
 		bpf_link__destroy(s->links[i]);

@@ -25,6 +25,13 @@ struct capture_filter {
 	char ifname[NS_IFNAME_LEN];
 };
 
+/* kernel functions besides the tracepoints (--method, --funcs) */
+enum capture_func_mode {
+	CAPTURE_FUNCS_AUTO = 0, /* when --funcs/--funcs-file name some and a backend works */
+	CAPTURE_FUNCS_OFF,	/* --method tracepoints */
+	CAPTURE_FUNCS_ON,	/* --method bpf-func: an error when no backend works */
+};
+
 struct capture_opts {
 	struct capture_filter filter;
 	uint64_t events;	   /* bit per enum ns_event_type */
@@ -34,6 +41,10 @@ struct capture_opts {
 	uint32_t softirq_mask;	   /* vectors recorded */
 	bool force_raw_tp;	   /* skip tp_btf even where it works */
 	uint32_t sample_freq;	   /* cpu samples per second and CPU; 0: none */
+	enum capture_func_mode func_mode;
+	char **func_patterns;	   /* --funcs/--funcs-file globs; none: the skb/sock functions */
+	size_t nfunc_patterns;
+	int func_backend;	   /* enum func_backend (capture/func_attach.h); 0: auto */
 };
 
 /* default event set: everything but irq_handler_entry/exit (no NIC irqs on veth) */
@@ -67,6 +78,9 @@ const char *capture_event_method(const struct capture_session *s, unsigned int t
 unsigned int capture_sample_freq(const struct capture_session *s);
 /* CPUs sampled (0 when sampling is off) */
 int capture_sample_cpus(const struct capture_session *s);
+/* how kernel functions are traced ("fentry", "kprobe-multi", "kprobe"), or
+ * "off"; *nfuncs (may be NULL) the functions attached */
+const char *capture_func_method(const struct capture_session *s, size_t *nfuncs);
 /* "tp_btf", "raw_tp" or "tp_btf+raw_tp" */
 const char *capture_method(const struct capture_session *s);
 /* what the kmem events were filtered by (capture/kmem.h); NULL when off */

@@ -13,6 +13,8 @@
 #include <bpf/btf.h>
 #include "capture/filter.h"
 #include "capture/kmem.h"
+#include "capture/func_attach.h"
+#include "capture/funcs.h"
 #include "cmd/args.h"
 #include "cmd/capture_run.h"
 #include "common/log.h"
@@ -38,6 +40,7 @@ enum {
 	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
 	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT, OPT_SAMPLE_FREQ, OPT_LINGER,
+	OPT_METHOD, OPT_FUNCS, OPT_FUNCS_FILE, OPT_FUNC_BACKEND,
 };
 
 static const struct option common_opts[] = {
@@ -62,6 +65,10 @@ static const struct option common_opts[] = {
 	{ "softirq", required_argument, NULL, OPT_SOFTIRQ },
 	{ "raw-tp", no_argument, NULL, OPT_RAW_TP },
 	{ "sample-freq", required_argument, NULL, OPT_SAMPLE_FREQ },
+	{ "method", required_argument, NULL, OPT_METHOD },
+	{ "funcs", required_argument, NULL, OPT_FUNCS },
+	{ "funcs-file", required_argument, NULL, OPT_FUNCS_FILE },
+	{ "func-backend", required_argument, NULL, OPT_FUNC_BACKEND },
 };
 
 static int parse_seconds(const char *s, double *out)
@@ -192,6 +199,40 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 	case OPT_RAW_TP:
 		ro->cap.force_raw_tp = true;
 		return 0;
+	case OPT_METHOD:
+		if (!strcmp(arg, "tracepoints"))
+			ro->cap.func_mode = CAPTURE_FUNCS_OFF;
+		else if (!strcmp(arg, "bpf-func"))
+			ro->cap.func_mode = CAPTURE_FUNCS_ON;
+		else if (!strcmp(arg, "ftrace")) {
+			ns_err("--method ftrace is not implemented yet (docs/KNOWN_LIMITS.md); "
+			       "expected tracepoints or bpf-func");
+			return -EINVAL;
+		} else {
+			ns_err("bad --method '%s': expected tracepoints or bpf-func", arg);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_FUNCS:
+		if (funcs__add_patterns(&ro->cap.func_patterns, &ro->cap.nfunc_patterns, arg))
+			return -ENOMEM;
+		return 0;
+	case OPT_FUNCS_FILE:
+		r = funcs__add_pattern_file(&ro->cap.func_patterns, &ro->cap.nfunc_patterns, arg, err,
+					    sizeof(err));
+		if (r)
+			ns_err("%s", err);
+		return r;
+	case OPT_FUNC_BACKEND: {
+		enum func_backend b;
+
+		if (func_backend_parse(arg, &b)) {
+			ns_err("bad --func-backend '%s': expected auto, fentry, kprobe-multi or kprobe", arg);
+			return -EINVAL;
+		}
+		ro->cap.func_backend = b;
+		return 0;
+	}
 	case OPT_SAMPLE_FREQ:
 		/* 0 turns sampling off; above 20 kHz a sample every 50 us per CPU
 		 * costs more than the network work it would show */
@@ -427,6 +468,14 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 		ns_warn("cannot read kernel symbols (%s): addresses stay numeric", strerror(errno));
 	fill_meta(st, ro);
 	ns_meta_set(&st->meta, "capture.method", capture_method(st->session));
+	size_t nfuncs;
+	const char *fm = capture_func_method(st->session, &nfuncs);
+
+	if (strcmp(fm, "off")) {
+		snprintf(buf, sizeof(buf), "%s, %zu functions", fm, nfuncs);
+		ns_meta_set(&st->meta, "capture.funcs", buf);
+	}
+	buf[0] = '\0';	/* capture.events is built by appending */
 	for (int i = 1; i < NS_EV__COUNT; i++)
 		if (ns_event_known(i))
 			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s",
@@ -567,6 +616,13 @@ void run_stop(struct run_state *st, struct ns_capture_stats *stats)
 	st->meta_at_stop = st->meta.n;
 	snapshot_counters(st, "after");
 	lab_destroy(&st->lab);
+}
+
+void run_opts_free(struct run_opts *ro)
+{
+	funcs__free_patterns(ro->cap.func_patterns, ro->cap.nfunc_patterns);
+	ro->cap.func_patterns = NULL;
+	ro->cap.nfunc_patterns = 0;
 }
 
 void run_free(struct run_state *st)

@@ -56,6 +56,8 @@ void run_request_stop(void);
 int run_loop(struct run_state *st, struct run_opts *ro);
 /* Drain, read the stats, detach, remove the lab (meta, names, symbols stay). */
 void run_stop(struct run_state *st, struct ns_capture_stats *stats);
+/* Free what the options hold (the --funcs globs). */
+void run_opts_free(struct run_opts *ro);
 /* Free what run_stop kept for the caller's last words. */
 void run_free(struct run_state *st);
 /* "lost 12 of 3400 events (kfree_skb 10, consume_skb 2)" on stderr, always */

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <stdlib.h>
+#include <bpf/btf.h>
 #include "capture/features.h"
+#include "capture/funcs.h"
 #include "capture/session.h"
 #include "cmd/args.h"
 #include "cmd/cmd.h"
@@ -15,15 +18,24 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: netscope doctor [--json]\n\n"
+		"Usage: netscope doctor [--json] [--funcs GLOB[,GLOB]] [--funcs-file FILE] [--list-funcs]\n\n"
 		"Tries what netscope needs and reports each capability as yes/no with the\n"
 		"reason: privileges, BTF, tracefs, bpffs, every network tracepoint, BPF program\n"
 		"types (tracepoint, raw_tp, tp_btf, perf_event), fentry, kprobe, kprobe.multi,\n"
 		"the ftrace function tracers and perf sampling. Each is found by loading and\n"
 		"attaching a tiny program, never from the kernel version.\n\n"
-		"  -j, --json   one JSON object\n\n"
+		"It also counts the kernel functions the per-function backends (fentry,\n"
+		"kprobe.multi, kprobe) would trace: those of the BTF taking a struct sk_buff *\n"
+		"or a struct sock * in arguments 1-5, minus those with no symbol in kallsyms\n"
+		"(inlined, or only compiler clones), not in available_filter_functions\n"
+		"(notrace) or denied by data/funcs_deny.rules.\n\n"
+		"  -j, --json           one JSON object\n"
+		"  --funcs GLOB[,GLOB]  count these functions of the BTF instead\n"
+		"  --funcs-file FILE    the same, one glob a line ('#' comments)\n"
+		"  --list-funcs         one line per function: status, skb and sock argument\n\n"
 		"EXAMPLES:\n"
 		"  netscope doctor\n"
+		"  netscope doctor --funcs 'tcp_v4_*,ip_rcv*' --list-funcs\n"
 		"  netscope doctor --json | jq '.features.fentry'\n");
 }
 
@@ -41,7 +53,7 @@ static const char *best_method(const struct features *ft)
  * the perf_sampling and prog_perf_event features say whether they work) */
 static const char *tp_name(int type, char *buf, size_t len)
 {
-	if (type == NS_EV_CPU_SAMPLE || !ns_event_known(type))
+	if (type == NS_EV_CPU_SAMPLE || !ns_event_known(type) || ns_event_is_func(type))
 		return NULL;
 	if (type == NS_EV_SYSCALL)
 		snprintf(buf, len, "raw_syscalls:sys_enter+sys_exit");
@@ -53,7 +65,81 @@ static const char *tp_name(int type, char *buf, size_t len)
 	return buf;
 }
 
-static void print_json(const struct features *ft, const struct utsname *u)
+/* the per-function targets, found from the running kernel; 0 or -errno with err */
+static int discover_funcs(struct func_set *set, char **patterns, size_t npatterns, char *err,
+			  size_t errlen)
+{
+	struct func_sources src = { .patterns = (const char *const *)patterns, .npatterns = npatterns };
+	struct btf *btf = btf__load_vmlinux_btf();
+	int ret;
+
+	src.btf = btf;
+	ret = funcs__discover(set, &src, err, errlen);
+	btf__free(btf);
+	return ret;
+}
+
+static const enum func_status untraced[] = { FUNC_NO_SYMBOL, FUNC_CLONED, FUNC_NOTRACE, FUNC_DENIED };
+
+static void print_funcs_text(const struct func_set *set, const char *err, bool list)
+{
+	printf("\nfunctions (fentry, kprobe.multi, kprobe):\n");
+	if (err) {
+		printf("  none: %s\n", err);
+		return;
+	}
+	printf("  %zu traceable of %zu %s\n", set->count[FUNC_TRACEABLE], set->n,
+	       set->by_pattern ? "chosen by --funcs" : "taking a struct sk_buff * or struct sock *");
+	for (size_t i = 0; i < sizeof(untraced) / sizeof(untraced[0]); i++)
+		printf("  %6zu %s\n", set->count[untraced[i]], func_status_why(untraced[i]));
+	if (!set->filter_list_read)
+		printf("  available_filter_functions is not readable here: notrace functions count as traceable\n");
+	for (size_t i = 0; i < set->n && (list || ns_verbose); i++) {
+		const struct func_target *f = &set->f[i];
+
+		if (!list && f->status == FUNC_TRACEABLE)
+			continue;
+		printf("  %-40s %-9s skb %d sk %d", f->name, func_status_name(f->status),
+		       f->skb_arg >= 0 ? f->skb_arg + 1 : 0, f->sk_arg >= 0 ? f->sk_arg + 1 : 0);
+		if (f->deny_why)
+			printf("  (%s)", f->deny_why);
+		putchar('\n');
+	}
+}
+
+static void print_funcs_json(struct json_writer *w, const struct func_set *set, const char *err,
+			     bool list)
+{
+	json_key(w, "functions");
+	json_obj_begin(w);
+	if (err) {
+		json_kv_str(w, "error", err);
+		json_obj_end(w);
+		return;
+	}
+	json_kv_bool(w, "by_pattern", set->by_pattern);
+	json_kv_u64(w, "candidates", set->n);
+	for (int i = 0; i < FUNC__STATUS_COUNT; i++)
+		json_kv_u64(w, func_status_name(i), set->count[i]);
+	json_kv_bool(w, "filter_functions_read", set->filter_list_read);
+	if (list) {
+		json_key(w, "list");
+		json_arr_begin(w);
+		for (size_t i = 0; i < set->n; i++) {
+			json_obj_begin(w);
+			json_kv_str(w, "name", set->f[i].name);
+			json_kv_str(w, "status", func_status_name(set->f[i].status));
+			json_kv_i64(w, "skb_arg", set->f[i].skb_arg >= 0 ? set->f[i].skb_arg + 1 : 0);
+			json_kv_i64(w, "sk_arg", set->f[i].sk_arg >= 0 ? set->f[i].sk_arg + 1 : 0);
+			json_obj_end(w);
+		}
+		json_arr_end(w);
+	}
+	json_obj_end(w);
+}
+
+static void print_json(const struct features *ft, const struct utsname *u,
+		       const struct func_set *set, const char *ferr, bool list)
 {
 	struct json_writer *w = json_new(stdout);
 
@@ -100,6 +186,7 @@ static void print_json(const struct features *ft, const struct utsname *u)
 		json_obj_end(w);
 	}
 	json_obj_end(w);
+	print_funcs_json(w, set, ferr, list);
 	json_obj_end(w);
 	json_free(w);
 	putchar('\n');
@@ -136,8 +223,16 @@ static void print_text(const struct features *ft, const struct utsname *u)
 int cmd_doctor(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option opts[] = {
+		{ "funcs", required_argument, NULL, 'F' },
+		{ "funcs-file", required_argument, NULL, 'f' },
+		{ "list-funcs", no_argument, NULL, 'l' },
 		{ NULL },
 	};
+	char **patterns = NULL, ferr[320] = "";
+	size_t npatterns = 0;
+	struct func_set set = {};
+	bool list = false;
+	int ret;
 	struct features ft;
 	struct utsname u;
 	bool json = co->json;
@@ -149,22 +244,57 @@ int cmd_doctor(int argc, char **argv, const struct cmd_common *co)
 	}
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
+		case 'F':
+			if (funcs__add_patterns(&patterns, &npatterns, optarg)) {
+				ns_err("out of memory");
+				ret = 1;
+				goto out;
+			}
+			break;
+		case 'f':
+			if (funcs__add_pattern_file(&patterns, &npatterns, optarg, ferr, sizeof(ferr))) {
+				ns_err("%s", ferr);
+				ret = 2;
+				goto out;
+			}
+			break;
+		case 'l':
+			list = true;
+			break;
 		default:
 			cmd_bad_option(argc, argv, opts);
 			usage(stderr);
-			return 2;
+			ret = 2;
+			goto out;
 		}
 	}
 	if (optind < argc) {
 		ns_err("unexpected argument '%s'", argv[optind]);
-		return 2;
+		ret = 2;
+		goto out;
 	}
 	uname(&u);
 	features_probe_all(&ft);
-	if (json)
-		print_json(&ft, &u);
-	else
+	if (discover_funcs(&set, patterns, npatterns, ferr, sizeof(ferr))) {
+		/* a pattern naming nothing is the user's mistake, not the kernel's */
+		if (npatterns) {
+			ns_err("%s", ferr);
+			ret = 2;
+			goto out;
+		}
+	} else {
+		ferr[0] = '\0';
+	}
+	if (json) {
+		print_json(&ft, &u, &set, ferr[0] ? ferr : NULL, list);
+	} else {
 		print_text(&ft, &u);
+		print_funcs_text(&set, ferr[0] ? ferr : NULL, list);
+	}
 	/* doctor succeeds when a capture is possible at all */
-	return strcmp(best_method(&ft), "none") ? 0 : 1;
+	ret = strcmp(best_method(&ft), "none") ? 0 : 1;
+out:
+	funcs__free(&set);
+	funcs__free_patterns(patterns, npatterns);
+	return ret;
 }

@@ -58,9 +58,10 @@ static int on_event(void *ctx, const struct ns_event *ev)
 		if (n > 0 && (err = tfw_add_stack(r->w, ev->stack_id, ips + skip, n - skip, r->ksyms)))
 			goto fail;
 	}
-	/* kmem events: location is the allocation's call site */
+	/* kmem events: location is the allocation's call site; functions: the function */
 	if (ev->location && r->ksyms && (ev->type == NS_EV_KFREE_SKB || ev->type == NS_EV_CONSUME_SKB ||
-					 (ev->type >= NS_EV_KMEM_ALLOC && ev->type <= NS_EV_PAGE_FREE)) &&
+					 (ev->type >= NS_EV_KMEM_ALLOC && ev->type <= NS_EV_PAGE_FREE) ||
+					 ns_event_is_func(ev->type)) &&
 	    (err = tfw_add_symbol(r->w, ev->location, r->ksyms)))
 		goto fail;
 	if ((err = tfw_add_event(r->w, ev)))
@@ -124,6 +125,7 @@ int cmd_record(int argc, char **argv, const struct cmd_common *co)
 		ns_err("%s", errbuf);
 		run_stop(&st, NULL);
 		run_free(&st);
+		run_opts_free(&ro);
 		return 1;
 	}
 	err = run_loop(&st, &ro);
@@ -147,5 +149,6 @@ int cmd_record(int argc, char **argv, const struct cmd_common *co)
 	if (!err)
 		fprintf(stderr, "netscope: wrote %s\n", ro.output);
 	run_free(&st);
+	run_opts_free(&ro);
 	return err ? 1 : 0;
 }

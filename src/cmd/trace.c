@@ -48,6 +48,15 @@ static void usage(FILE *out)
 "  --ring-size BYTES   ring buffer size, a power of two (default 8M)\n"
 "  --softirq net|all   softirq vectors recorded (default net: NET_TX, NET_RX)\n"
 "  --raw-tp            use raw_tp programs even where tp_btf works\n"
+"  --method M          tracepoints (only), or bpf-func: kernel functions too, by fentry/fexit,\n"
+"                      kprobe.multi or kprobes, whichever this kernel allows (an error when\n"
+"                      none does); default: functions when --funcs names some and a backend\n"
+"                      works, else tracepoints, saying why\n"
+"  --funcs GLOB[,GLOB] kernel functions to trace (default for bpf-func: every function\n"
+"                      taking a struct sk_buff * or struct sock *: netscope doctor counts them)\n"
+"  --funcs-file FILE   the same, one glob a line\n"
+"  --func-backend B    auto (default: fentry up to 64 functions, kprobe.multi above),\n"
+"                      fentry, kprobe-multi or kprobe\n"
 "  --sample-freq HZ    also sample every CPU HZ times a second (1..20000; default 0: off):\n"
 "                      cpu_sample events with the kernel stack of what ran\n"
 "Syscalls:\n"
@@ -212,5 +221,6 @@ int cmd_trace(int argc, char **argv, const struct cmd_common *co)
 		err = -ECHILD;
 	}
 	run_free(&st);
+	run_opts_free(&ro);
 	return err || report_err ? 1 : 0;
 }

@@ -10,5 +10,6 @@ extern const char ns_data_layers[];	 /* data/layers.rules */
 extern const char ns_data_directions[];	 /* data/directions.rules */
 extern const char ns_data_concordance[]; /* data/concordance.rules */
 extern const char ns_data_lttng[];	 /* data/lttng.rules */
+extern const char ns_data_funcs_deny[];	 /* data/funcs_deny.rules */
 
 #endif

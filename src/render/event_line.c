@@ -80,6 +80,12 @@ static const char *syscall_name(uint32_t nr, char *buf, size_t len)
 	return buf;
 }
 
+/* a function's return value: low half in aux, high half in aux2 (func.bpf.c) */
+static int64_t func_ret(const struct ns_event *ev)
+{
+	return (int64_t)(((uint64_t)ev->aux2 << 32) | (uint32_t)ev->aux);
+}
+
 const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev, char *buf, size_t len)
 {
 	char a[96], b[96], f[40], name[NS_IFNAME_LEN + 1], comm[NS_COMM_LEN + 1];
@@ -163,6 +169,18 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 		snprintf(buf, len, "page=0x%llx order=%u%s%s gfp=0x%x", (unsigned long long)ev->skb_head,
 			 ev->len, ev->location ? " at " : "",
 			 ev->location ? sym(fmt, ev->location, a, sizeof(a)) : "", ev->reason);
+		break;
+	case NS_EV_FUNC_ENTRY:
+	case NS_EV_FUNC_EXIT:
+		if (fmt->ksyms)
+			ksyms__fmt(fmt->ksyms, ev->location, a, sizeof(a));
+		else
+			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)ev->location);
+		a[strcspn(a, "+")] = '\0'; /* the function, not the offset */
+		if (ev->type == NS_EV_FUNC_EXIT)
+			snprintf(buf, len, "func=%s ret=%lld", a, (long long)func_ret(ev));
+		else
+			snprintf(buf, len, "func=%s", a);
 		break;
 	case NS_EV_SYSCALL:
 		if (ev->aux2 == NS_SYSCALL_ENTER)
@@ -304,6 +322,19 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 		if (ev->type < NS_EV_PAGE_ALLOC)
 			json_kv_i64(w, "bytes_alloc", ev->aux);
 		json_kv_u64(w, "gfp_flags", ev->reason);
+		break;
+	case NS_EV_FUNC_ENTRY:
+	case NS_EV_FUNC_EXIT:
+		if (fmt->ksyms)
+			ksyms__fmt(fmt->ksyms, ev->location, a, sizeof(a));
+		else
+			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)ev->location);
+		a[strcspn(a, "+")] = '\0';
+		json_kv_str(w, "func", a);
+		if (ev->type == NS_EV_FUNC_EXIT) {
+			json_kv_i64(w, "ret", func_ret(ev));
+			json_kv_bool(w, "ret_skb", ev->flags & NS_F_RET_SKB);
+		}
 		break;
 	case NS_EV_SYSCALL:
 		json_kv_str(w, "syscall", ns_syscall_name(ev->reason));

@@ -261,7 +261,7 @@ static void sequence(struct json_writer *w, const struct rr_sequence *q)
 	json_key(w, "steps");
 	json_arr_begin(w);
 	for (size_t k = 0; k < q->n_steps; k++)
-		json_str(w, ns_event_name(q->steps[k]));
+		json_str(w, rr_step_name(q, k));
 	json_arr_end(w);
 	json_kv_u64(w, "count", q->count);
 	json_kv_str(w, "fate", q->fate);

@@ -248,7 +248,7 @@ static void print_sequence(const struct rr_sequence *q, size_t rank, FILE *out)
 		q->partial ? " (first event not seen)" : "");
 	fprintf(out, "       %s", q->partial ? "... → " : "");
 	for (size_t k = 0; k < q->n_steps; k++)
-		fprintf(out, "%s%s", k ? " → " : "", ns_event_name(q->steps[k]));
+		fprintf(out, "%s%s", k ? " → " : "", rr_step_name(q, k));
 	fprintf(out, "%s\n", q->cut ? " → ..." : "");
 	if (q->n_steps > 1) {
 		fprintf(out, "       median step times%s:", q->median_sampled ? " (of a sample)" : "");

@@ -13,6 +13,7 @@
 #include "render/softirq_out.h"
 #include "render/skbmem_out.h"
 #include "render/syscalls_out.h"
+#include "render/funcs_out.h"
 #include "render/views.h"
 
 static void summary_text(const struct report_result *res, const struct view_opts *o, FILE *out)
@@ -167,6 +168,18 @@ static void skbmem_json(struct json_writer *w, const struct report_result *res,
 	skbmem_print_json(w, &res->skbmem);
 }
 
+static void funcs_text(const struct report_result *res, const struct view_opts *o, FILE *out)
+{
+	funcs_print_text(out, &res->funcs, res->top);
+}
+
+static void funcs_json(struct json_writer *w, const struct report_result *res,
+		       const struct view_opts *o)
+{
+	json_key(w, "funcs");
+	funcs_print_json(w, &res->funcs);
+}
+
 const struct view_desc view_table[] = {
 	{ "summary", RR_PART_DEFAULT, "the default report: counts, drops, TCP, journeys, call paths",
 	  summary_text, summary_json },
@@ -194,6 +207,8 @@ const struct view_desc view_table[] = {
 	  interrupts_text, interrupts_json },
 	{ "skb-memory", RR_PART_SKBMEM, "packet memory: allocations by cache and call site, GFP, lifetimes",
 	  skbmem_text, skbmem_json },
+	{ "funcs", RR_PART_FUNCS, "kernel functions (--funcs): calls, packets, time from entry to return",
+	  funcs_text, funcs_json },
 	{ NULL },
 };
 

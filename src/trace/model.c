@@ -54,6 +54,9 @@ static const struct {
 	[NS_EV_KMEM_FREE] = { "kmem_free", "kmem" },
 	[NS_EV_PAGE_ALLOC] = { "mm_page_alloc", "kmem" },
 	[NS_EV_PAGE_FREE] = { "mm_page_free", "kmem" },
+	/* kernel functions (func.bpf.c): group "func" is no tracefs group */
+	[NS_EV_FUNC_ENTRY] = { "func_entry", "func" },
+	[NS_EV_FUNC_EXIT] = { "func_exit", "func" },
 };
 
 /* the irq_vectors tracepoints, <name>_entry and <name>_exit (enum ns_irq_vector) */
@@ -92,6 +95,11 @@ const char *ns_event_name(unsigned int type)
 const char *ns_event_group(unsigned int type)
 {
 	return type < NS_EV__COUNT && event_names[type].group ? event_names[type].group : "";
+}
+
+bool ns_event_is_func(unsigned int type)
+{
+	return type == NS_EV_FUNC_ENTRY || type == NS_EV_FUNC_EXIT;
 }
 
 int ns_event_by_name(const char *name)

@@ -46,9 +46,12 @@ void ns_meta_free(struct ns_meta *m);
 
 /* Our own event names ("kfree_skb", ...) and their tracepoint group ("skb"). */
 const char *ns_event_name(unsigned int type);
-/* the number is an event type of this netscope (the numbering has a gap: 30) */
+/* the number is an event type of this netscope (the numbering has a gap: 30;
+ * a newer build's types are unknown here too) */
 bool ns_event_known(unsigned int type);
 const char *ns_event_group(unsigned int type);
+/* a kernel function's entry or exit (func.bpf.c), not a tracepoint */
+bool ns_event_is_func(unsigned int type);
 int ns_event_by_name(const char *name); /* -1 if unknown */
 const char *ns_ctx_name(unsigned int ctx);
 /* "local_timer" of NS_IRQV_LOCAL_TIMER (irq_vectors:local_timer_entry); NULL if unknown */

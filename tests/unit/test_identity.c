@@ -144,10 +144,50 @@ static void full_table_counts_packets_it_cannot_remember(void **state)
 	identity_free(&id);
 }
 
+/* skb_clone(0x1000) returned 0x2000 (seen at its fexit): the clone's
+ * events are the original's packet, and the clone's free ends it */
+static void clone_returned_by_a_function_keeps_the_packet_id(void **state)
+{
+	struct identity id;
+	struct ns_event q = tcp_ev(NS_EV_NET_DEV_QUEUE, 0x1000, 0x9000, 7, 0x02);
+	struct ns_event ret = { .type = NS_EV_FUNC_EXIT, .skb = 0x1000, .skb_head = 0x9000,
+				.flags = NS_F_RET_SKB, .aux = 0x2000, .aux2 = 0xffff8880 };
+	uint64_t clone = 0xffff888000002000ull;
+	struct ns_event rx = { .type = NS_EV_NETIF_RECEIVE_SKB, .skb = clone, .skb_head = 0x9000 };
+	struct ns_event other = tcp_ev(NS_EV_NET_DEV_QUEUE, 0x3000, 0xa000, 9, 0x02);
+	struct ns_event fr = { .type = NS_EV_KFREE_SKB, .skb = clone, .skb_head = 0x9000 };
+
+	identity_init(&id, 16);
+	identity_assign(&id, &q);
+	identity_assign(&id, &ret);
+	identity_assign(&id, &other);
+	identity_assign(&id, &rx);
+	identity_assign(&id, &fr);
+	assert_int_equal(ret.packet_id, q.packet_id);
+	assert_int_equal(rx.packet_id, q.packet_id);
+	assert_false(rx.flags & NS_F_NEW_PACKET);
+	/* the original's headers came with the id */
+	assert_true(rx.hdr & NS_HDR_FROM_PACKET);
+	assert_int_equal(rx.dport, 80);
+	assert_int_equal(fr.packet_id, q.packet_id);
+	assert_true(fr.flags & NS_F_END_PACKET);
+	assert_int_not_equal(other.packet_id, q.packet_id);
+	/* a function exit without the flag links nothing */
+	struct ns_event plain = { .type = NS_EV_FUNC_EXIT, .skb = 0x3000, .skb_head = 0xa000,
+				  .aux = 0x4000 };
+	struct ns_event at4 = { .type = NS_EV_NET_DEV_QUEUE, .skb = 0x4000, .skb_head = 0xb000 };
+
+	identity_assign(&id, &plain);
+	identity_assign(&id, &at4);
+	assert_true(at4.flags & NS_F_NEW_PACKET);
+	identity_free(&id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(one_packet_keeps_its_id_from_queue_to_free),
+		cmocka_unit_test(clone_returned_by_a_function_keeps_the_packet_id),
 		cmocka_unit_test(address_reused_after_free_is_a_new_packet),
 		cmocka_unit_test(same_address_with_another_data_buffer_is_a_new_packet),
 		cmocka_unit_test(same_skb_and_buffer_with_another_tcp_segment_is_a_new_packet),

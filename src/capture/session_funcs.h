@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The capture session's kernel functions: which to trace (discovery), by
+ * which backend (probing, or --method / --func-backend), attached next to
+ * the tracepoint programs, and the user told what was chosen and why.
+ */
+#ifndef NS_SESSION_FUNCS_H
+#define NS_SESSION_FUNCS_H
+
+#include "capture/func_attach.h"
+#include "capture/session.h"
+
+struct bpf_object;
+
+/*
+ * Attach the functions o asks for to the loaded capture object; *out NULL
+ * when none are traced (not asked, or AUTO with no backend: said on
+ * stderr).  0, or -errno after an error message (a forced method that
+ * cannot work, a bad --funcs).
+ */
+int session_funcs_open(struct func_attach **out, struct bpf_object *capture_obj,
+		       const struct capture_opts *o, const struct features *ft);
+
+#endif

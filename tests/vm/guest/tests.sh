@@ -1,0 +1,79 @@
+#!/bin/sh
+# The VM lane's tests inside the guest (busybox sh, no python): run
+# netscope on this kernel, print TAP on the console, and send what the
+# host checks in detail (doctor and report JSON) as a base64 tar.gz on
+# ttyS1, between the lines "@@NSVM-BEGIN" and "@@NSVM-END".  Exits 0 when
+# every guest-side check passed.
+NETSCOPE=/usr/bin/netscope
+OUT=/tmp/out
+mkdir -p "$OUT"
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; shift; for d in "$@"; do echo "# $d"; done; }
+check() { # NAME COMMAND...: ok when the command exits 0; its output kept
+	name=$1
+	shift
+	if "$@" >"$OUT/$name.log" 2>&1; then ok "$name"; else
+		not_ok "$name" "exit $?: $*" "$(tail -n 15 "$OUT/$name.log")"
+	fi
+}
+
+for m in $(cat /modules.order); do
+	check "insmod_$m" insmod "/modules/$m.ko"
+done
+
+check doctor_exits_zero "$NETSCOPE" doctor
+# one JSON run for the features and every function (each run probes
+# everything again, seconds under emulation)
+"$NETSCOPE" doctor --json --list-funcs >"$OUT/doctor.json" 2>"$OUT/doctor-json.err"
+sed 's/^/# /' "$OUT/doctor_exits_zero.log"
+
+# the refused connection of tests/e2e/test_record_report.sh, with each
+# method of attaching to tracepoints; the host asserts the facts
+check record_refused_tp_btf_exits_zero "$NETSCOPE" record -o /tmp/tp_btf.ns --scenario refused
+check record_refused_raw_tp_exits_zero "$NETSCOPE" record -o /tmp/raw_tp.ns --scenario refused --raw-tp
+for m in tp_btf raw_tp; do
+	[ -s /tmp/$m.ns ] && "$NETSCOPE" report --json /tmp/$m.ns >"$OUT/report-$m.json" 2>"$OUT/report-$m.err"
+done
+# kernel functions by each backend: the refused SYN's journey through
+# tcp_v4_rcv and tcp_v4_send_reset (the host checks; a backend this
+# kernel lacks must fail with its reason)
+FUNCS='ip_rcv,ip_local_deliver,ip_local_deliver_finish,tcp_v4_rcv,tcp_v4_send_reset,skb_clone'
+for b in fentry kprobe-multi; do
+	"$NETSCOPE" record -o /tmp/func-$b.ns --scenario refused --method bpf-func --func-backend $b \
+		--funcs "$FUNCS" >"$OUT/record-func-$b.log" 2>&1
+	echo $? >"$OUT/record-func-$b.rc"
+	[ -s /tmp/func-$b.ns ] && "$NETSCOPE" report --json /tmp/func-$b.ns >"$OUT/report-func-$b.json" 2>&1
+	[ -s /tmp/func-$b.ns ] && "$NETSCOPE" report --json --view funcs /tmp/func-$b.ns \
+		>"$OUT/funcs-view-$b.json" 2>&1
+done
+
+# every event as JSON (fentry): the skb skb_clone returns is the same packet
+"$NETSCOPE" trace --scenario refused --method bpf-func --func-backend fentry --funcs "$FUNCS" \
+	--json >"$OUT/trace-func-fentry.jsonl" 2>"$OUT/trace-func-fentry.err"
+
+# the attach benchmark (bench/vm_func_attach.sh): 1,000 functions, each backend
+if grep -q 'netscope.bench=1' /proc/cmdline; then
+	"$NETSCOPE" doctor --list-funcs | awk '$2 == "traceable" && $3 == "skb" { print $1 }' | head -1000 >/tmp/bench.funcs
+	echo "# vm-bench: $(wc -l </tmp/bench.funcs) functions"
+	for b in fentry kprobe-multi kprobe; do
+		"$NETSCOPE" record -o /tmp/bench-$b.ns --netns all --duration 1 --method bpf-func \
+			--func-backend $b --funcs-file /tmp/bench.funcs >"$OUT/bench-$b.log" 2>&1
+		echo "# vm-bench: $b exit $?"
+		grep -E 'kernel functions|error' "$OUT/bench-$b.log" | sed "s/^/# vm-bench: $b: /"
+		rm -f /tmp/bench-$b.ns
+	done
+fi
+
+left=$(ls /run/netns 2>/dev/null | grep -c '^netscope-')
+if [ "$left" = 0 ]; then ok no_namespace_left_in_guest; else not_ok no_namespace_left_in_guest "$(ls /run/netns)"; fi
+
+uname -r >"$OUT/uname"
+{
+	echo "@@NSVM-BEGIN"
+	tar -c -C "$OUT" . | gzip -c | base64
+	echo "@@NSVM-END"
+} >/dev/ttyS1
+echo "# vm: guest tests done, failed=$failed"
+exit $failed
