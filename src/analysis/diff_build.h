@@ -45,4 +45,10 @@ int diff_build_end(struct diff_build *sb, const struct diff_opts *o, struct diff
 int diff_section_fill(struct diff_result *res, size_t id, const struct report_result *a,
 		      const struct report_result *b, const struct diff_opts *o);
 
+/* diff_softirq.c: the interrupt sections' fillers, from the interrupts view's result */
+void diff_fill_net_rx(struct diff_build *sb, int side, const struct report_result *r);
+void diff_fill_softirq_times(struct diff_build *sb, int side, const struct report_result *r);
+void diff_fill_napi_polls(struct diff_build *sb, int side, const struct report_result *r);
+void diff_fill_hardirqs(struct diff_build *sb, int side, const struct report_result *r);
+
 #endif

@@ -31,6 +31,10 @@ enum diff_section_id {
 	DIFF_SEC_STATES,	/* TCP state transitions */
 	DIFF_SEC_JOURNEYS,	/* packet sequences (steps + fate), judged by share of packets */
 	DIFF_SEC_SOFTIRQS,	/* softirq runs per vector (journeys' softirq table) */
+	DIFF_SEC_NET_RX,	/* NET_RX runs: where they ran, who raised them, polls (interrupts view) */
+	DIFF_SEC_SOFTIRQ_TIMES,	/* NET_RX raise → entry, entry → exit: p50, p90, p99, max */
+	DIFF_SEC_NAPI_POLLS,	/* packets per napi_poll: mean, p50 .. max, and the budget */
+	DIFF_SEC_HARDIRQS,	/* hardirqs per handler name and per system vector */
 	DIFF_SEC_CALLPATHS,	/* call sites of each tracepoint, judged by share of its stacks */
 	DIFF_SEC_LATENCY,	/* per stage pair: p50, p90, p99 gaps */
 	DIFF_SEC_COUNTERS,	/* per namespace label: SNMP counter deltas */

@@ -20,7 +20,8 @@
 #include "render/diff_out.h"
 
 /* the parts read from each trace: the default report and the views a diff compares */
-#define DIFF_PARTS (RR_PART_DEFAULT | RR_PART_LATENCY | RR_PART_COUNTERS | RR_PART_PROFILE)
+#define DIFF_PARTS (RR_PART_DEFAULT | RR_PART_LATENCY | RR_PART_COUNTERS | RR_PART_PROFILE | \
+		    RR_PART_SOFTIRQ)
 
 static void usage(FILE *out)
 {
@@ -33,6 +34,8 @@ static void usage(FILE *out)
 		"drops by reason and by reason and location, TCP resets and state transitions,\n"
 		"packet journeys that appear, vanish or change their share of the packets, call\n"
 		"sites of each tracepoint, per-stage latency (p50, p90, p99 side by side), the\n"
+		"interrupts view's NET_RX runs (where they ran, raise → entry and entry → exit\n"
+		"percentiles, packets per napi_poll, hardirqs per handler and vector), the\n"
 		"lab namespaces' counter deltas, and functions by CPU samples.  Rows are sorted\n"
 		"by the size of their change.\n"
 		"\n"

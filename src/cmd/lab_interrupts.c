@@ -17,6 +17,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cmd/lab.h"
@@ -24,6 +25,7 @@
 #include "common/json.h"
 #include "index/query.h"
 #include "index/store.h"
+#include "render/html.h"
 #include "render/softirq_out.h"
 
 static const char *const original[] = {
@@ -117,6 +119,66 @@ static void interrupts_json(const struct lab_run *r, struct json_writer *w)
 	softnet_json(w, &softnet_before, &softnet_after);
 }
 
+/* what a text printer of s wrote, escaped in a <pre> */
+static void pre_text(FILE *out, void (*print)(FILE *, const struct softirq_result *),
+		     const struct softirq_result *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	if (!mem)
+		return;
+	print(mem, s);
+	if (!fclose(mem) && len) {
+		fputs("<pre>", out);
+		html_esc_n(out, buf, len);
+		fputs("</pre>\n", out);
+	}
+	free(buf);
+}
+
+/*
+ * The findings on the lab's page: what the lab shows and its verdict, the
+ * softnet counters (the lab's own snapshots) and the irq pair; the charts
+ * of the runs and hardirqs are the page's Interrupts section.
+ */
+static void interrupts_html(const struct lab_run *r, FILE *out)
+{
+	const struct softirq_result *s = &r->res->softirq;
+	const struct softnet *b = &softnet_before, *a = &softnet_after;
+
+	fputs("<p>veth has no interrupt: <code>veth_xmit()</code> puts the packet on the sending CPU's"
+	      " backlog (<code>netif_rx</code> → <code>enqueue_to_backlog</code>) and raises NET_RX in"
+	      " the sender's context; the sender runs it when it re-enables bottom halves"
+	      " (<code>local_bh_enable</code> → <code>do_softirq</code>).</p>\n", out);
+	fprintf(out, "<p id=\"irq-verdict\" class=\"%s\">%" PRIu64 " of %" PRIu64 " NET_RX runs"
+		" carried the lab's packets: %" PRIu64 " ran in a task at local_bh_enable, %" PRIu64
+		" at a hardirq's exit, %" PRIu64 " in ksoftirqd. The section <a href=\"#interrupts\">"
+		"Interrupts</a> draws them.</p>\n", s->net_rx_runs_with_packets ? "" : "warn",
+		s->net_rx_runs_with_packets, s->net_rx_runs, s->net_rx_where[SIRQ_WHERE_TASK],
+		s->net_rx_where[SIRQ_WHERE_IRQ_EXIT], s->net_rx_where[SIRQ_WHERE_KSOFTIRQD]);
+	fputs("<h3>Runs that hit the budget or the time limit: /proc/net/softnet_stat</h3>\n", out);
+	if (!b->ok || !a->ok || a->n != b->n) {
+		fputs("<p>/proc/net/softnet_stat could not be read before and after.</p>\n", out);
+	} else {
+		fputs("<p>Per CPU, during the recording (the whole machine's, not only the lab's):</p>\n"
+		      "<div class=\"scroll\"><table id=\"irq-softnet\"><thead><tr><th>CPU</th>"
+		      "<th>processed</th><th>dropped</th><th>time_squeeze</th></tr></thead><tbody>\n", out);
+		for (unsigned int i = 0; i < a->n; i++)
+			fprintf(out, "<tr><td class=\"num\">%u</td><td class=\"num\">%u</td><td class="
+				"\"num\">%u</td><td class=\"num\">%u</td></tr>\n", a->row[i].cpu,
+				a->row[i].processed - b->row[i].processed,
+				a->row[i].dropped - b->row[i].dropped,
+				a->row[i].time_squeeze - b->row[i].time_squeeze);
+		fputs("</tbody></table></div>\n<p class=\"muted\">time_squeeze counts net_rx_action()"
+		      " runs that stopped with work left: the budget (netdev_budget packets) or the time"
+		      " limit (netdev_budget_usecs) ran out.</p>\n", out);
+	}
+	fputs("<h3>The experiment's irq_enter_rcu / irq_exit_rcu pair</h3>\n", out);
+	pre_text(out, lab_irq_pair_text, s);
+}
+
 static const char *const next[] = {
 	"netscope report FILE --view interrupts      every vector and CPU, each run with its packets",
 	"netscope lab interrupts --ifname eth0       a real device: hardirq -> NET_RX -> napi_poll",
@@ -141,6 +203,7 @@ const struct capture_lab lab_interrupts = {
 	.parts = RR_PART_SOFTIRQ,
 	.text = interrupts_text,
 	.json = interrupts_json,
+	.html = interrupts_html,
 	.next = next,
 	.before_record = snap_before,
 	.after_record = snap_after,

@@ -178,7 +178,7 @@ static void write_event(struct cj *c, const struct ns_event *ev, uint64_t idx)
 	event_args(&c->fmt, c->tr, ev, &sink);
 	if (role == TL_UNMATCHED)
 		json_kv_str(w, "unmatched",
-			    ev->type == NS_EV_SOFTIRQ_ENTRY || ev->type == NS_EV_IRQ_HANDLER_ENTRY
+			    timeline_is_entry(ev)
 				    ? "no exit in the trace (lost, or after the capture ended)"
 				    : "no entry in the trace (before the capture began, or lost)");
 	json_obj_end(w);
@@ -252,8 +252,9 @@ int export_chrome_json(struct export_src *src, const char *out, const struct exp
 	if (export_close(f, out))
 		goto done;
 	fprintf(stderr, "netscope: chrome-json: %" PRIu64 " softirq and %" PRIu64 " irq slices, %" PRIu64
-		" unmatched entries or exits as events, %" PRIu64 " packet flows, %zu devices\n",
-		c.tl.softirq_slices, c.tl.irq_slices, c.tl.unmatched, c.tl.flows, c.tl.n_devs);
+		" system vector slices, %" PRIu64 " unmatched entries or exits as events, %" PRIu64
+		" packet flows, %zu devices\n", c.tl.softirq_slices, c.tl.irq_slices,
+		c.tl.vector_slices, c.tl.unmatched, c.tl.flows, c.tl.n_devs);
 	ret = 0;
 done:
 	json_free(c.w);

@@ -5,6 +5,7 @@
  * number, and every event type this build has gets a class.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,50 @@ static int parse_fields(struct ctf_class *c, const struct rule *r, size_t from, 
 
 static const char *rule_kinds = "event, tcp_segment or process";
 
+/*
+ * The AUX of an `event NETSCOPE/AUX` rule: a number, or for the irq_vectors
+ * events the tracepoint's name (aux is enum ns_irq_vector).  0 or -1.
+ */
+static int aux_of(int type, const char *s, int32_t *aux)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (*s && !*end && !errno && v >= INT32_MIN && v <= INT32_MAX) {
+		*aux = (int32_t)v;
+		return 0;
+	}
+	if (type == NS_EV_IRQ_VECTOR_ENTRY || type == NS_EV_IRQ_VECTOR_EXIT)
+		for (unsigned int w = 1; w < NS_IRQV__COUNT; w++)
+			if (!strcmp(ns_irq_vector_name(w), s)) {
+				*aux = (int32_t)w;
+				return 0;
+			}
+	return -1;
+}
+
+/* the by_aux class of (type, aux) among the classes made so far, or NULL */
+static struct ctf_class *aux_class(const struct ctf_map *m, int type, int32_t aux)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->cls[i].by_aux && m->cls[i].ns_type == type && m->cls[i].aux == aux)
+			return &m->cls[i];
+	return NULL;
+}
+
+const struct ctf_class *ctf_map_class(const struct ctf_map *m, const struct ns_event *ev)
+{
+	if (ev->type >= NS_EV__COUNT)
+		return m->by_type[0];
+	if (m->has_aux[ev->type])
+		for (size_t i = 0; i < m->n_aux; i++)
+			if (m->aux_cls[i]->ns_type == (int)ev->type && m->aux_cls[i]->aux == ev->aux)
+				return m->aux_cls[i];
+	return m->by_type[ev->type];
+}
+
 static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id, const char *origin,
 		      char *err, size_t errlen)
 {
@@ -229,6 +274,8 @@ static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id
 	struct ctf_class *c;
 	size_t name_at = 2;
 	int type = -1;
+	int32_t aux = 0;
+	bool by_aux = false;
 
 	if (!is_event && !is_seg && strcmp(kw, "process")) {
 		snprintf(err, errlen, "%s:%u: unknown rule '%s' (%s)", origin, r->lineno, kw, rule_kinds);
@@ -247,13 +294,31 @@ static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id
 		return -EINVAL;
 	}
 	if (name_at == 2) {
+		char *slash = strchr(r->w[1], '/');
+
+		if (slash && !is_event) {
+			snprintf(err, errlen, "%s:%u: only an event rule takes /AUX ('%s')", origin,
+				 r->lineno, r->w[1]);
+			return -EINVAL;
+		}
+		if (slash)
+			*slash = '\0';
 		type = ns_event_by_name(r->w[1]);
 		if (type < 0)
 			return 0;	/* an event of another build: skipped */
-		if ((is_event && m->by_type[type]) || (is_seg && m->segment[type])) {
-			snprintf(err, errlen, "%s:%u: second %s rule for '%s'", origin, r->lineno, kw, r->w[1]);
+		if (slash && aux_of(type, slash + 1, &aux)) {
+			snprintf(err, errlen, "%s:%u: unknown aux '%s' of %s (a number, or for "
+				 "irq_vector_entry/exit a vector tracepoint: local_timer, ...)", origin,
+				 r->lineno, slash + 1, r->w[1]);
 			return -EINVAL;
 		}
+		if (slash ? aux_class(m, type, aux) != NULL :
+		    (is_event && m->by_type[type]) || (is_seg && m->segment[type])) {
+			snprintf(err, errlen, "%s:%u: second %s rule for '%s%s%s'", origin, r->lineno, kw,
+				 r->w[1], slash ? "/" : "", slash ? slash + 1 : "");
+			return -EINVAL;
+		}
+		by_aux = slash != NULL;
 	} else if (m->process) {
 		snprintf(err, errlen, "%s:%u: second process rule", origin, r->lineno);
 		return -EINVAL;
@@ -264,15 +329,23 @@ static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id
 				 r->w[name_at]);
 			return -EINVAL;
 		}
-	if (is_event)
+	if (is_event && !by_aux)
 		c = add_class(m, r->w[name_at], type, CTF_CLASS_EVENT, type);
+	else if (by_aux)
+		/* one type, several classes: its id comes after every other rule's
+		 * (ctf_map_build), so the ids of the others stay what they were */
+		c = add_class(m, r->w[name_at], 0, CTF_CLASS_EVENT, type);
 	else
 		c = add_class(m, r->w[name_at], (*next_id)++,
 			      is_seg ? CTF_CLASS_TCP_SEGMENT : CTF_CLASS_PROCESS, type);
 	if (!c)
 		return -ENOMEM;
+	c->by_aux = by_aux;
+	c->aux = aux;
 	/* for the duplicate checks above (ctf_map_build indexes again at the end) */
-	if (is_event)
+	if (by_aux)
+		;	/* aux_class() finds it among the classes */
+	else if (is_event)
 		m->by_type[type] = c;
 	else if (is_seg)
 		m->segment[type] = c;
@@ -359,6 +432,9 @@ int ctf_map_build(struct ctf_map *m, const char *rules, const char *origin, char
 	for (size_t i = 0; i < nr && !ret; i++) {
 		ret = parse_rule(m, &r[i], &next_id, origin, err, errlen);
 	}
+	for (size_t i = 0; i < m->n && !ret; i++)
+		if (m->cls[i].by_aux)
+			m->cls[i].id = next_id++;
 	for (size_t i = 0; i < nr; i++)
 		free(r[i].w);
 	free(r);
@@ -393,10 +469,21 @@ int ctf_map_build(struct ctf_map *m, const char *rules, const char *origin, char
 	memset(m->by_type, 0, sizeof(m->by_type));
 	memset(m->segment, 0, sizeof(m->segment));
 	m->process = NULL;
+	for (size_t i = 0; i < m->n; i++)
+		m->n_aux += m->cls[i].by_aux;
+	m->aux_cls = m->n_aux ? calloc(m->n_aux, sizeof(*m->aux_cls)) : NULL;
+	if (m->n_aux && !m->aux_cls) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	m->n_aux = 0;
 	for (size_t i = 0; i < m->n; i++) {
 		struct ctf_class *c = &m->cls[i];
 
-		if (c->kind == CTF_CLASS_EVENT || c->kind == CTF_CLASS_NATIVE)
+		if (c->by_aux) {
+			m->aux_cls[m->n_aux++] = c;
+			m->has_aux[c->ns_type] = true;
+		} else if (c->kind == CTF_CLASS_EVENT || c->kind == CTF_CLASS_NATIVE)
 			m->by_type[c->ns_type] = c;
 		else if (c->kind == CTF_CLASS_TCP_SEGMENT)
 			m->segment[c->ns_type] = c;
@@ -427,5 +514,6 @@ void ctf_map_free(struct ctf_map *m)
 		free(m->cls[i].name);
 	}
 	free(m->cls);
+	free(m->aux_cls);
 	memset(m, 0, sizeof(*m));
 }

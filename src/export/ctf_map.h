@@ -55,6 +55,10 @@ struct ctf_class {
 	uint16_t id;		/* the CTF event id */
 	enum ctf_class_kind kind;
 	int ns_type;		/* the netscope event it comes from, -1 for process/unknown */
+	/* an `event NETSCOPE/AUX` rule: only the events of that type whose aux is
+	 * this (irq_vector_entry/local_timer: which irq_vectors tracepoint) */
+	bool by_aux;
+	int32_t aux;
 	struct ctf_field *f;
 	size_t nf;
 	size_t max_size;	/* bytes of its largest payload */
@@ -70,7 +74,13 @@ struct ctf_map {
 	struct ctf_class *by_type[NS_EV__COUNT];	/* index 0: the unknown class */
 	struct ctf_class *segment[NS_EV__COUNT];	/* tcp_segment class of a type, or NULL */
 	struct ctf_class *process;		/* NULL when the table has no process rule */
+	struct ctf_class **aux_cls;		/* the by_aux classes */
+	size_t n_aux;
+	bool has_aux[NS_EV__COUNT];		/* a type some by_aux class names */
 };
+
+/* the class an event is written as: its (type, aux) rule, else its type's, else the unknown one */
+const struct ctf_class *ctf_map_class(const struct ctf_map *m, const struct ns_event *ev);
 
 /*
  * Build the classes from a rules text (origin names it in messages:

@@ -31,6 +31,10 @@ void event_args(const struct event_fmt *fmt, struct tracefile_reader *tr,
 		/* an irq event's ifname holds the handler's name (capture.bpf.c on_irq) */
 		s->str(s->ctx, irq ? "handler" : "dev", name);
 	}
+	/* a system vector's handler is its irq_vectors tracepoint (local_timer, ...) */
+	if ((ev->type == NS_EV_IRQ_VECTOR_ENTRY || ev->type == NS_EV_IRQ_VECTOR_EXIT) &&
+	    ns_irq_vector_name(ev->aux))
+		s->str(s->ctx, "handler", ns_irq_vector_name(ev->aux));
 	if (ev->ifindex && !irq)
 		s->sint(s->ctx, "ifindex", ev->ifindex);
 	if (ev->netns)

@@ -390,7 +390,7 @@ static void write_event(struct pf *p, const struct ns_event *ev, uint64_t idx)
 	if (role != TL_SLICE_END)
 		event_args(&p->fmt, p->tr, ev, &sink);
 	if (role == TL_UNMATCHED)
-		a_str(p, "unmatched", ev->type == NS_EV_SOFTIRQ_ENTRY || ev->type == NS_EV_IRQ_HANDLER_ENTRY
+		a_str(p, "unmatched", timeline_is_entry(ev)
 				      ? "no exit in the trace (lost, or after the capture ended)"
 				      : "no entry in the trace (before the capture began, or lost)");
 	if (flow == TL_FLOW_BEGIN || flow == TL_FLOW_STEP)
@@ -447,9 +447,9 @@ int export_perfetto(struct export_src *src, const char *out, const struct export
 	if (export_close(p.out, out))
 		goto done;
 	fprintf(stderr, "netscope: perfetto: %zu tracks (%zu counters), %" PRIu64 " softirq and %" PRIu64
-		" irq slices, %" PRIu64 " unmatched entries or exits as instants, %" PRIu64
-		" packet flows\n", p.tracks, p.counter_tracks, p.tl.softirq_slices, p.tl.irq_slices,
-		p.tl.unmatched, p.tl.flows);
+		" irq slices, %" PRIu64 " system vector slices, %" PRIu64 " unmatched entries or exits"
+		" as instants, %" PRIu64 " packet flows\n", p.tracks, p.counter_tracks,
+		p.tl.softirq_slices, p.tl.irq_slices, p.tl.vector_slices, p.tl.unmatched, p.tl.flows);
 	ret = 0;
 done:
 	for (int k = 0; k < IK__COUNT; k++)

@@ -15,6 +15,8 @@ enum tl_ctx timeline_ctx(const struct ns_event *ev)
 		return TL_SOFTIRQ;
 	case NS_EV_IRQ_HANDLER_ENTRY:
 	case NS_EV_IRQ_HANDLER_EXIT:
+	case NS_EV_IRQ_VECTOR_ENTRY:
+	case NS_EV_IRQ_VECTOR_EXIT:
 		return TL_HARDIRQ;
 	default:
 		break;
@@ -45,16 +47,25 @@ const char *tl_metric_name(enum tl_metric m)
 	return m < TL__METRIC_COUNT ? names[m] : "?";
 }
 
-/* 0 softirq, 1 hardirq; -1 not an entry or exit; *entry set for entries */
+/* enum tl_run_kind; -1 not an entry or exit; *entry set for entries */
 static int run_kind(const struct ns_event *ev, bool *entry)
 {
 	switch (ev->type) {
-	case NS_EV_SOFTIRQ_ENTRY: *entry = true; return 0;
-	case NS_EV_SOFTIRQ_EXIT: *entry = false; return 0;
-	case NS_EV_IRQ_HANDLER_ENTRY: *entry = true; return 1;
-	case NS_EV_IRQ_HANDLER_EXIT: *entry = false; return 1;
+	case NS_EV_SOFTIRQ_ENTRY: *entry = true; return TL_RUN_SOFTIRQ;
+	case NS_EV_SOFTIRQ_EXIT: *entry = false; return TL_RUN_SOFTIRQ;
+	case NS_EV_IRQ_HANDLER_ENTRY: *entry = true; return TL_RUN_IRQ;
+	case NS_EV_IRQ_HANDLER_EXIT: *entry = false; return TL_RUN_IRQ;
+	case NS_EV_IRQ_VECTOR_ENTRY: *entry = true; return TL_RUN_VECTOR;
+	case NS_EV_IRQ_VECTOR_EXIT: *entry = false; return TL_RUN_VECTOR;
 	default: return -1;
 	}
+}
+
+bool timeline_is_entry(const struct ns_event *ev)
+{
+	bool entry = false;
+
+	return run_kind(ev, &entry) >= 0 && entry;
 }
 
 static bool is_matched(const struct timeline *tl, uint64_t idx)
@@ -117,10 +128,12 @@ static int pair(struct timeline *tl, struct tl_cpu *c, const struct ns_event *ev
 		return 0;
 	}
 	r->open = false;
-	if (kind == 0)
+	if (kind == TL_RUN_SOFTIRQ)
 		tl->softirq_slices++;
-	else
+	else if (kind == TL_RUN_IRQ)
 		tl->irq_slices++;
+	else
+		tl->vector_slices++;
 	return mark_matched(tl, r->idx) ?: mark_matched(tl, idx);
 }
 
@@ -304,7 +317,7 @@ int timeline_build(struct export_src *src, struct timeline *tl)
 	}
 	/* entries still open at the end: their exits are after the capture */
 	for (size_t i = 0; i < tl->n_cpus; i++)
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < TL__RUN_COUNT; k++)
 			tl->unmatched += tl->cpus[i].run[k].open;
 	return export_rewind(src);
 }
@@ -359,6 +372,15 @@ const char *timeline_slice_name(const struct ns_names *names, const struct ns_ev
 			snprintf(buf, len, "%s", n);
 		else
 			snprintf(buf, len, "softirq#%u", ev->reason);
+		return buf;
+	}
+	/* a system vector: its tracepoint, as the interrupts view names it */
+	if (ev->type == NS_EV_IRQ_VECTOR_ENTRY || ev->type == NS_EV_IRQ_VECTOR_EXIT) {
+		n = ns_irq_vector_name(ev->aux);
+		if (n)
+			snprintf(buf, len, "%s", n);
+		else
+			snprintf(buf, len, "vector#%d", (int32_t)ev->reason);
 		return buf;
 	}
 	/* irq: the handler's name travels in the ifname field (capture.bpf.c on_irq) */

@@ -4,11 +4,13 @@
  * first pass over the trace so that both draw the same thing:
  *
  * - tracks: one per CPU and context the events ran in ("cpu 0 softirq");
- * - slices: softirq_entry..softirq_exit and irq_handler_entry..
- *   irq_handler_exit pairs of one CPU, matched by vector / irq number.
- *   Neither nests on a CPU (softirqs run with softirqs disabled,
- *   kernel/softirq.c; handlers with interrupts disabled since 2.6.35), so
- *   one open run per CPU and kind: an entry while one is open means that
+ * - slices: softirq_entry..softirq_exit, irq_handler_entry..
+ *   irq_handler_exit and irq_vector_entry..irq_vector_exit (x86 system
+ *   vectors: local timer, IPIs) pairs of one CPU, matched by vector / irq
+ *   / vector number.  None nests on a CPU (softirqs run with softirqs
+ *   disabled, kernel/softirq.c; handlers and system vectors with
+ *   interrupts disabled since 2.6.35), so one open run per CPU and kind
+ *   (vectors apart from handlers, as analysis/softirq.c pairs them): an entry while one is open means that
  *   one's exit was lost, an exit without an open entry of its id began
  *   before the capture.  Unmatched ends are drawn as instants, never as
  *   slices of a guessed length (the same rule as the report's softirq
@@ -93,13 +95,21 @@ struct tl_sample {
 	enum tl_metric metric;
 };
 
+/* the kinds of runs drawn as slices: softirq track, hardirq track (two) */
+enum tl_run_kind {
+	TL_RUN_SOFTIRQ = 0,
+	TL_RUN_IRQ,		/* irq_handler_entry/exit */
+	TL_RUN_VECTOR,		/* irq_vector_entry/exit */
+	TL__RUN_COUNT,
+};
+
 struct tl_cpu {
 	uint8_t ctx_mask;	/* 1 << enum tl_ctx of the tracks with events */
 	struct tl_run {
 		bool open;
-		uint32_t id;	/* softirq vector / irq number */
+		uint32_t id;	/* softirq vector / irq number / system vector number */
 		uint64_t idx;	/* event index of the entry */
-	} run[2];		/* [0] softirq, [1] hardirq */
+	} run[TL__RUN_COUNT];
 };
 
 struct timeline {
@@ -119,7 +129,7 @@ struct timeline {
 	struct tl_sample *samples;	/* by device, metric, time: after pass 1 */
 	size_t n_samples;
 	/* what was found, for the summary line */
-	uint64_t softirq_slices, irq_slices, unmatched, flows;
+	uint64_t softirq_slices, irq_slices, vector_slices, unmatched, flows;
 };
 
 /*
@@ -133,11 +143,14 @@ void timeline_free(struct timeline *tl);
 enum tl_ctx timeline_ctx(const struct ns_event *ev);
 const char *tl_ctx_name(enum tl_ctx c);		/* "task", "softirq", ... */
 const char *tl_metric_name(enum tl_metric m);	/* "rx packets/s", ... */
+/* a softirq, irq handler or system vector entry (matched or not) */
+bool timeline_is_entry(const struct ns_event *ev);
 /* role of the event at index idx (0-based, in read order) */
 enum tl_role timeline_role(const struct timeline *tl, const struct ns_event *ev, uint64_t idx);
 /* the event's part in its packet's flow (idx as for timeline_role) */
 enum tl_flow timeline_flow(const struct timeline *tl, const struct ns_event *ev, uint64_t idx);
-/* "NET_RX" or "softirq#3" for a softirq, "irq 24 virtio0-input.0" for an irq */
+/* "NET_RX" or "softirq#3" for a softirq, "irq 24 virtio0-input.0" for an irq,
+ * "local_timer" (or "vector#236") for a system vector */
 const char *timeline_slice_name(const struct ns_names *names, const struct ns_event *ev,
 				char *buf, size_t len);
 /* "veth0 (netns 4026532178)", or "no device" */

@@ -26,15 +26,21 @@ static bool rates(const struct diff_section *s)
 	return false;
 }
 
-/* a value of a side: a count, or a latency in ns; "-" when that trace has no such row */
+/* the section's values are times in ns (latency, softirq times) */
+static bool in_ns(const struct diff_section *s)
+{
+	return !strcmp(s->unit, "ns");
+}
+
+/* a value of a side: a count (a mean with two decimals), or a time in ns; "-": no such row */
 static const char *value_str(const struct diff_section *s, bool in, double v, char *buf, size_t len)
 {
 	if (!in)
 		snprintf(buf, len, "-");
-	else if (s->id == DIFF_SEC_LATENCY)
+	else if (in_ns(s))
 		latency_fmt_ns(v < 0 ? 0 : (uint64_t)v, buf, len);
 	else
-		snprintf(buf, len, "%.0f", v);
+		snprintf(buf, len, v == floor(v) ? "%.0f" : "%.2f", v);
 	return buf;
 }
 
@@ -131,11 +137,12 @@ static void print_section(FILE *out, const struct diff_section *s, const struct 
 			continue;
 		}
 		shown++;
-		if (s->id == DIFF_SEC_LATENCY)
+		if (in_ns(s))
 			snprintf(c, sizeof(c), "%s%s", r->change < 0 ? "-" : "+",
 				 latency_fmt_ns((uint64_t)fabs(r->change), a, sizeof(a)));
 		else
-			snprintf(c, sizeof(c), "%+.0f", r->change);
+			snprintf(c, sizeof(c), r->change == floor(r->change) ? "%+.0f" : "%+.2f",
+				 r->change);
 		fputs("  ", out);
 		col(out, value_str(s, r->in_a, r->a, a, sizeof(a)), 10);
 		col(out, value_str(s, r->in_b, r->b, b, sizeof(b)), 11);

@@ -10,7 +10,8 @@
  * Split by section: html_doc.c (page, escaping, the report's order),
  * html_summary.c (capture, lost events, events), html_tables.c (drops,
  * resets, states, journeys), html_flame.c (call paths and flame graphs),
- * html_packets.c (packet timelines), html_layers.c (the layers diagram).
+ * html_packets.c (packet timelines), html_layers.c (the layers diagram),
+ * html_interrupts.c (softirq runs and hardirqs).
  * A lab's page (cmd/lab_html.c) puts its own sections around these.
  */
 #ifndef NS_RENDER_HTML_H
@@ -65,6 +66,8 @@ void html_profile_flame(FILE *out, const struct report_result *res);
 void html_layers(FILE *out, const struct report_result *res);
 void html_latency(FILE *out, const struct report_result *res);
 void html_counters(FILE *out, const struct report_result *res);
+/* softirq runs and hardirqs (html_interrupts.c), when the trace has softirq events */
+void html_interrupts(FILE *out, const struct report_result *res);
 /* the report's sections in order; the lab page calls it between its own */
 void html_report_body(FILE *out, const struct report_result *res);
 /* the table of contents entries of the report's sections this result has; how many */

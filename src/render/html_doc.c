@@ -186,6 +186,7 @@ static const struct {
 	{ "states", "TCP states", RR_PART_TCP, html_states },
 	{ "journeys", "Packet journeys", RR_PART_JOURNEYS, html_journeys },
 	{ "packets", "Packet timelines", RR_PART_JOURNEYS, html_packets },
+	{ "interrupts", "Interrupts", RR_PART_SOFTIRQ, html_interrupts },
 	{ "latency", "Latency per stage", RR_PART_LATENCY, html_latency },
 	{ "counters", "Kernel counters", RR_PART_COUNTERS, html_counters },
 	{ "callpaths", "Call paths", RR_PART_CALLPATHS, html_callpaths },
@@ -204,6 +205,9 @@ static bool section_shown(const struct report_result *res, size_t i)
 		return res->journeys.sampled;
 	if (!strcmp(sections[i].id, "layers"))
 		return res->layers != NULL;
+	/* a trace recorded without softirq events has nothing to draw there */
+	if (!strcmp(sections[i].id, "interrupts"))
+		return res->softirq.softirq_events > 0;
 	return true;
 }
 

@@ -5,12 +5,15 @@ and with each other.
 
   export_facts.py perfetto DECODED.txt   protoc --decode=perfetto.protos.Trace output
   export_facts.py chrome FILE.json       --to chrome-json output
-  export_facts.py report REPORT.json     what the report says the same facts should be
+  export_facts.py report REPORT.json [INTERRUPTS.json]
+                                         what the report says the same facts should be
+                                         (INTERRUPTS.json: `report --view interrupts --json`)
 
 Keys all three print: softirq_slices, irq_slices, events_by_name (every
 event that is not a slice's entry or exit), journeys (one line per
 distinct packet flow: count and event names in order), rx, tx, drops
-(sums of the per-second counters).  The exports add checks of their own
+(sums of the per-second counters), vector_slices (system vector runs per
+tracepoint name, "local_timer:N,..."; the report's from INTERRUPTS.json).  The exports add checks of their own
 (unknown_fields, unbalanced, flow_errors, ...), each 0 when all is well.
 Flows are checked in time order (a viewer's), journeys listed in the
 file's order (the report's).
@@ -22,7 +25,17 @@ import sys
 
 # counter tracks are named "<device> <metric>"
 METRIC = {"rx": " rx packets/s", "tx": " tx packets/s", "drops": " drops/s"}
-RUNS = ("softirq_entry", "softirq_exit", "irq_handler_entry", "irq_handler_exit")
+RUNS = ("softirq_entry", "softirq_exit", "irq_handler_entry", "irq_handler_exit",
+        "irq_vector_entry", "irq_vector_exit")
+
+
+def hardirq_kind(name):
+    """A hardirq track's slice: an irq handler's ("irq 24 virtio0-input.0") or a system vector's."""
+    return "hardirq" if name.startswith("irq ") else "vector"
+
+
+def by_name(counter):
+    return ",".join("%s:%d" % kv for kv in sorted(counter.items()))
 
 
 def parse_text_format(text):
@@ -111,6 +124,7 @@ def perfetto(path):
     by_type = collections.Counter()
     unmatched = collections.Counter()
     slices = collections.Counter()
+    vectors = collections.Counter()
     depth = collections.Counter()
     unbalanced = 0
     groups = collections.OrderedDict()
@@ -125,6 +139,11 @@ def perfetto(path):
             continue
         if typ == "TYPE_SLICE_BEGIN":
             kind = tname.rsplit(" ", 1)[-1]
+            sname = interned_names.get(one(te, "name_iid"))
+            if kind == "hardirq":
+                kind = hardirq_kind(sname)
+            if kind == "vector":
+                vectors[sname] += 1
             slices[kind] += 1
             depth[tname] += 1
             continue
@@ -166,6 +185,8 @@ def perfetto(path):
     facts.append(("irq_slices", slices["hardirq"]))
     facts.append(("events_by_name", ",".join("%s:%d" % kv for kv in sorted(by_type.items()))))
     facts.append(("unmatched_irq_entries", unmatched["irq_handler_entry"]))
+    facts.append(("vector_slices", by_name(vectors)))
+    facts.append(("unmatched_vector_entries", unmatched["irq_vector_entry"]))
     facts.append(("unmatched", sum(unmatched.values())))
     facts.extend(journeys_lines(groups))
     for m in ("rx", "tx", "drops"):
@@ -183,6 +204,7 @@ def chrome(path):
         if e["ph"] == "M" and e["name"] == "thread_name":
             thread[(e["pid"], e["tid"])] = e["args"]["name"]
     slices = collections.Counter()
+    vectors = collections.Counter()
     depth = collections.Counter()
     unbalanced = 0
     by_type = collections.Counter()
@@ -196,7 +218,12 @@ def chrome(path):
         if e["ph"] == "C":
             counters[e["name"]] += e["args"]["value"]
         elif e["ph"] == "B":
-            slices[t.rsplit(" ", 1)[-1]] += 1
+            kind = t.rsplit(" ", 1)[-1]
+            if kind == "hardirq":
+                kind = hardirq_kind(e["name"])
+            if kind == "vector":
+                vectors[e["name"]] += 1
+            slices[kind] += 1
             depth[t] += 1
         elif e["ph"] == "E":
             depth[t] -= 1
@@ -232,6 +259,8 @@ def chrome(path):
     facts.append(("irq_slices", slices["hardirq"]))
     facts.append(("events_by_name", ",".join("%s:%d" % kv for kv in sorted(by_type.items()))))
     facts.append(("unmatched_irq_entries", unmatched["irq_handler_entry"]))
+    facts.append(("vector_slices", by_name(vectors)))
+    facts.append(("unmatched_vector_entries", unmatched["irq_vector_entry"]))
     facts.append(("unmatched", sum(unmatched.values())))
     facts.extend(journeys_lines(groups))
     for m in ("rx", "tx", "drops"):
@@ -246,6 +275,14 @@ def report(path):
     runs = d["journeys"].get("linking", {}).get("softirq", [])
     facts.append(("softirq_slices", sum(r["runs"] for r in runs)))
     facts.append(("irq_handler_entries", by.get("irq_handler_entry", 0)))
+    facts.append(("irq_vector_entries", by.get("irq_vector_entry", 0)))
+    if len(sys.argv) > 3:
+        # the interrupts view's entry -> exit pairs per tracepoint: the slices
+        vec = collections.Counter()
+        for v in json.load(open(sys.argv[3]))["interrupts"]["irq_vectors"]:
+            if v["duration"]["count"]:
+                vec[v["name"]] += v["duration"]["count"]
+        facts.append(("vector_slices", by_name(vec)))
     facts.append(("events_by_name", ",".join("%s:%d" % kv for kv in sorted(by.items()) if kv[0] not in RUNS)))
     c = collections.Counter()
     for s in d["journeys"]["sequences"]["rows"]:

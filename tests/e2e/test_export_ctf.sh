@@ -32,6 +32,26 @@ for e in d["events"]["by_type"]:
     print(rules.get(e["event"], e["event"]), e["count"])
 ' "$RULES" | sort
 }
+# the same counts with the events of an `event NETSCOPE/AUX` rule (one netscope
+# type that LTTng splits: irq_vector_entry/local_timer -> x86_irq_vectors_
+# local_timer_entry, ...) summed under the netscope name, as the report counts them
+fold_aux() { # "NAME COUNT" lines on stdin
+	python3 -c '
+import sys
+back = {}
+for line in open(sys.argv[1]):
+    w = line.split("#")[0].split()
+    if len(w) >= 3 and w[0] == "event" and "/" in w[1]:
+        back[w[2]] = w[1].split("/")[0]
+n = {}
+for line in sys.stdin:
+    name, c = line.split()
+    name = back.get(name, name)
+    n[name] = n.get(name, 0) + int(c)
+for name in sorted(n):
+    print(name, n[name])
+' "$RULES"
+}
 # a payload field of every event of one name (the last { } block of its line)
 field() { # event name, field, babeltrace2 text file: the values, one a line
 	grep -E "^\[[^]]*\] \([^)]*\) [^ ]+ $1: " "$3" | sed -E 's/.*\}, \{ (.*) \}$/, \1,/' |
@@ -51,7 +71,7 @@ bt_counts <"$TMP/refused.txt" >"$TMP/bt.counts"
 report_counts "$TMP/refused.ns" >"$TMP/report.counts"
 check_eq babeltrace2_counts_each_event_as_the_report_does \
 	"$(cat "$TMP/report.counts")" \
-	"$(grep -vE '^(inet_sock_local_in|inet_sock_local_out|lttng_statedump_process_state) ' "$TMP/bt.counts")"
+	"$(grep -vE '^(inet_sock_local_in|inet_sock_local_out|lttng_statedump_process_state) ' "$TMP/bt.counts" | fold_aux)"
 check_eq refused_drops_are_skb_kfree_no_socket_five_times 5 \
 	"$(field skb_kfree reason "$TMP/refused.txt" | grep -c '"NO_SOCKET"')"
 check_eq refused_export_has_no_netscope_name_for_a_mapped_event 0 \
@@ -97,7 +117,45 @@ babeltrace2 "$TMP/flood.ctf" >"$TMP/flood.txt" 2>"$TMP/bt.err"
 check_eq babeltrace2_prints_no_warning_on_flood_export "" "$(cat "$TMP/bt.err")"
 check_eq babeltrace2_counts_each_flood_event_as_the_report_does \
 	"$(report_counts "$TMP/flood.ns")" \
-	"$(bt_counts <"$TMP/flood.txt" | grep -vE '^(inet_sock_local_in|inet_sock_local_out|lttng_statedump_process_state) ')"
+	"$(bt_counts <"$TMP/flood.txt" | grep -vE '^(inet_sock_local_in|inet_sock_local_out|lttng_statedump_process_state) ' | fold_aux)"
+# x86 system vectors under LTTng's names (lttng-modules' arch/x86/irq_vectors.h):
+# each tracepoint's entries as many as the interrupts view counts, each
+# event's vector the number the view gives that tracepoint
+"$NETSCOPE" report "$TMP/flood.ns" --view interrupts --json >"$TMP/flood.irq.json" 2>/dev/null
+irq_facts=$(python3 - "$TMP/flood.irq.json" "$TMP/flood.txt" "$RULES" <<'PY'
+import json, re, sys
+view = json.load(open(sys.argv[1]))["interrupts"]["irq_vectors"]
+to_lttng = {}
+for line in open(sys.argv[3]):
+    w = line.split("#")[0].split()
+    if len(w) >= 3 and w[0] == "event" and "/" in w[1]:
+        to_lttng[w[1]] = w[2]
+count, vecs, native = {}, {}, 0
+for line in open(sys.argv[2]):
+    m = re.match(r"^\[[^]]*\] \([^)]*\) \S+ (x86_irq_vectors_\w+|irq_vector_(?:entry|exit)): .*\{ (.*) \}$", line)
+    if not m:
+        continue
+    if m.group(1).startswith("irq_vector_"):
+        native += 1
+        continue
+    count[m.group(1)] = count.get(m.group(1), 0) + 1
+    vecs.setdefault(m.group(1), set()).add(int(re.search(r"vector = (\d+)", m.group(2)).group(1)))
+ok_count = all(count.get(to_lttng.get("irq_vector_entry/" + v["name"]), 0) == v["count"]
+               for v in view if "irq_vector_entry/" + v["name"] in to_lttng)
+ok_vec = all(vecs.get(to_lttng.get("irq_vector_entry/" + v["name"]), {v["vector"]}) == {v["vector"]}
+             and vecs.get(to_lttng.get("irq_vector_exit/" + v["name"]), {v["vector"]}) == {v["vector"]}
+             for v in view if "irq_vector_entry/" + v["name"] in to_lttng)
+print("local_timer", count.get("x86_irq_vectors_local_timer_entry", 0) > 0,
+      count.get("x86_irq_vectors_local_timer_exit", 0) > 0)
+print("entries", ok_count, ok_vec, len(view) > 0)
+print("native_only_unmapped", native == 0 or all("irq_vector_entry/" + v["name"] not in to_lttng for v in view))
+PY
+)
+check_eq local_timer_vector_events_have_lttngs_x86_names "True True" "$(sed -n 's/^local_timer //p' <<<"$irq_facts")"
+check_eq vector_entries_per_tracepoint_equal_the_interrupts_view_and_carry_its_vector "True True True" \
+	"$(sed -n 's/^entries //p' <<<"$irq_facts")"
+check_eq vector_events_keep_the_netscope_name_only_without_an_lttng_one True \
+	"$(sed -n 's/^native_only_unmapped //p' <<<"$irq_facts")"
 check_eq softirq_events_carry_net_rx_vec_3 3 "$(field irq_softirq_entry vec "$TMP/flood.txt" | sort -u | grep -x 3)"
 check_eq netscope_only_events_keep_their_name net_dev_start_xmit \
 	"$(grep -oE '\) [^ ]+ net_dev_start_xmit: ' "$TMP/flood.txt" | head -1 | sed -E 's/.* (net_dev_start_xmit): /\1/')"

@@ -21,7 +21,7 @@ FACTS=$ROOT/tests/e2e/export_facts.py
 decode() { protoc --decode=perfetto.protos.Trace -I "$FIX" "$FIX/netscope_perfetto_subset.proto"; }
 fact() { sed -n "s/^$1 //p" "$2"; }
 # the facts chrome-json shares with Perfetto (export_facts.py)
-SHARED='^(cpu_tracks|unbalanced|flow_errors|flows|softirq_slices|irq_slices|events_by_name|unmatched_irq_entries|unmatched|journey|rx|tx|drops) '
+SHARED='^(cpu_tracks|unbalanced|flow_errors|flows|softirq_slices|irq_slices|vector_slices|events_by_name|unmatched_irq_entries|unmatched_vector_entries|unmatched|journey|rx|tx|drops) '
 
 # exported NAME TRACE: both exports of TRACE, each against the report
 exported() {
@@ -32,7 +32,8 @@ exported() {
 	check_eq "${n}_perfetto_decodes_with_protoc_against_upstream_field_numbers" 0 $?
 	python3 "$FACTS" perfetto "$TMP/$n.txt" >"$TMP/$n.pf" 2>&1
 	"$NETSCOPE" report --json "$t" >"$TMP/$n.report.json"
-	python3 "$FACTS" report "$TMP/$n.report.json" >"$TMP/$n.rep" 2>&1
+	"$NETSCOPE" report --view interrupts --json "$t" >"$TMP/$n.irq.json"
+	python3 "$FACTS" report "$TMP/$n.report.json" "$TMP/$n.irq.json" >"$TMP/$n.rep" 2>&1
 	local f=$TMP/$n.pf r=$TMP/$n.rep
 	check_eq "${n}_perfetto_has_no_field_outside_the_subset" 0 "$(fact unknown_fields "$f")"
 	check_eq "${n}_perfetto_primary_clock_is_monotonic" "BUILTIN_CLOCK_MONOTONIC 3" \
@@ -47,6 +48,13 @@ exported() {
 	check_eq "${n}_perfetto_irq_slices_and_unmatched_entries_equal_irq_entries" \
 		"$(fact irq_handler_entries "$r")" \
 		"$(($(fact irq_slices "$f") + $(fact unmatched_irq_entries "$f")))"
+	# system vectors (irq_vectors): a slice per entry -> exit pair on the hardirq
+	# track, named by the tracepoint, as many per name as the interrupts view pairs
+	check_eq "${n}_perfetto_vector_slices_per_tracepoint_equal_the_interrupts_view" \
+		"$(fact vector_slices "$r")" "$(fact vector_slices "$f")"
+	check_eq "${n}_perfetto_vector_slices_and_unmatched_entries_equal_vector_entries" \
+		"$(fact irq_vector_entries "$r")" \
+		"$(( $(fact vector_slices "$f" | tr ',' '\n' | sed -n 's/.*://p' | paste -sd+ | sed 's/^$/0/') + $(fact unmatched_vector_entries "$f") ))"
 	check_eq "${n}_perfetto_instants_per_event_type_equal_report_counts" \
 		"$(fact events_by_name "$r")" "$(fact events_by_name "$f")"
 	check_eq "${n}_perfetto_flows_link_each_packet_first_to_last" 0 "$(fact flow_errors "$f")"
@@ -76,6 +84,7 @@ check "refused_perfetto_each_syn_is_a_flow_from_queue_to_drop" grep -qx \
 check_eq "refused_perfetto_drop_counter_counts_the_5_syns" 5 "$(fact drops "$TMP/refused.pf")"
 check "refused_perfetto_names_softirq_slices_net_rx" grep -q 'name: "NET_RX"' "$TMP/refused.txt"
 check "refused_perfetto_drop_reason_is_an_annotation" grep -q 'string_value: "reason=NO_SOCKET at tcp_v4_rcv' "$TMP/refused.txt"
+check "refused_perfetto_has_local_timer_slices_on_a_hardirq_track" grep -qE '^vector_slices (.*,)?local_timer:[1-9]' "$TMP/refused.pf"
 check "refused_perfetto_says_what_it_drew" grep -qE '^netscope: perfetto: [0-9]+ tracks .* [0-9]+ softirq and [0-9]+ irq slices' "$TMP/refused.err"
 
 # ---- a seeded SYN flood: thousands of packets, both CPUs ----

@@ -112,6 +112,7 @@ static void every_event_rule_of_the_builtin_table_names_an_event_of_this_build(v
 		if (strcmp(kw, "event") && strcmp(kw, "tcp_segment"))
 			continue;
 		rules++;
+		name[strcspn(name, "/")] = '\0';	/* event NETSCOPE/AUX */
 		if (ns_event_by_name(name) < 0)
 			fail_msg("data/lttng.rules maps '%s', no event of this build", name);
 	}
@@ -160,6 +161,57 @@ static void a_rule_for_an_event_of_another_build_is_skipped(void **state)
 	for (size_t i = 0; i < m.n; i++)
 		assert_string_not_equal(m.cls[i].name, "kmem_kmalloc");
 	ctf_map_free(&m);
+}
+
+static void irq_vector_events_take_lttngs_x86_name_from_their_aux(void **state)
+{
+	struct ctf_map m;
+	char err[256] = "", buf[64];
+	struct ns_event ev = { .type = NS_EV_IRQ_VECTOR_ENTRY, .aux = NS_IRQV_LOCAL_TIMER, .reason = 236 };
+	const struct ctf_class *c;
+
+	assert_int_equal(ctf_map_builtin(&m, err, sizeof(err)), 0);
+	c = ctf_map_class(&m, &ev);
+	assert_string_equal(c->name, "x86_irq_vectors_local_timer_entry");
+	assert_true(c->by_aux && c->aux == NS_IRQV_LOCAL_TIMER);
+	assert_true(c->id >= CTF_ID_EXTRA);
+	assert_string_equal(field_names(c, buf, sizeof(buf)), "vector");
+	ev.type = NS_EV_IRQ_VECTOR_EXIT;
+	assert_string_equal(ctf_map_class(&m, &ev)->name, "x86_irq_vectors_local_timer_exit");
+	ev.aux = NS_IRQV_X86_PLATFORM_IPI;	/* LTTng calls it ipi */
+	assert_string_equal(ctf_map_class(&m, &ev)->name, "x86_irq_vectors_ipi_exit");
+	ev.aux = NS_IRQV_CALL_FUNCTION_SINGLE;
+	assert_string_equal(ctf_map_class(&m, &ev)->name, "x86_irq_vectors_call_function_single_exit");
+	/* LTTng has no reboot vector event, and an aux of a newer build has no rule:
+	 * the netscope name and every field */
+	ev.aux = NS_IRQV_REBOOT;
+	c = ctf_map_class(&m, &ev);
+	assert_string_equal(c->name, "irq_vector_exit");
+	assert_int_equal(c->kind, CTF_CLASS_NATIVE);
+	ev.aux = 99;
+	assert_ptr_equal(ctf_map_class(&m, &ev), m.by_type[NS_EV_IRQ_VECTOR_EXIT]);
+	/* the other types ignore aux: an aux of 1 on a drop is still skb_kfree */
+	ev.type = NS_EV_KFREE_SKB;
+	ev.aux = NS_IRQV_LOCAL_TIMER;
+	assert_string_equal(ctf_map_class(&m, &ev)->name, "skb_kfree");
+	ev.type = NS_EV__COUNT + 3;
+	assert_ptr_equal(ctf_map_class(&m, &ev), m.by_type[0]);
+	/* 11 tracepoints LTTng names, entry and exit */
+	assert_int_equal(m.n_aux, 22);
+	ctf_map_free(&m);
+
+	/* a number is an aux too */
+	assert_int_equal(ctf_map_build(&m, "event irq_vector_entry/2 resched vector=reason\n",
+				       "t.rules", err, sizeof(err)), 0);
+	ev = (struct ns_event){ .type = NS_EV_IRQ_VECTOR_ENTRY, .aux = NS_IRQV_RESCHEDULE };
+	assert_string_equal(ctf_map_class(&m, &ev)->name, "resched");
+	ctf_map_free(&m);
+	expect_error("event irq_vector_entry/bogus x vector=reason\n",
+		     "t.rules:1: unknown aux 'bogus' of irq_vector_entry");
+	expect_error("event kfree_skb/local_timer x a=skb\n", "unknown aux 'local_timer' of kfree_skb");
+	expect_error("event irq_vector_entry/local_timer x a=reason\nevent irq_vector_entry/1 y a=reason\n",
+		     "t.rules:2: second event rule for 'irq_vector_entry/1'");
+	expect_error("tcp_segment netif_receive_skb/1 x a=skb\n", "only an event rule takes /AUX");
 }
 
 static uint64_t u64_at(const uint8_t *p)
@@ -295,6 +347,7 @@ int main(void)
 		cmocka_unit_test(every_event_rule_of_the_builtin_table_names_an_event_of_this_build),
 		cmocka_unit_test(bad_rules_are_refused_with_their_line),
 		cmocka_unit_test(a_rule_for_an_event_of_another_build_is_skipped),
+		cmocka_unit_test(irq_vector_events_take_lttngs_x86_name_from_their_aux),
 		cmocka_unit_test(stream_packets_carry_header_context_and_time_order),
 		cmocka_unit_test(uuids_round_trip_and_bad_ones_are_refused),
 		cmocka_unit_test(metadata_escapes_quotes_and_declares_used_classes_only),

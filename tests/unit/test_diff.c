@@ -282,6 +282,94 @@ static void a_part_missing_from_one_side_gives_no_rows(void **state)
 	diff_result_free(d);
 }
 
+/*
+ * The interrupts view's part on both sides: A has 100 NET_RX runs with
+ * packets (90 in a task, 10 at a hardirq's exit), 100 polls of 150
+ * packets, entry → exit p50 2 µs; B has 200 runs all in ksoftirqd, 100
+ * polls of 400 packets (4 per poll), entry → exit p50 4 µs, and a virtio
+ * irq A did not see.
+ */
+static void add_softirq(struct side *s, struct sirq_irq *irqs, size_t n_irqs, bool b)
+{
+	struct softirq_result *x = &s->r.softirq;
+
+	s->r.parts |= RR_PART_SOFTIRQ;
+	x->softirq_events = 1000;
+	x->irq_events = 2 * n_irqs;
+	x->net_rx_runs = b ? 210 : 110;
+	x->net_rx_runs_with_packets = x->net_rx_runs_raised = b ? 200 : 100;
+	x->net_rx_where[SIRQ_WHERE_TASK] = b ? 0 : 90;
+	x->net_rx_where[SIRQ_WHERE_IRQ_EXIT] = b ? 0 : 10;
+	x->net_rx_where[SIRQ_WHERE_KSOFTIRQD] = b ? 200 : 0;
+	x->net_rx_duration = (struct latency_stats){ .count = x->net_rx_runs_with_packets,
+		.min_ns = 500, .p50_ns = b ? 4000 : 2000, .p90_ns = 5000, .p99_ns = 9000, .max_ns = 9900 };
+	x->polls = 100;
+	x->poll_work = b ? 400 : 150;
+	x->budget = 64;
+	x->work = (struct latency_stats){ .count = 100, .min_ns = 1, .p50_ns = b ? 4 : 1,
+					  .p90_ns = b ? 4 : 2, .p99_ns = b ? 4 : 2, .max_ns = b ? 4 : 3 };
+	x->irqs = irqs;
+	x->n_irqs = n_irqs;
+	x->rel_error = 0.01;
+}
+
+static void interrupt_sections_compare_runs_where_they_ran_times_polls_and_hardirqs(void **state)
+{
+	struct side a, b;
+	struct sirq_irq irqs_a[1] = { { .name = "virtio1-req.0", .irq = 36, .count = 50 } };
+	struct sirq_irq irqs_b[2] = { { .name = "virtio1-req.0", .irq = 36, .count = 52 },
+				      { .name = "virtio0-input.0", .irq = 40, .count = 30,
+					.raised_net_rx = 30 } };
+	struct diff_opts o = { .threshold = 0.05, .min_abs = DIFF_DEFAULT_MIN_ABS };
+	struct diff_result *d = NULL;
+	const struct diff_section *s;
+	const struct diff_row *r;
+
+	build_a(&a, "6.12.0");
+	build_b(&b);
+	add_softirq(&a, irqs_a, 1, false);
+	add_softirq(&b, irqs_b, 2, true);
+	assert_int_equal(diff_results(&a.r, &b.r, &o, &d), 0);
+	s = &d->sec[DIFF_SEC_NET_RX];
+	assert_string_equal(s->key, "net_rx");
+	r = row(s, "NET_RX runs with packets", NULL);
+	assert_true(r->a == 100 && r->b == 200 && r->status == DIFF_CHANGED);
+	r = row(s, "ran in ksoftirqd", NULL);
+	assert_int_equal(r->status, DIFF_NEW);
+	assert_true(r->b == 200 && fabs(r->share_b - 1.0) < 1e-9);
+	r = row(s, "ran in a task (local_bh_enable)", NULL);
+	assert_true(r->status == DIFF_GONE && fabs(r->share_a - 0.9) < 1e-9);
+	/* the biggest change first: 250 more packets polled, then the 200 new ksoftirqd runs */
+	assert_string_equal(s->rows[0].what, "packets of those polls");
+	assert_string_equal(s->rows[1].what, "ran in ksoftirqd");
+
+	s = &d->sec[DIFF_SEC_SOFTIRQ_TIMES];
+	assert_int_equal(s->n_rows, 4);	/* entry → exit only: no raise → entry in either */
+	r = row(s, "NET_RX entry → exit", "p50");
+	assert_true(r->a == 2000 && r->b == 4000 && r->status == DIFF_CHANGED);
+	assert_int_equal(row(s, "NET_RX entry → exit", "max")->status, DIFF_SAME);
+
+	s = &d->sec[DIFF_SEC_NAPI_POLLS];
+	r = row(s, "packets per poll", "mean");
+	/* 1.5 → 4 per poll: a change though under the floor of 5 counts */
+	assert_true(r->a == 1.5 && r->b == 4 && r->status == DIFF_CHANGED);
+	assert_int_equal(row(s, "budget", NULL)->status, DIFF_SAME);
+
+	s = &d->sec[DIFF_SEC_HARDIRQS];
+	assert_int_equal(row(s, "irq virtio0-input.0", NULL)->status, DIFF_NEW);
+	assert_int_equal(row(s, "NET_RX raised in irq virtio0-input.0", NULL)->b, 30);
+	assert_int_equal(row(s, "irq virtio1-req.0", NULL)->status, DIFF_SAME);
+	diff_result_free(d);
+
+	/* a side recorded without softirq events: no rows, not rows gone */
+	a.r.softirq.softirq_events = b.r.softirq.softirq_events = 0;
+	a.r.softirq.irq_events = b.r.softirq.irq_events = 0;
+	assert_int_equal(diff_results(&a.r, &b.r, &o, &d), 0);
+	for (size_t i = DIFF_SEC_NET_RX; i <= DIFF_SEC_HARDIRQS; i++)
+		assert_int_equal(d->sec[i].n_rows, 0);
+	diff_result_free(d);
+}
+
 static void text_hides_same_rows_and_json_has_them_all(void **state)
 {
 	struct side a, b;
@@ -320,6 +408,7 @@ int main(void)
 		cmocka_unit_test(different_kernels_are_named_first),
 		cmocka_unit_test(a_part_missing_from_one_side_gives_no_rows),
 		cmocka_unit_test(text_hides_same_rows_and_json_has_them_all),
+		cmocka_unit_test(interrupt_sections_compare_runs_where_they_ran_times_polls_and_hardirqs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -225,6 +225,78 @@ static void counters_of_a_wild_timestamp_stay_small(void **state)
 }
 
 /* how many times the file's bytes contain s */
+/*
+ * System vectors (irq_vectors) on their own, in a trace of their own: a
+ * local timer run and a reschedule IPI are slices named by the tracepoint
+ * on the hardirq track, an irq handler between them pairs apart (its own
+ * run, as the interrupts view pairs them), an exit of another vector
+ * number does not close the open entry, and a tracepoint this build has
+ * no name for is named by its vector number.
+ */
+static void system_vectors_are_hardirq_slices_named_by_their_tracepoint(void **state)
+{
+	static const struct {
+		uint16_t type;
+		uint32_t reason;
+		int32_t aux;
+		enum tl_role role;
+		const char *name;
+	} v[] = {
+		{ NS_EV_IRQ_VECTOR_ENTRY, 236, NS_IRQV_LOCAL_TIMER, TL_SLICE_BEGIN, "local_timer" },
+		{ NS_EV_IRQ_VECTOR_EXIT, 236, NS_IRQV_LOCAL_TIMER, TL_SLICE_END, NULL },
+		{ NS_EV_IRQ_HANDLER_ENTRY, 24, 0, TL_SLICE_BEGIN, "irq 24" },
+		{ NS_EV_IRQ_HANDLER_EXIT, 24, 0, TL_SLICE_END, NULL },
+		{ NS_EV_IRQ_VECTOR_ENTRY, 253, NS_IRQV_RESCHEDULE, TL_SLICE_BEGIN, "reschedule" },
+		{ NS_EV_IRQ_VECTOR_EXIT, 253, NS_IRQV_RESCHEDULE, TL_SLICE_END, NULL },
+		/* an exit of another vector: no pair, and the entry before it stays unpaired */
+		{ NS_EV_IRQ_VECTOR_ENTRY, 246, NS_IRQV_IRQ_WORK, TL_UNMATCHED, NULL },
+		{ NS_EV_IRQ_VECTOR_EXIT, 236, NS_IRQV_LOCAL_TIMER, TL_UNMATCHED, NULL },
+		{ NS_EV_IRQ_VECTOR_ENTRY, 240, NS_IRQV__COUNT + 5, TL_SLICE_BEGIN, "vector#240" },
+		{ NS_EV_IRQ_VECTOR_EXIT, 240, NS_IRQV__COUNT + 5, TL_SLICE_END, NULL },
+	};
+	char path[] = "/tmp/test_export_tl_vec.XXXXXX", err[256], buf[64];
+	struct tracefile_writer *w;
+	struct export_src src;
+	struct timeline tl;
+	struct ns_event ev;
+	size_t i = 0;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	w = tfw_open(path, NULL, NULL, err, sizeof(err));
+	assert_non_null(w);
+	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++) {
+		struct ns_event e = { .ts_ns = T0 + 10 * k, .type = v[k].type, .cpu = 1,
+				      .ctx = NS_CTX_HARDIRQ, .reason = v[k].reason, .aux = v[k].aux,
+				      .stack_id = -1 };
+
+		assert_int_equal(tfw_add_event(w, &e), 0);
+	}
+	assert_int_equal(tfw_close(w, NULL), 0);
+	src = (struct export_src){ .path = path };
+	src.tr = tfr_open(path, err, sizeof(err));
+	assert_non_null(src.tr);
+	assert_int_equal(timeline_build(&src, &tl), 0);
+	assert_int_equal(tl.vector_slices, 3);
+	assert_int_equal(tl.irq_slices, 1);
+	assert_int_equal(tl.unmatched, 2);
+	assert_int_equal(tl.cpus[1].ctx_mask, 1u << TL_HARDIRQ);
+	while (export_next(&src, &ev)) {
+		assert_int_equal(timeline_ctx(&ev), TL_HARDIRQ);
+		assert_int_equal(timeline_role(&tl, &ev, src.events - 1), v[i].role);
+		assert_int_equal(timeline_is_entry(&ev), ev.type != NS_EV_IRQ_VECTOR_EXIT &&
+				 ev.type != NS_EV_IRQ_HANDLER_EXIT);
+		if (v[i].name)
+			assert_string_equal(timeline_slice_name(NULL, &ev, buf, sizeof(buf)), v[i].name);
+		i++;
+	}
+	assert_int_equal(i, sizeof(v) / sizeof(v[0]));
+	timeline_free(&tl);
+	tfr_close(src.tr);
+	unlink(path);
+}
+
 static int file_count(const char *path, const char *s)
 {
 	FILE *f = fopen(path, "rb");
@@ -297,6 +369,7 @@ int main(void)
 		cmocka_unit_test(counters_of_a_wild_timestamp_stay_small),
 		cmocka_unit_test(exporters_name_unknown_types_and_unmatched_ends),
 		cmocka_unit_test(exporter_refuses_an_existing_output),
+		cmocka_unit_test(system_vectors_are_hardirq_slices_named_by_their_tracepoint),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
