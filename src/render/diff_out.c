@@ -31,7 +31,7 @@ static const char *value_str(const struct diff_section *s, bool in, double v, ch
 {
 	if (!in)
 		snprintf(buf, len, "-");
-	else if (s->id == DIFF_SEC_LATENCY)
+	else if (!strcmp(s->unit, "ns"))
 		latency_fmt_ns(v < 0 ? 0 : (uint64_t)v, buf, len);
 	else
 		snprintf(buf, len, "%.0f", v);
@@ -131,7 +131,7 @@ static void print_section(FILE *out, const struct diff_section *s, const struct 
 			continue;
 		}
 		shown++;
-		if (s->id == DIFF_SEC_LATENCY)
+		if (!strcmp(s->unit, "ns"))
 			snprintf(c, sizeof(c), "%s%s", r->change < 0 ? "-" : "+",
 				 latency_fmt_ns((uint64_t)fabs(r->change), a, sizeof(a)));
 		else
@@ -167,9 +167,6 @@ void diff_print_text(FILE *out, const struct diff_result *d, const struct diff_t
 	print_capture(out, d, &d->sec[DIFF_SEC_CAPTURE], o);
 	for (size_t i = DIFF_SEC_CAPTURE + 1; i < DIFF_SEC__N; i++)
 		print_section(out, &d->sec[i], o);
-	if (d->sec[DIFF_SEC_EVENTS].in_a)
-		fprintf(out, "\nallocations (skb memory): not in these traces yet; they come with the"
-			" skb-memory lab\n");
 	if (!d->n_changed)
 		fprintf(out, "\nno change: every row is the same within the threshold\n");
 }
