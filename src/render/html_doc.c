@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "render/html.h"
+#include "render/html_skbmem.h"
 
 void html_esc_n(FILE *out, const char *s, size_t n)
 {
@@ -191,6 +192,7 @@ static const struct {
 	{ "callpaths", "Call paths", RR_PART_CALLPATHS, html_callpaths },
 	{ "profile", "CPU profile", RR_PART_PROFILE, html_profile_flame },
 	{ "layers", "Layers", RR_PART_LAYERS, html_layers },
+	{ "skbmem", "Packet memory", RR_PART_SKBMEM, html_skbmem },
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -204,6 +206,8 @@ static bool section_shown(const struct report_result *res, size_t i)
 		return res->journeys.sampled;
 	if (!strcmp(sections[i].id, "layers"))
 		return res->layers != NULL;
+	if (!strcmp(sections[i].id, "skbmem"))
+		return res->skbmem.have_kmem;
 	return true;
 }
 
