@@ -553,7 +553,7 @@ static int write_events(struct ctf_export *x)
 			x->left_out++;
 			continue;
 		}
-		c = ev->type < NS_EV__COUNT ? x->map.by_type[ev->type] : x->map.by_type[0];
+		c = ctf_map_class_of(&x->map, ev);
 		if (!x->have_first) {
 			x->have_first = true;
 			x->first_ts = ev->ts_ns;

@@ -58,6 +58,10 @@ struct ctf_class {
 	struct ctf_field *f;
 	size_t nf;
 	size_t max_size;	/* bytes of its largest payload */
+	/* an `event ... when SOURCE&MASK` rule: the events whose SOURCE has a bit of
+	 * MASK set take this class, the others the type's rule without `when` */
+	const struct ctf_src *when_src;
+	uint64_t when_mask;
 };
 
 /* CTF ids: event types keep their number, the other classes follow NS_EV_SLOTS */
@@ -69,6 +73,7 @@ struct ctf_map {
 	size_t n;
 	struct ctf_class *by_type[NS_EV__COUNT];	/* index 0: the unknown class */
 	struct ctf_class *segment[NS_EV__COUNT];	/* tcp_segment class of a type, or NULL */
+	struct ctf_class *when[NS_EV__COUNT];	/* a type's `when` class, or NULL */
 	struct ctf_class *process;		/* NULL when the table has no process rule */
 };
 
@@ -78,6 +83,8 @@ struct ctf_map {
  * and why.  Every netscope event type gets a class.
  */
 int ctf_map_build(struct ctf_map *m, const char *rules, const char *origin, char *err, size_t errlen);
+/* the class event ev is written as: its type's, or its `when` class when ev matches */
+const struct ctf_class *ctf_map_class_of(const struct ctf_map *m, const struct ns_event *ev);
 /* the built-in table, data/lttng.rules */
 int ctf_map_builtin(struct ctf_map *m, char *err, size_t errlen);
 void ctf_map_free(struct ctf_map *m);
