@@ -26,6 +26,13 @@ static void count(struct diff_build *sb, int side, const char *what, const char 
 	diff_add(sb, side, what, detail, (double)v, NAN);
 }
 
+/* allocated - requested, signed: a request is never above its allocation, but a number is */
+static void slack(struct diff_build *sb, int side, const char *what, const char *detail,
+		  uint64_t alloc, uint64_t req)
+{
+	diff_add(sb, side, what, detail, (double)alloc - (double)req, NAN);
+}
+
 void diff_fill_skbmem(struct diff_build *sb, int side, const struct report_result *r)
 {
 	const struct skbmem_result *m = &r->skbmem;
@@ -34,7 +41,7 @@ void diff_fill_skbmem(struct diff_build *sb, int side, const struct report_resul
 	count(sb, side, "slab frees", NULL, m->frees);
 	count(sb, side, "bytes requested", NULL, m->bytes_req);
 	count(sb, side, "bytes allocated", NULL, m->bytes_alloc);
-	count(sb, side, "slack bytes (allocated - requested)", NULL, m->bytes_alloc - m->bytes_req);
+	slack(sb, side, "slack bytes (allocated - requested)", NULL, m->bytes_alloc, m->bytes_req);
 	count(sb, side, "page allocations", NULL, m->page_allocs);
 	count(sb, side, "page frees", NULL, m->page_frees);
 	count(sb, side, "packets", NULL, m->packets);
@@ -60,7 +67,7 @@ void diff_fill_skbmem_sites(struct diff_build *sb, int side, const struct report
 		count(sb, side, what, "alive", s->alive);
 		count(sb, side, what, "bytes requested", s->bytes_req);
 		count(sb, side, what, "bytes allocated", s->bytes_alloc);
-		count(sb, side, what, "slack", s->bytes_alloc - s->bytes_req);
+		slack(sb, side, what, "slack", s->bytes_alloc, s->bytes_req);
 	}
 }
 

@@ -62,7 +62,7 @@ static void summary(FILE *out, const struct skbmem_result *m)
 		"<dt>slab frees</dt><dd id=\"skbmem-frees\">%" PRIu64 "</dd>"
 		"<dt>bytes requested</dt><dd id=\"skbmem-bytes-req\">%" PRIu64 "</dd>"
 		"<dt>bytes allocated</dt><dd id=\"skbmem-bytes-alloc\">%" PRIu64 "</dd>"
-		"<dt>slack (allocated − requested)</dt><dd id=\"skbmem-slack\">%" PRIu64 "</dd>"
+		"<dt>slack (allocated − requested)</dt><dd id=\"skbmem-slack\">%" PRId64 "</dd>"
 		"<dt>page allocations, frees</dt><dd><span id=\"skbmem-page-allocs\">%" PRIu64 "</span>, "
 		"<span id=\"skbmem-page-frees\">%" PRIu64 "</span></dd>"
 		"<dt>packets</dt><dd id=\"skbmem-packets\">%" PRIu64 "</dd>"
@@ -72,7 +72,7 @@ static void summary(FILE *out, const struct skbmem_result *m)
 		"<dt>packets on an fclone's second sk_buff</dt><dd id=\"skbmem-fclone-seconds\">%" PRIu64
 		"</dd><dt>alive at the end</dt><dd><span id=\"skbmem-alive\">%" PRIu64 "</span> allocations, "
 		"<span id=\"skbmem-alive-bytes\">%" PRIu64 "</span> bytes</dd></dl>\n",
-		m->allocs, m->frees, m->bytes_req, m->bytes_alloc, m->bytes_alloc - m->bytes_req,
+		m->allocs, m->frees, m->bytes_req, m->bytes_alloc, (int64_t)(m->bytes_alloc - m->bytes_req),
 		m->page_allocs, m->page_frees, m->packets, m->linked_skb + m->linked_fclone,
 		m->clone_allocs, m->fclone_allocs, m->linked_fclone, m->alive, m->alive_bytes);
 	if (m->fclone_merged[0]) {
@@ -138,8 +138,8 @@ static void bytes_chart(FILE *out, const struct skbmem_result *m, size_t n)
 
 		fputs("<g class=\"bytes\"", out);
 		site_data(out, s);
-		fprintf(out, "><title>%" PRIu64 " bytes requested, %" PRIu64 " allocated, slack %" PRIu64
-			": ", s->bytes_req, s->bytes_alloc, s->bytes_alloc - s->bytes_req);
+		fprintf(out, "><title>%" PRIu64 " bytes requested, %" PRIu64 " allocated, slack %" PRId64
+			": ", s->bytes_req, s->bytes_alloc, (int64_t)(s->bytes_alloc - s->bytes_req));
 		site_label(out, s);
 		fprintf(out, "</title><text x=\"4\" y=\"%d\">", y + 14);
 		site_label(out, s);
@@ -168,7 +168,7 @@ static void sites_table(FILE *out, const struct skbmem_result *m, size_t n)
 	      "<th>task</th><th>example</th></tr></thead><tbody>\n", out);
 	for (size_t i = 0; i < n; i++) {
 		const struct skbmem_site *s = &m->sites[i];
-		uint64_t slack = s->bytes_alloc - s->bytes_req;
+		int64_t slack = (int64_t)(s->bytes_alloc - s->bytes_req);
 
 		fputs("<tr><td><code>", out);
 		html_esc(out, s->cache);
@@ -178,7 +178,7 @@ static void sites_table(FILE *out, const struct skbmem_result *m, size_t n)
 		html_count_bar(out, s->allocs, most);
 		fprintf(out, "<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64 "</td>"
 			"<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64 "</td>"
-			"<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%.1f</td>"
+			"<td class=\"num\">%" PRId64 "</td><td class=\"num\">%.1f</td>"
 			"<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%" PRIu64 "</td><td><code>",
 			s->frees, s->alive, s->bytes_req, s->bytes_alloc, slack,
 			s->bytes_alloc ? 100.0 * slack / s->bytes_alloc : 0.0, s->by_ctx[NS_CTX_SOFTIRQ],
