@@ -115,5 +115,10 @@ s = json.load(open(sys.argv[1]))["sections"]["skb_memory"]
 print(s["in_a"], s["in_b"], len(s["rows"]))' "$TMP/ap.json")"
 check "text_says_not_in_b" grep -q '^packet memory (kmem events): not in B' \
 	<("$NETSCOPE" diff "$TMP/A.ns" "$TMP/plain.ns")
+# neither trace has kmem events: said once, not four times
+"$NETSCOPE" diff "$TMP/plain.ns" "$TMP/plain.ns" >"$TMP/pp.txt"
+check_eq "without_kmem_in_either_one_line_says_so" \
+	"packet memory (kmem events): not in either trace" \
+	"$(grep -E '^(packet memory|allocations by)' "$TMP/pp.txt")"
 check_eq "no_namespace_left" 0 "$(leftover_netns)"
 echo "1..$TAP_N"
