@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analysis/diff_build.h"
+#include "analysis/diff_skbmem.h"
 
 /*
  * Metadata keys that differ between any two recordings and say nothing of
@@ -341,6 +342,8 @@ struct section_desc {
 	unsigned int part;	/* RR_PART_* the rows come from */
 	enum diff_judge judge;
 	void (*fill)(struct diff_build *sb, int side, const struct report_result *r);
+	/* the result has the section's data beyond its part; NULL: the part says */
+	bool (*has)(const struct report_result *r);
 };
 
 /* in enum diff_section_id's order */
@@ -376,6 +379,14 @@ static const struct section_desc sections[DIFF_SEC__N] = {
 	  DIFF_JUDGE_COUNTER, fill_counters },
 	{ "functions by CPU samples (share of samples)", "profile", "samples", "function", RR_PART_PROFILE,
 	  DIFF_JUDGE_SHARE, fill_profile },
+	{ "packet memory (kmem events)", "skb_memory", "", "measure", RR_PART_SKBMEM, DIFF_JUDGE_COUNT,
+	  diff_fill_skbmem, diff_skbmem_has },
+	{ "allocations by cache and call site", "alloc_sites", "", "cache at call site", RR_PART_SKBMEM,
+	  DIFF_JUDGE_COUNT, diff_fill_skbmem_sites, diff_skbmem_has },
+	{ "allocations by context and GFP flags", "gfp", "allocations", "context flags", RR_PART_SKBMEM,
+	  DIFF_JUDGE_COUNT, diff_fill_skbmem_gfp, diff_skbmem_has },
+	{ "packet memory lifetimes", "skb_lifetimes", "ns", "lifetime", RR_PART_SKBMEM,
+	  DIFF_JUDGE_LATENCY, diff_fill_skbmem_life, diff_skbmem_has },
 };
 
 int diff_section_fill(struct diff_result *res, size_t id, const struct report_result *a,
@@ -393,6 +404,8 @@ int diff_section_fill(struct diff_result *res, size_t id, const struct report_re
 	s->by_share = d->judge == DIFF_JUDGE_SHARE;
 	s->in_a = a->parts & d->part;
 	s->in_b = b->parts & d->part;
+	s->in_a = s->in_a && (!d->has || d->has(a));
+	s->in_b = s->in_b && (!d->has || d->has(b));
 	/* one side without the part: rows would all read new or gone, which is not so */
 	if (!s->in_a || !s->in_b)
 		return 0;

@@ -39,6 +39,10 @@ enum diff_section_id {
 	DIFF_SEC_LATENCY,	/* per stage pair: p50, p90, p99 gaps */
 	DIFF_SEC_COUNTERS,	/* per namespace label: SNMP counter deltas */
 	DIFF_SEC_PROFILE,	/* functions by self CPU samples, judged by share of samples */
+	DIFF_SEC_SKBMEM,	/* packet memory: allocations, frees, bytes, slack, clones, alive */
+	DIFF_SEC_SKBMEM_SITES,	/* allocations by (cache, call site) */
+	DIFF_SEC_SKBMEM_GFP,	/* allocations by (context, GFP flags) */
+	DIFF_SEC_SKBMEM_LIFE,	/* packet memory lifetimes: p50, p90, p99, max */
 	DIFF_SEC__N
 };
 

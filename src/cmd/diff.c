@@ -21,7 +21,7 @@
 
 /* the parts read from each trace: the default report and the views a diff compares */
 #define DIFF_PARTS (RR_PART_DEFAULT | RR_PART_LATENCY | RR_PART_COUNTERS | RR_PART_PROFILE | \
-		    RR_PART_SOFTIRQ)
+		    RR_PART_SOFTIRQ | RR_PART_SKBMEM)
 
 static void usage(FILE *out)
 {
@@ -36,8 +36,10 @@ static void usage(FILE *out)
 		"sites of each tracepoint, per-stage latency (p50, p90, p99 side by side), the\n"
 		"interrupts view's NET_RX runs (where they ran, raise → entry and entry → exit\n"
 		"percentiles, packets per napi_poll, hardirqs per handler and vector), the\n"
-		"lab namespaces' counter deltas, and functions by CPU samples.  Rows are sorted\n"
-		"by the size of their change.\n"
+		"lab namespaces' counter deltas, functions by CPU samples, and packet memory\n"
+		"(traces recorded with --events ...,kmem: allocations by cache and call site,\n"
+		"bytes and slack, GFP flags by context, lifetimes).  Rows are sorted by the\n"
+		"size of their change.\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json       one JSON object with every row, the same ones too\n"

@@ -17,6 +17,7 @@
 #include "cmd/lab.h"
 #include "common/json.h"
 #include "index/explainer.h"
+#include "render/html.h"
 #include "render/skbmem_out.h"
 
 static const char *const original[] = {
@@ -308,6 +309,90 @@ static void skbmem_lab_json(const struct lab_run *r, struct json_writer *w)
 	json_obj_end(w);
 }
 
+/*
+ * The lab's findings on the HTML page (--html): the allocations against
+ * the packets and __alloc_skb's steps as tables; the charts of the
+ * allocations are the report's "Packet memory" section (render/html_skbmem.c)
+ * further down the page, where this links.
+ */
+static void skbmem_lab_html(const struct lab_run *r, FILE *out)
+{
+	const struct skbmem_result *m = &r->res->skbmem;
+	struct alloc_source as;
+	struct facts f;
+	char seen[256];
+
+	gather(r, &f);
+	if (!m->have_kmem) {
+		fputs("<p class=\"warn\">The trace has no kmem events: the kernel refused the kmem"
+		      " tracepoints (see How this kernel was watched).</p>\n", out);
+		return;
+	}
+	fputs("<h3>Allocations against packets</h3>\n<dl class=\"kv\">", out);
+	if (f.sent >= 0)
+		fprintf(out, "<dt>IP packets sent (Ip.OutRequests, both namespaces)</dt>"
+			"<dd id=\"lab-skbmem-sent\">%" PRId64 "</dd>", f.sent);
+	fprintf(out, "<dt>sk_buffs allocated</dt><dd><span id=\"lab-skbmem-skb-allocs\">%" PRIu64
+		"</span> (%s)</dd>", f.skb_allocs, f.sent < 0 ? "no counters to compare with" :
+		(int64_t)f.skb_allocs >= f.sent ? "at least one per packet sent" :
+		"FEWER than packets sent: some came from a cache no tracepoint sees");
+	fprintf(out, "<dt>packets linked to their sk_buff's allocation</dt><dd>%" PRIu64 " of %" PRIu64
+		"%s</dd>", m->linked_skb + m->linked_fclone, m->packets, m->unlinked ? "" : " (every one)");
+	fprintf(out, "<dt>softirq allocations, atomic</dt><dd><span id=\"lab-skbmem-softirq\">%" PRIu64
+		"</span>, <span id=\"lab-skbmem-softirq-atomic\">%" PRIu64 "</span>%s</dd></dl>\n",
+		f.softirq_allocs, f.softirq_atomic, f.softirq_allocs && f.softirq_atomic == f.softirq_allocs ?
+		" (all: a softirq cannot sleep, so GFP_ATOMIC)" : "");
+	fputs("<p>The allocations by cache and call site, bytes and slack, GFP flags by context and"
+	      " lifetimes are drawn in <a href=\"#skbmem\">Packet memory</a>.</p>\n", out);
+
+	fputs("<h3>__alloc_skb, step by step</h3>\n", out);
+	read_source(&as);
+	if (as.have_index) {
+		fputs("<p>From <code>", out);
+		html_esc(out, as.source);
+		fputs("</code>", out);
+		if (as.defined[0]) {
+			fputs("; __alloc_skb defined at <code>", out);
+			html_esc(out, as.defined);
+			fputs("</code>", out);
+		}
+		fputs(".</p>\n", out);
+		if (as.note[0]) {
+			fputs("<p class=\"warn\">", out);
+			html_esc(out, as.note);
+			fputs("</p>\n", out);
+		}
+		if (as.doc_gfp[0]) {
+			fputs("<p>kernel-doc: <q>", out);
+			html_esc(out, as.doc_gfp);
+			fputs("</q></p>\n", out);
+		}
+	} else {
+		fputs("<p class=\"muted\">No source index: the steps without their lines. <code>netscope"
+		      " source fetch</code> and <code>netscope index</code> add each step's file:line and"
+		      " text.</p>\n", out);
+	}
+	fputs("<div class=\"scroll\"><table id=\"lab-skbmem-steps\"><thead><tr><th>#</th><th>step</th>"
+	      "<th>source line</th><th>this run</th></tr></thead><tbody>\n", out);
+	for (size_t i = 0; i < N_STEPS; i++) {
+		fprintf(out, "<tr><td class=\"num\">%zu</td><td>", i + 1);
+		html_esc(out, steps[i].what);
+		fputs("</td><td>", out);
+		if (as.lines[i].where[0]) {
+			fputs("<code>", out);
+			html_esc(out, as.lines[i].where);
+			fputs("</code><br><code>", out);
+			html_esc(out, as.lines[i].text);
+			fputs("</code>", out);
+		}
+		fputs("</td><td>", out);
+		step_seen(&f, m, i, seen, sizeof(seen));
+		html_esc(out, seen);
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</tbody></table></div>\n", out);
+}
+
 static const char *const next[] = {
 	"netscope report FILE --view skb-memory --top 50   every cache and call site",
 	"netscope callers __alloc_skb                      who allocates packets",
@@ -333,5 +418,6 @@ const struct capture_lab lab_skb_memory = {
 	.parts = RR_PART_SKBMEM,
 	.text = skbmem_lab_text,
 	.json = skbmem_lab_json,
+	.html = skbmem_lab_html,
 	.next = next,
 };

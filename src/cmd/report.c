@@ -288,6 +288,7 @@ int cmd_report(int argc, char **argv, const struct cmd_common *co)
 	/* the page shows the views that need nothing but the trace, and single packets */
 	if (html) {
 		ctx.parts |= RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_LAYERS | RR_PART_SOFTIRQ;
+		ctx.parts |= RR_PART_SKBMEM;	/* a section only when the trace has kmem events */
 		ctx.packet_sample = true;
 	}
 	for (size_t i = 0; json && i < n_views; i++)

@@ -263,7 +263,51 @@ const struct ctf_class *ctf_map_class(const struct ctf_map *m, const struct ns_e
 		for (size_t i = 0; i < m->n_aux; i++)
 			if (m->aux_cls[i]->ns_type == (int)ev->type && m->aux_cls[i]->aux == ev->aux)
 				return m->aux_cls[i];
+	if (m->when[ev->type]) {
+		const struct ctf_class *w = m->when[ev->type];
+		const char *p = (const char *)ev + w->when_src->off;
+		uint64_t v;
+
+		switch (w->when_src->size) {
+		case 1: { uint8_t x; memcpy(&x, p, 1); v = x; break; }
+		case 2: { uint16_t x; memcpy(&x, p, 2); v = x; break; }
+		case 4: { uint32_t x; memcpy(&x, p, 4); v = x; break; }
+		default: memcpy(&v, p, 8);
+		}
+		if (v & w->when_mask)
+			return w;
+	}
 	return m->by_type[ev->type];
+}
+
+/* "SOURCE&MASK" of an `event ... when` rule into c; -EINVAL after a message */
+static int parse_when(struct ctf_class *c, const char *cond, const char *origin, unsigned lineno,
+		      char *err, size_t errlen)
+{
+	const char *amp = strchr(cond, '&');
+	char name[32], *end;
+	unsigned long long mask;
+
+	if (!amp || (size_t)(amp - cond) >= sizeof(name)) {
+		snprintf(err, errlen, "%s:%u: 'when %s' is not 'when SOURCE&MASK'", origin, lineno, cond);
+		return -EINVAL;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(amp - cond), cond);
+	c->when_src = ctf_src_find(name);
+	if (!c->when_src || c->when_src->kind != CTF_SRC_INT) {
+		snprintf(err, errlen, "%s:%u: 'when %s': '%s' is not an integer source", origin, lineno,
+			 cond, name);
+		return -EINVAL;
+	}
+	errno = 0;
+	mask = strtoull(amp + 1, &end, 0);
+	if (errno || end == amp + 1 || *end || !mask) {
+		snprintf(err, errlen, "%s:%u: 'when %s': the mask is not a non-zero number", origin,
+			 lineno, cond);
+		return -EINVAL;
+	}
+	c->when_mask = mask;
+	return 0;
 }
 
 static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id, const char *origin,
@@ -272,10 +316,10 @@ static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id
 	const char *kw = r->w[0];
 	bool is_event = !strcmp(kw, "event"), is_seg = !strcmp(kw, "tcp_segment");
 	struct ctf_class *c;
-	size_t name_at = 2;
+	size_t name_at = 2, fields_at;
 	int type = -1;
 	int32_t aux = 0;
-	bool by_aux = false;
+	bool by_aux = false, when;
 
 	if (!is_event && !is_seg && strcmp(kw, "process")) {
 		snprintf(err, errlen, "%s:%u: unknown rule '%s' (%s)", origin, r->lineno, kw, rule_kinds);
@@ -293,6 +337,13 @@ static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id
 			 r->w[name_at]);
 		return -EINVAL;
 	}
+	/* event NETSCOPE LTTNG when SOURCE&MASK FIELD=SOURCE...: one of two names by a field */
+	when = is_event && r->n > name_at + 1 && !strcmp(r->w[name_at + 1], "when");
+	if (when && r->n <= name_at + 2) {
+		snprintf(err, errlen, "%s:%u: 'when' without SOURCE&MASK", origin, r->lineno);
+		return -EINVAL;
+	}
+	fields_at = name_at + 1 + (when ? 2 : 0);
 	if (name_at == 2) {
 		char *slash = strchr(r->w[1], '/');
 
@@ -312,10 +363,17 @@ static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id
 				 r->lineno, slash + 1, r->w[1]);
 			return -EINVAL;
 		}
+		if (slash && when) {
+			snprintf(err, errlen, "%s:%u: a rule takes /AUX or 'when', not both ('%s')",
+				 origin, r->lineno, r->w[1]);
+			return -EINVAL;
+		}
 		if (slash ? aux_class(m, type, aux) != NULL :
+		    when ? m->when[type] != NULL :
 		    (is_event && m->by_type[type]) || (is_seg && m->segment[type])) {
-			snprintf(err, errlen, "%s:%u: second %s rule for '%s%s%s'", origin, r->lineno, kw,
-				 r->w[1], slash ? "/" : "", slash ? slash + 1 : "");
+			snprintf(err, errlen, "%s:%u: second %s%s rule for '%s%s%s'", origin, r->lineno, kw,
+				 when ? " ... when" : "", r->w[1], slash ? "/" : "",
+				 slash ? slash + 1 : "");
 			return -EINVAL;
 		}
 		by_aux = slash != NULL;
@@ -329,8 +387,10 @@ static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id
 				 r->w[name_at]);
 			return -EINVAL;
 		}
-	if (is_event && !by_aux)
+	if (is_event && !by_aux && !when)
 		c = add_class(m, r->w[name_at], type, CTF_CLASS_EVENT, type);
+	else if (when)
+		c = add_class(m, r->w[name_at], (*next_id)++, CTF_CLASS_EVENT, type);
 	else if (by_aux)
 		/* one type, several classes: its id comes after every other rule's
 		 * (ctf_map_build), so the ids of the others stay what they were */
@@ -342,16 +402,20 @@ static int parse_rule(struct ctf_map *m, const struct rule *r, uint16_t *next_id
 		return -ENOMEM;
 	c->by_aux = by_aux;
 	c->aux = aux;
+	if (when && parse_when(c, r->w[name_at + 2], origin, r->lineno, err, errlen))
+		return -EINVAL;
 	/* for the duplicate checks above (ctf_map_build indexes again at the end) */
 	if (by_aux)
 		;	/* aux_class() finds it among the classes */
+	else if (when)
+		m->when[type] = c;
 	else if (is_event)
 		m->by_type[type] = c;
 	else if (is_seg)
 		m->segment[type] = c;
 	else
 		m->process = c;
-	return parse_fields(c, r, name_at + 1, origin, err, errlen);
+	return parse_fields(c, r, fields_at, origin, err, errlen);
 }
 
 /* the rules into words; a line starting with a blank continues the rule above */
@@ -468,6 +532,7 @@ int ctf_map_build(struct ctf_map *m, const char *rules, const char *origin, char
 	qsort(m->cls, m->n, sizeof(*m->cls), by_id);
 	memset(m->by_type, 0, sizeof(m->by_type));
 	memset(m->segment, 0, sizeof(m->segment));
+	memset(m->when, 0, sizeof(m->when));
 	m->process = NULL;
 	for (size_t i = 0; i < m->n; i++)
 		m->n_aux += m->cls[i].by_aux;
@@ -483,7 +548,9 @@ int ctf_map_build(struct ctf_map *m, const char *rules, const char *origin, char
 		if (c->by_aux) {
 			m->aux_cls[m->n_aux++] = c;
 			m->has_aux[c->ns_type] = true;
-		} else if (c->kind == CTF_CLASS_EVENT || c->kind == CTF_CLASS_NATIVE)
+		} else if (c->when_src)
+			m->when[c->ns_type] = c;
+		else if (c->kind == CTF_CLASS_EVENT || c->kind == CTF_CLASS_NATIVE)
 			m->by_type[c->ns_type] = c;
 		else if (c->kind == CTF_CLASS_TCP_SEGMENT)
 			m->segment[c->ns_type] = c;

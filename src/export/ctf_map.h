@@ -62,6 +62,10 @@ struct ctf_class {
 	struct ctf_field *f;
 	size_t nf;
 	size_t max_size;	/* bytes of its largest payload */
+	/* an `event ... when SOURCE&MASK` rule: the events whose SOURCE has a bit of
+	 * MASK set take this class, the others the type's rule without `when` */
+	const struct ctf_src *when_src;
+	uint64_t when_mask;
 };
 
 /* CTF ids: event types keep their number, the other classes follow NS_EV_SLOTS */
@@ -73,13 +77,15 @@ struct ctf_map {
 	size_t n;
 	struct ctf_class *by_type[NS_EV__COUNT];	/* index 0: the unknown class */
 	struct ctf_class *segment[NS_EV__COUNT];	/* tcp_segment class of a type, or NULL */
+	struct ctf_class *when[NS_EV__COUNT];	/* a type's `when` class, or NULL */
 	struct ctf_class *process;		/* NULL when the table has no process rule */
 	struct ctf_class **aux_cls;		/* the by_aux classes */
 	size_t n_aux;
 	bool has_aux[NS_EV__COUNT];		/* a type some by_aux class names */
 };
 
-/* the class an event is written as: its (type, aux) rule, else its type's, else the unknown one */
+/* the class an event is written as: its (type, aux) rule, else its type's `when` rule when the
+ * event's field has a bit of the mask, else its type's, else the unknown one */
 const struct ctf_class *ctf_map_class(const struct ctf_map *m, const struct ns_event *ev);
 
 /*

@@ -7,7 +7,9 @@
 const char *const event_arg_keys[] = {
 	"packet_id", "packet_start", "packet_end", "dev", "handler", "ifindex", "netns", "len",
 	"proto", "src", "dst", "tcp_flags", "seq", "ack_seq", "skb", "sk", "pid", "tid", "comm",
-	"detail", "stack", NULL,
+	"detail", "stack",
+	"ptr", "call_site", "kmalloc", "cache_id", "kmem_cache", "bytes_req", "bytes_alloc", "gfp_flags", "order",
+	NULL,
 };
 
 #define STACK_SYM_LEN 96
@@ -16,6 +18,7 @@ void event_args(const struct event_fmt *fmt, struct tracefile_reader *tr,
 		const struct ns_event *ev, const struct arg_sink *s)
 {
 	bool irq = ev->type == NS_EV_IRQ_HANDLER_ENTRY || ev->type == NS_EV_IRQ_HANDLER_EXIT;
+	bool kmem = event_args_is_kmem(ev);	/* sk and len mean other things there */
 	char buf[256], name[NS_COMM_LEN > NS_IFNAME_LEN ? NS_COMM_LEN + 1 : NS_IFNAME_LEN + 1];
 
 	if (ev->packet_id) {
@@ -39,7 +42,7 @@ void event_args(const struct event_fmt *fmt, struct tracefile_reader *tr,
 		s->sint(s->ctx, "ifindex", ev->ifindex);
 	if (ev->netns)
 		s->uint(s->ctx, "netns", ev->netns);
-	if (ev->len)
+	if (ev->len && !kmem)
 		s->uint(s->ctx, "len", ev->len);
 	if (ev->l3_proto || ev->l4_proto)
 		s->str(s->ctx, "proto", event_proto(ev));
@@ -55,8 +58,10 @@ void event_args(const struct event_fmt *fmt, struct tracefile_reader *tr,
 	}
 	if (ev->skb)
 		s->ptr(s->ctx, "skb", ev->skb);
-	if (ev->sk)
+	if (ev->sk && !kmem)
 		s->ptr(s->ctx, "sk", ev->sk);
+	if (kmem)
+		event_args_kmem(fmt, ev, s);
 	/* in softirq and hardirq context: the task that was interrupted */
 	s->uint(s->ctx, "pid", ev->pid);
 	s->uint(s->ctx, "tid", ev->tid);

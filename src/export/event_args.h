@@ -35,4 +35,8 @@ extern const char *const event_arg_keys[];
 void event_args(const struct event_fmt *fmt, struct tracefile_reader *tr,
 		const struct ns_event *ev, const struct arg_sink *s);
 
+/* kmem events (export/event_args_kmem.c): their fields under their own names */
+bool event_args_is_kmem(const struct ns_event *ev);
+void event_args_kmem(const struct event_fmt *fmt, const struct ns_event *ev, const struct arg_sink *s);
+
 #endif

@@ -108,7 +108,8 @@ static void print_section(FILE *out, const struct diff_section *s, const struct 
 	char a[32], b[32], c[32], rel[32], sa[16], sb[16];
 
 	if (!s->in_a || !s->in_b) {
-		fprintf(out, "\n%s: not in %s\n", s->name, !s->in_a ? "A" : "B");
+		fprintf(out, "\n%s: not in %s\n", s->name,
+			!s->in_a && !s->in_b ? "either trace" : !s->in_a ? "A" : "B");
 		return;
 	}
 	fprintf(out, "\n%s: ", s->name);
@@ -172,11 +173,12 @@ void diff_print_text(FILE *out, const struct diff_result *d, const struct diff_t
 			" and call paths can differ for that reason alone\n", d->kernel_a, d->kernel_b);
 	fputc('\n', out);
 	print_capture(out, d, &d->sec[DIFF_SEC_CAPTURE], o);
-	for (size_t i = DIFF_SEC_CAPTURE + 1; i < DIFF_SEC__N; i++)
+	for (size_t i = DIFF_SEC_CAPTURE + 1; i < DIFF_SEC__N; i++) {
+		/* no kmem events in either trace: the first packet-memory section says so once */
+		if (i > DIFF_SEC_SKBMEM && i <= DIFF_SEC_SKBMEM_LIFE && !d->sec[i].in_a && !d->sec[i].in_b)
+			continue;
 		print_section(out, &d->sec[i], o);
-	if (d->sec[DIFF_SEC_EVENTS].in_a)
-		fprintf(out, "\nallocations (skb memory): not in these traces yet; they come with the"
-			" skb-memory lab\n");
+	}
 	if (!d->n_changed)
 		fprintf(out, "\nno change: every row is the same within the threshold\n");
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "render/html.h"
+#include "render/html_skbmem.h"
 
 void html_esc_n(FILE *out, const char *s, size_t n)
 {
@@ -192,6 +193,7 @@ static const struct {
 	{ "callpaths", "Call paths", RR_PART_CALLPATHS, html_callpaths },
 	{ "profile", "CPU profile", RR_PART_PROFILE, html_profile_flame },
 	{ "layers", "Layers", RR_PART_LAYERS, html_layers },
+	{ "skbmem", "Packet memory", RR_PART_SKBMEM, html_skbmem },
 };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -208,6 +210,8 @@ static bool section_shown(const struct report_result *res, size_t i)
 	/* a trace recorded without softirq events has nothing to draw there */
 	if (!strcmp(sections[i].id, "interrupts"))
 		return res->softirq.softirq_events > 0;
+	if (!strcmp(sections[i].id, "skbmem"))
+		return res->skbmem.have_kmem;
 	return true;
 }
 

@@ -25,7 +25,7 @@ import json, sys
 rules = {}
 for line in open(sys.argv[1]):
     w = line.split("#")[0].split()
-    if len(w) >= 3 and w[0] == "event":
+    if len(w) >= 3 and w[0] == "event" and (len(w) < 4 or w[3] != "when"):
         rules[w[1]] = w[2]
 d = json.load(sys.stdin)
 for e in d["events"]["by_type"]:
@@ -236,6 +236,80 @@ printf 'not a trace\n' >"$TMP/junk.ns"
 check_eq not_a_trace_exit_1 1 $?
 check "not_a_trace_error_says_so" grep -q "is not a netscope trace" "$TMP/err"
 check_eq not_a_trace_leaves_nothing "" "$(ls -d "$TMP"/junk.ctf* 2>/dev/null)"
+
+# ---- kmem events: one netscope event, two LTTng names by its kmalloc flag ----
+# the lab's trace has slab caches and page frags; a UDP datagram of 1400
+# bytes has its data kmalloc'd (too big for skbuff_small_head)
+"$NETSCOPE" lab skb-memory --count 2 -o "$TMP/kmem.ns" >/dev/null 2>&1
+check_eq lab_skb_memory_trace_exits_zero 0 $?
+"$NETSCOPE" record -o "$TMP/kmalloc.ns" --events default,kmem,kmem-pages -- python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(5):
+    s.sendto(b"x" * 1400, ("198.18.0.2", 9))' >/dev/null 2>&1
+check_eq record_big_udp_datagrams_with_kmem_exits_zero 0 $?
+# the report's counts per LTTng name: kmem_alloc split by the skb-memory view's kmalloc sites
+kmem_counts() { # trace
+	python3 - <("$NETSCOPE" report --json "$1") <("$NETSCOPE" report --json --view skb-memory "$1") <<'PY'
+import json, sys
+ev = {e["event"]: e["count"] for e in json.load(open(sys.argv[1]))["events"]["by_type"]}
+m = json.load(open(sys.argv[2]))["skb_memory"]
+km = [s for s in m["sites"] if s["cache"] == "kmalloc"]
+if m["frees_unmatched"]:
+    print("frees_unmatched", m["frees_unmatched"])
+kmalloc, kfree = sum(s["allocs"] for s in km), sum(s["frees"] for s in km)
+out = {"kmem_kmalloc": kmalloc, "kmem_cache_alloc": ev.get("kmem_alloc", 0) - kmalloc,
+       "kmem_kfree": kfree, "kmem_cache_free": ev.get("kmem_free", 0) - kfree,
+       "kmem_mm_page_alloc": ev.get("mm_page_alloc", 0), "kmem_mm_page_free": ev.get("mm_page_free", 0)}
+assert m["allocs"] + m["page_allocs"] == ev.get("kmem_alloc", 0) + ev.get("mm_page_alloc", 0)
+for k in sorted(out):
+    if out[k]:
+        print(k, out[k])
+PY
+}
+for t in kmem kmalloc; do
+	"$NETSCOPE" export "$TMP/$t.ns" --to ctf "$TMP/$t.ctf" 2>/dev/null
+	check_eq "export_${t}_trace_exits_zero" 0 $?
+	babeltrace2 "$TMP/$t.ctf" >"$TMP/$t.txt" 2>"$TMP/bt.err"
+	check_eq "babeltrace2_reads_${t}_export_without_warning" "0:" "$?:$(cat "$TMP/bt.err")"
+	check_eq "babeltrace2_counts_each_kmem_name_of_${t}_as_the_report" "$(kmem_counts "$TMP/$t.ns")" \
+		"$(bt_counts <"$TMP/$t.txt" | grep -E '^kmem_')"
+	check_eq "babeltrace2_counts_the_other_events_of_${t}_as_the_report" \
+		"$(report_counts "$TMP/$t.ns" | grep -vE '^kmem_')" \
+		"$(bt_counts <"$TMP/$t.txt" | grep -vE '^(kmem_|inet_sock_local_in |inet_sock_local_out |lttng_statedump_process_state )')"
+	check_eq "${t}_export_has_no_netscope_kmem_name" 0 \
+		"$(grep -cE '\) [^ ]+ (kmem_alloc|kmem_free|mm_page_alloc|mm_page_free): ' "$TMP/$t.txt")"
+done
+check_eq lab_trace_has_cache_allocs_frees_and_page_frags "True True True True" "$(bt_counts <"$TMP/kmem.txt" | python3 -c '
+import sys
+c = dict(l.split() for l in sys.stdin)
+print(*[int(c.get(k, 0)) > 0 for k in ("kmem_cache_alloc", "kmem_cache_free", "kmem_mm_page_alloc", "kmem_mm_page_free")])')"
+check_eq udp_trace_has_kmalloc_and_kfree "True True" "$(bt_counts <"$TMP/kmalloc.txt" | python3 -c '
+import sys
+c = dict(l.split() for l in sys.stdin)
+print(int(c.get("kmem_kmalloc", 0)) >= 5, int(c.get("kmem_kfree", 0)) >= 5)')"
+# LTTng's fields, in its order; the bytes the skb-memory view sums
+payload_names() { # event name, file: the payload's field names of its first event
+	grep -m1 -E "\) [^ ]+ $1: " "$2" | sed -E 's/.*\}, \{ (.*) \}$/\1/' | grep -oE '(^|, )[a-z_0-9]+ = ' |
+		sed -E 's/^, //; s/ = $//' | tr '\n' ' ' | sed 's/ $//'
+}
+check_eq kmem_kmalloc_fields_are_lttngs "call_site ptr bytes_req bytes_alloc gfp_flags ns_kmem_flags ns_netns" \
+	"$(payload_names kmem_kmalloc "$TMP/kmalloc.txt")"
+check_eq kmem_cache_alloc_fields_are_lttngs "call_site ptr bytes_req bytes_alloc gfp_flags ns_cache ns_kmem_flags ns_netns" \
+	"$(payload_names kmem_cache_alloc "$TMP/kmem.txt")"
+check_eq kmem_kfree_fields_are_lttngs "call_site ptr ns_bytes_alloc ns_kmem_flags" \
+	"$(payload_names kmem_kfree "$TMP/kmalloc.txt")"
+check_eq kmem_cache_free_fields_are_lttngs "call_site ptr ns_cache ns_bytes_alloc ns_kmem_flags" \
+	"$(payload_names kmem_cache_free "$TMP/kmem.txt")"
+check_eq kmem_mm_page_alloc_fields_are_lttngs "page order gfp_flags ns_call_site ns_kmem_flags" \
+	"$(payload_names kmem_mm_page_alloc "$TMP/kmem.txt")"
+check_eq kmem_mm_page_free_fields_are_lttngs "page order" "$(payload_names kmem_mm_page_free "$TMP/kmem.txt")"
+check_eq kmalloc_bytes_requested_sum_to_the_views_kmalloc_sites \
+	"$("$NETSCOPE" report --json --view skb-memory "$TMP/kmalloc.ns" | python3 -c '
+import json, sys
+print(sum(s["bytes_req"] for s in json.load(sys.stdin)["skb_memory"]["sites"] if s["cache"] == "kmalloc"))')" \
+	"$(field kmem_kmalloc bytes_req "$TMP/kmalloc.txt" | awk '{s += $1} END {print s}')"
+check_eq page_frags_are_order_3 3 "$(field kmem_mm_page_alloc order "$TMP/kmem.txt" | sort -u)"
 
 # ---- golden: a checked-in trace exports byte for byte the same CTF ----
 # (after a deliberate change of the format or of data/lttng.rules:
