@@ -181,11 +181,19 @@ struct {
 static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buff *skb,
 				      const struct net_device *dev, enum l3_at at)
 {
-	struct ns_event *e = ev_begin(type);
+	const struct net_device *d = dev ? dev : RD(skb->dev, skb, dev);
+	__u32 netns = netns_filter_n && d ? RD(d->nd_net.net->ns.inum, d, nd_net.net, ns.inum) : 0;
+	struct ns_event *e = ev_begin_direct(type, netns);
 
+	if (e) {
+		ev_dev(e, d);
+		ev_skb(e, skb, at);
+		return ev_submit_direct(ctx, e);
+	}
+	e = ev_begin(type);
 	if (!e)
 		return 0;
-	ev_dev(e, dev ? dev : RD(skb->dev, skb, dev));
+	ev_dev(e, d);
 	ev_skb(e, skb, at);
 	return ev_submit(ctx, e);
 }
