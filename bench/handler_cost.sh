@@ -32,7 +32,8 @@ for r in $(seq "$ROUNDS"); do
 			grep -h '^prog_id:' /proc/$pid/fdinfo/* 2>/dev/null |
 				awk '{ print $2 }' | sort -u >"$TMPD/ids.new"
 			bpftool prog show -j >"$TMPD/snap.json" 2>/dev/null &&
-				cp "$TMPD/snap.json" "$TMPD/last.json" && cp "$TMPD/ids.new" "$TMPD/ids"
+				[ -s "$TMPD/ids.new" ] && cp "$TMPD/snap.json" "$TMPD/last.json" &&
+				cp "$TMPD/ids.new" "$TMPD/ids"
 			sleep 0.3
 		done
 		wait $pid
@@ -53,5 +54,6 @@ print("round %s %-28s SYN/s %7s  packet handlers avg %5.0f ns over %d calls (%.1
 for p in sorted(mine, key=lambda p: -p["run_cnt"]):
     print("    %-28s %9d calls %6.0f ns" % (p["name"], p["run_cnt"], p["run_time_ns"] / p["run_cnt"]))
 PY
+		grep 'events produced' "$TMPD/err" | sed 's/^/    /'
 	done
 done

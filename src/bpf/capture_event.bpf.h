@@ -644,6 +644,17 @@ static __always_inline struct ns_event *ev_begin_direct(__u16 type, __u32 netns)
 	return e;
 }
 
+/* the namespace of the skb's device for ev_begin_direct(); 0: none, or no namespace filter */
+static __always_inline __u32 skb_dev_netns(const struct sk_buff *skb)
+{
+	const struct net_device *dev;
+
+	if (!netns_filter_n || !skb)
+		return 0;
+	dev = RD(skb->dev, skb, dev);
+	return dev ? RD(dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum) : 0;
+}
+
 /* ev_submit() for an event of ev_begin_direct(): commit it, or discard it */
 static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e)
 {
@@ -659,6 +670,25 @@ static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e)
 	bpf_ringbuf_submit(e, ev_account(ctx, e, c));
 	return 0;
 }
+
+/*
+ * Build and submit one event: `fill` (a statement using `e`) runs on the
+ * ring-buffer reservation when ev_begin_direct() gives one, else on the
+ * scratch slot.  netns: what ev_begin_direct() needs to know it wanted.
+ */
+#define EV_BUILD(ctx, type, netns, fill)                               \
+	({                                                             \
+		struct ns_event *e = ev_begin_direct(type, netns);     \
+		int ret_ = 0;                                          \
+		if (e) {                                               \
+			fill;                                          \
+			ret_ = ev_submit_direct(ctx, e);               \
+		} else if ((e = ev_begin(type))) {                     \
+			fill;                                          \
+			ret_ = ev_submit(ctx, e);                      \
+		}                                                      \
+		ret_;                                                  \
+	})
 
 /* Filter, then emit. */
 static __always_inline int ev_submit(void *ctx, struct ns_event *e)
