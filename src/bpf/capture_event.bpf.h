@@ -630,10 +630,15 @@ static __always_inline struct ns_event *ev_begin_direct(__u16 type, __u32 netns)
 	if (filter_pid || filter_l4 || filter_port || filter_host_family || filter_ifname_set)
 		return NULL;
 	if (netns_filter_n) {
-		struct cpu_state *cs = get_cpu_state();
-		struct kmem_pending *p = kmem_pending_get();
+		struct cpu_state *cs;
+		struct kmem_pending *p;
 
-		if (!netns_wanted(netns) || !cs || cs->entry_pending || (p && p->n))
+		/* the common miss first: a free of an skb with no device */
+		if (!netns || !netns_wanted(netns))
+			return NULL;
+		cs = get_cpu_state();
+		p = kmem_pending_get();
+		if (!cs || cs->entry_pending || (p && p->n))
 			return NULL;
 	}
 	ctx = exec_ctx();
