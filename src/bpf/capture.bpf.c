@@ -5,7 +5,9 @@
  * capture/session.c).  Every handler fills one struct ns_event in a per-CPU
  * scratch slot, applies the filters, then copies it to the ring buffer, so
  * that filtered-out events never cost a ring-buffer reservation and the
- * produced/lost counters stay exact.  That shared core (context, decoding,
+ * produced/lost counters stay exact; the hot packet handlers build an event
+ * known wanted beforehand directly in its reservation (EV_BUILD, no copy).
+ * That shared core (context, decoding,
  * filters, stacks, submission) is in capture_event.bpf.h.
  *
  * Hot paths read kernel structs through RD(): a plain load in tp_btf twins
