@@ -5,7 +5,9 @@
  * capture/session.c).  Every handler fills one struct ns_event in a per-CPU
  * scratch slot, applies the filters, then copies it to the ring buffer, so
  * that filtered-out events never cost a ring-buffer reservation and the
- * produced/lost counters stay exact.  That shared core (context, decoding,
+ * produced/lost counters stay exact; the hot packet handlers build an event
+ * known wanted beforehand directly in its reservation (EV_BUILD, no copy).
+ * That shared core (context, decoding,
  * filters, stacks, submission) is in capture_event.bpf.h.
  *
  * Hot paths read kernel structs through RD(): a plain load in tp_btf twins
@@ -53,13 +55,10 @@ const volatile bool udp_fail_has_sk_skb;       /* 6.8: sk and skb arguments */
 static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buff *skb,
 				      const struct net_device *dev, enum l3_at at)
 {
-	struct ns_event *e = ev_begin(type);
+	const struct net_device *d = dev ? dev : RD(skb->dev, skb, dev);
+	__u32 netns = netns_filter_n && d ? RD(d->nd_net.net->ns.inum, d, nd_net.net, ns.inum) : 0;
 
-	if (!e)
-		return 0;
-	ev_dev(e, dev ? dev : RD(skb->dev, skb, dev));
-	ev_skb(e, skb, at);
-	return ev_submit(ctx, e);
+	return EV_BUILD(ctx, type, netns, ({ ev_dev(e, d); ev_skb(e, skb, at); }));
 }
 
 TWIN(net_dev_queue, on_skb_dev(ctx, NS_EV_NET_DEV_QUEUE, skb, NULL, L3_AT_NETWORK_HEADER),
@@ -96,13 +95,9 @@ TWIN(net_dev_xmit, on_net_dev_xmit(ctx, skb, rc, dev, len),
      struct sk_buff *skb, int rc, struct net_device *dev, unsigned int len)
 
 /* ---- skb: end of life ---- */
-static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, void *location,
-					__u64 *args)
+static __always_inline void fill_kfree_skb(struct ns_event *e, const struct sk_buff *skb,
+					   void *location, __u64 *args)
 {
-	struct ns_event *e = ev_begin(NS_EV_KFREE_SKB);
-
-	if (!e)
-		return 0;
 	e->location = (__u64)location;
 	if (kfree_skb_has_reason)
 		e->reason = (__u32)args[2];
@@ -114,31 +109,34 @@ static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, vo
 			ev_sock(e, &rx_sk->__sk_common);
 	}
 	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
-	return ev_submit(ctx, e);
+}
+
+static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, void *location,
+					__u64 *args)
+{
+	return EV_BUILD(ctx, NS_EV_KFREE_SKB, skb_dev_netns(skb),
+			fill_kfree_skb(e, skb, location, args));
 }
 TWIN(kfree_skb, on_kfree_skb(ctx, skb, location, ctx), struct sk_buff *skb, void *location)
 
-static __always_inline int on_consume_skb(void *ctx, const struct sk_buff *skb, __u64 *args)
+static __always_inline void fill_consume_skb(struct ns_event *e, const struct sk_buff *skb,
+					     __u64 *args)
 {
-	struct ns_event *e = ev_begin(NS_EV_CONSUME_SKB);
-
-	if (!e)
-		return 0;
 	if (consume_skb_has_location)
 		e->location = args[1];
 	ev_skb(e, skb, L3_AT_NONE);
-	return ev_submit(ctx, e);
+}
+
+static __always_inline int on_consume_skb(void *ctx, const struct sk_buff *skb, __u64 *args)
+{
+	return EV_BUILD(ctx, NS_EV_CONSUME_SKB, skb_dev_netns(skb), fill_consume_skb(e, skb, args));
 }
 TWIN(consume_skb, on_consume_skb(ctx, skb, ctx), struct sk_buff *skb)
 
 /* ---- tcp ---- */
-static __always_inline int on_tcp_sk_skb(void *ctx, __u16 type, const struct sock *sk,
-					 const struct sk_buff *skb, __u32 reason, __s32 aux)
+static __always_inline void fill_tcp_sk_skb(struct ns_event *e, const struct sock *sk,
+					    const struct sk_buff *skb, __u32 reason, __s32 aux)
 {
-	struct ns_event *e = ev_begin(type);
-
-	if (!e)
-		return 0;
 	e->sk = (__u64)sk;
 	e->reason = reason;
 	e->aux = aux;
@@ -149,7 +147,12 @@ static __always_inline int on_tcp_sk_skb(void *ctx, __u16 type, const struct soc
 		if (!e->l4_proto)
 			e->l4_proto = IPPROTO_TCP;
 	}
-	return ev_submit(ctx, e);
+}
+
+static __always_inline int on_tcp_sk_skb(void *ctx, __u16 type, const struct sock *sk,
+					 const struct sk_buff *skb, __u32 reason, __s32 aux)
+{
+	return EV_BUILD(ctx, type, skb_dev_netns(skb), fill_tcp_sk_skb(e, sk, skb, reason, aux));
 }
 
 static __always_inline int on_tcp_send_reset(void *ctx, const struct sock *sk,

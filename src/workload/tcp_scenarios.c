@@ -184,6 +184,19 @@ int scenario_handshake(struct scenario_run *r)
 		n = io_full(fd, out, sizeof(out), true);
 		if (n == sizeof(out))
 			n = io_full(fd, in, sizeof(in), false);
+		/*
+		 * The server closes first: wait for its FIN (end of stream)
+		 * before closing, or a client that reads the echo before the
+		 * server thread reaches close() sends its FIN too and the two
+		 * cross (a simultaneous close: FIN_WAIT1 > CLOSING on both
+		 * sides, seen under load, and not what the lab shows).
+		 */
+		if (n == sizeof(in)) {
+			char eof;
+
+			while (recv(fd, &eof, 1, 0) < 0 && errno == EINTR)
+				;
+		}
 		close(fd);
 		if (n == -ETIMEDOUT && scn_expired(r))
 			break;
