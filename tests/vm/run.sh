@@ -8,14 +8,19 @@
 #
 # usage: tests/vm/run.sh [LABEL...]      (default: 6.1 6.12)
 # env:   NETSCOPE (binary under test), NETSCOPE_VM_TIMEOUT (seconds per
-#        boot, default 600), NETSCOPE_VM_SMP (guest CPUs, default 2)
+#        boot, default 600), NETSCOPE_VM_SMP (guest CPUs, default 1)
 #
 # Without qemu-system-x86_64, busybox-static or a kernel (neither in the
 # cache nor fetchable), prints one "ok 1 # SKIP reason" and exits 0.
 cd "$(dirname "$0")/../.." || exit 1
 NETSCOPE=${NETSCOPE:-$PWD/build/netscope}
 VM_TIMEOUT=${NETSCOPE_VM_TIMEOUT:-600}
-VM_SMP=${NETSCOPE_VM_SMP:-2}
+# One guest CPU: with two, the guest crashed once in ~6 boots while
+# netscope attached its tracepoints (6.12: "Oops: int3" in handle_softirqs
+# at the softirq tracepoint's static-key site, a text_poke_bp() of one CPU
+# racing the other under TCG; 6.1: a hang in doctor's probes).  The lane
+# checks function tracing, not SMP; NETSCOPE_VM_SMP=2 brings them back.
+VM_SMP=${NETSCOPE_VM_SMP:-1}
 CACHE=${NETSCOPE_VM_CACHE:-$PWD/build/vm}
 n=0
 failed=0
