@@ -94,7 +94,9 @@ check_eq "jsonl_kfree_skb_lines_name_reason_and_place" "NO_SOCKET@tcp_v4_rcv NO_
 check_eq "jsonl_events_with_a_stack_id_carry_their_frames" True "$(get stacks)"
 
 # CPU samples: speedscope weighs them in nanoseconds, 1/999 s each
-"$NETSCOPE" record -o "$TMP/s.ns" --scenario refused --count 3 --sample-freq 999 2>/dev/null
+# a workload long enough for kernel-mode samples (refused --count 3 lasts a few ms:
+# under load all its samples could land in user mode, and the export then has none)
+"$NETSCOPE" record -o "$TMP/s.ns" --scenario bulk --bytes 20M --sample-freq 999 2>/dev/null
 "$NETSCOPE" export "$TMP/s.ns" --to folded "$TMP/s.folded" 2>/dev/null &&
 	"$NETSCOPE" export "$TMP/s.ns" --to speedscope "$TMP/s.speedscope" 2>/dev/null
 check_eq "sampled_trace_exports_folded_and_speedscope" 0 $?
