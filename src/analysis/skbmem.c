@@ -511,8 +511,11 @@ int skbmem_finish(struct skbmem_an *s, struct skbmem_result *out)
 			s->r.alive_oldest_ns = s->last_ts - r->ts;
 	}
 	snprintf(s->r.fclone_merged, sizeof(s->r.fclone_merged), "%s", s->fclone_merged);
-	qsort(s->r.sites, s->r.n_sites, sizeof(*s->r.sites), cmp_site);
-	qsort(s->r.gfp, s->r.n_gfp, sizeof(*s->r.gfp), cmp_gfp);
+	/* qsort's array must not be NULL, even for no rows (UBSan, fuzz_tracefile) */
+	if (s->r.n_sites)
+		qsort(s->r.sites, s->r.n_sites, sizeof(*s->r.sites), cmp_site);
+	if (s->r.n_gfp)
+		qsort(s->r.gfp, s->r.n_gfp, sizeof(*s->r.gfp), cmp_gfp);
 	s->r.have_kmem = s->any_kmem || (s->ctx && s->ctx->meta && ns_meta_get(s->ctx->meta, "kmem.caches"));
 	*out = s->r;
 	/* the rows now belong to out */
