@@ -32,7 +32,7 @@
 #include "common/log.h"
 #include "export/event_args.h"
 #include "export/export.h"
-#include "export/outfile.h"
+#include "export/output.h"
 #include "export/timeline.h"
 
 #define CPU_PID(cpu) ((uint64_t)(cpu) + 1)
@@ -222,7 +222,7 @@ int export_chrome_json(struct export_src *src, const char *out, const struct exp
 	if (c.tl.events > LARGE_EVENTS)
 		ns_warn("%" PRIu64 " events make a large JSON file, slow to open: --to perfetto is"
 			" smaller and loads faster", c.tl.events);
-	f = export_create(out);
+	f = export_fopen(out);
 	if (!f)
 		goto done;
 	c.w = json_new(f);
@@ -249,7 +249,7 @@ int export_chrome_json(struct export_src *src, const char *out, const struct exp
 	json_arr_end(c.w);
 	json_obj_end(c.w);
 	fputc('\n', f);
-	if (export_close(f, out))
+	if (export_fclose(f, out))
 		goto done;
 	fprintf(stderr, "netscope: chrome-json: %" PRIu64 " softirq and %" PRIu64 " irq slices, %" PRIu64
 		" system vector slices, %" PRIu64 " unmatched entries or exits as events, %" PRIu64

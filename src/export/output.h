@@ -11,6 +11,8 @@
 
 /* create tmp for writing; NULL after "cannot write 'OUT': ..." */
 FILE *export_fopen(const char *tmp);
+/* "cannot write 'OUT': ..." for a write that failed with errno err */
+void export_write_error(const char *tmp, int err);
 /* flush and close f; 0, or 1 after "cannot write 'OUT': ..." (disk full, ...) */
 int export_fclose(FILE *f, const char *tmp);
 /* the final path of a temporary output name, into buf */

@@ -39,7 +39,7 @@
 #include "common/strmap.h"
 #include "export/event_args.h"
 #include "export/export.h"
-#include "export/outfile.h"
+#include "export/output.h"
 #include "export/perfetto_proto.h"
 #include "export/protobuf.h"
 #include "export/timeline.h"
@@ -425,7 +425,7 @@ int export_perfetto(struct export_src *src, const char *out, const struct export
 
 	if (timeline_build(src, &p.tl))
 		goto done;
-	p.out = export_create(out);
+	p.out = export_fopen(out);
 	if (!p.out)
 		goto done;
 	p.tr = src->tr;
@@ -444,7 +444,7 @@ int export_perfetto(struct export_src *src, const char *out, const struct export
 		fclose(p.out);
 		goto done;
 	}
-	if (export_close(p.out, out))
+	if (export_fclose(p.out, out))
 		goto done;
 	fprintf(stderr, "netscope: perfetto: %zu tracks (%zu counters), %" PRIu64 " softirq and %" PRIu64
 		" irq slices, %" PRIu64 " system vector slices, %" PRIu64 " unmatched entries or exits"

@@ -73,16 +73,5 @@ static void export_trace(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *fixed = malloc(size ? size : 1);
-	bool changed;
-
-	if (!fixed)
-		return 0;
-	memcpy(fixed, data, size);
-	changed = fuzz_fix_trace_crcs(fixed, size);
-	export_trace(fixed, size);
-	if (changed)
-		export_trace(data, size);
-	free(fixed);
-	return 0;
+	return fuzz_trace_twice(data, size, export_trace);
 }

@@ -132,7 +132,7 @@ static void read_trace(const uint8_t *data, size_t size)
 	/* every analysis, as the report and its views together would ask */
 	ctx.parts = RR_PART_COUNTS | RR_PART_DROPS | RR_PART_TCP | RR_PART_JOURNEYS |
 		    RR_PART_CALLPATHS | RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_COUNTERS |
-		    RR_PART_LAYERS | RR_PART_SOFTIRQ;
+		    RR_PART_LAYERS | RR_PART_SOFTIRQ | RR_PART_SKBMEM | RR_PART_FUNCS;
 	ctx.packet_sample = true;	/* the packets view and the HTML page's timelines */
 	if (!report_file_run(&rf, path, &ctx) && report_result(rf.rep))
 		print_report(report_result(rf.rep));
@@ -144,16 +144,5 @@ static void read_trace(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *fixed = malloc(size ? size : 1);
-	bool changed;
-
-	if (!fixed)
-		return 0;
-	memcpy(fixed, data, size);
-	changed = fuzz_fix_trace_crcs(fixed, size);
-	read_trace(fixed, size);
-	if (changed)
-		read_trace(data, size);
-	free(fixed);
-	return 0;
+	return fuzz_trace_twice(data, size, read_trace);
 }

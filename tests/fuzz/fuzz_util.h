@@ -94,4 +94,26 @@ static inline bool fuzz_fix_trace_crcs(uint8_t *d, size_t size)
 	return changed;
 }
 
+/*
+ * Run fn on a trace input twice: with its chunk CRCs set right (so the
+ * mutation reaches the parsers), then, if that changed anything, as it is
+ * (so the CRC checks are fuzzed too).  The body of every trace harness.
+ */
+static inline int fuzz_trace_twice(const uint8_t *data, size_t size,
+				   void (*fn)(const uint8_t *data, size_t size))
+{
+	uint8_t *fixed = malloc(size ? size : 1);
+	bool changed;
+
+	if (!fixed)
+		return 0;
+	memcpy(fixed, data, size);
+	changed = fuzz_fix_trace_crcs(fixed, size);
+	fn(fixed, size);
+	if (changed)
+		fn(data, size);
+	free(fixed);
+	return 0;
+}
+
 #endif
