@@ -66,6 +66,9 @@ print(" ".join(map(str, sorted({e["packet_id"] for e in map(json.loads, open(sys
 check_eq "one_packet_per_packet_id_with_its_bytes" "$want" "${ids% }"
 check_eq "every_comment_says_all_bytes_were_captured" "$npkt" \
 	"$(fields "$TMP/u256.pcapng" frame.comment | grep -cE '\| (92 of 92|120 of 120) bytes captured$')"
+check "the_report_says_how_many_packets_have_their_bytes" grep -qx \
+	"  packet bytes: $npkt packets captured, 0 of them cut by the skb's linear area; 0 lost, 0 without their packet" \
+	<("$NETSCOPE" report "$TMP/u256.ns" 2>/dev/null)
 check "the_trace_records_its_snaplen" \
 	grep -q '"capture.snaplen":"256"' <("$NETSCOPE" report "$TMP/u256.ns" --json 2>/dev/null)
 
