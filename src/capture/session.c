@@ -476,6 +476,9 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 	s->skel->rodata->direct_reads = use_btf;
 	s->skel->rodata->parse_all = o->filter.l4_proto || o->filter.port || o->filter.host_family;
 	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
+	/* an LRU hash is preallocated (~6 MB at 65536): only --snaplen needs it */
+	if (!o->snaplen)
+		bpf_map__set_max_entries(s->skel->maps.payload_seen, 1);
 	prog_table(s->skel, btf, raw);
 	irq_vector_table(s->skel, vbtf, vraw);
 	s->skel->rodata->emit_mask = o->events;
