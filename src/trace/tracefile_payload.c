@@ -50,6 +50,8 @@ int ns_tf_payload_check(const uint8_t *p, size_t len, uint32_t count)
 {
 	size_t at = 0;
 
+	if (!len)	/* an empty chunk may come with no buffer at all */
+		return count ? -EBADMSG : 0;
 	for (uint32_t i = 0; i < count; i++) {
 		size_t n = record_size(p + at, len - at);
 

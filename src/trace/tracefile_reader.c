@@ -355,7 +355,10 @@ static int queue_payloads(struct tracefile_reader *r, const struct ns_tf_chunk_h
 
 	if (ns_tf_payload_check(data, h->raw_len, h->count))
 		return corrupt(r, off, "bad payloads chunk");
-	memmove(r->pl, r->pl + r->pl_off, left);
+	if (!h->raw_len)
+		return 0;
+	if (left && r->pl_off)
+		memmove(r->pl, r->pl + r->pl_off, left);
 	r->pl_off = 0;
 	r->pl_len = left;
 	err = grow(&r->pl, &r->pl_cap, left + h->raw_len);
