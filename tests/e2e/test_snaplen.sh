@@ -126,6 +126,32 @@ check_eq "without_snaplen_every_packet_is_rebuilt_headers" "" \
 check "without_snaplen_the_trace_has_no_snaplen_key" \
 	bash -c "! '$NETSCOPE' report '$TMP/u0.ns' --json 2>/dev/null | grep -q capture.snaplen"
 
+# --- a ring too small for a flood: every record of bytes is accounted for ------
+# A packet's bytes are taken only after its event went into the ring, so a
+# full ring mostly loses both, counted as the event's loss; payload_lost
+# counts the records refused after their event fit (0 or a few here).
+"$NETSCOPE" record -o "$TMP/tiny.ns" --scenario syn-flood --count 20000 --seed 5 --ring-size 4096 \
+	--snaplen 64 2>"$TMP/tiny.err"
+check_eq "record_flood_into_a_tiny_ring_exits_zero" 0 $?
+"$NETSCOPE" report --json "$TMP/tiny.ns" 2>/dev/null >"$TMP/tiny.json"
+read -r produced captured lost unmatched evlost < <(python3 -c '
+import json, sys
+l = json.load(open(sys.argv[1]))["lost"]
+print(l["payload_produced"], l["payload_captured"], l["payload_lost"], l["payload_unmatched"], l["lost"])' \
+	"$TMP/tiny.json")
+check "the_tiny_ring_lost_events" test "${evlost:-0}" -gt 0
+check_eq "every_record_sent_is_captured_lost_or_without_its_packet" "$produced" \
+	"$((captured + lost + unmatched))"
+if [ "${lost:-0}" -gt 0 ]; then
+	check "the_loss_line_counts_the_lost_records_of_bytes" \
+		grep -q "; $lost records of packet bytes lost (ring buffer full)" "$TMP/tiny.err"
+else
+	check "the_loss_line_counts_the_lost_records_of_bytes" \
+		bash -c "! grep -q 'records of packet bytes lost' '$TMP/tiny.err'"
+fi
+check "the_summary_counts_the_packets_with_bytes" \
+	grep -q "^netscope: packet bytes (snaplen 64): $captured packets captured" "$TMP/tiny.err"
+
 # --- bad values ------------------------------------------------------------------
 for v in -1 abc 1501 99999999999999999999 ""; do
 	"$NETSCOPE" record -o "$TMP/bad.ns" --scenario udp --snaplen "$v" >"$TMP/bad.out" 2>&1
