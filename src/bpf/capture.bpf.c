@@ -59,11 +59,17 @@ static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buf
 	const struct net_device *d = dev ? dev : RD(skb->dev, skb, dev);
 	__u32 netns = netns_filter_n && d ? RD(d->nd_net.net->ns.inum, d, nd_net.net, ns.inum) : 0;
 
-	/* net_dev_queue and the receives: where --snaplen takes a packet's bytes */
-	if (snaplen && at != L3_AT_NONE)
-		return EV_BUILD_THEN(ctx, type, netns, ({ ev_dev(e, d); ev_skb(e, skb, at); }),
+	/*
+	 * net_dev_queue and the receives: where --snaplen takes a packet's
+	 * bytes.  One expansion whatever snaplen: with two (the other plain
+	 * EV_BUILD) clang tested the reservation for NULL a second time after
+	 * a branch on snaplen, and 6.1's verifier, which does not know a
+	 * ringbuf pointer it checked is not NULL, followed the NULL branch
+	 * holding the reservation ("Unreleased reference").
+	 */
+	return EV_BUILD_THEN(ctx, type, netns, ({ ev_dev(e, d); ev_skb(e, skb, at); }),
+			     if (snaplen && at != L3_AT_NONE)
 				     payload_take(e, skb, at == L3_AT_NETWORK_HEADER));
-	return EV_BUILD(ctx, type, netns, ({ ev_dev(e, d); ev_skb(e, skb, at); }));
 }
 
 TWIN(net_dev_queue, on_skb_dev(ctx, NS_EV_NET_DEV_QUEUE, skb, NULL, L3_AT_NETWORK_HEADER),
@@ -119,11 +125,9 @@ static __always_inline void fill_kfree_skb(struct ns_event *e, const struct sk_b
 static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, void *location,
 					__u64 *args)
 {
-	if (snaplen)
-		return EV_BUILD_THEN(ctx, NS_EV_KFREE_SKB, skb_dev_netns(skb),
-				     fill_kfree_skb(e, skb, location, args), payload_forget(e));
-	return EV_BUILD(ctx, NS_EV_KFREE_SKB, skb_dev_netns(skb),
-			fill_kfree_skb(e, skb, location, args));
+	/* one expansion: see on_skb_dev() */
+	return EV_BUILD_THEN(ctx, NS_EV_KFREE_SKB, skb_dev_netns(skb),
+			     fill_kfree_skb(e, skb, location, args), payload_forget(e));
 }
 TWIN(kfree_skb, on_kfree_skb(ctx, skb, location, ctx), struct sk_buff *skb, void *location)
 
@@ -137,10 +141,8 @@ static __always_inline void fill_consume_skb(struct ns_event *e, const struct sk
 
 static __always_inline int on_consume_skb(void *ctx, const struct sk_buff *skb, __u64 *args)
 {
-	if (snaplen)
-		return EV_BUILD_THEN(ctx, NS_EV_CONSUME_SKB, skb_dev_netns(skb),
-				     fill_consume_skb(e, skb, args), payload_forget(e));
-	return EV_BUILD(ctx, NS_EV_CONSUME_SKB, skb_dev_netns(skb), fill_consume_skb(e, skb, args));
+	return EV_BUILD_THEN(ctx, NS_EV_CONSUME_SKB, skb_dev_netns(skb),
+			     fill_consume_skb(e, skb, args), payload_forget(e));
 }
 TWIN(consume_skb, on_consume_skb(ctx, skb, ctx), struct sk_buff *skb)
 

@@ -31,9 +31,13 @@
 /* bytes of each packet to copy; 0: headers only (set by user space) */
 const volatile __u32 snaplen;
 
+/* a power of two above NS_SNAPLEN_MAX: a length masked with it is in bounds */
+#define PAYLOAD_BUF 2048
+_Static_assert(NS_SNAPLEN_MAX <= PAYLOAD_BUF, "PAYLOAD_BUF must hold NS_SNAPLEN_MAX bytes");
+
 struct payload_buf {
 	struct ns_payload h;
-	__u8 data[NS_SNAPLEN_MAX];
+	__u8 data[PAYLOAD_BUF];
 };
 
 /* one per execution level, as the events' scratch slots (capture_maps.bpf.h) */
@@ -134,12 +138,15 @@ static __always_inline void payload_take(const struct ns_event *e, const struct 
 	c = get_counters();
 	if (!b || !c)
 		return;
-	/* a 64-bit copy bounded where the helpers see it (a 32-bit one is
-	 * zero-extended into another register, and the verifier loses the bound) */
+	/*
+	 * A 64-bit copy, bounded by a mask: a compare bounds only the register
+	 * it tests, and clang may spill another copy before it (6.1's verifier
+	 * then sees an unbounded length; 6.18's follows the copy).  cap is at
+	 * most snaplen, so the mask never changes it.
+	 */
 	n = cap;
 	barrier_var(n);
-	if (n > NS_SNAPLEN_MAX)
-		n = NS_SNAPLEN_MAX;
+	n &= PAYLOAD_BUF - 1;
 	if (bpf_probe_read_kernel(b->data, n, (const void *)l3))
 		return;
 	b->h.kind = NS_RECORD_PAYLOAD;
