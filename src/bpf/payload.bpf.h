@@ -18,7 +18,7 @@
  * and a fingerprint of its decoded headers, since the slab hands out the
  * same skb and even the same head again, and TCP frees many skbs through
  * __kfree_skb(), which has no tracepoint); the end of a wanted packet
- * (kfree_skb, consume_skb) removes its entry.
+ * (kfree_skb, consume_skb) clears its entry.
  *
  * Only the linear area (up to skb->data + skb_headlen()) is read: page
  * frags hold the payload of TCP sends and GRO aggregates, and a tracing
@@ -89,7 +89,8 @@ static __always_inline bool payload_first(const struct ns_event *e)
 	__u64 key = e->skb;
 
 	seen = bpf_map_lookup_elem(&payload_seen, &key);
-	if (seen && seen->head == v.head && seen->fp == v.fp)
+	/* head 0: cleared at the end of the packet it was (payload_forget()) */
+	if (seen && seen->head && seen->head == v.head && seen->fp == v.fp)
 		return false;
 	if (seen)
 		*seen = v;
@@ -162,13 +163,22 @@ static __always_inline void payload_take(const struct ns_event *e, const struct 
 		c->payload_lost++;
 }
 
-/* the end of a wanted packet: its skb may carry another packet next */
+/*
+ * The end of a wanted packet: its skb may carry another packet next.  The
+ * entry is cleared in place, not deleted: under a flood the slab hands the
+ * same skb out again at once, and a delete then an insert (an LRU free-list
+ * push and pop) cost that packet more than a lookup and a write.
+ */
 static __always_inline void payload_forget(const struct ns_event *e)
 {
+	struct payload_seen *seen;
 	__u64 key = e->skb;
 
-	if (snaplen && key)
-		bpf_map_delete_elem(&payload_seen, &key);
+	if (!snaplen || !key)
+		return;
+	seen = bpf_map_lookup_elem(&payload_seen, &key);
+	if (seen)
+		seen->head = 0;
 }
 
 #endif /* NS_PAYLOAD_BPF_H */
