@@ -379,7 +379,9 @@ static void packet_event(struct journeys *j, const struct ns_event *ev)
 	if (ev->type == NS_EV_FUNC_ENTRY)
 		add_step(j, p, func_step(j, ev), ev->ts_ns);
 	else if (ev->type != NS_EV_FUNC_EXIT)
-		add_step(j, p, ev->type, ev->ts_ns);
+		/* codes from JOURNEY_FUNC_STEP on name functions: a damaged trace's
+		 * type that high is no event of any netscope (NS_EV_SLOTS) */
+		add_step(j, p, ev->type < JOURNEY_FUNC_STEP ? ev->type : NS_EV_NONE, ev->ts_ns);
 	if (!p->have_tuple && (ev->hdr & (NS_HDR_L3 | NS_HDR_L3_OTHER)) && !(ev->hdr & NS_HDR_UNSET)) {
 		copy_tuple(&p->tuple, ev);
 		p->have_tuple = true;

@@ -40,6 +40,7 @@ const volatile bool tcp_send_reset_has_reason; /* 6.10: sk_rst_reason */
 const volatile bool udp_fail_has_sk_skb;       /* 6.8: sk and skb arguments */
 
 #include "capture_event.bpf.h"
+#include "payload.bpf.h"
 
 /*
  * Each handler is defined once and instantiated as a tp_btf and a raw_tp
@@ -58,7 +59,17 @@ static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buf
 	const struct net_device *d = dev ? dev : RD(skb->dev, skb, dev);
 	__u32 netns = netns_filter_n && d ? RD(d->nd_net.net->ns.inum, d, nd_net.net, ns.inum) : 0;
 
-	return EV_BUILD(ctx, type, netns, ({ ev_dev(e, d); ev_skb(e, skb, at); }));
+	/*
+	 * net_dev_queue and the receives: where --snaplen takes a packet's
+	 * bytes.  One expansion whatever snaplen: with two (the other plain
+	 * EV_BUILD) clang tested the reservation for NULL a second time after
+	 * a branch on snaplen, and 6.1's verifier, which does not know a
+	 * ringbuf pointer it checked is not NULL, followed the NULL branch
+	 * holding the reservation ("Unreleased reference").
+	 */
+	return EV_BUILD_THEN(ctx, type, netns, ({ ev_dev(e, d); ev_skb(e, skb, at); }),
+			     if (snaplen && at != L3_AT_NONE)
+				     payload_take(e, skb, at == L3_AT_NETWORK_HEADER));
 }
 
 TWIN(net_dev_queue, on_skb_dev(ctx, NS_EV_NET_DEV_QUEUE, skb, NULL, L3_AT_NETWORK_HEADER),
@@ -114,8 +125,9 @@ static __always_inline void fill_kfree_skb(struct ns_event *e, const struct sk_b
 static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, void *location,
 					__u64 *args)
 {
-	return EV_BUILD(ctx, NS_EV_KFREE_SKB, skb_dev_netns(skb),
-			fill_kfree_skb(e, skb, location, args));
+	/* one expansion: see on_skb_dev() */
+	return EV_BUILD_THEN(ctx, NS_EV_KFREE_SKB, skb_dev_netns(skb),
+			     fill_kfree_skb(e, skb, location, args), payload_forget(e));
 }
 TWIN(kfree_skb, on_kfree_skb(ctx, skb, location, ctx), struct sk_buff *skb, void *location)
 
@@ -129,7 +141,8 @@ static __always_inline void fill_consume_skb(struct ns_event *e, const struct sk
 
 static __always_inline int on_consume_skb(void *ctx, const struct sk_buff *skb, __u64 *args)
 {
-	return EV_BUILD(ctx, NS_EV_CONSUME_SKB, skb_dev_netns(skb), fill_consume_skb(e, skb, args));
+	return EV_BUILD_THEN(ctx, NS_EV_CONSUME_SKB, skb_dev_netns(skb),
+			     fill_consume_skb(e, skb, args), payload_forget(e));
 }
 TWIN(consume_skb, on_consume_skb(ctx, skb, ctx), struct sk_buff *skb)
 

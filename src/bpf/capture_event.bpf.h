@@ -599,15 +599,24 @@ static __always_inline __u64 ev_account(void *ctx, struct ns_event *e, struct ns
 	return flags;
 }
 
-/* Count, stack, and copy to the ring buffer an event the filters admitted. */
-static __always_inline int ev_emit(void *ctx, struct ns_event *e)
+/* Count, stack, and copy to the ring buffer an event the filters admitted;
+ * whether it is in the ring. */
+static __always_inline bool ev_emit_sent(void *ctx, struct ns_event *e)
 {
 	struct ns_counters *c = get_counters();
 
 	if (!c)
-		return 0;
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), ev_account(ctx, e, c)))
+		return false;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), ev_account(ctx, e, c))) {
 		c->lost[e->type & (NS_EV_SLOTS - 1)]++;
+		return false;
+	}
+	return true;
+}
+
+static __always_inline int ev_emit(void *ctx, struct ns_event *e)
+{
+	ev_emit_sent(ctx, e);
 	return 0;
 }
 
@@ -695,8 +704,8 @@ static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e)
 		ret_;                                                  \
 	})
 
-/* Filter, then emit. */
-static __always_inline int ev_submit(void *ctx, struct ns_event *e)
+/* Filter, then emit; whether the event is in the ring. */
+static __always_inline bool ev_submit_sent(void *ctx, struct ns_event *e)
 {
 	if (netns_filter_n && !is_cpu_event(e->type))
 		netns_follow(e);
@@ -704,9 +713,37 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 		/* a packet of another namespace: what its softirq allocated is not ours */
 		if (netns_filter_n && e->netns && !is_cpu_event(e->type))
 			kmem_pending_drop();
-		return 0;
+		return false;
 	}
-	return ev_emit(ctx, e);
+	return ev_emit_sent(ctx, e);
 }
+
+static __always_inline int ev_submit(void *ctx, struct ns_event *e)
+{
+	ev_submit_sent(ctx, e);
+	return 0;
+}
+
+/*
+ * EV_BUILD, and `then` (a statement using `e`) for an event that goes to
+ * the ring: on the reservation before it is committed, or on the scratch
+ * slot after it was copied.  Either way anything `then` sends lands after
+ * the event in the ring (records are ordered by reservation), which is
+ * what the packet bytes of --snaplen need (payload.bpf.h).
+ */
+#define EV_BUILD_THEN(ctx, type, netns, fill, then)                    \
+	({                                                             \
+		struct ns_event *e = ev_begin_direct(type, netns);     \
+		if (e) {                                               \
+			fill;                                          \
+			then;                                          \
+			ev_submit_direct(ctx, e);                      \
+		} else if ((e = ev_begin(type))) {                     \
+			fill;                                          \
+			if (ev_submit_sent(ctx, e))                    \
+				then;                                  \
+		}                                                      \
+		0;                                                     \
+	})
 
 #endif /* NS_CAPTURE_EVENT_BPF_H */

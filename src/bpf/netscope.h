@@ -250,6 +250,44 @@ struct ns_counters {
 	__u64 stack_err;		/* bpf_get_stackid failed (map full...) */
 	__u64 stack_taken;
 	__u64 since_wakeup;		/* events since this CPU last woke the consumer */
+	__u64 payload_produced;		/* payload records sent (--snaplen) */
+	__u64 payload_lost;		/* payload records the full ring refused */
+};
+
+/*
+ * Packet bytes (`record --snaplen N`, payload.bpf.h): the first N bytes of
+ * a packet from its network header on, copied once per packet from the
+ * skb's linear area, as a record of its own in the event ring buffer:
+ * struct ns_payload, then cap_len bytes (variable length: a packet pays
+ * for the bytes it has, not for N).  User space tells it from an event by
+ * its first word, which no event's ts_ns can be (bit 63: 292 years of
+ * uptime).
+ *
+ * NS_SNAPLEN_MAX: an Ethernet MTU's packet whole.  The linear area of a
+ * packet that is not a GRO/GSO aggregate is at most that, and aggregates
+ * keep their payload in page frags, which a tracing program cannot read
+ * (docs/KNOWN_LIMITS.md); more would only grow every CPU's scratch buffer.
+ */
+#define NS_SNAPLEN_MAX 1500
+#define NS_RECORD_PAYLOAD 0xfffffffffffff001ull
+
+/* ns_payload.flags */
+enum ns_payload_flags {
+	/* the linear area ended before snaplen and before the packet did:
+	 * the rest was in page frags (cap_len < min(snaplen, orig_len)) */
+	NS_PAYLOAD_CUT_LINEAR = 1 << 0,
+};
+
+struct ns_payload {
+	__u64 kind;		/* NS_RECORD_PAYLOAD */
+	__u64 ts_ns;		/* of the event it was taken at */
+	__u64 skb;		/* with skb_head: the packet (user space finds its id) */
+	__u64 skb_head;
+	__u32 orig_len;		/* bytes from the network header to the packet's end */
+	__u16 cap_len;		/* bytes that follow this header */
+	__u16 type;		/* the event it was taken at (enum ns_event_type) */
+	__u8 flags;		/* enum ns_payload_flags */
+	__u8 pad[7];
 };
 
 #endif /* NETSCOPE_WIRE_H */

@@ -240,3 +240,12 @@ void identity_assign(struct identity *id, struct ns_event *ev)
 	if ((ev->flags & NS_F_RET_SKB) && s && !ends_packet(ev))
 		adopt(id, s, ((uint64_t)ev->aux2 << 32) | (uint32_t)ev->aux);
 }
+
+uint64_t identity_lookup(struct identity *id, uint64_t skb, uint64_t head)
+{
+	const struct pkt_slot *s = skb ? find(id, skb) : NULL;
+
+	if (!s || (head && s->head && s->head != head))
+		return 0;
+	return s->id;
+}

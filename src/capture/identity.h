@@ -34,6 +34,11 @@ struct identity {
 int identity_init(struct identity *id, size_t max_live);
 /* Set ev->packet_id and the NEW/END flags; fill headers of follow-up events. */
 void identity_assign(struct identity *id, struct ns_event *ev);
+/*
+ * The id of the live packet (skb, head), 0 if none: what the packet bytes
+ * of --snaplen, sent just after an event of their packet, belong to.
+ */
+uint64_t identity_lookup(struct identity *id, uint64_t skb, uint64_t head);
 void identity_free(struct identity *id);
 
 #endif

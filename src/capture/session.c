@@ -62,6 +62,10 @@ struct capture_session {
 	struct kmem_config *kmem; /* what --events kmem looks for; NULL when off */
 	capture_event_fn fn;
 	void *fn_ctx;
+	capture_payload_fn payload_fn;
+	void *payload_ctx;
+	/* packet bytes delivered, of them without a live packet, cut short */
+	uint64_t payload_captured, payload_unmatched, payload_cut;
 	int ncpus;
 	int cb_err;
 };
@@ -284,11 +288,55 @@ static void fill_comm(struct capture_session *s, struct ns_event *ev)
 	memcpy(ev->comm, s->comms[slot].comm, NS_COMM_LEN);
 }
 
+void capture_on_payload(struct capture_session *s, capture_payload_fn fn, void *ctx)
+{
+	s->payload_fn = fn;
+	s->payload_ctx = ctx;
+}
+
+/*
+ * A packet's bytes (payload.bpf.h), sent right after an event of the same
+ * packet: that event has been through identity_assign() already, so the
+ * packet's id is known, unless the event itself was lost.
+ */
+static int on_payload(struct capture_session *s, const void *data, size_t size)
+{
+	struct ns_payload h;
+	struct ns_payload_rec p;
+
+	memcpy(&h, data, sizeof(h));
+	if (h.cap_len > size - sizeof(h) || h.cap_len > NS_SNAPLEN_MAX)
+		return 0; /* not from our BPF object */
+	p = (struct ns_payload_rec){
+		.packet_id = identity_lookup(&s->ids, h.skb, h.skb_head),
+		.ts_ns = h.ts_ns,
+		.orig_len = h.orig_len,
+		.cap_len = h.cap_len,
+		.type = h.type,
+		.flags = h.flags,
+		.data = (const uint8_t *)data + sizeof(h),
+	};
+	if (!p.packet_id) {
+		s->payload_unmatched++;
+		return 0;
+	}
+	s->payload_captured++;
+	if (p.flags & NS_PAYLOAD_CUT_LINEAR)
+		s->payload_cut++;
+	return s->payload_fn ? s->payload_fn(s->payload_ctx, &p) : 0;
+}
+
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct capture_session *s = ctx;
 	struct ns_event ev;
+	uint64_t kind;
 
+	if (size >= sizeof(struct ns_payload)) {
+		memcpy(&kind, data, sizeof(kind));
+		if (kind == NS_RECORD_PAYLOAD)
+			return on_payload(s, data, size);
+	}
 	if (size < sizeof(ev))
 		return 0;
 	memcpy(&ev, data, sizeof(ev)); /* ring-buffer records are 8-byte aligned only */
@@ -327,6 +375,7 @@ static void configure(struct capture_bpf *skel, const struct capture_opts *o,
 	ro->consume_skb_has_location = ft->tp[NS_EV_CONSUME_SKB].nargs >= 2;
 	ro->tcp_send_reset_has_reason = ft->tp[NS_EV_TCP_SEND_RESET].nargs >= 3;
 	ro->udp_fail_has_sk_skb = ft->tp[NS_EV_UDP_FAIL_QUEUE_RCV_SKB].nargs >= 3;
+	ro->snaplen = o->snaplen;
 	ns_syscall_mask((uint64_t *)ro->syscall_mask, NS_SYSCALL_MAX / 64);
 }
 
@@ -397,6 +446,10 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		       ft->f[FEAT_PROG_TP_BTF].detail, ft->f[FEAT_PROG_RAW_TP].detail);
 		return -EPERM;
 	}
+	if (o->snaplen > NS_SNAPLEN_MAX) {
+		ns_err("snaplen %u is above the most netscope copies (%u)", o->snaplen, NS_SNAPLEN_MAX);
+		return -EINVAL;
+	}
 	if (o->ring_size < 4096 || (o->ring_size & (o->ring_size - 1))) {
 		ns_err("ring buffer size %u is not a power of two of at least 4096", o->ring_size);
 		return -EINVAL;
@@ -423,6 +476,9 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 	s->skel->rodata->direct_reads = use_btf;
 	s->skel->rodata->parse_all = o->filter.l4_proto || o->filter.port || o->filter.host_family;
 	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
+	/* an LRU hash is preallocated (~6 MB at 65536): only --snaplen needs it */
+	if (!o->snaplen)
+		bpf_map__set_max_entries(s->skel->maps.payload_seen, 1);
 	prog_table(s->skel, btf, raw);
 	irq_vector_table(s->skel, vbtf, vraw);
 	s->skel->rodata->emit_mask = o->events;
@@ -600,9 +656,14 @@ void capture_stats(struct capture_session *s, struct ns_capture_stats *st)
 			}
 			st->stack_err += percpu[c].stack_err;
 			st->stack_taken += percpu[c].stack_taken;
+			st->payload_produced += percpu[c].payload_produced;
+			st->payload_lost += percpu[c].payload_lost;
 		}
 	}
 	st->ids_evicted = s->ids.evicted;
+	st->payload_captured = s->payload_captured;
+	st->payload_unmatched = s->payload_unmatched;
+	st->payload_cut = s->payload_cut;
 	free(percpu);
 }
 

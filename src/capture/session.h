@@ -45,6 +45,7 @@ struct capture_opts {
 	char **func_patterns;	   /* --funcs/--funcs-file globs; none: the skb/sock functions */
 	size_t nfunc_patterns;
 	int func_backend;	   /* enum func_backend (capture/func_attach.h); 0: auto */
+	uint32_t snaplen;	   /* packet bytes to record (--snaplen); 0: headers only */
 };
 
 /* default event set: everything but irq_handler_entry/exit (no NIC irqs on veth) */
@@ -62,6 +63,10 @@ typedef int (*capture_event_fn)(void *ctx, const struct ns_event *ev);
 /* Returns 0 or -errno; errors are printed with ns_err(). */
 int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx);
+/* Where the packet bytes of --snaplen go (struct ns_payload_rec, with its
+ * packet id), in ring order with the events; none: they are counted only. */
+typedef int (*capture_payload_fn)(void *ctx, const struct ns_payload_rec *p);
+void capture_on_payload(struct capture_session *s, capture_payload_fn fn, void *ctx);
 /* Wait up to timeout_ms and hand every available event to fn. */
 int capture_poll(struct capture_session *s, int timeout_ms);
 /* Stop cpu sampling (before the last drain: samples would go on arriving

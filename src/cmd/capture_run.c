@@ -651,6 +651,9 @@ void run_print_loss(FILE *out, const struct ns_capture_stats *s)
 		}
 		fprintf(out, "): the ring buffer was full; try --ring-size or narrower filters");
 	}
+	if (s->payload_lost)
+		fprintf(out, "; %llu records of packet bytes lost (ring buffer full)",
+			(unsigned long long)s->payload_lost);
 	if (s->stack_err)
 		fprintf(out, "; %llu stacks not taken (stack map full or collision)",
 			(unsigned long long)s->stack_err);

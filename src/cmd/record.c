@@ -10,6 +10,7 @@
 #include "cmd/capture_run.h"
 #include "cmd/cmd.h"
 #include "common/log.h"
+#include "common/parse.h"
 #include "trace/tracefile.h"
 
 static void usage(FILE *out)
@@ -21,6 +22,10 @@ static void usage(FILE *out)
 "`netscope report FILE` explains, here or on another machine.\n"
 "\n"
 "  -o, --output FILE   the trace file to write (required)\n"
+"  --snaplen N         also record the first N bytes of each packet (0 to %d),\n"
+"                      from its IP header on, once per packet, as far as the\n"
+"                      skb's linear area holds them; default 0: headers only\n"
+"                      (the decoded fields every event has)\n"
 "All workload, filter and capture options of `netscope trace` apply\n"
 "(see `netscope trace --help`).\n"
 "\n"
@@ -28,7 +33,9 @@ static void usage(FILE *out)
 "  netscope record -o flood.ns --scenario syn-flood --count 20000\n"
 "  netscope record -o all.ns --netns all --duration 10\n"
 "  netscope record -o mem.ns --scenario handshake --events default,kmem\n"
-"  netscope report flood.ns\n");
+"  netscope record -o udp.ns --scenario udp --snaplen 256 && \\\n"
+"    netscope export udp.ns --to pcapng udp.pcapng\n"
+"  netscope report flood.ns\n", NS_SNAPLEN_MAX);
 }
 
 struct record_ctx {
@@ -84,18 +91,69 @@ fail:
 	return 0;
 }
 
+/* a packet's bytes (--snaplen): after its event, so the file keeps them in order */
+static int on_payload(void *ctx, const struct ns_payload_rec *p)
+{
+	struct record_ctx *r = ctx;
+	int err;
+
+	if (r->err || !r->w)
+		return 0;
+	if ((err = tfw_add_payload(r->w, p))) {
+		r->err = err;
+		ns_err("cannot write the trace: %s", tfw_error(r->w));
+	}
+	return 0;
+}
+
+enum { OPT_SNAPLEN = 2000 };
+
 static int record_opt(struct run_opts *ro, int c, const char *arg)
 {
-	if (c != 'o')
+	uint64_t v;
+
+	switch (c) {
+	case 'o':
+		ro->output = arg;
+		return 0;
+	case OPT_SNAPLEN:
+		if (ns_parse_u64(arg, NS_SNAPLEN_MAX, &v)) {
+			ns_err("bad --snaplen '%s': expected bytes per packet, 0 to %d "
+			       "(0: headers only)", arg, NS_SNAPLEN_MAX);
+			return -EINVAL;
+		}
+		ro->cap.snaplen = (uint32_t)v;
+		return 0;
+	default:
 		return -ENOENT;
-	ro->output = arg;
-	return 0;
+	}
+}
+
+/* what the trace holds of the packets themselves, said after the loss line */
+static void print_payload_summary(const struct run_opts *ro, const struct ns_capture_stats *s)
+{
+	if (!ro->cap.snaplen) {
+		fprintf(stderr, "netscope: packets: headers only (decoded fields; --snaplen N records "
+			"their first N bytes)\n");
+		return;
+	}
+	fprintf(stderr, "netscope: packet bytes (snaplen %u): %llu packets captured, %llu of them "
+		"cut short by the skb's linear area (the rest was in page frags)",
+		ro->cap.snaplen, (unsigned long long)s->payload_captured,
+		(unsigned long long)s->payload_cut);
+	if (s->payload_lost)
+		fprintf(stderr, "; %llu lost (ring buffer full)", (unsigned long long)s->payload_lost);
+	if (s->payload_unmatched)
+		fprintf(stderr, "; %llu without their packet (its event was lost)",
+			(unsigned long long)s->payload_unmatched);
+	fputc('\n', stderr);
 }
 
 int cmd_record(int argc, char **argv, const struct cmd_common *co)
 {
 	static const struct option extra[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 		{ NULL },
 	};
 	struct ns_capture_stats stats = {};
@@ -118,6 +176,12 @@ int cmd_record(int argc, char **argv, const struct cmd_common *co)
 	if (err)
 		return 1;
 	r.ksyms = st.ksyms;
+	capture_on_payload(st.session, on_payload, &r);
+	if (ro.cap.snaplen) {
+		/* absent: headers only, as in every trace before --snaplen */
+		snprintf(errbuf, sizeof(errbuf), "%u", ro.cap.snaplen);
+		ns_meta_set(&st.meta, "capture.snaplen", errbuf);
+	}
 	/* the file is created once the capture is attached, so its metadata
 	 * names the methods actually used; events wait in the ring meanwhile */
 	r.w = tfw_open(ro.output, &st.meta, &st.names, errbuf, sizeof(errbuf));
@@ -140,6 +204,7 @@ int cmd_record(int argc, char **argv, const struct cmd_common *co)
 		err = -EIO;
 	}
 	run_print_loss(stderr, &stats);
+	print_payload_summary(&ro, &stats);
 	if (!err && r.err)
 		err = r.err;
 	if (!err && st.scenario_status > 0 && !st.interrupted) {

@@ -25,6 +25,7 @@ struct export_src {
 	bool truncated;			/* set at the end: the file stops mid-write */
 	uint64_t truncated_at;		/* offset of the first missing byte */
 	int err;			/* negative errno of a corrupt chunk, else 0 */
+	bool want_payloads;		/* export_want_payloads() was called */
 };
 
 /*
@@ -34,6 +35,15 @@ struct export_src {
  * tfr_next(), so every format stops the same way.
  */
 int export_next(struct export_src *src, struct ns_event *ev);
+/*
+ * Packet bytes (`record --snaplen N`): ask before the first export_next(),
+ * then after each export_next() take the records that came with it until
+ * export_next_payload() says 0 (1: *p filled, its data valid until the
+ * next export_next()).  A payload comes after the first event of its
+ * packet, at the latest once export_next() has said 0.
+ */
+void export_want_payloads(struct export_src *src);
+int export_next_payload(struct export_src *src, struct ns_payload_rec *p);
 /*
  * Back to the first event (a fresh reader of the same file), for formats
  * that need two passes.  0, or 1 after a message.

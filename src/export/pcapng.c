@@ -13,11 +13,14 @@
  * file has exactly as many packets as the trace has packet ids with IP
  * headers, which the tests count.
  *
- * The capture records header fields, not bytes, so the headers are rebuilt
- * (export/pcapng_build.c) and the link type is LINKTYPE_RAW (the packet
- * starts at its IP header): no event records MAC addresses, and made-up
- * ones would be worse than none.  For the same reason packets without IP
- * headers (ARP, netlink) cannot be rebuilt and are left out, counted.
+ * The capture records header fields, and bytes only when asked (`record
+ * --snaplen N`: the first N bytes from the IP header on, where the skb's
+ * linear area had them), so a packet without bytes gets its headers
+ * rebuilt (export/pcapng_build.c), and the link type is LINKTYPE_RAW (the
+ * packet starts at its IP header) for both: no event records MAC
+ * addresses, and made-up ones would be worse than none.  For the same
+ * reason packets without IP headers (ARP, netlink) cannot be rebuilt and
+ * are left out, counted.
  *
  * Everything is read in one pass into a table of packets (a few dozen
  * bytes each, plus 24 per event of a packet, at most JOURNEY_STEPS), then
@@ -72,6 +75,10 @@ struct xpkt {
 	uint8_t len_src, fate, dir;
 	bool have_hdr;
 	struct pkt_fields f;
+	/* the packet's bytes from the IP header on (--snaplen), NULL: none */
+	uint8_t *bytes;
+	uint32_t cap_len, orig_len;
+	uint8_t bytes_flags;	/* enum ns_payload_flags */
 };
 
 struct pcap_ctx {
@@ -86,6 +93,8 @@ struct pcap_ctx {
 	size_t n_pkts, cap_pkts;
 	struct u64map pkt_idx;
 	uint64_t order;
+	uint32_t snaplen;	/* the recording's --snaplen; 0: headers only */
+	size_t with_bytes;	/* packets written with their captured bytes */
 };
 
 static bool ev_rx(unsigned int type)
@@ -277,6 +286,37 @@ static int feed(struct pcap_ctx *c, const struct ns_event *ev)
 	return 0;
 }
 
+/* a packet's bytes: the first record of its packet id (BPF sends one per packet) */
+static int feed_payload(struct pcap_ctx *c, const struct ns_payload_rec *pl)
+{
+	struct xpkt *p = pl->packet_id ? pkt_of(c, pl->packet_id) : NULL;
+
+	if (!pl->packet_id || !pl->cap_len)
+		return 0;
+	if (!p)
+		return -ENOMEM;
+	if (p->bytes)
+		return 0;
+	p->bytes = malloc(pl->cap_len);
+	if (!p->bytes)
+		return -ENOMEM;
+	memcpy(p->bytes, pl->data, pl->cap_len);
+	p->cap_len = pl->cap_len;
+	p->orig_len = pl->orig_len;
+	p->bytes_flags = pl->flags;
+	return 0;
+}
+
+static int take_payloads(struct pcap_ctx *c)
+{
+	struct ns_payload_rec pl;
+	int err = 0;
+
+	while (!err && export_next_payload(c->src, &pl))
+		err = feed_payload(c, &pl);
+	return err;
+}
+
 /* "veth0@netscope-123-a", "eth0@netns:4026531840", "(no device)@..." */
 static const char *dev_label(const struct pcap_ctx *c, const struct dev *d, char *buf, size_t len)
 {
@@ -406,8 +446,13 @@ static void journey(const struct pcap_ctx *c, const struct xpkt *p, char *buf, s
 	}
 	if (p->fate == FATE_ALIVE)
 		cat(buf, len, &at, " (not seen freed)");
-	cat(buf, len, &at, " | headers rebuilt from the trace's fields, no payload captured (%s)",
-	    len_note(p, note, sizeof(note)));
+	if (p->bytes)
+		cat(buf, len, &at, " | %u of %u bytes captured%s", p->cap_len, p->orig_len,
+		    (p->bytes_flags & NS_PAYLOAD_CUT_LINEAR) ?
+		    " (cut by the skb's linear area: the rest was in page frags)" : "");
+	else
+		cat(buf, len, &at, " | headers rebuilt from the trace's fields, no payload captured (%s)",
+		    len_note(p, note, sizeof(note)));
 }
 
 static int cmp_pkt(const void *a, const void *b)
@@ -448,10 +493,18 @@ static int write_header(FILE *f, struct pcapng_buf *b, const struct pcap_ctx *c)
 	else if (c->src->truncated)
 		snprintf(end, sizeof(end), "; the trace is truncated at offset %" PRIu64
 			 ": packets before it only", c->src->truncated_at);
-	snprintf(comment, sizeof(comment),
-		 "netscope trace%s%s: headers rebuilt from the header fields the trace recorded,"
-		 " no payload bytes captured; one packet per packet id, its journey in its comment%s",
-		 sc ? " of scenario " : "", sc ? sc : "", end);
+	if (c->snaplen)
+		snprintf(comment, sizeof(comment),
+			 "netscope trace%s%s: the first %u bytes of each packet from its IP header on"
+			 " as far as the capture had them (snaplen %u), headers rebuilt from the"
+			 " recorded fields for the others; one packet per packet id, its journey in"
+			 " its comment%s", sc ? " of scenario " : "", sc ? sc : "", c->snaplen,
+			 c->snaplen, end);
+	else
+		snprintf(comment, sizeof(comment),
+			 "netscope trace%s%s: headers rebuilt from the header fields the trace recorded,"
+			 " no payload bytes captured; one packet per packet id, its journey in its"
+			 " comment%s", sc ? " of scenario " : "", sc ? sc : "", end);
 	return pcapng_write_shb(f, b, ns_meta_get(c->meta, "kernel.machine"), os, appl, comment);
 }
 
@@ -473,23 +526,31 @@ static int write_file(FILE *f, struct pcap_ctx *c, struct xpkt **order, size_t n
 		d->if_id = n_if++;
 		snprintf(desc, sizeof(desc),
 			 "netscope: %s, ifindex %d, netns inode %u; IP packets as the trace saw them,"
-			 " headers rebuilt, no payload", d->ifname[0] ? d->ifname : "no device",
-			 d->ifindex, d->netns);
+			 " %s", d->ifname[0] ? d->ifname : "no device", d->ifindex, d->netns,
+			 c->snaplen ? "their captured bytes, else headers rebuilt" :
+			 "headers rebuilt, no payload");
 		err = pcapng_write_idb(f, &b, PCAPNG_LINKTYPE_RAW, dev_label(c, d, name, sizeof(name)),
 				       desc);
 	}
 	for (size_t i = 0; i < n && !err; i++) {
 		const struct xpkt *p = order[i];
 		bool whole;
-		size_t caplen = pkt_rebuild(&p->f, p->len, data, &whole);
+		size_t caplen = p->bytes ? 0 : pkt_rebuild(&p->f, p->len, data, &whole);
+		uint32_t origlen = p->len > caplen ? p->len : (uint32_t)caplen;
 
+		if (p->bytes) {
+			/* the bytes themselves, and the length they were cut from */
+			caplen = p->cap_len;
+			origlen = p->orig_len > p->cap_len ? p->orig_len : p->cap_len;
+			c->with_bytes++;
+		}
 		journey(c, p, comment, sizeof(comment));
 		err = pcapng_write_epb(f, &b, &(struct pcapng_epb){
 			.if_id = (uint32_t)c->devs[p->dev].if_id,
 			.ts_ns = p->ts + (uint64_t)wall_off,
-			.data = data,
+			.data = p->bytes ? p->bytes : data,
 			.caplen = (uint32_t)caplen,
-			.origlen = p->len > caplen ? p->len : (uint32_t)caplen,
+			.origlen = origlen,
 			.dir = p->dir,
 			.packet_id = p->id,
 			.comment = comment,
@@ -503,6 +564,8 @@ static void pcap_free(struct pcap_ctx *c)
 {
 	u64map_free(&c->dev_idx);
 	u64map_free(&c->pkt_idx);
+	for (size_t i = 0; i < c->n_pkts; i++)
+		free(c->pkts[i].bytes);
 	free(c->devs);
 	free(c->steps);
 	free(c->pkts);
@@ -519,9 +582,14 @@ int export_pcapng(struct export_src *src, const char *out, const struct export_o
 	int ret = 1, err = 0;
 
 	(void)o;
+	export_want_payloads(src);
+	/* absent in traces recorded without --snaplen: headers only */
+	c.snaplen = strtoul(ns_meta_get(c.meta, "capture.snaplen") ?: "0", NULL, 10);
 	while (export_next(src, &ev))
-		if ((err = feed(&c, &ev)))
+		if ((err = feed(&c, &ev)) || (err = take_payloads(&c)))
 			break;
+	if (!err)
+		err = take_payloads(&c);
 	if (err) {
 		ns_err("cannot export '%s': %s", src->path, strerror(-err));
 		goto out;
@@ -554,8 +622,14 @@ int export_pcapng(struct export_src *src, const char *out, const struct export_o
 		       strerror(-err));
 		goto out;
 	}
-	fprintf(stderr, "netscope: pcapng: %zu packet%s with IP headers, headers only (rebuilt from"
-		" the trace's fields: the capture records no payload bytes)", n, n == 1 ? "" : "s");
+	if (c.snaplen)
+		fprintf(stderr, "netscope: pcapng: %zu packet%s with IP headers, %zu with their first"
+			" bytes (snaplen %u), the others with headers rebuilt from the trace's fields",
+			n, n == 1 ? "" : "s", c.with_bytes, c.snaplen);
+	else
+		fprintf(stderr, "netscope: pcapng: %zu packet%s with IP headers, headers only (rebuilt"
+			" from the trace's fields: the capture records no payload bytes)", n,
+			n == 1 ? "" : "s");
 	if (no_ip)
 		fprintf(stderr, "; %zu packet%s without IP headers (ARP, netlink, ...) left out", no_ip,
 			no_ip == 1 ? "" : "s");

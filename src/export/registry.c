@@ -48,6 +48,18 @@ int export_next(struct export_src *src, struct ns_event *ev)
 	return 0;
 }
 
+void export_want_payloads(struct export_src *src)
+{
+	src->want_payloads = true;
+	if (src->tr)
+		tfr_want_payloads(src->tr);
+}
+
+int export_next_payload(struct export_src *src, struct ns_payload_rec *p)
+{
+	return src->tr ? tfr_next_payload(src->tr, p) : 0;
+}
+
 int export_rewind(struct export_src *src)
 {
 	char err[512] = "";
@@ -58,6 +70,8 @@ int export_rewind(struct export_src *src)
 		ns_err("cannot reopen '%s': %s", src->path, err[0] ? err : strerror(errno));
 		return 1;
 	}
+	if (src->want_payloads)
+		tfr_want_payloads(src->tr);
 	src->events = 0;
 	src->truncated = false;
 	src->truncated_at = 0;

@@ -125,6 +125,11 @@ static void lost(struct json_writer *w, const struct report_result *res)
 	json_kv_u64(w, "writer_dropped", l->stats.writer_dropped);
 	json_kv_u64(w, "writer_stalls", l->stats.writer_stalls);
 	json_kv_u64(w, "writer_stall_ns", l->stats.writer_stall_ns);
+	json_kv_u64(w, "payload_produced", l->stats.payload_produced);
+	json_kv_u64(w, "payload_captured", l->stats.payload_captured);
+	json_kv_u64(w, "payload_cut", l->stats.payload_cut);
+	json_kv_u64(w, "payload_lost", l->stats.payload_lost);
+	json_kv_u64(w, "payload_unmatched", l->stats.payload_unmatched);
 	json_obj_end(w);
 }
 

@@ -133,6 +133,12 @@ static void print_lost(const struct report_result *res, FILE *out)
 	if (l->stats.ids_evicted)
 		fprintf(out, "  !! %" PRIu64 " packet ids lost (the capture's id table was full):"
 			" those events have no packet id\n", l->stats.ids_evicted);
+	/* record --snaplen: what the trace kept of the packets themselves */
+	if (l->stats.payload_produced || l->stats.payload_captured)
+		fprintf(out, "  packet bytes: %" PRIu64 " packets captured, %" PRIu64 " of them cut by"
+			" the skb's linear area; %" PRIu64 " lost, %" PRIu64 " without their packet\n",
+			l->stats.payload_captured, l->stats.payload_cut, l->stats.payload_lost,
+			l->stats.payload_unmatched);
 }
 
 static void print_events(const struct report_result *res, FILE *out)

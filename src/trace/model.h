@@ -25,6 +25,29 @@ struct ns_capture_stats {
 	uint64_t writer_dropped;	 /* captured, not written: the writer fell behind */
 	uint64_t writer_stalls;		 /* times the ring consumer waited for the writer */
 	uint64_t writer_stall_ns;	 /* how long it waited in all */
+	/* packet bytes, `record --snaplen N` (format 1.2; 0 in older files) */
+	uint64_t payload_produced;	 /* records sent by BPF */
+	uint64_t payload_lost;		 /* ring buffer full: never delivered */
+	uint64_t payload_captured;	 /* delivered, with their packet id */
+	uint64_t payload_unmatched;	 /* delivered, but their packet's event was lost */
+	uint64_t payload_cut;		 /* captured, shorter than snaplen and the packet:
+					  * the rest was outside the linear area */
+};
+
+/*
+ * The bytes of one packet (`record --snaplen N`), from its network header
+ * on: the first cap_len of its orig_len bytes, taken once per packet at
+ * the event `type` (net_dev_queue or a receive).  data stays valid until
+ * the next call of whatever returned the record.
+ */
+struct ns_payload_rec {
+	uint64_t packet_id;
+	uint64_t ts_ns;
+	uint32_t orig_len;
+	uint32_t cap_len;
+	uint16_t type;
+	uint8_t flags;		/* enum ns_payload_flags */
+	const uint8_t *data;
 };
 
 uint64_t ns_stats_sum(const uint64_t v[NS_EV__COUNT]);

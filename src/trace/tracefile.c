@@ -104,6 +104,7 @@ const char *ns_tf_chunk_type_str(uint32_t type)
 	case NS_TF_CHUNK_EVENTS: return "events";
 	case NS_TF_CHUNK_STATS: return "stats";
 	case NS_TF_CHUNK_END: return "end";
+	case NS_TF_CHUNK_PAYLOADS: return "payloads";
 	default: return "unknown";
 	}
 }

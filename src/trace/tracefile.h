@@ -16,7 +16,8 @@
 #include "trace/names.h"
 
 #define NS_TRACE_VERSION_MAJOR 1
-#define NS_TRACE_VERSION_MINOR 1 /* 1.1: zstd EVENTS chunks, STATS writer fields */
+#define NS_TRACE_VERSION_MINOR 2 /* 1.1: zstd EVENTS chunks, STATS writer fields;
+				  * 1.2: PAYLOADS chunks (--snaplen), their STATS */
 
 struct tracefile_writer;
 
@@ -41,6 +42,12 @@ struct tracefile_writer *tfw_open(const char *path, const struct ns_meta *meta,
  * A write error is returned by the next call (sticky).
  */
 int tfw_add_event(struct tracefile_writer *w, const struct ns_event *ev);
+/*
+ * A packet's bytes (record --snaplen), added after an event of its packet:
+ * buffered apart and written as a PAYLOADS chunk behind the events chunk
+ * that holds those events.  -EINVAL for a record no reader would accept.
+ */
+int tfw_add_payload(struct tracefile_writer *w, const struct ns_payload_rec *p);
 /*
  * Record stack `id` (frames, innermost first) before any event that names it
  * is flushed; frames are symbolized with ks and the symbols written once.
@@ -104,6 +111,17 @@ int tfr_next(struct tracefile_reader *r, struct ns_event *ev);
 const struct ns_meta *tfr_meta(const struct tracefile_reader *r);
 const struct ns_names *tfr_names(const struct tracefile_reader *r);
 const struct ksyms *tfr_ksyms(const struct tracefile_reader *r);
+/*
+ * Packet bytes (PAYLOADS chunks, format 1.2): skipped unread unless asked
+ * for, before the first tfr_next().  Then each chunk is checked whole when
+ * it is reached (a malformed one is a corrupt chunk, as for events), and
+ * tfr_next_payload() hands out its records: 1 and *p, or 0 when none is
+ * waiting.  A chunk follows the events chunk of its packets, so the
+ * payloads of a packet come out at the latest with the first event of the
+ * next chunk, or at the end.  p->data stays valid until the next tfr_next().
+ */
+void tfr_want_payloads(struct tracefile_reader *r);
+int tfr_next_payload(struct tracefile_reader *r, struct ns_payload_rec *p);
 /* frames of stack id, NULL if the file has none by that id */
 const uint64_t *tfr_stack(const struct tracefile_reader *r, int32_t id, size_t *n);
 /* last stats chunk read so far; false if none */

@@ -38,6 +38,7 @@ enum ns_tf_chunk_type {
 	NS_TF_CHUNK_EVENTS = 5,
 	NS_TF_CHUNK_STATS = 6,
 	NS_TF_CHUNK_END = 7,
+	NS_TF_CHUNK_PAYLOADS = 8,	/* since 1.2: packet bytes (--snaplen) */
 };
 
 enum ns_tf_chunk_flags {
@@ -108,5 +109,19 @@ struct ns_tf_map {
 int ns_tf_map_put(struct ns_tf_map *m, uint64_t key, uint64_t val);
 bool ns_tf_map_get(const struct ns_tf_map *m, uint64_t key, uint64_t *val);
 void ns_tf_map_free(struct ns_tf_map *m);
+
+/*
+ * PAYLOADS records (tracefile_payload.c).  A record's cap_len is bounded by
+ * what a pcapng EPB of one IP packet can hold, not by today's capture
+ * maximum (NS_SNAPLEN_MAX), so a later netscope may copy more.
+ */
+#define NS_TF_PAYLOAD_HDR_SIZE 28
+#define NS_TF_MAX_PAYLOAD_BYTES 65535u
+struct ns_payload_rec;
+void ns_tf_payload_encode(struct ns_tf_buf *b, const struct ns_payload_rec *p);
+/* 0 when the chunk's len bytes are exactly count well-formed records, else -EBADMSG */
+int ns_tf_payload_check(const uint8_t *p, size_t len, uint32_t count);
+/* the record at p into *out (data points into p): its size, 0 when malformed */
+size_t ns_tf_payload_decode(const uint8_t *p, size_t len, struct ns_payload_rec *out);
 
 #endif

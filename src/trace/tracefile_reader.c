@@ -54,6 +54,10 @@ struct tracefile_reader {
 	uint8_t *payload, *raw;
 	size_t payload_cap, raw_cap;
 	struct ns_tf_codec_ctx *codec; /* decompression state, made at the first compressed chunk */
+	/* packet bytes (tfr_want_payloads()): records from pl_off to pl_len */
+	bool want_payloads;
+	uint8_t *pl;
+	size_t pl_len, pl_off, pl_cap;
 	const uint8_t *ev; /* current events chunk */
 	uint32_t ev_count, ev_next;
 	bool ended, truncated;
@@ -329,9 +333,40 @@ static void parse_stats(struct tracefile_reader *r, struct ns_tf_cur *c)
 		s.writer_stalls = ns_tf_cur_u64(c);
 		s.writer_stall_ns = ns_tf_cur_u64(c);
 	}
+	/* 1.2: the packet bytes of --snaplen */
+	if (c->left >= 5 * 8) {
+		s.payload_produced = ns_tf_cur_u64(c);
+		s.payload_lost = ns_tf_cur_u64(c);
+		s.payload_captured = ns_tf_cur_u64(c);
+		s.payload_unmatched = ns_tf_cur_u64(c);
+		s.payload_cut = ns_tf_cur_u64(c);
+	}
 	/* fields appended by later minor versions follow: ignored */
 	r->stats = s;
 	r->have_stats = true;
+}
+
+/* a PAYLOADS chunk, checked whole, behind the records not taken yet */
+static int queue_payloads(struct tracefile_reader *r, const struct ns_tf_chunk_hdr *h,
+			  const uint8_t *data, uint64_t off)
+{
+	size_t left = r->pl_len - r->pl_off;
+	int err;
+
+	if (ns_tf_payload_check(data, h->raw_len, h->count))
+		return corrupt(r, off, "bad payloads chunk");
+	if (!h->raw_len)
+		return 0;
+	if (left && r->pl_off)
+		memmove(r->pl, r->pl + r->pl_off, left);
+	r->pl_off = 0;
+	r->pl_len = left;
+	err = grow(&r->pl, &r->pl_cap, left + h->raw_len);
+	if (err)
+		return fail(r, err, "'%s': out of memory", r->path);
+	memcpy(r->pl + left, data, h->raw_len);
+	r->pl_len += h->raw_len;
+	return 0;
 }
 
 /* 1: an events chunk is ready, 0: not an events chunk, <0: error */
@@ -368,6 +403,8 @@ static int process_chunk(struct tracefile_reader *r, const struct ns_tf_chunk_hd
 	case NS_TF_CHUNK_END:
 		r->ended = true;
 		return 0;
+	case NS_TF_CHUNK_PAYLOADS:
+		return r->want_payloads ? queue_payloads(r, h, data, off) : 0;
 	default:
 		/* chunk types of later minor versions: skipped */
 		return 0;
@@ -511,6 +548,27 @@ int tfr_next(struct tracefile_reader *r, struct ns_event *ev)
 	return 1;
 }
 
+void tfr_want_payloads(struct tracefile_reader *r)
+{
+	r->want_payloads = true;
+}
+
+int tfr_next_payload(struct tracefile_reader *r, struct ns_payload_rec *p)
+{
+	size_t n;
+
+	if (r->pl_off >= r->pl_len)
+		return 0;
+	/* the chunk was checked when it was queued */
+	n = ns_tf_payload_decode(r->pl + r->pl_off, r->pl_len - r->pl_off, p);
+	if (!n) {
+		r->pl_off = r->pl_len;
+		return 0;
+	}
+	r->pl_off += n;
+	return 1;
+}
+
 const struct ns_meta *tfr_meta(const struct tracefile_reader *r)
 {
 	return &r->meta;
@@ -586,6 +644,7 @@ void tfr_close(struct tracefile_reader *r)
 	ns_tf_map_free(&r->stack_idx);
 	free(r->payload);
 	free(r->raw);
+	free(r->pl);
 	ns_tf_codec_free(r->codec);
 	free(r);
 }

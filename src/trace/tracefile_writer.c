@@ -33,6 +33,7 @@ struct tfw_job {
 	uint8_t *data;	/* owned by the job: a payload, or a pool buffer of events */
 	size_t len;
 	bool events;	/* a pool buffer: compress it, then give it back */
+	bool compress;	/* compress this one too (PAYLOADS) */
 	bool flush;	/* fflush() after writing (stats checkpoints, close) */
 };
 
@@ -46,6 +47,8 @@ struct tracefile_writer {
 	struct ns_tf_map syms;		/* symbol addresses written or pending */
 	struct ns_tf_buf pending_syms;	/* SYMBOLS records not yet written */
 	uint32_t npending_syms;
+	struct ns_tf_buf payloads;	/* PAYLOADS records not yet queued (--snaplen) */
+	uint32_t npayloads;
 	uint64_t events;		/* events added */
 	bool stalled;			/* the last wait for a buffer timed out */
 
@@ -175,7 +178,8 @@ static void *writer_thread(void *arg)
 		pthread_mutex_unlock(&w->mu);
 
 		/* after an error the queue is drained unwritten: the error was reported */
-		if (!write_chunk(w, j->type, j->count, j->data, j->len, j->events) && j->flush &&
+		if (!write_chunk(w, j->type, j->count, j->data, j->len, j->events || j->compress) &&
+		    j->flush &&
 		    fflush(w->f))
 			write_err(w, -errno);
 
@@ -404,6 +408,7 @@ static void writer_free(struct tracefile_writer *w)
 	free(w->z);
 	ns_tf_buf_free(&w->payload);
 	ns_tf_buf_free(&w->pending_syms);
+	ns_tf_buf_free(&w->payloads);
 	ns_tf_map_free(&w->stacks);
 	ns_tf_map_free(&w->syms);
 	free(w);
@@ -540,6 +545,34 @@ static int flush_symbols(struct tracefile_writer *w)
 	return write_payload(w, NS_TF_CHUNK_SYMBOLS, n, false);
 }
 
+/*
+ * The packet bytes buffered, as one PAYLOADS chunk (compressed like
+ * events): queued only behind the events chunk holding the events they
+ * follow, so a reader knows a payload's packet before the payload.
+ */
+static int flush_payloads(struct tracefile_writer *w)
+{
+	struct tfw_job *j;
+
+	if (!w->npayloads)
+		return 0;
+	if (w->payloads.err)
+		return write_err(w, w->payloads.err);
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return write_err(w, -ENOMEM);
+	/* the buffer moves to the job; the next record starts a new one */
+	j->data = w->payloads.p;
+	j->len = w->payloads.len;
+	j->type = NS_TF_CHUNK_PAYLOADS;
+	j->count = w->npayloads;
+	j->compress = true;
+	w->payloads = (struct ns_tf_buf){ 0 };
+	w->npayloads = 0;
+	enqueue(w, j);
+	return load_err(w);
+}
+
 static int flush_events(struct tracefile_writer *w)
 {
 	struct tfw_job *j = w->cur;
@@ -547,14 +580,37 @@ static int flush_events(struct tracefile_writer *w)
 
 	/* symbols named by these events (tfw_add_symbol) go first */
 	err = flush_symbols(w);
-	if (err || !j)
+	if (err)
 		return err;
-	w->cur = NULL;
-	j->count = w->nev;
-	j->len = w->nev * sizeof(struct ns_event);
-	w->nev = 0;
-	enqueue(w, j);
-	return load_err(w);
+	if (j) {
+		w->cur = NULL;
+		j->count = w->nev;
+		j->len = w->nev * sizeof(struct ns_event);
+		w->nev = 0;
+		enqueue(w, j);
+		if ((err = load_err(w)))
+			return err;
+	}
+	return flush_payloads(w);
+}
+
+/* a PAYLOADS chunk of about this many bytes (~700 packets of 1500 bytes) */
+#define TFW_PAYLOAD_CHUNK (1u << 20)
+
+int tfw_add_payload(struct tracefile_writer *w, const struct ns_payload_rec *p)
+{
+	int err = load_err(w);
+
+	if (err)
+		return err;
+	if (p->cap_len > NS_TF_MAX_PAYLOAD_BYTES || p->cap_len > p->orig_len)
+		return -EINVAL;
+	ns_tf_payload_encode(&w->payloads, p);
+	w->npayloads++;
+	/* events first: the payloads follow the events of their packets */
+	if (w->payloads.len >= TFW_PAYLOAD_CHUNK)
+		return flush_events(w);
+	return 0;
 }
 
 int tfw_add_event(struct tracefile_writer *w, const struct ns_event *ev)
@@ -662,6 +718,12 @@ static int write_stats(struct tracefile_writer *w, const struct ns_capture_stats
 	ns_tf_buf_u64(&w->payload, dropped);
 	ns_tf_buf_u64(&w->payload, stalls);
 	ns_tf_buf_u64(&w->payload, stall_ns);
+	/* 1.2: the packet bytes of --snaplen */
+	ns_tf_buf_u64(&w->payload, s->payload_produced);
+	ns_tf_buf_u64(&w->payload, s->payload_lost);
+	ns_tf_buf_u64(&w->payload, s->payload_captured);
+	ns_tf_buf_u64(&w->payload, s->payload_unmatched);
+	ns_tf_buf_u64(&w->payload, s->payload_cut);
 	return write_payload(w, NS_TF_CHUNK_STATS, 1, true);
 }
 

@@ -16,16 +16,30 @@ tests/fuzz/fuzz_tracefile.c from a trace `netscope record` wrote.
                                    their arrays with no NUL (event_line.c
                                    printed them unbounded, fixed in 527dc8b)
 
+A trace of `record --snaplen N` keeps its PAYLOADS chunks (format 1.2),
+stored raw after the events chunk, with shrink: the packet bytes the
+reader checks and the pcapng exporter writes.  Chunks compressed with zstd
+(netscope's default) are read through the zstd command.
+
 Offsets of struct ns_event are those of src/bpf/netscope.h on x86-64.
 """
 import struct
+import subprocess
 import sys
 import zlib
 
 HDR = 32
 EV_STACK_ID, EV_TS, EV_COMM, EV_IFNAME, EV_SKB_HEAD = 60, 0, 136, 152, 168
 COMM_LEN = IFNAME_LEN = 16
-META, NAMES, SYMBOLS, STACK, EVENTS, STATS, END = 1, 2, 3, 4, 5, 6, 7
+META, NAMES, SYMBOLS, STACK, EVENTS, STATS, END, PAYLOADS = 1, 2, 3, 4, 5, 6, 7, 8
+
+
+def inflate(p, flags):
+    if flags & 1:
+        return zlib.decompress(p)
+    if flags & 2:
+        return subprocess.run(['zstd', '-dc'], input=p, stdout=subprocess.PIPE, check=True).stdout
+    return p
 
 
 def read(path):
@@ -35,7 +49,7 @@ def read(path):
     while off + HDR <= len(d):
         t, fl, sl, rl, cnt = struct.unpack_from('<5I', d, off)
         p = d[off + HDR:off + HDR + sl]
-        chunks.append([t, zlib.decompress(p) if fl & 1 else p, cnt])
+        chunks.append([t, inflate(p, fl), cnt])
         off += HDR + sl
     return d[:HDR], event_size, chunks
 
@@ -117,9 +131,11 @@ def deflate(src, dst):
 
 
 def replace_events(chunks, evs, extra=()):
-    out = [c for c in chunks if c[0] not in (EVENTS, STATS, END)]
+    out = [c for c in chunks if c[0] not in (EVENTS, STATS, END, PAYLOADS)]
     out += list(extra)
     out.append([EVENTS, b''.join(evs), len(evs)])
+    # the packet bytes follow the events of their packets, as the writer puts them
+    out += [c for c in chunks if c[0] == PAYLOADS]
     out += [c for c in chunks if c[0] in (STATS, END)][-2:]
     return out
 

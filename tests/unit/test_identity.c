@@ -41,6 +41,28 @@ static void one_packet_keeps_its_id_from_queue_to_free(void **state)
 	identity_free(&id);
 }
 
+/* what the packet bytes of --snaplen, sent after an event, are matched by */
+static void bytes_find_the_live_packet_of_their_skb_and_head_only(void **state)
+{
+	struct identity id;
+	struct ns_event a = tcp_ev(NS_EV_NET_DEV_QUEUE, 0x1000, 0x9000, 7, 0x02);
+	struct ns_event b = tcp_ev(NS_EV_NET_DEV_QUEUE, 0x2000, 0xa000, 8, 0x10);
+	struct ns_event end = tcp_ev(NS_EV_CONSUME_SKB, 0x1000, 0x9000, 7, 0x02);
+
+	assert_int_equal(identity_init(&id, 16), 0);
+	assert_int_equal(identity_lookup(&id, 0x1000, 0x9000), 0);	/* no event yet */
+	identity_assign(&id, &a);
+	identity_assign(&id, &b);
+	assert_int_equal(identity_lookup(&id, 0x1000, 0x9000), a.packet_id);
+	assert_int_equal(identity_lookup(&id, 0x2000, 0xa000), b.packet_id);
+	assert_int_equal(identity_lookup(&id, 0x1000, 0xa000), 0);	/* another data buffer */
+	assert_int_equal(identity_lookup(&id, 0, 0), 0);		/* no skb */
+	identity_assign(&id, &end);
+	assert_int_equal(identity_lookup(&id, 0x1000, 0x9000), 0);	/* ended */
+	assert_int_equal(identity_lookup(&id, 0x2000, 0xa000), b.packet_id);
+	identity_free(&id);
+}
+
 static void address_reused_after_free_is_a_new_packet(void **state)
 {
 	struct identity id;
@@ -189,6 +211,7 @@ int main(void)
 		cmocka_unit_test(one_packet_keeps_its_id_from_queue_to_free),
 		cmocka_unit_test(clone_returned_by_a_function_keeps_the_packet_id),
 		cmocka_unit_test(address_reused_after_free_is_a_new_packet),
+		cmocka_unit_test(bytes_find_the_live_packet_of_their_skb_and_head_only),
 		cmocka_unit_test(same_address_with_another_data_buffer_is_a_new_packet),
 		cmocka_unit_test(same_skb_and_buffer_with_another_tcp_segment_is_a_new_packet),
 		cmocka_unit_test(unparsed_follow_up_event_gets_the_packets_headers),

@@ -39,6 +39,7 @@ done | sort -u | while read -r lib; do
 done
 cp tests/vm/guest/init "$root/init"
 cp tests/vm/guest/tests.sh "$root/vm/tests.sh"
+cp tests/vm/guest/snaplen.sh "$root/vm/snaplen.sh"
 chmod +x "$root/init"
 echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
 
