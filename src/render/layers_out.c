@@ -77,12 +77,13 @@ void layers_out_text(const struct bnd_result *r, FILE *out, unsigned top)
 
 	if (!top)
 		top = TOP_DEFAULT;
-	fprintf(out, "Layer boundaries: %" PRIu64 " stacks", r->stacks);
+	/* the function-level map counts packets, each one path through the traced functions */
+	fprintf(out, "Layer boundaries: %" PRIu64 " %s", r->stacks, r->from_paths ? "packets" : "stacks");
 	if (r->stacks_empty)
 		fprintf(out, ", %" PRIu64 " of them with no frame of a known layer", r->stacks_empty);
 	fputs("\n\n", out);
 	if (!r->n_gaps) {
-		fputs("  no stack crossed a layer boundary\n", out);
+		fprintf(out, "  no %s crossed a layer boundary\n", r->from_paths ? "packet" : "stack");
 	} else {
 		for (size_t g = 0; g < r->n_gaps; g++)
 			for (size_t i = 0; i < r->gaps[g].n_pairs && i < top; i++) {
