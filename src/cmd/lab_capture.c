@@ -373,6 +373,11 @@ static void build_concordance(struct lab_run *r)
 		if (p->funcs[i].event_stacks)
 			conc_seen__add(seen, p->funcs[i].name, CONC_HOW_STACK, p->funcs[i].event_stacks);
 	}
+	/* a traced function's entries are events at it (bpf-func: the funcs view) */
+	for (size_t i = 0; i < r->res->funcs.n_rows; i++)
+		if (r->res->funcs.rows[i].calls)
+			conc_seen__add(seen, r->res->funcs.rows[i].name, CONC_HOW_EVENT,
+				       r->res->funcs.rows[i].calls);
 	/* a tracepoint named after a function (netif_receive_skb, kfree_skb) sees it */
 	for (unsigned int t = 0; t < NS_EV__COUNT; t++)
 		if (lab_events(r, t))
