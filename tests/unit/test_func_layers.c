@@ -18,8 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "analysis/analysis.h"
 #include "analysis/boundaries.h"
+#include "analysis/internal.h"
 #include "render/layers_out.h"
+#include "trace/ksyms.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -349,6 +353,120 @@ static void the_function_map_is_drawn_in_packets(void **state)
 	bnd_result__free(r);
 }
 
+/* ---- the layers analysis fed events, as the report feeds a trace ---- */
+
+static const char *const *const all_lists[] = { rx_path, tx_path, rst_path, rx_stack, tx_stack };
+static const size_t all_lens[] = { N(rx_path), N(tx_path), N(rst_path), N(rx_stack), N(tx_stack) };
+
+/* a kallsyms of every function above, 0x100 apart, in list order; address of name */
+static uint64_t addr_of(const char *name)
+{
+	uint64_t a = 0xffffffff81000000ull;
+
+	for (size_t l = 0; l < N(all_lists); l++)
+		for (size_t i = 0; i < all_lens[l]; i++, a += 0x100)
+			if (!strcmp(all_lists[l][i], name))
+				return a;
+	fail_msg("no address for %s", name);
+	return 0;
+}
+
+static size_t stack_of(void *arg, int32_t id, uint64_t *ips, size_t max)
+{
+	const char *const *frames = id == 1 ? rx_stack : tx_stack;
+	size_t n = id == 1 ? N(rx_stack) : N(tx_stack);
+
+	(void)arg;
+	for (size_t i = 0; i < n && i < max; i++)
+		ips[i] = addr_of(frames[i]);
+	return n;
+}
+
+static void feed_path(const struct analysis_ops *ops, void *st, uint64_t packet_id,
+		      const char *const *path, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ns_event ev = { .type = NS_EV_FUNC_ENTRY, .packet_id = packet_id, .stack_id = -1,
+				       .location = addr_of(path[i]), .ctx = NS_CTX_SOFTIRQ };
+
+		ops->feed(st, &ev);
+	}
+}
+
+static void the_layers_analysis_builds_both_maps_from_a_trace(void **state)
+{
+	const struct analysis_ops *ops = &layers_analysis;
+	char path[] = "/tmp/test_func_layers.XXXXXX";
+	struct report_result res = { 0 };
+	struct analysis_end end = { 0 };
+	struct report_ctx ctx = { .stack = stack_of };
+	struct bnd_agreement a;
+	uint64_t addr = 0xffffffff81000000ull;
+	void *st = NULL;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	for (size_t l = 0; l < N(all_lists); l++)
+		for (size_t i = 0; i < all_lens[l]; i++, addr += 0x100)
+			fprintf(f, "%llx T %s\n", (unsigned long long)addr, all_lists[l][i]);
+	fclose(f);
+	ctx.ksyms = ksyms__load(path);
+	unlink(path);
+	assert_non_null(ctx.ksyms);
+	assert_int_equal(ops->init(&st, &ctx), 0);
+	/* two events with a stack each: a receive and a send */
+	for (int32_t id = 1; id <= 2; id++) {
+		struct ns_event ev = { .type = NS_EV_NETIF_RECEIVE_SKB, .stack_id = id,
+				       .ctx = id == 1 ? NS_CTX_SOFTIRQ : NS_CTX_TASK };
+
+		ops->feed(st, &ev);
+	}
+	/* packet 7 received, packet 9 sent to the peer; a function with no packet is no path */
+	feed_path(ops, st, 7, rx_path, N(rx_path));
+	feed_path(ops, st, 9, tx_path, N(tx_path));
+	feed_path(ops, st, 0, rst_path, N(rst_path));
+	assert_int_equal(ops->finish(st, &end, &res), 0);
+	ops->free(st);
+	assert_non_null(res.layers);
+	assert_non_null(res.layers_funcs);
+	assert_false(res.layers->from_paths);
+	assert_true(res.layers_funcs->from_paths);
+	assert_int_equal(res.layers_funcs->stacks, 2);
+	assert_int_equal(res.layers->stacks, 2);
+	assert_pair(res.layers_funcs, "tcp_v4_send_check", "ip_queue_xmit", NS_DIR_TX, 1);
+	assert_pair(res.layers_funcs, "__netif_receive_skb_one_core", "ip_rcv", NS_DIR_RX, 2);
+	assert_null(find_pair(res.layers_funcs, "tcp_v4_send_reset", "ip_send_unicast_reply"));
+	assert_int_equal(bnd_compare(res.layers, res.layers_funcs, &a), 0);
+	assert_true(a.agree);
+	assert_int_equal(a.both, 4);
+	bnd_agreement__free(&a);
+	ops->free_part(&res);
+	assert_null(res.layers_funcs);
+	ksyms__free((struct ksyms *)ctx.ksyms);
+}
+
+static void a_trace_without_functions_has_no_function_map(void **state)
+{
+	const struct analysis_ops *ops = &layers_analysis;
+	struct report_result res = { 0 };
+	struct analysis_end end = { 0 };
+	struct report_ctx ctx = { 0 };
+	struct ns_event ev = { .type = NS_EV_NETIF_RECEIVE_SKB, .packet_id = 3, .stack_id = -1 };
+	void *st = NULL;
+
+	(void)state;
+	assert_int_equal(ops->init(&st, &ctx), 0);
+	ops->feed(st, &ev);
+	assert_int_equal(ops->finish(st, &end, &res), 0);
+	ops->free(st);
+	assert_null(res.layers_funcs);
+	ops->free_part(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +478,8 @@ int main(void)
 		cmocka_unit_test(both_maps_find_the_same_packet_boundaries),
 		cmocka_unit_test(a_boundary_only_one_map_finds_is_named),
 		cmocka_unit_test(the_function_map_is_drawn_in_packets),
+		cmocka_unit_test(the_layers_analysis_builds_both_maps_from_a_trace),
+		cmocka_unit_test(a_trace_without_functions_has_no_function_map),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
