@@ -62,9 +62,8 @@ static void usage(const struct capture_lab *lab, FILE *out)
 	fprintf(out,
 		"Usage: netscope lab %s [--count N] [--rate N] [--duration S] [--seed N]\n"
 		"       [--sample-freq HZ] [--method M] [-o FILE] [--funcs GLOBS] [--depth N]\n"
-		"       [--min-count N]"
-		"       [--top N] [--json] [--html FILE] [--perfetto FILE] [--pcapng FILE]\n"
-		"       [--ctf DIR] [--force]\n"
+		"       [--min-count N] [--top N] [--json] [--html FILE] [--perfetto FILE]\n"
+		"       [--pcapng FILE] [--ctf DIR] [--force]\n"
 		"\n%s.\n\n"
 		"The lab makes two private namespaces (198.18.0.1 <-> 198.18.0.2, no route out),\n"
 		"runs its workload there (%s), records it with netscope record, and\n"
@@ -631,9 +630,14 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 			ns_err("cannot choose how to watch the kernel: %s", strerror(-err));
 		goto out;
 	}
-	if (r.method.chosen == LAB_METHOD_TRACEPOINTS && r.method.rules && r.method.probes[0].tried)
-		fprintf(stderr, "netscope lab %s: kernel functions not traced: %s; falling back to "
-			"tracepoints, stacks and cpu samples\n", lab->name, r.method.probes[0].why);
+	/* said as record says it: a fallback is never silent */
+	for (size_t i = 0; i < r.method.n_probes; i++) {
+		const struct lab_method_probe *p = &r.method.probes[i];
+
+		if (p->method == LAB_METHOD_BPF_FUNC && p->tried && !p->usable && r.method.rules)
+			fprintf(stderr, "netscope lab %s: kernel functions not traced: %s; falling back to "
+				"tracepoints, stacks and cpu samples\n", lab->name, p->why);
+	}
 	if (lab->before_record)
 		lab->before_record();
 	err = record(&r);
