@@ -7,7 +7,7 @@ probing (fentry: each lab traces under 64 functions, FUNC_FENTRY_MAX_AUTO),
 boundaries between the packet's layers as the stack-based one, and `lab
 syn-flood` must count every call of tcp_v4_rcv and tcp_v4_send_reset: as
 many as the segments TCP received and the RSTs it sent by the kernel's own
-counters (Tcp.InSegs, Tcp.OutRsts of both namespaces), on 6.1 too, where
+counters (Tcp.InSegs, Tcp.OutRsts of the namespaces), on 6.1 too, where
 the RST to a closed port fires no tcp_send_reset tracepoint.
 """
 
@@ -17,6 +17,14 @@ PACKET_BOUNDARIES = {("tcp", "ip", "RX"), ("tcp", "ip", "TX"), ("ip", "device", 
 
 
 def check(label, outdir, config, tap, check_eq, load):
+    try:
+        checks(label, tap, check_eq, load)
+    except Exception:  # a changed JSON must fail the lane, not end the checker
+        import traceback
+        tap("labfuncs_checks_run_to_the_end", False, *traceback.format_exc().splitlines())
+
+
+def checks(label, tap, check_eq, load):
     layers = load("lab-layers.json")
     if layers:
         m = layers["watched"]["method_choice"]
@@ -25,10 +33,10 @@ def check(label, outdir, config, tap, check_eq, load):
                  ("bpf-func", False, "fentry", True),
                  (m["chosen"], m["forced"], f.get("backend"), f.get("attached", "").startswith("fentry, ")))
         calls = {r["function"]: r["calls"] for r in (layers.get("funcs") or {}).get("functions", [])}
-        check_eq("lab_layers_counts_calls_of_the_receive_and_transmit_path", True,
-                 all(calls.get(x, 0) > 0 for x in ("ip_rcv", "tcp_v4_rcv", "__tcp_transmit_skb",
-                                                    "ip_finish_output2", "__dev_queue_xmit")),
-                 "calls: %r" % calls)
+        tap("lab_layers_counts_calls_of_the_receive_and_transmit_path",
+            all(calls.get(x, 0) > 0 for x in ("ip_rcv", "tcp_v4_rcv", "__tcp_transmit_skb",
+                                               "ip_finish_output2", "__dev_queue_xmit")),
+            "calls: %r" % calls)
         prof = {r["function"]: r["calls"] for r in layers["profile"]["functions"]}
         check_eq("lab_layers_profile_counts_calls_as_the_funcs_view",
                  calls.get("tcp_v4_rcv"), prof.get("tcp_v4_rcv"))
@@ -40,8 +48,8 @@ def check(label, outdir, config, tap, check_eq, load):
             rows = {(r["upper"], r["lower"], r["direction"]): r["found_by"] for r in a["boundaries"]}
             check_eq("lab_layers_function_level_map_finds_the_same_boundaries_as_the_stacks",
                      (True, {k: "both" for k in rows}), (a["agree"], rows))
-            check_eq("lab_layers_both_maps_find_tcp_ip_device_each_way", True,
-                     PACKET_BOUNDARIES <= {k for k, v in rows.items() if v == "both"}, "rows: %r" % rows)
+            tap("lab_layers_both_maps_find_tcp_ip_device_each_way",
+                PACKET_BOUNDARIES <= {k for k, v in rows.items() if v == "both"}, "rows: %r" % rows)
     flood = load("lab-synflood.json")
     counters = load("lab-synflood-counters.json")
     if flood and counters:
@@ -55,8 +63,16 @@ def check(label, outdir, config, tap, check_eq, load):
         syns = flood["syns"]
         check_eq("lab_syn_flood_half_the_syns_go_to_the_closed_port_and_get_a_rst", (100, 100, 0),
                  (syns["to_closed_port"], c.get(("b", "OutRsts")), lost))
-        check_eq("lab_syn_flood_tcp_v4_send_reset_calls_equal_the_rsts_counted",
-                 c.get(("a", "OutRsts"), 0) + c.get(("b", "OutRsts"), 0), calls.get("tcp_v4_send_reset"))
+        # tcp_v4_rcv calls tcp_v4_send_reset for every segment without a socket, which
+        # returns without sending when that segment is itself a RST: a has no TCP socket
+        # (every SYN-ACK and RST its spoofed local half receives), b's only socketless
+        # segments are the SYNs to the closed port, each answered (its OutRsts)
+        check_eq("lab_syn_flood_tcp_v4_send_reset_calls_equal_the_socketless_segments_counted",
+                 c.get(("a", "InSegs"), 0) + c.get(("b", "OutRsts"), 0), calls.get("tcp_v4_send_reset"))
+        tap("lab_syn_flood_every_rst_sent_is_a_tcp_v4_send_reset_call",
+            0 < c.get(("a", "OutRsts"), 0) + c.get(("b", "OutRsts"), 0) <= calls.get("tcp_v4_send_reset", 0),
+            "OutRsts a %r b %r, calls %r" % (c.get(("a", "OutRsts")), c.get(("b", "OutRsts")),
+                                              calls.get("tcp_v4_send_reset")))
         check_eq("lab_syn_flood_tcp_v4_rcv_calls_equal_the_segments_counted",
                  c.get(("a", "InSegs"), 0) + c.get(("b", "InSegs"), 0), calls.get("tcp_v4_rcv"))
         prof = {r["function"]: r["calls"] for r in flood["profile"]["functions"]}
