@@ -10,6 +10,7 @@
  * (data/layers.rules) to find where control passes from one to the next.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "analysis/boundaries.h"
 #include "cmd/lab.h"
@@ -324,6 +325,21 @@ static void layers_html(const struct lab_run *r, FILE *out)
 	fprintf(out, "</tbody></table></div>\n<p>Socket syscalls of the lab's tasks: %" PRIu64
 		" events (<code>netscope report FILE --view syscalls</code>).</p>\n",
 		lab_events(r, NS_EV_SYSCALL));
+	if (r->res->layers_funcs) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (!m)
+			return;
+		function_level_text(r, m);
+		if (fclose(m) == 0 && buf) {
+			fputs("<h3>The same map from kernel functions</h3>\n<pre id=\"function-level\">", out);
+			html_esc(out, buf);
+			fputs("</pre>\n", out);
+		}
+		free(buf);
+	}
 }
 
 static const char *const next[] = {
