@@ -273,6 +273,8 @@ static int record(struct lab_run *r)
 	uint64_t rate = o->rate ? o->rate : lab->rate;
 	double duration = o->duration ? o->duration : lab->duration;
 	unsigned int hz = o->sample_hz_set ? o->sample_hz : lab->sample_hz;
+	const char *method_args[8];
+	size_t n_method;
 
 	arg_add(&a, "record");
 	arg_add(&a, "-o");
@@ -294,15 +296,10 @@ static int record(struct lab_run *r)
 		arg_add(&a, "--events");
 		arg_add(&a, lab->events);
 	}
-	/* the lab's kernel functions, when a per-function method was chosen */
-	if (r->method.chosen == LAB_METHOD_BPF_FUNC && r->method.record_funcs) {
-		if (r->method.want == LAB_METHOD_BPF_FUNC) {
-			arg_add(&a, "--method");
-			arg_add(&a, "bpf-func");
-		}
-		arg_add(&a, "--funcs");
-		arg_add(&a, r->method.record_funcs);
-	}
+	/* what the chosen method adds: the lab's kernel functions for bpf-func */
+	n_method = lab_method_record_args(&r->method, method_args, 8);
+	for (size_t i = 0; i < n_method; i++)
+		arg_add(&a, method_args[i]);
 	r->record_cmd = argv_string(a.argv);
 	if (r->record_cmd)
 		fprintf(stderr, "netscope lab %s: %s\n", lab->name, r->record_cmd);

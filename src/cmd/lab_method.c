@@ -255,6 +255,22 @@ int lab_method_choose(struct lab_method_plan *plan, const char *lab, enum lab_me
 	return 0;
 }
 
+size_t lab_method_record_args(const struct lab_method_plan *plan, const char **args, size_t max)
+{
+	size_t n = 0;
+
+	if (plan->chosen != LAB_METHOD_BPF_FUNC || !plan->record_funcs || max < 4)
+		return 0;
+	/* forced: record fails rather than fall back, as the user asked */
+	if (plan->want == LAB_METHOD_BPF_FUNC) {
+		args[n++] = "--method";
+		args[n++] = "bpf-func";
+	}
+	args[n++] = "--funcs";
+	args[n++] = plan->record_funcs;
+	return n;
+}
+
 /* ---- what was used and why not the others ---- */
 
 static const char *probe_verdict(const struct lab_method_plan *plan, const struct lab_method_probe *p)

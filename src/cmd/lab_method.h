@@ -10,7 +10,8 @@
  * kprobe.multi, kprobes: func_backend_choose()), ftrace (the function
  * profiler; not in this build: its probe says so), tracepoints (always
  * there: tracepoints + stacks + CPU samples).  A new method is one entry
- * with its probe and the record options it adds.
+ * of lab_methods[] with its probe, and its case in lab_method_record_args()
+ * for the record options it adds.
  */
 #ifndef NS_CMD_LAB_METHOD_H
 #define NS_CMD_LAB_METHOD_H
@@ -67,6 +68,12 @@ struct lab_method_plan {
  */
 int lab_method_choose(struct lab_method_plan *plan, const char *lab, enum lab_method want,
 		      const struct features *ft);
+/*
+ * The `netscope record` options the chosen method adds (bpf-func:
+ * `--funcs NAMES`, with `--method bpf-func` when forced) into args, at most
+ * max; how many.  Pointers into plan.
+ */
+size_t lab_method_record_args(const struct lab_method_plan *plan, const char **args, size_t max);
 /*
  * The "method:" lines of "How this kernel was watched"; meta: the trace's
  * (capture.funcs says what record really attached), may be NULL.
