@@ -174,6 +174,28 @@ static void sent_segment_goes_down_through_a_clone_and_up_the_peer(void **state)
 	bnd_result__free(r);
 }
 
+/*
+ * kprobe.multi has no fexit, so the clone TCP sends is a packet of its own:
+ * the original's path stops at skb_clone, the clone's starts at
+ * tcp_v4_send_check (it runs on the clone), which still hands to IP.
+ */
+static void without_fexit_the_clone_still_crosses_tcp_to_ip(void **state)
+{
+	static const char *const original[] = { "__tcp_transmit_skb", "skb_clone" };
+	const char *const *paths[] = { original, tx_path + 2 };
+	size_t lens[] = { N(original), N(tx_path) - 2 };
+	struct bnd_result *r = map_of_paths(paths, lens, 2);
+	const struct bnd_gap *g;
+
+	(void)state;
+	assert_int_equal(r->stacks, 2);
+	assert_pair(r, "__tcp_transmit_skb", "skb_clone", NS_DIR_TX, 1);
+	assert_pair(r, "tcp_v4_send_check", "ip_queue_xmit", NS_DIR_TX, 1);
+	g = bnd_result__gap(r, NS_LAYER_TCP, NS_LAYER_IP);
+	assert_int_equal(g->count[NS_DIR_TX], 1);
+	bnd_result__free(r);
+}
+
 static void reset_on_the_syns_skb_is_tx_after_rx(void **state)
 {
 	const char *const *paths[] = { rst_path, rst_path, rst_path };
@@ -472,6 +494,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(received_packet_crosses_device_ip_tcp_socket_rx),
 		cmocka_unit_test(sent_segment_goes_down_through_a_clone_and_up_the_peer),
+		cmocka_unit_test(without_fexit_the_clone_still_crosses_tcp_to_ip),
 		cmocka_unit_test(reset_on_the_syns_skb_is_tx_after_rx),
 		cmocka_unit_test(functions_of_no_layer_are_looked_through),
 		cmocka_unit_test(interleaved_packets_keep_their_own_paths),
