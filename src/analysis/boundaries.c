@@ -46,6 +46,7 @@ struct boundaries {
 	uint64_t *unknown_frames;
 	size_t n_unknown, cap_unknown;
 	uint64_t stacks, stacks_empty, frames[NS_LAYER__N];
+	int from_paths;			/* fed by boundaries__step() */
 };
 
 struct boundaries *boundaries__new(struct layer_rules *rules)
@@ -169,6 +170,57 @@ int boundaries__feed(struct boundaries *b, const char *const *frames, size_t n, 
 	return 0;
 }
 
+int boundaries__step(struct boundaries *b, struct bnd_path *p, const char *func, uint64_t count,
+		     enum bnd_ctx ctx)
+{
+	enum ns_layer layer = NS_LAYER_OTHER;
+	enum ns_dir mark = NS_DIR_NONE;
+	const char *name;
+	int err;
+
+	b->from_paths = 1;
+	if (!p->started) {
+		p->started = 1;
+		b->stacks += count;
+	}
+	if (func) {
+		layer = layer_rules__classify(b->rules, func);
+		mark = layer_rules__marker(b->rules, func);
+	}
+	if (mark != NS_DIR_NONE)
+		p->dir = mark;
+	b->frames[layer] += count;
+	if (layer == NS_LAYER_OTHER)
+		return func ? count_unknown(b, func, count) : 0;
+	if (p->prev && p->prev_layer != layer) {
+		err = add_pair(b, p->prev, func, p->prev_layer, layer, p->dir, count, ctx);
+		if (err)
+			return err;
+	}
+	/* an allocation or a free returns to the layer that called it */
+	if (layer == NS_LAYER_MEMORY)
+		return 0;
+	if (p->prev_layer != layer || !p->prev || strcmp(p->prev, func)) {
+		name = ns_strmap_put(&b->names, func, 0);
+		if (!name)
+			return -ENOMEM;
+		p->prev = name;
+		p->prev_layer = layer;
+	}
+	return 0;
+}
+
+int boundaries__feed_path(struct boundaries *b, const char *const *funcs, size_t n, uint64_t count,
+			  enum bnd_ctx ctx)
+{
+	struct bnd_path p = { 0 };
+	int err = 0;
+
+	for (size_t i = 0; i < n && !err; i++)
+		err = boundaries__step(b, &p, funcs[i], count, ctx);
+	return err;
+}
+
 int boundaries__feed_addrs(struct boundaries *b, const uint64_t *ips, size_t n, uint64_t count,
 			   enum bnd_ctx ctx, bnd_sym_fn sym, void *arg)
 {
@@ -266,6 +318,7 @@ struct bnd_result *boundaries__finish(const struct boundaries *b)
 		return NULL;
 	r->stacks = b->stacks;
 	r->stacks_empty = b->stacks_empty;
+	r->from_paths = b->from_paths;
 	memcpy(r->frames, b->frames, sizeof(r->frames));
 	r->gaps = calloc(NS_LAYER__N * NS_LAYER__N, sizeof(*r->gaps));
 	if (!r->gaps || fill_unknown(r, b))

@@ -38,6 +38,47 @@ int boundaries__feed(struct boundaries *b, const char *const *frames, size_t n, 
 typedef const char *(*bnd_sym_fn)(void *arg, uint64_t addr);
 int boundaries__feed_addrs(struct boundaries *b, const uint64_t *ips, size_t n, uint64_t count,
 			   enum bnd_ctx ctx, bnd_sym_fn sym, void *arg);
+/*
+ * The function-level map: a packet's traced functions in the order it
+ * entered them (func_entry events with its packet id) instead of a stack.
+ * Each function is classified as a frame is; 'other' is looked through;
+ * wherever the layer changes from one function to the next, the pair
+ * (the last function of the layer left -> the first of the layer
+ * entered) is a boundary.  Memory functions (skb_clone, the frees) are
+ * side trips: a pair from the layer that called them, after which the
+ * path goes on from that layer.  The direction is the last marker met on
+ * the path up to and including the function entered, as the stack's is
+ * the nearest marker from the callee outwards.  The map's "stacks" count
+ * packets (bnd_result.from_paths).
+ */
+struct bnd_path {
+	const char *prev;	/* the last function of a layer (interned); NULL before the first */
+	unsigned char prev_layer;
+	unsigned char dir;	/* enum ns_dir: the last marker met */
+	unsigned char started;
+};
+
+/* one more function of the packet p (zeroed for a new packet), count times: 0 or -ENOMEM */
+int boundaries__step(struct boundaries *b, struct bnd_path *p, const char *func, uint64_t count,
+		     enum bnd_ctx ctx);
+/* a whole path, first function first (the unit tests' and the fuzzers' way in) */
+int boundaries__feed_path(struct boundaries *b, const char *const *funcs, size_t n, uint64_t count,
+			  enum bnd_ctx ctx);
+
+/*
+ * Do two maps find the same boundaries?  Compared: the boundaries between
+ * the layers a packet's skb is handed through (tcp, udp, icmp, ip,
+ * neighbour, device: levels 4 to 8) that are next to each other, by
+ * direction (RX, TX; unknown directions are not compared).  The socket
+ * and syscall layers are reached through the socket, not the skb, and
+ * the driver's functions are in modules discovery does not read, so the
+ * function-level map cannot see those: they are left out, and said.
+ * 0 or -ENOMEM.
+ */
+int bnd_compare(const struct bnd_result *stacks, const struct bnd_result *funcs,
+		struct bnd_agreement *out);
+void bnd_agreement__free(struct bnd_agreement *a);
+
 /* the result so far (feeding may go on); NULL when out of memory */
 struct bnd_result *boundaries__finish(const struct boundaries *b);
 void boundaries__free(struct boundaries *b);

@@ -7,6 +7,11 @@
  * A stack id's frames are copied when it is first seen (a live stack map
  * may reuse the id later, as in callpaths.c) and counted after that; the
  * frames are named and classified once per distinct stack, at finish.
+ *
+ * Where the trace has kernel functions (func_entry events: fentry,
+ * kprobe.multi, kprobes), each packet's functions in the order it entered
+ * them make a second map, the function-level one (boundaries__step()),
+ * built as the events come: one bnd_path per packet id.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 #include "trace/ksyms.h"
 
 #define LAYERS_STACKS_MAX 65536	/* distinct (stack, context) pairs; more are counted as cut */
+#define LAYERS_PATHS_MAX (1u << 20) /* packets followed through functions; more are cut */
 
 struct layers_stack {
 	uint64_t *ips;		/* innermost first, tracing frames cut */
@@ -35,6 +41,12 @@ struct layers_an {
 	size_t n, cap;
 	uint64_t cut;
 	struct sample_filter samples;
+	/* the function-level map: a path per packet id */
+	struct boundaries *fb;
+	struct u64map path_idx;
+	struct bnd_path *paths;
+	size_t n_paths, cap_paths;
+	uint64_t paths_cut;
 	int err;
 };
 
@@ -87,8 +99,50 @@ static int layers_init(void **state, const struct report_ctx *ctx)
 	sample_filter_from_meta(&l->samples, ctx->meta);
 	if (ctx->index_layer)
 		layer_rules__set_index_layer(l->rules, ctx->index_layer, ctx->index_layer_arg);
+	l->fb = boundaries__new(l->rules);
+	if (!l->fb) {
+		layer_rules__free(l->rules);
+		free(l);
+		return -ENOMEM;
+	}
 	*state = l;
 	return 0;
+}
+
+static const char *layers_symbol(void *arg, uint64_t ip);
+
+/* a function the packet entered: the next step of its path */
+static void layers_feed_function(struct layers_an *l, const struct ns_event *ev)
+{
+	const char *name = layers_symbol((void *)l->ctx->ksyms, ev->location);
+	uint64_t key = an_hash64(ev->packet_id);
+	uint32_t i;
+
+	if (!u64map_get(&l->path_idx, key, &i)) {
+		if (l->n_paths >= LAYERS_PATHS_MAX) {
+			l->paths_cut++;
+			return;
+		}
+		if (l->n_paths == l->cap_paths) {
+			size_t cap = l->cap_paths ? l->cap_paths * 2 : 1024;
+			void *m = realloc(l->paths, cap * sizeof(*l->paths));
+
+			if (!m) {
+				l->err = -ENOMEM;
+				return;
+			}
+			l->paths = m;
+			l->cap_paths = cap;
+		}
+		i = (uint32_t)l->n_paths;
+		if (u64map_put(&l->path_idx, key, i)) {
+			l->err = -ENOMEM;
+			return;
+		}
+		l->paths[l->n_paths++] = (struct bnd_path){ 0 };
+	}
+	if (boundaries__step(l->fb, &l->paths[i], name, 1, bnd_ctx_of(ev->ctx)))
+		l->err = -ENOMEM;
 }
 
 static void layers_feed(void *state, const struct ns_event *ev)
@@ -101,7 +155,11 @@ static void layers_feed(void *state, const struct ns_event *ev)
 	size_t n, skip = 0;
 	uint32_t i;
 
-	if (ev->stack_id < 0 || !l->ctx->stack || l->err)
+	if (l->err)
+		return;
+	if (ev->type == NS_EV_FUNC_ENTRY && ev->packet_id)
+		layers_feed_function(l, ev);
+	if (ev->stack_id < 0 || !l->ctx->stack)
 		return;
 	/* the idle loop and other namespaces' tasks cross no layer of the workload */
 	if (sample && sample_filter_kind(&l->samples, ev) != SAMPLE_KEEP)
@@ -172,6 +230,14 @@ static int layers_finish(void *state, const struct analysis_end *end, struct rep
 			res->layers->stacks_cut = l->cut;
 	}
 	boundaries__free(b);
+	/* the function-level map only when the trace followed packets through functions */
+	if (!err && l->n_paths) {
+		res->layers_funcs = boundaries__finish(l->fb);
+		if (!res->layers_funcs)
+			err = -ENOMEM;
+		else
+			res->layers_funcs->stacks_cut = l->paths_cut;
+	}
 	return err;
 }
 
@@ -185,6 +251,9 @@ static void layers_free(void *state)
 		free(l->stacks[i].ips);
 	free(l->stacks);
 	u64map_free(&l->idx);
+	boundaries__free(l->fb);
+	free(l->paths);
+	u64map_free(&l->path_idx);
 	layer_rules__free(l->rules);
 	free(l);
 }
@@ -193,6 +262,8 @@ static void layers_free_part(struct report_result *res)
 {
 	bnd_result__free(res->layers);
 	res->layers = NULL;
+	bnd_result__free(res->layers_funcs);
+	res->layers_funcs = NULL;
 }
 
 const struct analysis_ops layers_analysis = {

@@ -65,7 +65,14 @@ static int profile_init(void **state, const struct report_ctx *ctx)
 
 static void profile_feed(void *state, const struct ns_event *ev)
 {
-	stackprof_feed(((struct profile_an *)state)->sp, ev);
+	struct profile_an *p = state;
+	const char *name;
+
+	stackprof_feed(p->sp, ev);
+	/* a function's entry (fentry, kprobe.multi, kprobe) is a call: exact
+	 * counts beside the samples, which miss what is shorter than a period */
+	if (ev->type == NS_EV_FUNC_ENTRY && (name = profile_symbol(p, ev->location)))
+		stackprof_feed_function(p->sp, name);
 }
 
 static int profile_finish(void *state, const struct analysis_end *end, struct report_result *res)

@@ -303,6 +303,7 @@ struct report_result {
 	struct latency_result latency;
 	struct counters_result counters;
 	struct bnd_result *layers;
+	struct bnd_result *layers_funcs; /* from func_entry paths per packet; NULL without them */
 	struct segments_result segments;
 	struct syscalls_result syscalls;
 	struct funcs_result funcs;

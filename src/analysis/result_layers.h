@@ -108,6 +108,23 @@ struct bnd_result {
 	size_t n_unknown;
 	size_t unknown_distinct;	/* how many distinct ones there were */
 	uint64_t stacks_cut;		/* stacks past the analysis's cap, not looked at */
+	int from_paths;			/* the function-level map: "stacks" are packets */
+};
+
+/* one boundary of the comparison of two maps (bnd_compare(), boundaries.h) */
+struct bnd_agreement_row {
+	enum ns_layer upper, lower;
+	enum ns_dir dir;
+	uint64_t stacks, packets;	/* how often each map found it (0: not found) */
+	/* each map's commonest pair there (NULL when not found); point into the maps */
+	const struct bnd_pair *stack_pair, *func_pair;
+};
+
+struct bnd_agreement {
+	struct bnd_agreement_row *rows;	/* by lower layer, upper, direction */
+	size_t n_rows;
+	size_t both, only_stacks, only_funcs;
+	int agree;			/* every row found by both, and at least one row */
 };
 
 void bnd_result__free(struct bnd_result *r);

@@ -301,7 +301,9 @@ int funcs__discover(struct func_set *set, const struct func_sources *src, char *
 			goto out;
 	}
 	for (size_t i = 0; i < src->npatterns; i++)
-		if (!hit[i]) {
+		if (!hit[i] && src->unmatched_ok) {
+			set->unmatched++;
+		} else if (!hit[i]) {
 			snprintf(err, errlen, "'%s' matches no function of the kernel's BTF", src->patterns[i]);
 			ret = -ENOENT;
 			goto out;

@@ -47,6 +47,7 @@ struct func_set {
 	bool filter_list_read;	 /* available_filter_functions could be read */
 	bool kallsyms_read;
 	bool by_pattern;	 /* chosen by --funcs / --funcs-file, not by argument type */
+	size_t unmatched;	 /* patterns matching no function (unmatched_ok) */
 	struct func_private *priv;
 };
 
@@ -58,6 +59,10 @@ struct func_sources {
 	/* patterns (fnmatch) choosing functions instead of the argument types; n 0: none */
 	const char *const *patterns;
 	size_t npatterns;
+	/* a pattern matching no BTF function is skipped (counted in
+	 * set->unmatched), not an error: the labs' sets name functions some
+	 * kernels lack */
+	bool unmatched_ok;
 };
 
 const char *func_status_name(enum func_status s);

@@ -21,6 +21,7 @@
 #include "analysis/result_concordance.h"
 #include "capture/features.h"
 #include "cmd/args.h"
+#include "cmd/lab_method.h"
 #include "render/profile.h"
 #include "trace/model.h"
 
@@ -36,6 +37,7 @@ struct lab_opts {
 	bool sample_hz_set;	/* --sample-freq given (0 is a value: no samples) */
 	const char *output;	/* -o FILE: keep the trace there */
 	const char *funcs;	/* profile filter */
+	enum lab_method method;	/* --method; AUTO: the first that works (lab_method.h) */
 	unsigned int top, depth;
 	uint64_t min_count;
 	bool json;
@@ -57,6 +59,7 @@ struct lab_run {
 	const struct report_result *res;
 	const struct ns_meta *meta;
 	struct features ft;		/* what this kernel allows, found by trying */
+	struct lab_method_plan method;	/* how it was watched: the method chosen, why not the others */
 	struct conc_result *conc;	/* the experiment's functions; NULL if it could not be built */
 	struct profile_view pv;		/* how the profile and call graph are shown */
 };

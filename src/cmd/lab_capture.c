@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "render/concordance_out.h"
+#include "render/funcs_out.h"
 #include "render/report.h"
 
 /*
@@ -60,9 +61,9 @@ static void usage(const struct capture_lab *lab, FILE *out)
 		snprintf(rate, sizeof(rate), "%" PRIu64, lab->rate);
 	fprintf(out,
 		"Usage: netscope lab %s [--count N] [--rate N] [--duration S] [--seed N]\n"
-		"       [--sample-freq HZ] [-o FILE] [--funcs GLOBS] [--depth N] [--min-count N]\n"
-		"       [--top N] [--json] [--html FILE] [--perfetto FILE] [--pcapng FILE]\n"
-		"       [--ctf DIR] [--force]\n"
+		"       [--sample-freq HZ] [--method M] [-o FILE] [--funcs GLOBS] [--depth N]\n"
+		"       [--min-count N] [--top N] [--json] [--html FILE] [--perfetto FILE]\n"
+		"       [--pcapng FILE] [--ctf DIR] [--force]\n"
 		"\n%s.\n\n"
 		"The lab makes two private namespaces (198.18.0.1 <-> 198.18.0.2, no route out),\n"
 		"runs its workload there (%s), records it with netscope record, and\n"
@@ -75,8 +76,13 @@ static void usage(const struct capture_lab *lab, FILE *out)
 		"  --duration S      bound on the workload's time (default %g s)\n"
 		"  --seed N          syn-flood: the same seed, the same random sources\n"
 		"  --sample-freq HZ  CPU samples per second and CPU (default %u; 0: none)\n"
+		"  --method M        how to watch the kernel: bpf-func (this lab's kernel functions,\n"
+		"                    data/lab_funcs.rules, by fentry, kprobe.multi or kprobes),\n"
+		"                    ftrace, tracepoints; default: the first this kernel allows,\n"
+		"                    in that order (the report says which and why not the others)\n"
 		"  -o, --output FILE keep the trace (for netscope report FILE --view ...)\n"
-		"  --funcs GLOBS     functions of the profile (default '%s')\n"
+		"  --funcs GLOBS     functions the profile shows (default '%s'); the functions\n"
+		"                    traced are data/lab_funcs.rules'\n"
 		"  --depth N         call graph levels (default %u)\n"
 		"  --min-count N     call graph nodes of fewer samples and stacks are left out\n"
 		"  -n, --top N       rows per table (default 10)\n"
@@ -99,7 +105,7 @@ static void usage(const struct capture_lab *lab, FILE *out)
 }
 
 enum { OPT_COUNT = 1000, OPT_RATE, OPT_DURATION, OPT_SEED, OPT_FREQ, OPT_FUNCS, OPT_DEPTH,
-       OPT_MIN_COUNT, OPT_HTML, OPT_PERFETTO, OPT_PCAPNG, OPT_CTF };
+       OPT_MIN_COUNT, OPT_HTML, OPT_PERFETTO, OPT_PCAPNG, OPT_CTF, OPT_METHOD };
 
 static int parse_opts(const struct capture_lab *lab, int argc, char **argv, struct lab_opts *o)
 {
@@ -111,6 +117,7 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 		{ "sample-freq", required_argument, NULL, OPT_FREQ },
 		{ "output", required_argument, NULL, 'o' },
 		{ "funcs", required_argument, NULL, OPT_FUNCS },
+		{ "method", required_argument, NULL, OPT_METHOD },
 		{ "depth", required_argument, NULL, OPT_DEPTH },
 		{ "min-count", required_argument, NULL, OPT_MIN_COUNT },
 		{ "top", required_argument, NULL, 'n' },
@@ -175,6 +182,12 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 			break;
 		case OPT_FUNCS:
 			o->funcs = optarg;
+			break;
+		case OPT_METHOD:
+			if (lab_method_parse(optarg, &o->method)) {
+				ns_err("bad --method '%s': expected bpf-func, ftrace or tracepoints", optarg);
+				return -EINVAL;
+			}
 			break;
 		case OPT_HTML:
 			o->html = optarg;
@@ -260,6 +273,8 @@ static int record(struct lab_run *r)
 	uint64_t rate = o->rate ? o->rate : lab->rate;
 	double duration = o->duration ? o->duration : lab->duration;
 	unsigned int hz = o->sample_hz_set ? o->sample_hz : lab->sample_hz;
+	const char *method_args[8];
+	size_t n_method;
 
 	arg_add(&a, "record");
 	arg_add(&a, "-o");
@@ -281,6 +296,10 @@ static int record(struct lab_run *r)
 		arg_add(&a, "--events");
 		arg_add(&a, lab->events);
 	}
+	/* what the chosen method adds: the lab's kernel functions for bpf-func */
+	n_method = lab_method_record_args(&r->method, method_args, 8);
+	for (size_t i = 0; i < n_method; i++)
+		arg_add(&a, method_args[i]);
 	r->record_cmd = argv_string(a.argv);
 	if (r->record_cmd)
 		fprintf(stderr, "netscope lab %s: %s\n", lab->name, r->record_cmd);
@@ -350,6 +369,11 @@ static void build_concordance(struct lab_run *r)
 		if (p->funcs[i].event_stacks)
 			conc_seen__add(seen, p->funcs[i].name, CONC_HOW_STACK, p->funcs[i].event_stacks);
 	}
+	/* a traced function's entries are events at it (bpf-func: the funcs view) */
+	for (size_t i = 0; i < r->res->funcs.n_rows; i++)
+		if (r->res->funcs.rows[i].calls)
+			conc_seen__add(seen, r->res->funcs.rows[i].name, CONC_HOW_EVENT,
+				       r->res->funcs.rows[i].calls);
 	/* a tracepoint named after a function (netif_receive_skb, kfree_skb) sees it */
 	for (unsigned int t = 0; t < NS_EV__COUNT; t++)
 		if (lab_events(r, t))
@@ -396,6 +420,7 @@ static void text_watched(const struct lab_run *r, FILE *out)
 	fprintf(out, "kernel %s; events through %s", cap->kernel ? cap->kernel : "?",
 		cap->method ? cap->method : "?");
 	fprintf(out, "; CPU samples: %s\n", sampling ? sampling : "off");
+	lab_method_text(&r->method, r->meta, out);
 	fprintf(out, "allowed here:");
 	for (int i = 0; i < FEAT__COUNT; i++)
 		if (r->ft.f[i].probed && r->ft.f[i].ok && i >= FEAT_PROG_TRACEPOINT) {
@@ -446,6 +471,10 @@ static int print_text(struct lab_run *r, FILE *out)
 	text_done(r, out);
 	text_watched(r, out);
 	err = r->lab->text ? r->lab->text(r, out) : 0;
+	if (r->method.chosen == LAB_METHOD_BPF_FUNC) {
+		lab_heading(out, "Kernel functions: every call (netscope report FILE --view funcs)");
+		funcs_print_text(out, &r->res->funcs, r->o->top ? r->o->top : 20);
+	}
 	lab_heading(out, "The functions the experiment names, in this kernel and this run");
 	if (r->conc)
 		concordance_out_text(r->conc, out);
@@ -510,6 +539,8 @@ static void print_json(const struct lab_run *r, FILE *out)
 	}
 	json_arr_end(w);
 	json_kv_bool(w, "per_function_tracing", !per_function_denied(r));
+	json_key(w, "method_choice");
+	lab_method_json(&r->method, r->meta, w);
 	json_obj_end(w);
 	json_key(w, "events");
 	json_obj_begin(w);
@@ -526,6 +557,11 @@ static void print_json(const struct lab_run *r, FILE *out)
 	render_profile_json(w, &r->res->profile, &r->pv);
 	json_key(w, "callgraph");
 	render_callgraph_json(w, &r->res->profile, &r->pv);
+	json_key(w, "funcs");
+	if (r->method.chosen == LAB_METHOD_BPF_FUNC)
+		funcs_print_json(w, &r->res->funcs);
+	else
+		json_null(w);
 	json_key(w, "concordance");
 	if (r->conc)
 		concordance_out_json(r->conc, w);
@@ -583,6 +619,22 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 	r.pv = (struct profile_view){ .funcs = o.funcs ? o.funcs : lab->funcs, .top = o.top,
 				      .depth = o.depth ? o.depth : lab->depth,
 				      .min_count = o.min_count };
+	/* the method first: a forced one that cannot work costs no workload */
+	features_probe_all(&r.ft);
+	err = lab_method_choose(&r.method, lab->name, o.method, &r.ft);
+	if (err) {
+		if (err != -EPERM)
+			ns_err("cannot choose how to watch the kernel: %s", strerror(-err));
+		goto out;
+	}
+	/* said as record says it: a fallback is never silent */
+	for (size_t i = 0; i < r.method.n_probes; i++) {
+		const struct lab_method_probe *p = &r.method.probes[i];
+
+		if (p->method == LAB_METHOD_BPF_FUNC && p->tried && !p->usable && r.method.rules)
+			fprintf(stderr, "netscope lab %s: kernel functions not traced: %s; falling back to "
+				"tracepoints, stacks and cpu samples\n", lab->name, p->why);
+	}
 	if (lab->before_record)
 		lab->before_record();
 	err = record(&r);
@@ -590,9 +642,10 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 		lab->after_record();
 	if (err)
 		goto out;
-	features_probe_all(&r.ft);
 	ctx.top = o.top ? o.top : REPORT_DEFAULT_TOP;
 	ctx.parts = RR_PART_DEFAULT | RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_COUNTERS | lab->parts;
+	if (r.method.chosen == LAB_METHOD_BPF_FUNC)
+		ctx.parts |= RR_PART_FUNCS;
 	ctx.packet_sample = o.html != NULL;	/* the page's packet timelines */
 	if (report_file_run(&rf, r.trace, &ctx))
 		goto out;
@@ -619,6 +672,7 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 out:
 	lab_outputs_abort(&outs);
 	conc_result__free(r.conc);
+	lab_method_free(&r.method);
 	report_file_close(&rf);
 	free(r.record_cmd);
 	if (!r.trace_kept)

@@ -60,6 +60,24 @@ static void done(FILE *out, const struct lab_run *r)
 	html_section_end(out);
 }
 
+/* the method the lab chose and why not the others, as the text says it */
+static void method_choice(FILE *out, const struct lab_run *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	lab_method_text(&r->method, r->meta, m);
+	if (fclose(m) == 0 && buf) {
+		fputs("<pre id=\"method-choice\">", out);
+		html_esc(out, buf);
+		fputs("</pre>\n", out);
+	}
+	free(buf);
+}
+
 static void watched(FILE *out, const struct lab_run *r)
 {
 	const char *sampling = ns_meta_get(r->meta, "capture.sampling");
@@ -69,7 +87,9 @@ static void watched(FILE *out, const struct lab_run *r)
 	html_esc(out, r->res->capture.method ? r->res->capture.method : "?");
 	fputs("; CPU samples: ", out);
 	html_esc(out, sampling ? sampling : "off");
-	fputs(".</p>\n<div class=\"scroll\"><table id=\"methods\"><thead><tr><th>way of watching</th>"
+	fputs(".</p>\n", out);
+	method_choice(out, r);
+	fputs("<div class=\"scroll\"><table id=\"methods\"><thead><tr><th>way of watching</th>"
 	      "<th>here</th><th>detail</th><th>what it would add</th></tr></thead><tbody>\n", out);
 	for (int i = FEAT_PROG_TRACEPOINT; i < FEAT__COUNT; i++) {
 		const struct feature *f = &r->ft.f[i];

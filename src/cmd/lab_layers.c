@@ -10,7 +10,9 @@
  * (data/layers.rules) to find where control passes from one to the next.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include "analysis/boundaries.h"
 #include "cmd/lab.h"
 #include "common/json.h"
 #include "render/html.h"
@@ -129,6 +131,55 @@ static const char *const app_functions[] = {
 	"__sys_recvfrom", "do_epoll_wait", "do_sys_poll", NULL,
 };
 
+/*
+ * The same map from the functions each packet entered (where a per-function
+ * method ran: lab_method.h), and whether both maps find the same
+ * boundaries.  Printed only when the trace has such functions: on kernels
+ * that deny them the method lines say why.
+ */
+static void function_level_text(const struct lab_run *r, FILE *out)
+{
+	const char *attached = ns_meta_get(r->meta, "capture.funcs");
+	struct bnd_agreement a;
+
+	lab_heading(out, "The same map from kernel functions, and whether it agrees");
+	fprintf(out, "every packet's traced functions (%s) in the order it entered them;\n"
+		     "wherever the layer changes from one function to the next, a boundary:\n\n",
+		attached ? attached : "?");
+	layers_out_text(r->res->layers_funcs, out, r->o->top ? r->o->top : 6);
+	fprintf(out, "\nthe boundaries between the layers a packet's skb is handed through (tcp, udp,\n"
+		     "icmp, ip, neighbour, device; socket and syscall are reached through the socket,\n"
+		     "drivers are modules: functions cannot show those), in each map:\n");
+	if (bnd_compare(r->res->layers, r->res->layers_funcs, &a)) {
+		fprintf(out, "  (cannot compare: out of memory)\n");
+		return;
+	}
+	layers_agreement_text(&a, out);
+	bnd_agreement__free(&a);
+}
+
+static void function_level_json(const struct lab_run *r, struct json_writer *w)
+{
+	struct bnd_agreement a;
+
+	json_key(w, "function_level");
+	if (!r->res->layers_funcs) {
+		json_null(w);
+		return;
+	}
+	json_obj_begin(w);
+	json_key(w, "layers");
+	layers_out_json(r->res->layers_funcs, w);
+	json_key(w, "agreement");
+	if (bnd_compare(r->res->layers, r->res->layers_funcs, &a)) {
+		json_null(w);
+	} else {
+		layers_agreement_json(&a, w);
+		bnd_agreement__free(&a);
+	}
+	json_obj_end(w);
+}
+
 static int layers_text(const struct lab_run *r, FILE *out)
 {
 	lab_heading(out, "The layers of the stack, and where control passes between them");
@@ -158,6 +209,8 @@ static int layers_text(const struct lab_run *r, FILE *out)
 			fprintf(out, "missing no stack or sample of it in this run\n");
 		fprintf(out, "     %-29s %s\n", "", e->why);
 	}
+	if (r->res->layers_funcs)
+		function_level_text(r, out);
 	lab_heading(out, "The application's side");
 	for (const char *const *f = app_functions; *f; f++) {
 		const struct sp_func *s = lab_function(r, *f);
@@ -224,6 +277,7 @@ static void layers_json(const struct lab_run *r, struct json_writer *w)
 	}
 	json_obj_end(w);
 	json_kv_u64(w, "syscall_events", lab_events(r, NS_EV_SYSCALL));
+	function_level_json(r, w);
 }
 
 /* the findings on the lab's page: the layers diagram and the profile are its own sections */
@@ -271,6 +325,21 @@ static void layers_html(const struct lab_run *r, FILE *out)
 	fprintf(out, "</tbody></table></div>\n<p>Socket syscalls of the lab's tasks: %" PRIu64
 		" events (<code>netscope report FILE --view syscalls</code>).</p>\n",
 		lab_events(r, NS_EV_SYSCALL));
+	if (r->res->layers_funcs) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (!m)
+			return;
+		function_level_text(r, m);
+		if (fclose(m) == 0 && buf) {
+			fputs("<h3>The same map from kernel functions</h3>\n<pre id=\"function-level\">", out);
+			html_esc(out, buf);
+			fputs("</pre>\n", out);
+		}
+		free(buf);
+	}
 }
 
 static const char *const next[] = {

@@ -11,5 +11,6 @@ extern const char ns_data_directions[];	 /* data/directions.rules */
 extern const char ns_data_concordance[]; /* data/concordance.rules */
 extern const char ns_data_lttng[];	 /* data/lttng.rules */
 extern const char ns_data_funcs_deny[];	 /* data/funcs_deny.rules */
+extern const char ns_data_lab_funcs[];	 /* data/lab_funcs.rules */
 
 #endif

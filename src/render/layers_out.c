@@ -77,12 +77,13 @@ void layers_out_text(const struct bnd_result *r, FILE *out, unsigned top)
 
 	if (!top)
 		top = TOP_DEFAULT;
-	fprintf(out, "Layer boundaries: %" PRIu64 " stacks", r->stacks);
+	/* the function-level map counts packets, each one path through the traced functions */
+	fprintf(out, "Layer boundaries: %" PRIu64 " %s", r->stacks, r->from_paths ? "packets" : "stacks");
 	if (r->stacks_empty)
 		fprintf(out, ", %" PRIu64 " of them with no frame of a known layer", r->stacks_empty);
 	fputs("\n\n", out);
 	if (!r->n_gaps) {
-		fputs("  no stack crossed a layer boundary\n", out);
+		fprintf(out, "  no %s crossed a layer boundary\n", r->from_paths ? "packet" : "stack");
 	} else {
 		for (size_t g = 0; g < r->n_gaps; g++)
 			for (size_t i = 0; i < r->gaps[g].n_pairs && i < top; i++) {
@@ -171,5 +172,85 @@ void layers_out_json(const struct bnd_result *r, struct json_writer *w)
 	}
 	json_arr_end(w);
 	json_obj_end(w);
+	json_obj_end(w);
+}
+
+/* ---- the two maps side by side ---- */
+
+static const char *found_by(const struct bnd_agreement_row *r)
+{
+	return r->stacks && r->packets ? "both" : r->stacks ? "stacks" : "functions";
+}
+
+static void pair_text(char *buf, size_t size, const struct bnd_pair *p)
+{
+	if (p)
+		snprintf(buf, size, "%s \u2192 %s", p->caller, p->callee);
+	else
+		snprintf(buf, size, "-");
+}
+
+void layers_agreement_text(const struct bnd_agreement *a, FILE *out)
+{
+	char sp[160], fp[160];
+
+	for (size_t i = 0; i < a->n_rows; i++) {
+		const struct bnd_agreement_row *r = &a->rows[i];
+
+		pair_text(sp, sizeof(sp), r->stack_pair);
+		pair_text(fp, sizeof(fp), r->func_pair);
+		fprintf(out, "  %s %-9s %s\u2194%s\n", ns_dir_name(r->dir), found_by(r),
+			ns_layer_name(r->upper), ns_layer_name(r->lower));
+		fprintf(out, "       stacks    %8" PRIu64 "  %s\n", r->stacks, sp);
+		fprintf(out, "       functions %8" PRIu64 "  %s (packets)\n", r->packets, fp);
+	}
+	if (!a->n_rows)
+		fprintf(out, "  nothing to compare: neither map crossed a boundary between the packet's layers\n");
+	else if (a->agree)
+		fprintf(out, "verdict: the same %zu boundaries in both maps\n", a->both);
+	else
+		fprintf(out, "verdict: the maps differ: %zu boundaries in both, %zu only in the stacks, %zu only "
+			"in the functions\n", a->both, a->only_stacks, a->only_funcs);
+}
+
+static void agreement_pair_json(struct json_writer *w, const char *key, const struct bnd_pair *p)
+{
+	json_key(w, key);
+	if (!p) {
+		json_null(w);
+		return;
+	}
+	json_obj_begin(w);
+	json_kv_str(w, "caller", p->caller);
+	json_kv_str(w, "callee", p->callee);
+	json_kv_u64(w, "count", p->count);
+	json_obj_end(w);
+}
+
+void layers_agreement_json(const struct bnd_agreement *a, struct json_writer *w)
+{
+	json_obj_begin(w);
+	json_kv_bool(w, "agree", a->agree);
+	json_kv_u64(w, "compared", a->n_rows);
+	json_kv_u64(w, "both", a->both);
+	json_kv_u64(w, "only_stacks", a->only_stacks);
+	json_kv_u64(w, "only_functions", a->only_funcs);
+	json_key(w, "boundaries");
+	json_arr_begin(w);
+	for (size_t i = 0; i < a->n_rows; i++) {
+		const struct bnd_agreement_row *r = &a->rows[i];
+
+		json_obj_begin(w);
+		json_kv_str(w, "upper", ns_layer_name(r->upper));
+		json_kv_str(w, "lower", ns_layer_name(r->lower));
+		json_kv_str(w, "direction", ns_dir_name(r->dir));
+		json_kv_u64(w, "stacks", r->stacks);
+		json_kv_u64(w, "packets", r->packets);
+		agreement_pair_json(w, "stack_pair", r->stack_pair);
+		agreement_pair_json(w, "function_pair", r->func_pair);
+		json_kv_str(w, "found_by", found_by(r));
+		json_obj_end(w);
+	}
+	json_arr_end(w);
 	json_obj_end(w);
 }

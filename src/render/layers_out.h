@@ -19,5 +19,15 @@ struct json_writer;
 void layers_out_text(const struct bnd_result *r, FILE *out, unsigned top);
 /* one JSON object (the schema is in layers_out.c) */
 void layers_out_json(const struct bnd_result *r, struct json_writer *w);
+/*
+ * The stack-based and the function-level maps side by side (bnd_compare()):
+ * a line per boundary compared, each map's count and commonest pair, who
+ * found it, and the verdict.
+ */
+void layers_agreement_text(const struct bnd_agreement *a, FILE *out);
+/* { "agree", "compared", "both", "only_stacks", "only_functions", "boundaries": [
+ *   { "upper", "lower", "direction", "stacks", "packets", "stack_pair", "function_pair",
+ *     "found_by": "both" | "stacks" | "functions" } ] } */
+void layers_agreement_json(const struct bnd_agreement *a, struct json_writer *w);
 
 #endif

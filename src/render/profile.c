@@ -64,6 +64,12 @@ void render_profile_text(const struct stackprof_result *r, const struct profile_
 	}
 	fprintf(out, "  kernel functions%s%s%s, by CPU samples on the stack (total) then innermost (self)\n",
 		globs ? " matching '" : "", globs ? globs : "", globs ? "'" : "");
+	for (size_t i = 0; i < r->n_funcs; i++)
+		if (r->funcs[i].hits) {
+			fprintf(out, "  (N calls): every entry of a traced kernel function, counted exactly "
+				"(func_entry events)\n");
+			break;
+		}
 	fprintf(out, "     total  total%%      self   self%%  %10s  ev-stacks  function\n",
 		r->sample_hz > 0 ? "time" : "");
 	for (size_t i = 0; i < r->n_funcs; i++) {

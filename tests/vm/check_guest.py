@@ -195,3 +195,6 @@ if evs is not None:
     if pairs:
         tap("trace_func_fentry_clone_keeps_the_packet_id_of_its_original",
             all(a == b for a, b, _ in pairs), "(original id, clone id, clone event): %r" % pairs)
+
+# the labs with kernel functions (tests/vm/guest/labfuncs.sh)
+__import__("check_labfuncs").check(label, outdir, config, tap, check_eq, load)
