@@ -28,6 +28,9 @@ static void usage(FILE *out)
 "  netscope record -o flood.ns --scenario syn-flood --count 20000\n"
 "  netscope record -o all.ns --netns all --duration 10\n"
 "  netscope record -o mem.ns --scenario handshake --events default,kmem\n"
+"  netscope record -o fg.ns --scenario refused --count 50 --method ftrace \\\n"
+"      --funcs 'ip_local_deliver_finish,tcp_v4_rcv,tcp_v4_send_reset'\n"
+"  netscope report fg.ns --view funcs    # the function profile and graph\n"
 "  netscope report flood.ns\n");
 }
 
