@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+import check_ftrace
+
 label, outdir, config_path = sys.argv[1:4]
 prefix = "k" + label.replace(".", "_") + "_"
 config = {}
@@ -195,3 +197,5 @@ if evs is not None:
     if pairs:
         tap("trace_func_fentry_clone_keeps_the_packet_id_of_its_original",
             all(a == b for a, b, _ in pairs), "(original id, clone id, clone event): %r" % pairs)
+
+check_ftrace.check(label, outdir, tap, check_eq, load)
