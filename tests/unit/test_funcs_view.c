@@ -241,6 +241,48 @@ static void function_tracer_records_give_hits_only(void **state)
 	ksyms__free(ks);
 }
 
+/* the call graph view: function_graph's nesting merged in, with each path's calls */
+static void callgraph_nests_function_calls_by_their_callers(void **state)
+{
+	struct ksyms *ks = syms();
+	struct report_ctx ctx = { .ksyms = ks, .parts = RR_PART_PROFILE };
+	struct report *r = report_new(&ctx);
+	const struct stackprof_result *p;
+	struct ns_event e[] = {
+		fg(NS_EV_FUNC_ENTRY, 100, F_IP_RCV, 0, 4, 0),
+		fg(NS_EV_FUNC_ENTRY, 110, F_TCP_V4_RCV, 0, 5, 0),
+		fg(NS_EV_FUNC_ENTRY, 120, F_SEND_RESET, 0, 6, 0),
+		fg(NS_EV_FUNC_EXIT, 130, F_SEND_RESET, 0, 6, 0),
+		fg(NS_EV_FUNC_ENTRY, 140, F_SEND_RESET, 0, 6, 0),
+		fg(NS_EV_FUNC_EXIT, 150, F_SEND_RESET, 0, 6, 0),
+		fg(NS_EV_FUNC_EXIT, 160, F_TCP_V4_RCV, 0, 5, 0),
+		fg(NS_EV_FUNC_EXIT, 170, F_IP_RCV, 0, 4, 0),
+		fg(NS_EV_FUNC_ENTRY, 200, F_SEND_RESET, 1, 0, 0),
+		fg(NS_EV_FUNC_EXIT, 210, F_SEND_RESET, 1, 0, 0),
+	};
+	const char *want[][2] = { { "ip_rcv", "0" }, { "tcp_v4_rcv", "1" },
+				  { "tcp_v4_send_reset", "2" }, { "tcp_v4_send_reset", "0" } };
+	const uint64_t calls[] = { 1, 1, 2, 1 };
+
+	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++)
+		report_feed(r, &e[i]);
+	assert_int_equal(report_finish(r, NULL, false), 0);
+	p = &report_result(r)->profile;
+	assert_int_equal(p->function_calls, 5);
+	assert_int_equal(p->n_nodes, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(p->nodes[i].function, want[i][0]);
+		assert_int_equal(p->nodes[i].depth, want[i][1][0] - '0');
+		assert_int_equal(p->nodes[i].calls, calls[i]);
+	}
+	/* the profile's functions count every call */
+	for (size_t i = 0; i < p->n_funcs; i++)
+		if (!strcmp(p->funcs[i].name, "tcp_v4_send_reset"))
+			assert_int_equal(p->funcs[i].hits, 3);
+	report_free(r);
+	ksyms__free(ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +291,7 @@ int main(void)
 		cmocka_unit_test(funcs_view_of_a_trace_without_functions_is_empty),
 		cmocka_unit_test(ftrace_profile_gives_hits_time_and_variance_per_cpu),
 		cmocka_unit_test(function_tracer_records_give_hits_only),
+		cmocka_unit_test(callgraph_nests_function_calls_by_their_callers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
