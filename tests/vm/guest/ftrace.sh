@@ -59,3 +59,28 @@ else
 		"after kill: $after_kill, after the next run: $(ft_instances)" "$(cat "$OUT/struct-after-kill.err")"
 fi
 rm -f /tmp/ftrace-term.ns /tmp/ftrace-kill.ns
+
+# the flood benchmark (bench/vm_ftrace_flood.sh, netscope.bench=1): a SYN
+# flood untraced, with the same functions traced by each BPF backend this
+# kernel has and by ftrace; the host turns packets/s into ratios
+if grep -q 'netscope.bench=1' /proc/cmdline; then
+	BF='ip_rcv,ip_rcv_core,ip_local_deliver,ip_local_deliver_finish,ip_protocol_deliver_rcu,tcp_v4_rcv,tcp_v4_send_reset,tcp_v4_do_rcv,tcp_rcv_state_process,tcp_conn_request'
+	FLOOD="--scenario syn-flood --duration 3 --count 100000000 --closed-port 9"
+	for round in 1 2; do
+		for cfg in untraced fentry kprobe-multi ftrace; do
+			case $cfg in
+			untraced) set -- run $FLOOD ;;
+			ftrace) set -- record -o /tmp/bench.ns $FLOOD --method ftrace --funcs "$BF" ;;
+			*) set -- record -o /tmp/bench.ns $FLOOD --method bpf-func --func-backend $cfg --funcs "$BF" ;;
+			esac
+			"$NETSCOPE" "$@" >"$OUT/bench-flood-$cfg.log" 2>&1
+			rc=$?
+			sent=$(sed -n 's/.*syn-flood: sent \([0-9]*\) packets in \([0-9.]*\) s.*/\1 \2/p' \
+				"$OUT/bench-flood-$cfg.log")
+			loss=$(sed -n 's/.* \([0-9]*\) events produced, \([0-9]*\) captured, \([0-9]*\) lost.*/captured=\2 lost=\3/p' \
+				"$OUT/bench-flood-$cfg.log")
+			echo "# vm-bench: flood round=$round cfg=$cfg rc=$rc sent_s=${sent:-none} $loss"
+			rm -f /tmp/bench.ns
+		done
+	done
+fi
