@@ -5,7 +5,7 @@
 # receive path traced by fentry/fexit, by kprobe.multi (6.12 only:
 # CONFIG_FPROBE) and by ftrace (function_graph on 6.12; the function tracer
 # on 6.1, where function_graph is top-level only).  Boots the lane with
-# netscope.bench=1; tests/vm/guest/ftrace.sh runs a 3 s flood per
+# netscope.bench=flood; tests/vm/guest/ftrace.sh runs a 3 s flood per
 # configuration, two interleaved rounds, and prints what was sent.
 #
 # usage: bench/vm_ftrace_flood.sh [LABEL...]   (default: 6.12)
@@ -13,7 +13,7 @@
 # absolute, and one guest CPU runs the flood, the softirqs and netscope.
 cd "$(dirname "$0")/.." || exit 1
 labels=${*:-6.12}
-NETSCOPE_VM_BENCH=1 tests/vm/run.sh $labels >build/vm/bench-flood-lane.log 2>&1
+NETSCOPE_VM_BENCH=flood tests/vm/run.sh $labels >build/vm/bench-flood-lane.log 2>&1
 rc=$?
 for l in $labels; do
 	echo "== $l ($(cat build/vm/kernels/$l/package 2>/dev/null))"

@@ -60,10 +60,10 @@ else
 fi
 rm -f /tmp/ftrace-term.ns /tmp/ftrace-kill.ns
 
-# the flood benchmark (bench/vm_ftrace_flood.sh, netscope.bench=1): a SYN
+# the flood benchmark (bench/vm_ftrace_flood.sh, netscope.bench=flood): a SYN
 # flood untraced, with the same functions traced by each BPF backend this
 # kernel has and by ftrace; the host turns packets/s into ratios
-if grep -q 'netscope.bench=1' /proc/cmdline; then
+if grep -q 'netscope.bench=flood' /proc/cmdline; then
 	BF='ip_rcv,ip_rcv_core,ip_local_deliver,ip_local_deliver_finish,ip_protocol_deliver_rcu,tcp_v4_rcv,tcp_v4_send_reset,tcp_v4_do_rcv,tcp_rcv_state_process,tcp_conn_request'
 	FLOOD="--scenario syn-flood --duration 3 --count 100000000 --closed-port 9"
 	for round in 1 2; do
