@@ -228,9 +228,10 @@ static int funcs_finish(void *state, const struct analysis_end *end, struct repo
 		free(new_of);
 		return -ENOMEM;
 	}
-	memcpy(sorted, f->rows, f->n_rows * sizeof(*sorted));
-	if (f->n_rows)
+	if (f->n_rows) {
+		memcpy(sorted, f->rows, f->n_rows * sizeof(*sorted));
 		qsort(sorted, f->n_rows, sizeof(*sorted), cmp_rows);
+	}
 	for (size_t i = 0; i < f->n_rows; i++) {
 		uint32_t old = 0;
 
