@@ -1,19 +1,22 @@
 #!/bin/bash
 # SYN-flood throughput with kernel functions traced, as a ratio to the
 # untraced flood, inside the VM lane's Debian kernels (this machine's kernel
-# denies every function tracer): the same ten functions of the SYN's
-# receive path traced by fentry/fexit, by kprobe.multi (6.12 only:
+# denies every function tracer): `netscope run` (untraced), `record
+# --method tracepoints` (the default events only), and the same ten
+# functions of the SYN's receive path traced by fentry/fexit, by
+# kprobe.multi (6.12 only:
 # CONFIG_FPROBE) and by ftrace (function_graph on 6.12; the function tracer
 # on 6.1, where function_graph is top-level only).  Boots the lane with
 # netscope.bench=flood; tests/vm/guest/ftrace.sh runs a 3 s flood per
-# configuration, two interleaved rounds, and prints what was sent.
+# configuration, three interleaved rounds, and prints what was sent.
 #
 # usage: bench/vm_ftrace_flood.sh [LABEL...]   (default: 6.12)
 # Ratios only: an emulated CPU (QEMU TCG) on a shared machine says nothing
 # absolute, and one guest CPU runs the flood, the softirqs and netscope.
 cd "$(dirname "$0")/.." || exit 1
 labels=${*:-6.12}
-NETSCOPE_VM_BENCH=flood tests/vm/run.sh $labels >build/vm/bench-flood-lane.log 2>&1
+# fifteen floods and their set-ups take a boot past the lane's 600 s
+NETSCOPE_VM_TIMEOUT=${NETSCOPE_VM_TIMEOUT:-1200} NETSCOPE_VM_BENCH=flood tests/vm/run.sh $labels >build/vm/bench-flood-lane.log 2>&1
 rc=$?
 for l in $labels; do
 	echo "== $l ($(cat build/vm/kernels/$l/package 2>/dev/null))"

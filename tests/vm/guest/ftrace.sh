@@ -16,6 +16,8 @@ if [ -s /tmp/ftrace.ns ]; then
 	"$NETSCOPE" report --json --view funcs /tmp/ftrace.ns >"$OUT/funcs-view-ftrace.json" 2>&1
 	"$NETSCOPE" report --json /tmp/ftrace.ns >"$OUT/report-ftrace.json" 2>&1
 	"$NETSCOPE" report --view funcs /tmp/ftrace.ns >"$OUT/funcs-view-ftrace.txt" 2>&1
+	# the trace itself, for the host's fixtures (tests/fixtures/ftrace)
+	cp /tmp/ftrace.ns "$OUT/ftrace.ns"
 	sed 's/^/# /' "$OUT/funcs-view-ftrace.txt"
 fi
 sed 's/^/# /' "$OUT/record-ftrace.log"
@@ -61,15 +63,17 @@ fi
 rm -f /tmp/ftrace-term.ns /tmp/ftrace-kill.ns
 
 # the flood benchmark (bench/vm_ftrace_flood.sh, netscope.bench=flood): a SYN
-# flood untraced, with the same functions traced by each BPF backend this
-# kernel has and by ftrace; the host turns packets/s into ratios
+# flood untraced, recorded with the tracepoints only, and with the same
+# functions traced besides by each BPF backend this kernel has and by
+# ftrace; the host turns packets/s into ratios
 if grep -q 'netscope.bench=flood' /proc/cmdline; then
 	BF='ip_rcv,ip_rcv_core,ip_local_deliver,ip_local_deliver_finish,ip_protocol_deliver_rcu,tcp_v4_rcv,tcp_v4_send_reset,tcp_v4_do_rcv,tcp_rcv_state_process,tcp_conn_request'
 	FLOOD="--scenario syn-flood --duration 3 --count 100000000 --closed-port 9"
-	for round in 1 2; do
-		for cfg in untraced fentry kprobe-multi ftrace; do
+	for round in 1 2 3; do
+		for cfg in untraced tracepoints fentry kprobe-multi ftrace; do
 			case $cfg in
 			untraced) set -- run $FLOOD ;;
+			tracepoints) set -- record -o /tmp/bench.ns $FLOOD --method tracepoints ;;
 			ftrace) set -- record -o /tmp/bench.ns $FLOOD --method ftrace --funcs "$BF" ;;
 			*) set -- record -o /tmp/bench.ns $FLOOD --method bpf-func --func-backend $cfg --funcs "$BF" ;;
 			esac
