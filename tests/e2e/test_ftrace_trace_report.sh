@@ -69,6 +69,22 @@ print(len(f), {e.get("tracer") for e in f}, sorted({e["depth"] for e in f if e["
 check_eq "jsonl_function_events_name_the_tracer_and_depth_without_packets" \
 	"280 {'ftrace function_graph'} [2] 0" "$ev"
 
+# one clock: each SYN's tcp_v4_send_reset (an ftrace record) falls between
+# the SYN's netif_receive_skb and its kfree_skb (BPF tracepoint events)
+inside=$(python3 -c '
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+resets = [e["ts_ns"] for e in evs if e["event"] == "func_entry" and e["func"] == "tcp_v4_send_reset"]
+rx, n = {}, 0
+for e in evs:
+    if e["event"] == "netif_receive_skb":
+        rx.setdefault(e["packet_id"], e["ts_ns"])
+    elif e["event"] == "kfree_skb" and e["packet_id"] in rx:
+        n += any(rx[e["packet_id"]] < r < e["ts_ns"] for r in resets)
+print(n)
+' "$TMP/fg.jsonl")
+check_eq "every_reset_call_lies_between_its_syns_receive_and_drop_on_the_bpf_clock" 20 "$inside"
+
 # Debian 6.1: the function tracer, hits only
 "$NETSCOPE" report --json --view funcs "$FIX/refused-20-function.ns" >"$TMP/fn.json"
 facts=$(python3 -c '
