@@ -28,8 +28,11 @@ LIBCLANG_SONAME := $(shell objdump -p $(LLVM_DIR)/lib/libclang.so 2>/dev/null | 
 NS_CFLAGS += -DIX_LIBCLANG_PATH='"$(LLVM_DIR)/lib/libclang.so"' \
 	     $(if $(LIBCLANG_SONAME),-DIX_LIBCLANG_SONAME='"$(LIBCLANG_SONAME)"')
 CFLAGS    += $(NS_CFLAGS)
+# the ftrace backend: libtracefs's header includes <event-parse.h> bare
+NS_CFLAGS += -I/usr/include/traceevent
 LDLIBS    := -lbpf -lelf -lz -lzstd -lm -lpthread -lsqlite3 -ldl
 LDLIBS    += -ltraceevent
+LDLIBS    += -ltracefs
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Isrc -Isrc/bpf \
 	      -Wall -Wno-unused-function
 

@@ -11,6 +11,7 @@ PKGS="clang llvm libbpf-dev libelf-dev zlib1g-dev libzstd-dev bpftool libcmocka-
 PKGS="$PKGS tshark"	# export --to pcapng: the e2e tests read the files back with tshark
 PKGS="$PKGS protobuf-compiler"	# export --to perfetto: protoc --decode in the e2e tests
 PKGS="$PKGS libtraceevent-dev"	# GFP flag names from the kmem format files (trace/gfp.c)
+PKGS="$PKGS libtracefs-dev"	# --method ftrace: the private tracefs instance (capture/ftrace_session.c)
 PKGS="$PKGS qemu-system-x86 busybox-static cpio xz-utils binutils"	# the VM lane (tests/vm)
 missing=""
 for p in $PKGS; do

@@ -29,6 +29,7 @@ struct sp_node {
 	unsigned int depth;
 	uint64_t samples;	/* CPU samples through this node */
 	uint64_t events;	/* event stacks through this node */
+	uint64_t calls;		/* nested function calls ending here (function events) */
 };
 
 struct sp_tracepoint {
@@ -45,6 +46,7 @@ struct stackprof_result {
 	uint64_t samples_idle;		/* the idle task: not in the tables below */
 	uint64_t samples_other;		/* tasks of other namespaces: not in the tables below */
 	uint64_t event_stacks;
+	uint64_t function_calls;	/* calls merged into the graph from function events */
 	uint64_t nodes_cut, funcs_cut;
 	struct sp_func *funcs;	/* by total, then self, then name */
 	size_t n_funcs;

@@ -22,6 +22,7 @@
 struct node {
 	uint32_t func, parent, first_child, next_sibling;
 	uint64_t samples, events;
+	uint64_t calls;		/* nested function calls (stackprof_feed_calls()) */
 };
 
 /* what a resolved stack id leaves for its later events */
@@ -286,6 +287,25 @@ void stackprof_feed_function(struct stackprof *sp, const char *name)
 		sp->funcs[f].hits++;
 }
 
+void stackprof_feed_calls(struct stackprof *sp, const char *const *path, size_t n, uint64_t calls)
+{
+	uint32_t node = NIL;
+
+	for (size_t k = 0; k < n; k++) {
+		uint32_t f = func_of(sp, path[k]);
+
+		node = f == NIL ? NIL : child_of(sp, node, f);
+		if (node == NIL) {
+			sp->counts.nodes_cut++;
+			return;
+		}
+	}
+	if (node != NIL) {
+		sp->nodes[node].calls += calls;
+		sp->counts.function_calls += calls;
+	}
+}
+
 static int cmp_func(const void *a, const void *b)
 {
 	const struct sp_func *x = a, *y = b;
@@ -303,7 +323,7 @@ static int cmp_func(const void *a, const void *b)
 
 static uint64_t node_weight(const struct node *n)
 {
-	return n->samples + n->events;
+	return n->samples + n->events + n->calls;
 }
 
 /* preorder, heaviest child first (then first made) */
@@ -334,7 +354,8 @@ static int flatten(struct stackprof *sp, uint32_t first, unsigned int depth,
 		struct sp_node *o = &out->nodes[out->n_nodes++];
 
 		*o = (struct sp_node){ .function = strdup(sp->funcs[nd->func].name), .depth = depth,
-				       .samples = nd->samples, .events = nd->events };
+				       .samples = nd->samples, .events = nd->events,
+				       .calls = nd->calls };
 		if (!o->function || flatten(sp, nd->first_child, depth + 1, out)) {
 			free(kids);
 			return -ENOMEM;

@@ -14,8 +14,9 @@
  *   callgraph  every stack merged into one tree from the outermost frame
  *              (syscall entry, softirq, irq, kthread), counts per node
  *
- * Function-level events (fentry/kprobe backends, when they land) feed the
- * same tables through stackprof_feed_function().
+ * Function-level events (the fentry/kprobe and ftrace backends) feed the
+ * same tables: their calls through stackprof_feed_function(), their
+ * nesting through stackprof_feed_calls().
  */
 #ifndef NS_ANALYSIS_STACKPROF_H
 #define NS_ANALYSIS_STACKPROF_H
@@ -66,6 +67,12 @@ struct stackprof *stackprof_new(const struct stackprof_cfg *cfg);
 void stackprof_feed(struct stackprof *sp, const struct ns_event *ev);
 /* a function-level event (fentry/kprobe/ftrace backends): one hit of name */
 void stackprof_feed_function(struct stackprof *sp, const char *name);
+/*
+ * calls of the function path[n - 1] made with its callers path[0..n-2]
+ * open (outermost first): the nesting of function_graph and fentry/fexit
+ * (analysis/fgraph.c), merged into the call graph beside the stacks
+ */
+void stackprof_feed_calls(struct stackprof *sp, const char *const *path, size_t n, uint64_t calls);
 /* 0 or -ENOMEM; the result owns its memory until stackprof_result_free() */
 int stackprof_finish(struct stackprof *sp, struct stackprof_result *out);
 void stackprof_free(struct stackprof *sp);

@@ -146,6 +146,11 @@ enum ns_event_flags {
 				    * sample has no kernel stack (stack_id -1) */
 	NS_F_RET_SKB = 1 << 4,	   /* func_exit: the return value (aux, aux2) is an
 				    * skb made from this one (a clone, a copy) */
+	/* func_entry/exit from ftrace's instance (capture/ftrace_session.c):
+	 * no skb, no arguments; reason = the call's depth in function_graph,
+	 * len = the return stack's overrun count at exit */
+	NS_F_FTRACE = 1 << 5,
+	NS_F_FTRACE_CALLS_ONLY = 1 << 6, /* the function tracer: entries, never a return */
 };
 
 /* ns_event.aux2 of NS_EV_SYSCALL */

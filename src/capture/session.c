@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "capture.skel.h"
+#include "capture/ftrace_session.h"
 #include "capture/session_funcs.h"
 #include "capture/identity.h"
 #include "capture/kmem.h"
@@ -52,6 +53,8 @@ struct capture_session {
 	struct bpf_link *irqv_links[NS_IRQV__COUNT][2];
 	bool irqv_on[NS_IRQV__COUNT];	/* the pair is loaded */
 	struct func_attach *funcs;	/* kernel functions, NULL when none are traced */
+	struct ftrace_session *ftrace;	/* or by ftrace (--method ftrace), NULL when not */
+	char ftrace_method[40];		/* "ftrace-function_graph", "ftrace-function" */
 	struct cpu_sampler sampler;
 	enum ev_method method[NS_EV__COUNT];
 	uint64_t captured[NS_EV__COUNT];
@@ -347,6 +350,18 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return s->fn ? s->fn(s->fn_ctx, &ev) : 0;
 }
 
+/* a record of the ftrace instance: no skb, so no packet identity to assign */
+static void on_ftrace_event(void *ctx, struct ns_event *ev)
+{
+	struct capture_session *s = ctx;
+
+	s->captured[ev->type]++;
+	fill_comm(s, ev);
+	/* a consumer that wants to stop (stdout gone) stops the run loop itself */
+	if (s->fn)
+		s->fn(s->fn_ctx, ev);
+}
+
 static void configure(struct capture_bpf *skel, const struct capture_opts *o,
 		      const struct features *ft)
 {
@@ -597,10 +612,17 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		err = -ENOENT;
 		goto fail;
 	}
-	err = session_funcs_open(&s->funcs, s->skel->obj, o, ft);
+	char bpf_why[480];
+
+	err = session_funcs_open(&s->funcs, s->skel->obj, o, ft, bpf_why, sizeof(bpf_why));
+	if (!err && !s->funcs)
+		err = session_ftrace_open(&s->ftrace, o, bpf_why, on_ftrace_event, s);
 	if (err)
 		goto fail;
-	if (s->funcs)
+	if (s->ftrace)
+		snprintf(s->ftrace_method, sizeof(s->ftrace_method), "ftrace-%s",
+			 ftrace_session_tracer(s->ftrace));
+	if (s->funcs || s->ftrace)
 		s->events |= (1ull << NS_EV_FUNC_ENTRY) | (1ull << NS_EV_FUNC_EXIT);
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
 	if (!s->rb) {
@@ -626,6 +648,11 @@ int capture_poll(struct capture_session *s, int timeout_ms)
 
 	if (m < 0 && m != -EINTR)
 		return m;
+	/* the ftrace instance's records, after the ring's: each CPU's in order */
+	int f = ftrace_session_poll(s->ftrace);
+
+	if (f < 0)
+		return f;
 	return (n > 0 ? n : 0) + (m > 0 ? m : 0);
 }
 
@@ -636,7 +663,11 @@ void capture_stop_sampling(struct capture_session *s)
 
 int capture_drain(struct capture_session *s)
 {
-	return ring_buffer__consume(s->rb);
+	int n = ring_buffer__consume(s->rb);
+
+	/* the capture ends here: the instance stops, its last records are read */
+	ftrace_session_stop(s->ftrace);
+	return n;
 }
 
 void capture_stats(struct capture_session *s, struct ns_capture_stats *st)
@@ -664,6 +695,16 @@ void capture_stats(struct capture_session *s, struct ns_capture_stats *st)
 	st->payload_captured = s->payload_captured;
 	st->payload_unmatched = s->payload_unmatched;
 	st->payload_cut = s->payload_cut;
+	if (s->ftrace) {
+		struct ftrace_stats fst;
+
+		/* the kernel counts ftrace's losses per CPU, not per record type:
+		 * all are the entries' */
+		ftrace_session_stats(s->ftrace, &fst);
+		st->produced[NS_EV_FUNC_ENTRY] += fst.entries + fst.lost;
+		st->produced[NS_EV_FUNC_EXIT] += fst.returns;
+		st->lost[NS_EV_FUNC_ENTRY] += fst.lost;
+	}
 	free(percpu);
 }
 
@@ -708,6 +749,14 @@ const char *capture_func_method(const struct capture_session *s, size_t *nfuncs)
 {
 	struct func_attach_stats st = {};
 
+	if (s->ftrace) {
+		struct ftrace_stats fst;
+
+		ftrace_session_stats(s->ftrace, &fst);
+		if (nfuncs)
+			*nfuncs = fst.nfuncs;
+		return s->ftrace_method;
+	}
 	if (s->funcs)
 		func_attach_stats(s->funcs, &st);
 	if (nfuncs)
@@ -740,6 +789,7 @@ void capture_close(struct capture_session *s)
 		func_attach_close(s->funcs, &detach_s);
 		fprintf(stderr, "netscope: kernel functions: %zu detached in %.2f s\n", n, detach_s);
 	}
+	ftrace_session_close(s->ftrace);
 	ring_buffer__free(s->rb);
 	for (int i = 0; i < NS_EV__COUNT; i++) {
 		bpf_link__destroy(s->links[i]);

@@ -30,6 +30,7 @@ enum capture_func_mode {
 	CAPTURE_FUNCS_AUTO = 0, /* when --funcs/--funcs-file name some and a backend works */
 	CAPTURE_FUNCS_OFF,	/* --method tracepoints */
 	CAPTURE_FUNCS_ON,	/* --method bpf-func: an error when no backend works */
+	CAPTURE_FUNCS_FTRACE,	/* --method ftrace: a private tracefs instance (ftrace_session.h) */
 };
 
 struct capture_opts {
@@ -83,8 +84,9 @@ const char *capture_event_method(const struct capture_session *s, unsigned int t
 unsigned int capture_sample_freq(const struct capture_session *s);
 /* CPUs sampled (0 when sampling is off) */
 int capture_sample_cpus(const struct capture_session *s);
-/* how kernel functions are traced ("fentry", "kprobe-multi", "kprobe"), or
- * "off"; *nfuncs (may be NULL) the functions attached */
+/* how kernel functions are traced ("fentry", "kprobe-multi", "kprobe",
+ * "ftrace-function_graph", "ftrace-function"), or "off"; *nfuncs (may be
+ * NULL) the functions attached */
 const char *capture_func_method(const struct capture_session *s, size_t *nfuncs);
 /* "tp_btf", "raw_tp" or "tp_btf+raw_tp" */
 const char *capture_method(const struct capture_session *s);

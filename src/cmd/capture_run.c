@@ -204,12 +204,10 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 			ro->cap.func_mode = CAPTURE_FUNCS_OFF;
 		else if (!strcmp(arg, "bpf-func"))
 			ro->cap.func_mode = CAPTURE_FUNCS_ON;
-		else if (!strcmp(arg, "ftrace")) {
-			ns_err("--method ftrace is not implemented yet (docs/KNOWN_LIMITS.md); "
-			       "expected tracepoints or bpf-func");
-			return -EINVAL;
-		} else {
-			ns_err("bad --method '%s': expected tracepoints or bpf-func", arg);
+		else if (!strcmp(arg, "ftrace"))
+			ro->cap.func_mode = CAPTURE_FUNCS_FTRACE;
+		else {
+			ns_err("bad --method '%s': expected tracepoints, bpf-func or ftrace", arg);
 			return -EINVAL;
 		}
 		return 0;

@@ -35,6 +35,9 @@ static void usage(FILE *out)
 "  netscope record -o mem.ns --scenario handshake --events default,kmem\n"
 "  netscope record -o udp.ns --scenario udp --snaplen 256 && \\\n"
 "    netscope export udp.ns --to pcapng udp.pcapng\n"
+"  netscope record -o fg.ns --scenario refused --count 50 --method ftrace \\\n"
+"      --funcs 'ip_local_deliver_finish,tcp_v4_rcv,tcp_v4_send_reset'\n"
+"  netscope report fg.ns --view funcs    # the function profile and graph\n"
 "  netscope report flood.ns\n", NS_SNAPLEN_MAX);
 }
 

@@ -177,7 +177,12 @@ const char *event_detail(const struct event_fmt *fmt, const struct ns_event *ev,
 		else
 			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)ev->location);
 		a[strcspn(a, "+")] = '\0'; /* the function, not the offset */
-		if (ev->type == NS_EV_FUNC_EXIT)
+		/* ftrace's records: a depth (function_graph), no arguments, no return value */
+		if (ev->flags & NS_F_FTRACE_CALLS_ONLY)
+			snprintf(buf, len, "func=%s (ftrace function)", a);
+		else if (ev->flags & NS_F_FTRACE)
+			snprintf(buf, len, "func=%s depth=%u (ftrace function_graph)", a, ev->reason);
+		else if (ev->type == NS_EV_FUNC_EXIT)
 			snprintf(buf, len, "func=%s ret=%lld", a, (long long)func_ret(ev));
 		else
 			snprintf(buf, len, "func=%s", a);
@@ -331,7 +336,12 @@ void event_json_print(FILE *out, const struct event_fmt *fmt, const struct ns_ev
 			snprintf(a, sizeof(a), "0x%llx", (unsigned long long)ev->location);
 		a[strcspn(a, "+")] = '\0';
 		json_kv_str(w, "func", a);
-		if (ev->type == NS_EV_FUNC_EXIT) {
+		if (ev->flags & NS_F_FTRACE) {
+			json_kv_str(w, "tracer", ev->flags & NS_F_FTRACE_CALLS_ONLY ? "ftrace function" :
+				    "ftrace function_graph");
+			if (!(ev->flags & NS_F_FTRACE_CALLS_ONLY))
+				json_kv_u64(w, "depth", ev->reason);
+		} else if (ev->type == NS_EV_FUNC_EXIT) {
 			json_kv_i64(w, "ret", func_ret(ev));
 			json_kv_bool(w, "ret_skb", ev->flags & NS_F_RET_SKB);
 		}

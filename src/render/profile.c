@@ -28,7 +28,7 @@ static bool node_shown(const struct sp_node *n, const struct profile_view *v)
 {
 	if (v && v->depth && n->depth >= v->depth)
 		return false;
-	return n->samples + n->events >= min_of(v);
+	return n->samples + n->events + n->calls >= min_of(v);
 }
 
 /* samples counted, with a kernel stack: the base of the self% and total% columns */
@@ -198,6 +198,9 @@ void render_callgraph_text(const struct stackprof_result *r, const struct profil
 
 	fprintf(out, "call graph: %" PRIu64 " CPU samples and %" PRIu64
 		" event stacks merged from the outermost frame", stacked(r), r->event_stacks);
+	if (r->function_calls)
+		fprintf(out, ", %" PRIu64 " nested function calls from their outermost traced "
+			"caller", r->function_calls);
 	if (v && v->depth)
 		fprintf(out, ", %u levels", v->depth);
 	fprintf(out, ", nodes of weight >= %" PRIu64 "\n", min_of(v));
@@ -205,7 +208,7 @@ void render_callgraph_text(const struct stackprof_result *r, const struct profil
 		fprintf(out, "  (no stacks)\n");
 		return;
 	}
-	fprintf(out, "   samples   events  function\n");
+	fprintf(out, "   samples   events%s  function\n", r->function_calls ? "     calls" : "");
 	for (size_t i = 0; i < r->n_nodes; i++) {
 		const struct sp_node *n = &r->nodes[i];
 
@@ -219,8 +222,10 @@ void render_callgraph_text(const struct stackprof_result *r, const struct profil
 			hidden++;
 			continue;
 		}
-		fprintf(out, "  %8" PRIu64 " %8" PRIu64 "  %*s%s\n", n->samples, n->events,
-			(int)(2 * n->depth), "", n->function);
+		fprintf(out, "  %8" PRIu64 " %8" PRIu64, n->samples, n->events);
+		if (r->function_calls)
+			fprintf(out, " %9" PRIu64, n->calls);
+		fprintf(out, "  %*s%s\n", (int)(2 * n->depth), "", n->function);
 	}
 	if (hidden)
 		fprintf(out, "  %" PRIu64 " subtrees below the depth or weight shown are left out\n",
@@ -239,6 +244,7 @@ void render_callgraph_json(struct json_writer *w, const struct stackprof_result 
 	json_kv_u64(w, "samples", stacked(r));
 	json_kv_u64(w, "event_stacks", r->event_stacks);
 	json_kv_u64(w, "stacks_cut", r->nodes_cut);
+	json_kv_u64(w, "function_calls", r->function_calls);
 	json_key(w, "nodes");
 	json_arr_begin(w);
 	for (size_t i = 0; i < r->n_nodes; i++) {
@@ -256,6 +262,7 @@ void render_callgraph_json(struct json_writer *w, const struct stackprof_result 
 		json_kv_u64(w, "depth", n->depth);
 		json_kv_u64(w, "samples", n->samples);
 		json_kv_u64(w, "events", n->events);
+		json_kv_u64(w, "calls", n->calls);
 		json_obj_end(w);
 	}
 	json_arr_end(w);

@@ -37,7 +37,7 @@ check "method_tracepoints_says_nothing_about_functions" bash -c "! grep -q 'kern
 
 "$NETSCOPE" record -o "$TMP/x.ns" --scenario refused --method bogus 2>"$TMP/x.err"
 check_eq "bad_method_exits_2" 2 $?
-check "bad_method_names_the_choices" grep -q "bad --method 'bogus': expected tracepoints or bpf-func" "$TMP/x.err"
+check "bad_method_names_the_choices" grep -q "bad --method 'bogus': expected tracepoints, bpf-func or ftrace" "$TMP/x.err"
 "$NETSCOPE" record -o "$TMP/x.ns" --scenario refused --func-backend fprobe 2>"$TMP/b.err"
 check_eq "bad_func_backend_exits_2" 2 $?
 check "bad_func_backend_names_the_choices" grep -q "bad --func-backend 'fprobe'" "$TMP/b.err"

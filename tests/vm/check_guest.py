@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+import check_ftrace
+
 label, outdir, config_path = sys.argv[1:4]
 prefix = "k" + label.replace(".", "_") + "_"
 config = {}
@@ -198,3 +200,4 @@ if evs is not None:
 
 # the labs with kernel functions (tests/vm/guest/labfuncs.sh)
 __import__("check_labfuncs").check(label, outdir, config, tap, check_eq, load)
+check_ftrace.check(label, outdir, tap, check_eq, load)

@@ -8,7 +8,8 @@
 #
 # usage: tests/vm/run.sh [LABEL...]      (default: 6.1 6.12)
 # env:   NETSCOPE (binary under test), NETSCOPE_VM_TIMEOUT (seconds per
-#        boot, default 600), NETSCOPE_VM_SMP (guest CPUs, default 1)
+#        boot, default 600), NETSCOPE_VM_SMP (guest CPUs, default 1),
+#        NETSCOPE_VM_BENCH (a benchmark in the guest: 1 attach, flood)
 #
 # Without qemu-system-x86_64, busybox-static or a kernel (neither in the
 # cache nor fetchable), prints one "ok 1 # SKIP reason" and exits 0.
@@ -62,7 +63,7 @@ while read -r label kdir; do
 	timeout --kill-after=10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -m 2G -smp "$VM_SMP" \
 		-display none -monitor none -no-reboot -nodefaults \
 		-kernel "$kdir/vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 loglevel=3${NETSCOPE_VM_BENCH:+ netscope.bench=1}" \
+		-append "console=ttyS0 panic=-1 loglevel=3${NETSCOPE_VM_BENCH:+ netscope.bench=$NETSCOPE_VM_BENCH}" \
 		-serial "file:$out/console.log" -serial "file:$out/ttyS1.log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		</dev/null >"$out/qemu.log" 2>&1
