@@ -471,7 +471,7 @@ static int print_text(struct lab_run *r, FILE *out)
 	text_done(r, out);
 	text_watched(r, out);
 	err = r->lab->text ? r->lab->text(r, out) : 0;
-	if (r->method.chosen == LAB_METHOD_BPF_FUNC) {
+	if (lab_method_traces_funcs(&r->method)) {
 		lab_heading(out, "Kernel functions: every call (netscope report FILE --view funcs)");
 		funcs_print_text(out, &r->res->funcs, r->o->top ? r->o->top : 20);
 	}
@@ -558,7 +558,7 @@ static void print_json(const struct lab_run *r, FILE *out)
 	json_key(w, "callgraph");
 	render_callgraph_json(w, &r->res->profile, &r->pv);
 	json_key(w, "funcs");
-	if (r->method.chosen == LAB_METHOD_BPF_FUNC)
+	if (lab_method_traces_funcs(&r->method))
 		funcs_print_json(w, &r->res->funcs);
 	else
 		json_null(w);
@@ -631,7 +631,8 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 	for (size_t i = 0; i < r.method.n_probes; i++) {
 		const struct lab_method_probe *p = &r.method.probes[i];
 
-		if (p->method == LAB_METHOD_BPF_FUNC && p->tried && !p->usable && r.method.rules)
+		if (p->method == LAB_METHOD_BPF_FUNC && p->tried && !p->usable && r.method.rules &&
+		    r.method.chosen == LAB_METHOD_TRACEPOINTS)
 			fprintf(stderr, "netscope lab %s: kernel functions not traced: %s; falling back to "
 				"tracepoints, stacks and cpu samples\n", lab->name, p->why);
 	}
@@ -644,7 +645,7 @@ int lab_capture_main(const struct capture_lab *lab, int argc, char **argv,
 		goto out;
 	ctx.top = o.top ? o.top : REPORT_DEFAULT_TOP;
 	ctx.parts = RR_PART_DEFAULT | RR_PART_PROFILE | RR_PART_LATENCY | RR_PART_COUNTERS | lab->parts;
-	if (r.method.chosen == LAB_METHOD_BPF_FUNC)
+	if (lab_method_traces_funcs(&r.method))
 		ctx.parts |= RR_PART_FUNCS;
 	ctx.packet_sample = o.html != NULL;	/* the page's packet timelines */
 	if (report_file_run(&rf, r.trace, &ctx))

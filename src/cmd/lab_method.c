@@ -188,22 +188,42 @@ static int probe_bpf_func(struct lab_method_plan *plan, const char *lab, const s
 }
 
 /*
- * The ftrace function profiler is probed by doctor (FEAT_FTRACE_FUNCTION)
- * but netscope has no ftrace backend yet: the slot says so, whatever the
- * kernel allows (docs/KNOWN_LIMITS.md).
+ * ftrace (capture/ftrace_session.c): function_graph, or the function
+ * tracer, in a private instance, on the lab's function set.  Its records
+ * carry no skb, so it gives the lab calls, time and nesting but no
+ * per-packet function path (the layers lab's function-level map needs
+ * bpf-func); it comes after the BPF backends for that reason.
  */
 static int probe_ftrace(struct lab_method_plan *plan, const char *lab, const struct features *ft,
 			struct lab_method_probe *p)
 {
 	const struct feature *f = &ft->f[FEAT_FTRACE_FUNCTION];
+	struct lab_globs g;
+	int ret;
 
-	(void)plan;
-	(void)lab;
-	if (f->probed && !f->ok)
-		snprintf(p->why, sizeof(p->why), "%s: %s", feature_name(FEAT_FTRACE_FUNCTION), f->detail);
-	else
-		snprintf(p->why, sizeof(p->why), "this build of netscope has no ftrace backend yet "
-			 "(docs/KNOWN_LIMITS.md)");
+	if (!f->probed || !f->ok) {
+		snprintf(p->why, sizeof(p->why), "%s: %s", feature_name(FEAT_FTRACE_FUNCTION),
+			 f->probed ? f->detail : "not probed");
+		return 0;
+	}
+	ret = globs_of(lab, &g);
+	if (ret)
+		return ret;
+	plan->rules = g.n;
+	if (!g.n) {
+		snprintf(p->why, sizeof(p->why), "this lab has no kernel functions to trace "
+			 "(no line of data/lab_funcs.rules)");
+		return 0;
+	}
+	ret = resolve_funcs(plan, &g, p->why, sizeof(p->why));
+	globs_free(&g);
+	if (ret || !plan->record_funcs)
+		return ret;
+	plan->backend = ft->f[FEAT_FTRACE_FUNCTION_GRAPH].ok ? "ftrace function_graph" :
+		"ftrace function";
+	p->usable = true;
+	snprintf(p->why, sizeof(p->why), "%s on %zu functions (no packet ids: ftrace passes no "
+		 "arguments)", plan->backend, plan->traceable);
 	return 0;
 }
 
@@ -259,12 +279,14 @@ size_t lab_method_record_args(const struct lab_method_plan *plan, const char **a
 {
 	size_t n = 0;
 
-	if (plan->chosen != LAB_METHOD_BPF_FUNC || !plan->record_funcs || max < 4)
+	if ((plan->chosen != LAB_METHOD_BPF_FUNC && plan->chosen != LAB_METHOD_FTRACE) ||
+	    !plan->record_funcs || max < 4)
 		return 0;
-	/* forced: record fails rather than fall back, as the user asked */
-	if (plan->want == LAB_METHOD_BPF_FUNC) {
+	/* forced: record fails rather than fall back, as the user asked;
+	 * ftrace always: record's own choice would put the BPF backends first */
+	if (plan->want == LAB_METHOD_BPF_FUNC || plan->chosen == LAB_METHOD_FTRACE) {
 		args[n++] = "--method";
-		args[n++] = "bpf-func";
+		args[n++] = lab_method_name(plan->chosen);
 	}
 	args[n++] = "--funcs";
 	args[n++] = plan->record_funcs;
@@ -311,7 +333,7 @@ void lab_method_text(const struct lab_method_plan *plan, const struct ns_meta *m
 			fprintf(out, ": %s came first", lab_method_name(plan->chosen));
 		fputc('\n', out);
 	}
-	if (plan->chosen != LAB_METHOD_BPF_FUNC)
+	if (plan->chosen != LAB_METHOD_BPF_FUNC && plan->chosen != LAB_METHOD_FTRACE)
 		return;
 	fprintf(out, "  functions:   %zu of data/lab_funcs.rules (%zu patterns; %zu matched but not "
 		"traceable: netscope doctor --list-funcs)\n", plan->traceable, plan->rules,
@@ -344,7 +366,7 @@ void lab_method_json(const struct lab_method_plan *plan, const struct ns_meta *m
 	}
 	json_arr_end(w);
 	json_key(w, "functions");
-	if (plan->chosen != LAB_METHOD_BPF_FUNC) {
+	if (plan->chosen != LAB_METHOD_BPF_FUNC && plan->chosen != LAB_METHOD_FTRACE) {
 		json_null(w);
 	} else {
 		json_obj_begin(w);

@@ -73,6 +73,12 @@ int lab_method_choose(struct lab_method_plan *plan, const char *lab, enum lab_me
  * `--funcs NAMES`, with `--method bpf-func` when forced) into args, at most
  * max; how many.  Pointers into plan.
  */
+/* the chosen method traces the lab's kernel functions (bpf-func or ftrace) */
+static inline bool lab_method_traces_funcs(const struct lab_method_plan *plan)
+{
+	return plan->chosen == LAB_METHOD_BPF_FUNC || plan->chosen == LAB_METHOD_FTRACE;
+}
+
 size_t lab_method_record_args(const struct lab_method_plan *plan, const char **args, size_t max);
 /*
  * The "method:" lines of "How this kernel was watched"; meta: the trace's

@@ -79,3 +79,22 @@ def checks(label, tap, check_eq, load):
         check_eq("lab_syn_flood_profile_counts_the_calls",
                  (calls.get("tcp_v4_rcv"), calls.get("tcp_v4_send_reset")),
                  (prof.get("tcp_v4_rcv"), prof.get("tcp_v4_send_reset")))
+
+    # forced to ftrace: no packet ids, but every call counted machine-wide
+    ft = load("lab-synflood-ftrace.json")
+    ftc = load("lab-synflood-ftrace-counters.json")
+    tap("lab_syn_flood_ftrace_sent_its_files", bool(ft and ftc))
+    if ft and ftc:
+        m = ft["watched"]["method_choice"]
+        check_eq("lab_syn_flood_forced_to_ftrace_uses_it", ("ftrace", True),
+                 (m["chosen"], m["forced"]))
+        tap("lab_syn_flood_ftrace_backend_is_function_graph_or_function",
+            (m["functions"] or {}).get("backend") in ("ftrace function_graph", "ftrace function"),
+            "functions: %r" % (m["functions"],))
+        c = {(ns["label"], x["name"]): x["delta"] for ns in ftc["counters"]["namespaces"]
+             for x in ns["counters"] if x["group"] == "Tcp"}
+        calls = {r["function"]: r["calls"] for r in (ft.get("funcs") or {}).get("functions", [])}
+        check_eq("lab_syn_flood_ftrace_counts_every_tcp_v4_rcv_and_send_reset",
+                 (c.get(("a", "InSegs"), 0) + c.get(("b", "InSegs"), 0),
+                  c.get(("a", "InSegs"), 0) + c.get(("b", "OutRsts"), 0), 0),
+                 (calls.get("tcp_v4_rcv"), calls.get("tcp_v4_send_reset"), ft["events"]["lost"]))
