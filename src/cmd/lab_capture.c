@@ -62,7 +62,7 @@ static void usage(const struct capture_lab *lab, FILE *out)
 		"Usage: netscope lab %s [--count N] [--rate N] [--duration S] [--seed N]\n"
 		"       [--sample-freq HZ] [-o FILE] [--funcs GLOBS] [--depth N] [--min-count N]\n"
 		"       [--top N] [--json] [--html FILE] [--perfetto FILE] [--pcapng FILE]\n"
-		"       [--ctf DIR] [--force]\n"
+		"       [--ctf DIR] [--force] [--devices A,B]\n"
 		"\n%s.\n\n"
 		"The lab makes two private namespaces (198.18.0.1 <-> 198.18.0.2, no route out),\n"
 		"runs its workload there (%s), records it with netscope record, and\n"
@@ -86,6 +86,9 @@ static void usage(const struct capture_lab *lab, FILE *out)
 		"  --perfetto FILE, --pcapng FILE, --ctf DIR\n"
 		"                    also write the trace in that format (as netscope export does)\n"
 		"  -f, --force       replace those outputs if they exist (never otherwise)\n"
+		"  --devices A,B     the workload over two devices of this namespace (say, two\n"
+		"                    NICs on one wire) instead of a veth pair: A moves into the\n"
+		"                    first namespace, B into the second, both come back at the end\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"EXAMPLES:\n"
@@ -99,7 +102,7 @@ static void usage(const struct capture_lab *lab, FILE *out)
 }
 
 enum { OPT_COUNT = 1000, OPT_RATE, OPT_DURATION, OPT_SEED, OPT_FREQ, OPT_FUNCS, OPT_DEPTH,
-       OPT_MIN_COUNT, OPT_HTML, OPT_PERFETTO, OPT_PCAPNG, OPT_CTF };
+       OPT_MIN_COUNT, OPT_HTML, OPT_PERFETTO, OPT_PCAPNG, OPT_CTF, OPT_DEVICES };
 
 static int parse_opts(const struct capture_lab *lab, int argc, char **argv, struct lab_opts *o)
 {
@@ -119,6 +122,7 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 		{ "pcapng", required_argument, NULL, OPT_PCAPNG },
 		{ "ctf", required_argument, NULL, OPT_CTF },
 		{ "force", no_argument, NULL, 'f' },
+		{ "devices", required_argument, NULL, OPT_DEVICES },
 		{ NULL },
 	};
 	uint64_t v;
@@ -190,6 +194,9 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case OPT_DEVICES:
+			o->devices = optarg;	/* record checks it */
 			break;
 		default:
 			cmd_bad_option(argc, argv, longopts);
@@ -280,6 +287,10 @@ static int record(struct lab_run *r)
 	if (lab->events) {
 		arg_add(&a, "--events");
 		arg_add(&a, lab->events);
+	}
+	if (o->devices) {
+		arg_add(&a, "--devices");
+		arg_add(&a, o->devices);
 	}
 	r->record_cmd = argv_string(a.argv);
 	if (r->record_cmd)
@@ -372,8 +383,14 @@ static void text_done(const struct lab_run *r, FILE *out)
 	fprintf(out, "The reference experiment (Ubuntu 20.04, kernel 5.15, ftrace, LTTng) ran:\n");
 	for (const char *const *c = r->lab->original; c && *c; c++)
 		fprintf(out, "  %s\n", *c);
-	fprintf(out, "netscope ran the workload in two private namespaces (198.18.0.1 -> 198.18.0.2,\n"
-		     "no route out) and recorded it:\n  %s\n", r->record_cmd ? r->record_cmd : "?");
+	if (r->o->devices)
+		fprintf(out, "netscope ran the workload in two private namespaces (198.18.0.1 -> "
+			"198.18.0.2, no route out)\nover the devices %s, lent to them and given back, "
+			"and recorded it:\n  %s\n", r->o->devices, r->record_cmd ? r->record_cmd : "?");
+	else
+		fprintf(out, "netscope ran the workload in two private namespaces (198.18.0.1 -> "
+			"198.18.0.2,\nno route out) and recorded it:\n  %s\n",
+			r->record_cmd ? r->record_cmd : "?");
 	fprintf(out, "then read the trace as `netscope report FILE --view summary,profile,callgraph,"
 		     "latency,counters%s%s` does.\n", r->lab->parts & RR_PART_LAYERS ? ",layers" : "",
 		r->lab->parts & RR_PART_SKBMEM ? ",skb-memory" : "");
