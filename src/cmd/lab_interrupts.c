@@ -93,11 +93,28 @@ static int interrupts_text(const struct lab_run *r, FILE *out)
 	const struct softirq_result *s = &r->res->softirq;
 	unsigned int top = r->o->top ? r->o->top : 10;
 
+	const char *devices = ns_meta_get(r->meta, "lab.devices");
+	uint64_t by_device = s->rx_paths[SIRQ_RX_DEVICE] + s->rx_paths[SIRQ_RX_NAPI];
+
 	lab_heading(out, "Where the NET_RX softirqs of the lab's packets were raised and ran");
-	fprintf(out, "veth has no interrupt: veth_xmit() puts the packet on the sending CPU's backlog\n"
-		     "(netif_rx -> enqueue_to_backlog) and raises NET_RX in the sender's context; the\n"
-		     "sender runs it when it re-enables bottom halves (local_bh_enable -> do_softirq)\n\n");
+	if (devices)
+		fprintf(out, "The lab's packets crossed real devices (%s): a real NIC path.  A frame's\n"
+			     "arrival makes the receiving NIC interrupt; its handler schedules the\n"
+			     "device's NAPI, which raises NET_RX (unless net_rx_action() is running\n"
+			     "already and takes it in the same run); the softirq polls the device\n"
+			     "(napi_poll), which hands each frame to GRO (napi_gro_receive) and up the\n"
+			     "stack (netif_receive_skb).  veth, without --devices, has no interrupt:\n"
+			     "the sender's netif_rx puts the packet on its own CPU's backlog.\n\n",
+			devices);
+	else
+		fprintf(out, "veth has no interrupt: veth_xmit() puts the packet on the sending CPU's "
+			     "backlog\n(netif_rx -> enqueue_to_backlog) and raises NET_RX in the sender's "
+			     "context; the\nsender runs it when it re-enables bottom halves "
+			     "(local_bh_enable -> do_softirq);\n--devices A,B runs the lab over two real "
+			     "NICs instead\n\n");
 	softirq_print_net_rx(out, s, top);
+	lab_heading(out, "Each packet received: the way it came");
+	softirq_print_rx_paths(out, s, top);
 	lab_heading(out, "Runs that hit the budget or the time limit: /proc/net/softnet_stat");
 	softnet_print_delta(out, &softnet_before, &softnet_after);
 	lab_heading(out, "Hardware interrupts during the run");
@@ -108,11 +125,24 @@ static int interrupts_text(const struct lab_run *r, FILE *out)
 		fprintf(out, "no NET_RX run carried the lab's packets: the capture missed them\n");
 		return 1;
 	}
+	if (devices && !by_device) {
+		fprintf(out, "no packet came through a device's NAPI poll on %s: the capture missed "
+			"them\n", devices);
+		return 1;
+	}
 	return 0;
 }
 
 static void interrupts_json(const struct lab_run *r, struct json_writer *w)
 {
+	const char *devices = ns_meta_get(r->meta, "lab.devices");
+
+	json_key(w, "devices");
+	if (devices)
+		json_str(w, devices);
+	else
+		json_null(w);
+	json_kv_str(w, "rx_path", devices ? "device" : "veth");
 	json_key(w, "interrupts");
 	softirq_print_json(w, &r->res->softirq);
 	json_key(w, "softnet");
@@ -147,11 +177,20 @@ static void interrupts_html(const struct lab_run *r, FILE *out)
 {
 	const struct softirq_result *s = &r->res->softirq;
 	const struct softnet *b = &softnet_before, *a = &softnet_after;
+	const char *devices = ns_meta_get(r->meta, "lab.devices");
 
-	fputs("<p>veth has no interrupt: <code>veth_xmit()</code> puts the packet on the sending CPU's"
-	      " backlog (<code>netif_rx</code> → <code>enqueue_to_backlog</code>) and raises NET_RX in"
-	      " the sender's context; the sender runs it when it re-enables bottom halves"
-	      " (<code>local_bh_enable</code> → <code>do_softirq</code>).</p>\n", out);
+	if (devices) {
+		fputs("<p>The lab's packets crossed real devices (", out);
+		html_esc(out, devices);
+		fputs("): a real NIC path, the receiving device's hardirq → NET_RX →"
+		      " <code>napi_poll</code> of the device → GRO (<code>napi_gro_receive</code>) →"
+		      " <code>netif_receive_skb</code>.</p>\n", out);
+	} else {
+		fputs("<p>veth has no interrupt: <code>veth_xmit()</code> puts the packet on the sending CPU's"
+		      " backlog (<code>netif_rx</code> → <code>enqueue_to_backlog</code>) and raises NET_RX in"
+		      " the sender's context; the sender runs it when it re-enables bottom halves"
+		      " (<code>local_bh_enable</code> → <code>do_softirq</code>).</p>\n", out);
+	}
 	fprintf(out, "<p id=\"irq-verdict\" class=\"%s\">%" PRIu64 " of %" PRIu64 " NET_RX runs"
 		" carried the lab's packets: %" PRIu64 " ran in a task at local_bh_enable, %" PRIu64
 		" at a hardirq's exit, %" PRIu64 " in ksoftirqd. The section <a href=\"#interrupts\">"
