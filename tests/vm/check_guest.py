@@ -13,6 +13,8 @@ import json
 import os
 import sys
 
+from check_nic import run as check_nic_pair  # the NIC pair: tests/vm/check_nic.py
+
 label, outdir, config_path = sys.argv[1:4]
 prefix = "k" + label.replace(".", "_") + "_"
 config = {}
@@ -195,3 +197,5 @@ if evs is not None:
     if pairs:
         tap("trace_func_fentry_clone_keeps_the_packet_id_of_its_original",
             all(a == b for a, b, _ in pairs), "(original id, clone id, clone event): %r" % pairs)
+
+check_nic_pair(outdir, tap, check_eq, load)

@@ -38,7 +38,7 @@ done | sort -u | while read -r lib; do
 	cp "$real" "$dest"
 done
 cp tests/vm/guest/init "$root/init"
-cp tests/vm/guest/tests.sh "$root/vm/tests.sh"
+cp tests/vm/guest/*.sh "$root/vm/"
 chmod +x "$root/init"
 echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
 

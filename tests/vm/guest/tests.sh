@@ -66,6 +66,8 @@ if grep -q 'netscope.bench=1' /proc/cmdline; then
 	done
 fi
 
+. /vm/nic.sh
+
 left=$(ls /run/netns 2>/dev/null | grep -c '^netscope-')
 if [ "$left" = 0 ]; then ok no_namespace_left_in_guest; else not_ok no_namespace_left_in_guest "$(ls /run/netns)"; fi
 
