@@ -221,6 +221,7 @@ static void interrupts_html(const struct lab_run *r, FILE *out)
 static const char *const next[] = {
 	"netscope report FILE --view interrupts      every vector and CPU, each run with its packets",
 	"netscope lab interrupts --ifname eth0       a real device: hardirq -> NET_RX -> napi_poll",
+	"netscope lab interrupts --devices A,B      the lab's traffic over two spare NICs on one wire",
 	"netscope where irq_exit_rcu                 the pair in the source (with an index)",
 	NULL,
 };
