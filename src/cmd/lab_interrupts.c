@@ -50,8 +50,13 @@ static void snap_after(void)
 	softnet_read(&softnet_after);
 }
 
+/* the command that watches the pair itself where function tracing is allowed: the
+ * whole machine, since the pair carries no packet for the lab's namespace filter */
+#define IRQ_PAIR_RECORD "netscope record -o pair.ns --netns all --events default,irq,napi\n" \
+	"    --method bpf-func --funcs irq_enter_rcu,irq_exit_rcu --scenario udp [--devices A,B]"
+
 /* Where the experiment's pair is in this kernel, and what stands for it here. */
-void lab_irq_pair_text(FILE *out, const struct softirq_result *s)
+void lab_irq_pair_text(FILE *out, const struct softirq_result *s, const struct features *ft)
 {
 	static const char *const pair[] = { "irq_enter_rcu", "irq_exit_rcu" };
 	char db[4096];
@@ -74,9 +79,20 @@ void lab_irq_pair_text(FILE *out, const struct softirq_result *s)
 	else
 		fprintf(out, "source index: not there ('netscope source fetch' then 'netscope index' "
 			"build one; both functions are in kernel/softirq.c)\n");
+	if (!ft)
+		fprintf(out, "Where function tracing is allowed (netscope doctor says), the pair itself "
+			"is watched by\n  " IRQ_PAIR_RECORD "\n");
+	else if (ft->f[FEAT_FENTRY].ok || ft->f[FEAT_KPROBE_MULTI].ok || ft->f[FEAT_KPROBE].ok)
+		fprintf(out, "Function tracing is allowed here (%s), so the pair itself can be watched "
+			"around each\nhandler, irq_enter_rcu -> irq_handler_entry ... irq_handler_exit -> "
+			"irq_exit_rcu -> the\nsoftirq runs inside it:\n  " IRQ_PAIR_RECORD "\n",
+			ft->f[FEAT_FENTRY].ok ? "fentry" : ft->f[FEAT_KPROBE_MULTI].ok ? "kprobe.multi" :
+			"kprobes");
+	else
+		fprintf(out, "Function tracing (fentry, kprobes, ftrace's function tracers) is denied "
+			"here, so the\npair itself cannot be watched.\n");
 	fprintf(out,
-		"Function tracing (fentry, kprobes, ftrace's function tracers) is denied here, so the\n"
-		"pair itself cannot be watched.  What brackets the same span, from tracepoints:\n"
+		"What brackets the same span, from tracepoints:\n"
 		"  irq_enter_rcu() -> irq_handler_entry ... irq_handler_exit -> irq_exit_rcu()  (device irqs:\n"
 		"    handle_irq_event() between the two; %" PRIu64 " handler runs in this trace)\n"
 		"  irq_enter_rcu() -> <vector>_entry ... <vector>_exit -> irq_exit_rcu()  (x86 system\n"
@@ -92,7 +108,6 @@ static int interrupts_text(const struct lab_run *r, FILE *out)
 {
 	const struct softirq_result *s = &r->res->softirq;
 	unsigned int top = r->o->top ? r->o->top : 10;
-
 	const char *devices = ns_meta_get(r->meta, "lab.devices");
 	uint64_t by_device = s->rx_paths[SIRQ_RX_DEVICE] + s->rx_paths[SIRQ_RX_NAPI];
 
@@ -120,7 +135,7 @@ static int interrupts_text(const struct lab_run *r, FILE *out)
 	lab_heading(out, "Hardware interrupts during the run");
 	softirq_print_hardirqs(out, s, top);
 	lab_heading(out, "The experiment's irq_enter_rcu / irq_exit_rcu pair");
-	lab_irq_pair_text(out, s);
+	lab_irq_pair_text(out, s, &r->ft);
 	if (!s->net_rx_runs_with_packets) {
 		fprintf(out, "no NET_RX run carried the lab's packets: the capture missed them\n");
 		return 1;
@@ -150,8 +165,9 @@ static void interrupts_json(const struct lab_run *r, struct json_writer *w)
 }
 
 /* what a text printer of s wrote, escaped in a <pre> */
-static void pre_text(FILE *out, void (*print)(FILE *, const struct softirq_result *),
-		     const struct softirq_result *s)
+static void pre_text(FILE *out, void (*print)(FILE *, const struct softirq_result *,
+						      const struct features *),
+		     const struct softirq_result *s, const struct features *ft)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -159,7 +175,7 @@ static void pre_text(FILE *out, void (*print)(FILE *, const struct softirq_resul
 
 	if (!mem)
 		return;
-	print(mem, s);
+	print(mem, s, ft);
 	if (!fclose(mem) && len) {
 		fputs("<pre>", out);
 		html_esc_n(out, buf, len);
@@ -215,7 +231,7 @@ static void interrupts_html(const struct lab_run *r, FILE *out)
 		      " limit (netdev_budget_usecs) ran out.</p>\n", out);
 	}
 	fputs("<h3>The experiment's irq_enter_rcu / irq_exit_rcu pair</h3>\n", out);
-	pre_text(out, lab_irq_pair_text, s);
+	pre_text(out, lab_irq_pair_text, s, &r->ft);
 }
 
 static const char *const next[] = {

@@ -38,6 +38,17 @@ fi
 	>"$OUT/nic-lab.txt" 2>&1
 rm -f /tmp/nic.ns
 
+# the experiment's irq_enter_rcu / irq_exit_rcu pair itself, by fentry,
+# around eth1's handler: the whole machine (--netns all), since the pair
+# carries no packet for the lab's namespace filter
+"$NETSCOPE" record -o /tmp/pair.ns --netns all --events default,irq,napi --stack-policy none \
+	--method bpf-func --func-backend fentry --funcs irq_enter_rcu,irq_exit_rcu \
+	--scenario udp --count 3 --devices eth0,eth1 >"$OUT/nic-pair.log" 2>&1
+echo $? >"$OUT/nic-pair.rc"
+[ -s /tmp/pair.ns ] && "$NETSCOPE" export /tmp/pair.ns --to jsonl "$OUT/nic-pair.jsonl" \
+	>>"$OUT/nic-pair.log" 2>&1
+rm -f /tmp/pair.ns
+
 nic_back() { # NAME: both devices in this namespace again
 	if [ "$(nic_devices)" = "eth0 eth1 " ]; then ok "$1"; else
 		not_ok "$1" "devices here: $(nic_devices)" "namespaces: $(ls /run/netns 2>/dev/null)"
