@@ -331,6 +331,8 @@ static void on_entry(struct softirq_an *s, struct cpu *c, const struct ns_event 
 
 	if (r->open)
 		s->c.open_at_end++; /* its exit was lost */
+	if (v == s->net_rx)
+		sirq_rx_run_end(s->rx, ev->cpu);	/* packets of a run whose exit was lost */
 	memset(r, 0, sizeof(*r));
 	r->open = true;
 	r->vec = v;
