@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The lab: two named network namespaces, netscope-<pid>-a and -b, joined by
- * a veth pair (veth0 198.18.0.1/24 in a, veth1 198.18.0.2/24 in b), lo up in
- * both, and no default route, so nothing a scenario sends can leave them.
+ * a veth pair (veth0 198.18.0.1/24 in a, veth1 198.18.0.2/24 in b), or by
+ * two devices the caller lends (--devices, lab_devices.c), lo up in both,
+ * and no default route, so nothing a scenario sends can leave them.
  *
  * Namespaces are made with `ip netns add` and configured with `ip -n`:
  * iproute2 already gets the details right (it makes /run/netns a shared
@@ -258,7 +259,7 @@ static int lab_setup_links(struct lab *lab, const char *const devices[2])
 	int err;
 
 	snprintf(what, sizeof(what), "create veth pair in namespace '%s'", lab->ns[0]);
-	if (devices)
+	if (devices)	/* addresses, lo and up below, as for the veth pair */
 		err = lab_devices_move(lab, devices);
 	else
 		err = lab_ip(what, lab->ns[0], "link", "add", lab->ifname[0], "type", "veth",
@@ -402,10 +403,9 @@ int lab_cleanup_stale(void)
 		return 0;	/* no /run/netns: nothing was ever made */
 	while ((de = readdir(dir))) {
 		pid_t pid = lab_name_pid(de->d_name);
-
-		/* EPERM means the process lives (as another user): keep its lab */
 		char path[PATH_MAX];
 
+		/* EPERM means the process lives (as another user): keep its lab */
 		if (!pid || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
 		/* devices a killed `--devices` run lent it: back here, not to the kernel's
