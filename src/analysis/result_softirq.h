@@ -81,6 +81,49 @@ struct sirq_irq {
 	uint64_t raised_net_rx;	/* NET_RX raises inside it */
 };
 
+/*
+ * How a received packet got to its receive events (analysis/softirq_rx.c):
+ *   DEVICE   a device's NAPI polled it, and a hardirq of that device's
+ *            handler ran on the CPU before the poll: a NIC's path,
+ *            hardirq -> NET_RX -> napi_poll(dev) -> GRO -> netif_receive_skb
+ *   BACKLOG  the backlog's NAPI (no device: process_backlog) polled it:
+ *            netif_rx/enqueue_to_backlog, as veth, loopback and RPS do
+ *   NAPI     a device's NAPI polled it without a hardirq of that device
+ *            seen first (veth's GRO NAPI, busy polling, a handler named
+ *            otherwise than its device)
+ *   NO_POLL  no napi_poll came after it in its run (recorded without napi)
+ */
+enum sirq_rx_path {
+	SIRQ_RX_DEVICE = 0,
+	SIRQ_RX_BACKLOG,
+	SIRQ_RX_NAPI,
+	SIRQ_RX_NO_POLL,
+	SIRQ_RX__COUNT,
+};
+
+/* "device", "backlog", "napi", "no_poll" */
+const char *sirq_rx_path_name(enum sirq_rx_path p);
+
+/* One packet received inside a NET_RX run, with what led to it. */
+struct sirq_rx_pkt {
+	uint64_t packet_id;
+	uint64_t ts;		/* its first receive event */
+	uint32_t cpu;
+	uint8_t path;		/* enum sirq_rx_path */
+	uint8_t where;		/* enum sirq_where of its run */
+	char ifname[17];	/* the device it arrived on (NS_IFNAME_LEN and a NUL) */
+	char what[80];		/* "UDP 198.18.0.1:40000 > 198.18.0.2:5353" */
+	char steps[96];		/* its receive events in order: "napi_gro_receive_entry netif_receive_skb" */
+	char run_from[48];	/* who raised its run ("hardirq eth1"), "(raise not seen)" */
+	int32_t run_irq;	/* the irq number that raise ran in; -1: not a device hardirq */
+	char poll_dev[17];	/* the device of the napi_poll that took it; "" backlog */
+	uint32_t poll_work;	/* that poll's packets */
+	/* the hardirq of poll_dev before the poll on this CPU (DEVICE only) */
+	int32_t irq;		/* -1: none */
+	char irq_name[32];
+	bool irq_raised_run;	/* that hardirq raised its NET_RX run (run_irq == irq) */
+};
+
 struct softirq_result {
 	uint64_t softirq_events;	/* raise/entry/exit events: 0 means recorded without them */
 	uint64_t irq_events, vector_events;
@@ -115,6 +158,11 @@ struct softirq_result {
 	size_t n_irqs;
 	struct sirq_irq *vectors;	/* irq_vectors, by count */
 	size_t n_vectors;
+	/* received packets, one by one (softirq_rx.c): the first SOFTIRQ_RX_PKTS_MAX */
+	struct sirq_rx_pkt *rx_pkts;
+	size_t n_rx_pkts;
+	uint64_t rx_pkts_not_kept;
+	uint64_t rx_paths[SIRQ_RX__COUNT];	/* packets per path, all of them */
 	/* pairing left-overs */
 	uint64_t exits_unmatched;	/* an exit with no entry of its vector open on its CPU */
 	uint64_t open_at_end;		/* an entry still open when the trace ended */

@@ -12,6 +12,7 @@
 #include "analysis/hist.h"
 #include "analysis/internal.h"
 #include "analysis/softirq.h"
+#include "analysis/softirq_rx.h"
 
 #define VECS 16		/* NR_SOFTIRQS is 10 */
 #define RECENT 8	/* hardirq exits and task events remembered per CPU */
@@ -29,6 +30,7 @@ struct run {
 	bool where_by_stack;
 	bool raised;
 	uint64_t raise_ns, entry_ts;
+	int32_t irq;		/* the irq its raise ran in; -1: none */
 	char comm[16], from[48];
 	uint64_t packets, rx, polls, work, rx_since_poll;
 	struct sirq_pkt pkts[SIRQ_RUN_PKTS];
@@ -39,6 +41,7 @@ struct cpu {
 	struct run run;
 	uint64_t raise_ts[VECS];	/* first raise since the vector's last entry; 0: none */
 	char raise_from[VECS][48];
+	int32_t raise_irq[VECS];	/* the device irq the raise ran in; -1: none */
 	struct recent irq_exits, task_events;
 	/* the hardirq open on this CPU: a handler (irq >= 0) and/or a vector */
 	bool irq_open, vec_open;
@@ -74,6 +77,7 @@ struct softirq_an {
 	struct hist nr_raise, nr_dur, work;
 	struct { uint32_t budget; uint64_t count; } budgets[8];
 	struct softirq_result c;	/* the plain counters */
+	struct sirq_rx *rx;		/* each received packet's path (softirq_rx.c) */
 	bool oom;
 };
 
@@ -93,6 +97,11 @@ struct softirq_an *softirq_new(const struct report_ctx *ctx)
 
 	if (!s)
 		return NULL;
+	s->rx = sirq_rx_new();
+	if (!s->rx) {
+		free(s);
+		return NULL;
+	}
 	if (ctx)
 		s->ctx = *ctx;
 	s->net_rx = NET_RX_DEFAULT;
@@ -252,6 +261,7 @@ static void on_raise(struct softirq_an *s, struct cpu *c, const struct ns_event 
 		return;
 	c->raise_ts[v] = ev->ts_ns ? ev->ts_ns : 1;
 	raise_label(s, ev, c->raise_from[v], sizeof(c->raise_from[v]));
+	c->raise_irq[v] = ev->ctx == NS_CTX_HARDIRQ && ev->aux >= 0 ? ev->aux : -1;
 	if (v == s->net_rx && ev->ctx == NS_CTX_HARDIRQ && ev->aux >= 0 && irq_name(s, ev->aux)) {
 		struct irq_row *r = irq_row_of(s, &s->irqs, &s->n_irqs, irq_name(s, ev->aux), ev->aux);
 
@@ -321,9 +331,12 @@ static void on_entry(struct softirq_an *s, struct cpu *c, const struct ns_event 
 
 	if (r->open)
 		s->c.open_at_end++; /* its exit was lost */
+	if (v == s->net_rx)
+		sirq_rx_run_end(s->rx, ev->cpu);	/* packets of a run whose exit was lost */
 	memset(r, 0, sizeof(*r));
 	r->open = true;
 	r->vec = v;
+	r->irq = -1;
 	r->entry_ts = ev->ts_ns;
 	r->where = where_of(c, ev);
 	w = where_from_stack(s, ev);
@@ -338,6 +351,7 @@ static void on_entry(struct softirq_an *s, struct cpu *c, const struct ns_event 
 		r->raised = true;
 		r->raise_ns = ev->ts_ns - c->raise_ts[v];
 		memcpy(r->from, c->raise_from[v], sizeof(r->from));
+		r->irq = c->raise_irq[v];
 		c->raise_ts[v] = 0;
 	}
 }
@@ -414,6 +428,7 @@ static void on_exit_ev(struct softirq_an *s, struct cpu *c, const struct ns_even
 			hist_add(&row->raise, r->raise_ns);
 	}
 	if (r->vec == s->net_rx) {
+		sirq_rx_run_end(s->rx, ev->cpu);
 		s->c.net_rx_runs++;
 		if (r->packets) {
 			s->c.net_rx_runs_with_packets++;
@@ -456,6 +471,8 @@ static void on_poll(struct softirq_an *s, struct cpu *c, const struct ns_event *
 	if (ev->aux2 && work > ev->aux2)
 		s->c.polls_over_budget++;
 	s->c.rx_in_polls += r->rx_since_poll;
+	if (r->vec == s->net_rx)
+		sirq_rx_poll(s->rx, ev);
 	if (r->rx_since_poll > work)
 		s->c.polls_rx_over_work++;
 	r->rx_since_poll = 0;
@@ -468,7 +485,7 @@ static void on_poll(struct softirq_an *s, struct cpu *c, const struct ns_event *
 }
 
 /* "UDP 198.18.0.1:5353 > 198.18.0.2:5353" from the event's decoded headers */
-static void packet_what(const struct ns_event *ev, char *buf, size_t len)
+void sirq_packet_what(const struct ns_event *ev, char *buf, size_t len)
 {
 	char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
 	const char *proto;
@@ -521,8 +538,11 @@ static void on_packet(struct softirq_an *s, struct cpu *c, const struct ns_event
 
 			p->packet_id = ev->packet_id;
 			snprintf(p->ifname, sizeof(p->ifname), "%.*s", NS_IFNAME_LEN, ev->ifname);
-			packet_what(ev, p->what, sizeof(p->what));
+			sirq_packet_what(ev, p->what, sizeof(p->what));
 		}
+		if (r->vec == s->net_rx)
+			sirq_rx_packet(s->rx, ev, r->where, r->raised ? r->from : "(raise not seen)",
+				       r->irq);
 	}
 }
 
@@ -532,6 +552,7 @@ static void on_irq(struct softirq_an *s, struct cpu *c, const struct ns_event *e
 	struct irq_row *r;
 
 	s->c.irq_events++;
+	sirq_rx_irq(s->rx, ev);
 	snprintf(name, sizeof(name), "%.*s", NS_IFNAME_LEN, ev->ifname);
 	if (ev->type == NS_EV_IRQ_HANDLER_ENTRY) {
 		r = irq_row_of(s, &s->irqs, &s->n_irqs, name[0] ? name : "?", (int32_t)ev->reason);
@@ -710,7 +731,9 @@ int softirq_finish(struct softirq_an *s, struct softirq_result *out)
 		memcpy(out->runs, s->runs, s->n_runs * sizeof(*out->runs));
 		out->n_runs = s->n_runs;
 	}
-	err = irqs_out(s->irqs, s->n_irqs, &out->irqs, &out->n_irqs);
+	err = sirq_rx_finish(s->rx, out);
+	if (!err)
+		err = irqs_out(s->irqs, s->n_irqs, &out->irqs, &out->n_irqs);
 	if (!err)
 		err = irqs_out(s->vectors, s->n_vectors, &out->vectors, &out->n_vectors);
 	return err;
@@ -723,6 +746,7 @@ void softirq_result_free(struct softirq_result *r)
 	free(r->runs);
 	free(r->irqs);
 	free(r->vectors);
+	free(r->rx_pkts);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -742,6 +766,7 @@ void softirq_free(struct softirq_an *s)
 	free(s->cpus);
 	free(s->from);
 	free(s->runs);
+	sirq_rx_free(s->rx);
 	free(s);
 }
 

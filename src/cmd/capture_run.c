@@ -40,7 +40,7 @@ enum {
 	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
 	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT, OPT_SAMPLE_FREQ, OPT_LINGER,
-	OPT_METHOD, OPT_FUNCS, OPT_FUNCS_FILE, OPT_FUNC_BACKEND,
+	OPT_METHOD, OPT_FUNCS, OPT_FUNCS_FILE, OPT_FUNC_BACKEND, OPT_DEVICES,
 };
 
 static const struct option common_opts[] = {
@@ -69,7 +69,29 @@ static const struct option common_opts[] = {
 	{ "funcs", required_argument, NULL, OPT_FUNCS },
 	{ "funcs-file", required_argument, NULL, OPT_FUNCS_FILE },
 	{ "func-backend", required_argument, NULL, OPT_FUNC_BACKEND },
+	{ "devices", required_argument, NULL, OPT_DEVICES },
 };
+
+/* --devices A,B: two device names, one for each namespace of the lab */
+static int parse_devices(struct run_opts *ro, const char *arg)
+{
+	const char *comma = strchr(arg, ',');
+	size_t len = comma ? (size_t)(comma - arg) : 0;
+
+	if (!comma || strchr(comma + 1, ',') || !len || !comma[1] ||
+	    len >= sizeof(ro->device_names[0]) || strlen(comma + 1) >= sizeof(ro->device_names[1])) {
+		ns_err("bad --devices '%s': expected two device names, DEV_A,DEV_B (at most %zu "
+		       "characters each)", arg, sizeof(ro->device_names[0]) - 1);
+		return -EINVAL;
+	}
+	memcpy(ro->device_names[0], arg, len);
+	ro->device_names[0][len] = '\0';
+	snprintf(ro->device_names[1], sizeof(ro->device_names[1]), "%s", comma + 1);
+	ro->devices[0] = ro->device_names[0];
+	ro->devices[1] = ro->device_names[1];
+	ro->have_devices = true;
+	return 0;
+}
 
 static int parse_seconds(const char *s, double *out)
 {
@@ -231,6 +253,8 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		ro->cap.func_backend = b;
 		return 0;
 	}
+	case OPT_DEVICES:
+		return parse_devices(ro, arg);
 	case OPT_SAMPLE_FREQ:
 		/* 0 turns sampling off; above 20 kHz a sample every 50 us per CPU
 		 * costs more than the network work it would show */
@@ -321,6 +345,16 @@ int run_parse_args(struct run_opts *ro, const struct cmd_common *co, int argc, c
 		ro->sc.name = "command";
 		ro->have_scenario = true;
 	}
+	if (ro->have_devices) {
+		if (!ro->have_scenario) {
+			ns_err("--devices lends two devices to the lab's namespaces: it needs "
+			       "--scenario NAME or '-- CMD'");
+			return -EINVAL;
+		}
+		/* refused here, before anything is loaded or made */
+		if (lab_devices_check(ro->devices))
+			return -EINVAL;
+	}
 	if (!ro->have_scenario && !ro->netns_all && !ro->cap.filter.netns_n) {
 		ns_err("nothing to trace: give --scenario NAME, '-- CMD', --netns NAME, "
 		       "or --netns all for the whole host");
@@ -377,6 +411,10 @@ static void fill_meta(struct run_state *st, const struct run_opts *ro)
 		snprintf(buf, sizeof(buf), "%s=%u,%s=%u", st->lab.ns[0], st->lab.netns_inode[0],
 			 st->lab.ns[1], st->lab.netns_inode[1]);
 		ns_meta_set(m, "lab.netns", buf);
+		if (st->lab.on_devices) {
+			snprintf(buf, sizeof(buf), "%s,%s", st->lab.ifname[0], st->lab.ifname[1]);
+			ns_meta_set(m, "lab.devices", buf);
+		}
 	}
 }
 
@@ -431,7 +469,7 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 		ns_warn("removed %d namespace%s left by an earlier netscope run that was killed",
 			removed, removed > 1 ? "s" : "");
 	if (ro->have_scenario) {
-		err = lab_create(&st->lab);
+		err = lab_create_on(&st->lab, ro->have_devices ? ro->devices : NULL);
 		if (err)
 			return err;
 		/* the default filter: only the lab's namespaces */

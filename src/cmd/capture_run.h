@@ -21,6 +21,10 @@ struct run_opts {
 	struct capture_opts cap;
 	struct scenario_opts sc;
 	bool have_scenario;	/* --scenario or -- CMD */
+	/* --devices A,B: the lab over these two devices instead of a veth pair */
+	bool have_devices;
+	char device_names[2][16];
+	const char *devices[2];
 	bool netns_all;
 	double duration_s;	/* capture length without a scenario; 0: until Ctrl-C */
 	bool json;

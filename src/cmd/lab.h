@@ -45,6 +45,7 @@ struct lab_opts {
 	const char *html;		/* --html FILE: the report as one HTML page */
 	const char *perfetto, *pcapng, *ctf;	/* the trace through these exporters */
 	bool force;			/* replace those outputs if they exist */
+	const char *devices;		/* --devices A,B: the workload over two devices, not veth */
 };
 
 struct capture_lab;

@@ -63,7 +63,7 @@ static void usage(const struct capture_lab *lab, FILE *out)
 		"Usage: netscope lab %s [--count N] [--rate N] [--duration S] [--seed N]\n"
 		"       [--sample-freq HZ] [--method M] [-o FILE] [--funcs GLOBS] [--depth N]\n"
 		"       [--min-count N] [--top N] [--json] [--html FILE] [--perfetto FILE]\n"
-		"       [--pcapng FILE] [--ctf DIR] [--force]\n"
+		"       [--pcapng FILE] [--ctf DIR] [--force] [--devices A,B]\n"
 		"\n%s.\n\n"
 		"The lab makes two private namespaces (198.18.0.1 <-> 198.18.0.2, no route out),\n"
 		"runs its workload there (%s), records it with netscope record, and\n"
@@ -92,6 +92,9 @@ static void usage(const struct capture_lab *lab, FILE *out)
 		"  --perfetto FILE, --pcapng FILE, --ctf DIR\n"
 		"                    also write the trace in that format (as netscope export does)\n"
 		"  -f, --force       replace those outputs if they exist (never otherwise)\n"
+		"  --devices A,B     the workload over two devices of this namespace (say, two\n"
+		"                    NICs on one wire) instead of a veth pair: A moves into the\n"
+		"                    first namespace, B into the second, both come back at the end\n"
 		"  -h, --help        show this help\n"
 		"\n"
 		"EXAMPLES:\n"
@@ -105,7 +108,7 @@ static void usage(const struct capture_lab *lab, FILE *out)
 }
 
 enum { OPT_COUNT = 1000, OPT_RATE, OPT_DURATION, OPT_SEED, OPT_FREQ, OPT_FUNCS, OPT_DEPTH,
-       OPT_MIN_COUNT, OPT_HTML, OPT_PERFETTO, OPT_PCAPNG, OPT_CTF, OPT_METHOD };
+       OPT_MIN_COUNT, OPT_HTML, OPT_PERFETTO, OPT_PCAPNG, OPT_CTF, OPT_METHOD, OPT_DEVICES };
 
 static int parse_opts(const struct capture_lab *lab, int argc, char **argv, struct lab_opts *o)
 {
@@ -126,6 +129,7 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 		{ "pcapng", required_argument, NULL, OPT_PCAPNG },
 		{ "ctf", required_argument, NULL, OPT_CTF },
 		{ "force", no_argument, NULL, 'f' },
+		{ "devices", required_argument, NULL, OPT_DEVICES },
 		{ NULL },
 	};
 	uint64_t v;
@@ -203,6 +207,9 @@ static int parse_opts(const struct capture_lab *lab, int argc, char **argv, stru
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case OPT_DEVICES:
+			o->devices = optarg;	/* record checks it */
 			break;
 		default:
 			cmd_bad_option(argc, argv, longopts);
@@ -300,6 +307,10 @@ static int record(struct lab_run *r)
 	n_method = lab_method_record_args(&r->method, method_args, 8);
 	for (size_t i = 0; i < n_method; i++)
 		arg_add(&a, method_args[i]);
+	if (o->devices) {
+		arg_add(&a, "--devices");
+		arg_add(&a, o->devices);
+	}
 	r->record_cmd = argv_string(a.argv);
 	if (r->record_cmd)
 		fprintf(stderr, "netscope lab %s: %s\n", lab->name, r->record_cmd);
@@ -396,8 +407,14 @@ static void text_done(const struct lab_run *r, FILE *out)
 	fprintf(out, "The reference experiment (Ubuntu 20.04, kernel 5.15, ftrace, LTTng) ran:\n");
 	for (const char *const *c = r->lab->original; c && *c; c++)
 		fprintf(out, "  %s\n", *c);
-	fprintf(out, "netscope ran the workload in two private namespaces (198.18.0.1 -> 198.18.0.2,\n"
-		     "no route out) and recorded it:\n  %s\n", r->record_cmd ? r->record_cmd : "?");
+	if (r->o->devices)
+		fprintf(out, "netscope ran the workload in two private namespaces (198.18.0.1 -> "
+			"198.18.0.2, no route out)\nover the devices %s, lent to them and given back, "
+			"and recorded it:\n  %s\n", r->o->devices, r->record_cmd ? r->record_cmd : "?");
+	else
+		fprintf(out, "netscope ran the workload in two private namespaces (198.18.0.1 -> "
+			"198.18.0.2,\nno route out) and recorded it:\n  %s\n",
+			r->record_cmd ? r->record_cmd : "?");
 	fprintf(out, "then read the trace as `netscope report FILE --view summary,profile,callgraph,"
 		     "latency,counters%s%s` does.\n", r->lab->parts & RR_PART_LAYERS ? ",layers" : "",
 		r->lab->parts & RR_PART_SKBMEM ? ",skb-memory" : "");

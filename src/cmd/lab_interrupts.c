@@ -50,8 +50,13 @@ static void snap_after(void)
 	softnet_read(&softnet_after);
 }
 
+/* the command that watches the pair itself where function tracing is allowed: the
+ * whole machine, since the pair carries no packet for the lab's namespace filter */
+#define IRQ_PAIR_RECORD "netscope record -o pair.ns --netns all --events default,irq,napi\n" \
+	"    --method bpf-func --funcs irq_enter_rcu,irq_exit_rcu --scenario udp [--devices A,B]"
+
 /* Where the experiment's pair is in this kernel, and what stands for it here. */
-void lab_irq_pair_text(FILE *out, const struct softirq_result *s)
+void lab_irq_pair_text(FILE *out, const struct softirq_result *s, const struct features *ft)
 {
 	static const char *const pair[] = { "irq_enter_rcu", "irq_exit_rcu" };
 	char db[4096];
@@ -74,9 +79,20 @@ void lab_irq_pair_text(FILE *out, const struct softirq_result *s)
 	else
 		fprintf(out, "source index: not there ('netscope source fetch' then 'netscope index' "
 			"build one; both functions are in kernel/softirq.c)\n");
+	if (!ft)
+		fprintf(out, "Where function tracing is allowed (netscope doctor says), the pair itself "
+			"is watched by\n  " IRQ_PAIR_RECORD "\n");
+	else if (ft->f[FEAT_FENTRY].ok || ft->f[FEAT_KPROBE_MULTI].ok || ft->f[FEAT_KPROBE].ok)
+		fprintf(out, "Function tracing is allowed here (%s), so the pair itself can be watched "
+			"around each\nhandler, irq_enter_rcu -> irq_handler_entry ... irq_handler_exit -> "
+			"irq_exit_rcu -> the\nsoftirq runs inside it:\n  " IRQ_PAIR_RECORD "\n",
+			ft->f[FEAT_FENTRY].ok ? "fentry" : ft->f[FEAT_KPROBE_MULTI].ok ? "kprobe.multi" :
+			"kprobes");
+	else
+		fprintf(out, "Function tracing (fentry, kprobes, ftrace's function tracers) is denied "
+			"here, so the\npair itself cannot be watched.\n");
 	fprintf(out,
-		"Function tracing (fentry, kprobes, ftrace's function tracers) is denied here, so the\n"
-		"pair itself cannot be watched.  What brackets the same span, from tracepoints:\n"
+		"What brackets the same span, from tracepoints:\n"
 		"  irq_enter_rcu() -> irq_handler_entry ... irq_handler_exit -> irq_exit_rcu()  (device irqs:\n"
 		"    handle_irq_event() between the two; %" PRIu64 " handler runs in this trace)\n"
 		"  irq_enter_rcu() -> <vector>_entry ... <vector>_exit -> irq_exit_rcu()  (x86 system\n"
@@ -92,20 +108,41 @@ static int interrupts_text(const struct lab_run *r, FILE *out)
 {
 	const struct softirq_result *s = &r->res->softirq;
 	unsigned int top = r->o->top ? r->o->top : 10;
+	const char *devices = ns_meta_get(r->meta, "lab.devices");
+	uint64_t by_device = s->rx_paths[SIRQ_RX_DEVICE] + s->rx_paths[SIRQ_RX_NAPI];
 
 	lab_heading(out, "Where the NET_RX softirqs of the lab's packets were raised and ran");
-	fprintf(out, "veth has no interrupt: veth_xmit() puts the packet on the sending CPU's backlog\n"
-		     "(netif_rx -> enqueue_to_backlog) and raises NET_RX in the sender's context; the\n"
-		     "sender runs it when it re-enables bottom halves (local_bh_enable -> do_softirq)\n\n");
+	if (devices)
+		fprintf(out, "The lab's packets crossed real devices (%s): a real NIC path.  A frame's\n"
+			     "arrival makes the receiving NIC interrupt; its handler schedules the\n"
+			     "device's NAPI, which raises NET_RX (unless net_rx_action() is running\n"
+			     "already and takes it in the same run); the softirq polls the device\n"
+			     "(napi_poll), which hands each frame to GRO (napi_gro_receive) and up the\n"
+			     "stack (netif_receive_skb).  veth, without --devices, has no interrupt:\n"
+			     "the sender's netif_rx puts the packet on its own CPU's backlog.\n\n",
+			devices);
+	else
+		fprintf(out, "veth has no interrupt: veth_xmit() puts the packet on the sending CPU's "
+			     "backlog\n(netif_rx -> enqueue_to_backlog) and raises NET_RX in the sender's "
+			     "context; the\nsender runs it when it re-enables bottom halves "
+			     "(local_bh_enable -> do_softirq);\n--devices A,B runs the lab over two real "
+			     "NICs instead\n\n");
 	softirq_print_net_rx(out, s, top);
+	lab_heading(out, "Each packet received: the way it came");
+	softirq_print_rx_paths(out, s, top);
 	lab_heading(out, "Runs that hit the budget or the time limit: /proc/net/softnet_stat");
 	softnet_print_delta(out, &softnet_before, &softnet_after);
 	lab_heading(out, "Hardware interrupts during the run");
 	softirq_print_hardirqs(out, s, top);
 	lab_heading(out, "The experiment's irq_enter_rcu / irq_exit_rcu pair");
-	lab_irq_pair_text(out, s);
+	lab_irq_pair_text(out, s, &r->ft);
 	if (!s->net_rx_runs_with_packets) {
 		fprintf(out, "no NET_RX run carried the lab's packets: the capture missed them\n");
+		return 1;
+	}
+	if (devices && !by_device) {
+		fprintf(out, "no packet came through a device's NAPI poll on %s: the capture missed "
+			"them\n", devices);
 		return 1;
 	}
 	return 0;
@@ -113,6 +150,14 @@ static int interrupts_text(const struct lab_run *r, FILE *out)
 
 static void interrupts_json(const struct lab_run *r, struct json_writer *w)
 {
+	const char *devices = ns_meta_get(r->meta, "lab.devices");
+
+	json_key(w, "devices");
+	if (devices)
+		json_str(w, devices);
+	else
+		json_null(w);
+	json_kv_str(w, "rx_path", devices ? "device" : "veth");
 	json_key(w, "interrupts");
 	softirq_print_json(w, &r->res->softirq);
 	json_key(w, "softnet");
@@ -120,8 +165,9 @@ static void interrupts_json(const struct lab_run *r, struct json_writer *w)
 }
 
 /* what a text printer of s wrote, escaped in a <pre> */
-static void pre_text(FILE *out, void (*print)(FILE *, const struct softirq_result *),
-		     const struct softirq_result *s)
+static void pre_text(FILE *out, void (*print)(FILE *, const struct softirq_result *,
+						      const struct features *),
+		     const struct softirq_result *s, const struct features *ft)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -129,7 +175,7 @@ static void pre_text(FILE *out, void (*print)(FILE *, const struct softirq_resul
 
 	if (!mem)
 		return;
-	print(mem, s);
+	print(mem, s, ft);
 	if (!fclose(mem) && len) {
 		fputs("<pre>", out);
 		html_esc_n(out, buf, len);
@@ -147,11 +193,20 @@ static void interrupts_html(const struct lab_run *r, FILE *out)
 {
 	const struct softirq_result *s = &r->res->softirq;
 	const struct softnet *b = &softnet_before, *a = &softnet_after;
+	const char *devices = ns_meta_get(r->meta, "lab.devices");
 
-	fputs("<p>veth has no interrupt: <code>veth_xmit()</code> puts the packet on the sending CPU's"
-	      " backlog (<code>netif_rx</code> → <code>enqueue_to_backlog</code>) and raises NET_RX in"
-	      " the sender's context; the sender runs it when it re-enables bottom halves"
-	      " (<code>local_bh_enable</code> → <code>do_softirq</code>).</p>\n", out);
+	if (devices) {
+		fputs("<p>The lab's packets crossed real devices (", out);
+		html_esc(out, devices);
+		fputs("): a real NIC path, the receiving device's hardirq → NET_RX →"
+		      " <code>napi_poll</code> of the device → GRO (<code>napi_gro_receive</code>) →"
+		      " <code>netif_receive_skb</code>.</p>\n", out);
+	} else {
+		fputs("<p>veth has no interrupt: <code>veth_xmit()</code> puts the packet on the sending CPU's"
+		      " backlog (<code>netif_rx</code> → <code>enqueue_to_backlog</code>) and raises NET_RX in"
+		      " the sender's context; the sender runs it when it re-enables bottom halves"
+		      " (<code>local_bh_enable</code> → <code>do_softirq</code>).</p>\n", out);
+	}
 	fprintf(out, "<p id=\"irq-verdict\" class=\"%s\">%" PRIu64 " of %" PRIu64 " NET_RX runs"
 		" carried the lab's packets: %" PRIu64 " ran in a task at local_bh_enable, %" PRIu64
 		" at a hardirq's exit, %" PRIu64 " in ksoftirqd. The section <a href=\"#interrupts\">"
@@ -176,12 +231,13 @@ static void interrupts_html(const struct lab_run *r, FILE *out)
 		      " limit (netdev_budget_usecs) ran out.</p>\n", out);
 	}
 	fputs("<h3>The experiment's irq_enter_rcu / irq_exit_rcu pair</h3>\n", out);
-	pre_text(out, lab_irq_pair_text, s);
+	pre_text(out, lab_irq_pair_text, s, &r->ft);
 }
 
 static const char *const next[] = {
 	"netscope report FILE --view interrupts      every vector and CPU, each run with its packets",
 	"netscope lab interrupts --ifname eth0       a real device: hardirq -> NET_RX -> napi_poll",
+	"netscope lab interrupts --devices A,B      the lab's traffic over two spare NICs on one wire",
 	"netscope where irq_exit_rcu                 the pair in the source (with an index)",
 	NULL,
 };

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "analysis/result_softirq.h"
+#include "capture/features.h"
 #include "cmd/args.h"
 
 struct json_writer;
@@ -36,8 +37,9 @@ bool softnet_read(struct softnet *sn);
 void softnet_print_delta(FILE *out, const struct softnet *before, const struct softnet *after);
 void softnet_json(struct json_writer *w, const struct softnet *before, const struct softnet *after);
 
-/* Where irq_enter_rcu / irq_exit_rcu are in this kernel, and the events bracketing them. */
-void lab_irq_pair_text(FILE *out, const struct softirq_result *s);
+/* Where irq_enter_rcu / irq_exit_rcu are in this kernel, how to watch them, and the events
+ * bracketing them; ft: what this kernel allows (NULL: not probed) */
+void lab_irq_pair_text(FILE *out, const struct softirq_result *s, const struct features *ft);
 
 /* capture_lab.own_mode of the interrupts lab: --ifname DEV. */
 int lab_interrupts_dev_main(const struct capture_lab *lab, int argc, char **argv,

@@ -246,7 +246,7 @@ static void dev_text(FILE *out, const struct dev_opts *o, const char *cmd,
 	lab_heading(out, "Hardware interrupts during the run");
 	softirq_print_hardirqs(out, s, top);
 	lab_heading(out, "The experiment's irq_enter_rcu / irq_exit_rcu pair");
-	lab_irq_pair_text(out, s);
+	lab_irq_pair_text(out, s, NULL);
 }
 
 static void dev_json(FILE *out, const struct dev_opts *o, const char *cmd,

@@ -18,11 +18,13 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 "Usage: netscope run --scenario NAME [--count N] [--rate N] [--bytes N] [--seed N] [--duration S]\n"
+"       [--devices A,B]\n"
 "       netscope run [--duration S] -- CMD ARGS\n"
 "\n"
 "Run a scenario (or CMD) in two private namespaces joined by a veth pair\n"
 "(198.18.0.1 <-> 198.18.0.2, no route out) without capturing anything. The lab\n"
-"is removed at the end, on errors, Ctrl-C and SIGTERM.\n"
+"is removed at the end, on errors, Ctrl-C and SIGTERM.  --devices A,B puts two\n"
+"devices of this namespace in place of the veth pair and gives them back at the end.\n"
 "\n"
 "EXAMPLES:\n"
 "  netscope run --scenario syn-flood --duration 3 --count 10000000\n"
@@ -61,7 +63,7 @@ int cmd_run(int argc, char **argv, const struct cmd_common *co)
 	if (removed > 0)
 		ns_warn("removed %d namespace%s left by an earlier netscope run that was killed",
 			removed, removed > 1 ? "s" : "");
-	err = lab_create(&lab);
+	err = lab_create_on(&lab, ro.have_devices ? ro.devices : NULL);
 	if (err)
 		return 1;
 	child = scenario_start(&lab, &ro.sc);

@@ -131,6 +131,8 @@ void softirq_print_text(FILE *out, const struct softirq_result *r, unsigned int 
 	softirq_print_net_rx(out, r, top);
 	if (!r->softirq_events)
 		return;
+	fputc('\n', out);
+	softirq_print_rx_paths(out, r, top);
 	fprintf(out, "\nsoftirq runs per vector and CPU (the vectors recorded: --softirq)\n");
 	fprintf(out, "  %-8s %4s %8s %8s %6s %8s %9s  %-19s %-19s\n", "vector", "cpu", "runs",
 		"w/pkts", "task", "irq_exit", "ksoftirqd", "raise→entry p50/max",
@@ -321,6 +323,7 @@ void softirq_print_json(struct json_writer *w, const struct softirq_result *r)
 	}
 	json_arr_end(w);
 	runs_json(w, r);
+	softirq_rx_json(w, r);
 	irqs_json(w, "hardirqs", r->irqs, r->n_irqs, "irq");
 	irqs_json(w, "irq_vectors", r->vectors, r->n_vectors, "vector");
 	json_kv_u64(w, "exits_unmatched", r->exits_unmatched);

@@ -20,6 +20,11 @@ void softirq_print_text(FILE *out, const struct softirq_result *r, unsigned int 
 void softirq_print_net_rx(FILE *out, const struct softirq_result *r, unsigned int top);
 /* Only the hardirqs (irq_handler_* and irq_vectors) */
 void softirq_print_hardirqs(FILE *out, const struct softirq_result *r, unsigned int top);
+/* Received packets by the way they came (device irq, backlog), and the
+ * first of each way one by one (softirq_rx_out.c) */
+void softirq_print_rx_paths(FILE *out, const struct softirq_result *r, unsigned int top);
+/* rx_paths, rx_packets, rx_packets_not_kept: keys of softirq_print_json()'s object */
+void softirq_rx_json(struct json_writer *w, const struct softirq_result *r);
 /* One JSON object (the caller places it); every row; times in ns. */
 void softirq_print_json(struct json_writer *w, const struct softirq_result *r);
 

@@ -53,6 +53,17 @@ static inline bool lab_addr_is_safe(uint32_t host_order)
 /* Parse lab->addr[i] into *sin (port in host order); refuses addresses outside the lab. */
 int lab_sockaddr(const struct lab *lab, int i, uint16_t port, struct sockaddr_in *sin);
 
+/* lab_devices.c: the lab over two devices of the caller's (--devices) */
+
+/* move devices[i] (checked) into lab->ns[i]; on error the
+ * caller gives back what was moved (lab_devices_give_back()) */
+int lab_devices_move(struct lab *lab, const char *const devices[2]);
+/* back into this process's namespace, and up if they were; safe twice */
+void lab_devices_give_back(struct lab *lab);
+/* a stale lab's namespace (at path): give back the devices lent to it;
+ * how many were */
+int lab_devices_reclaim(const char *ns_name, const char *path);
+
 /* scenario.c: helpers for the scenario bodies */
 
 double scn_elapsed(const struct scenario_run *r);

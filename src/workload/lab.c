@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The lab: two named network namespaces, netscope-<pid>-a and -b, joined by
- * a veth pair (veth0 198.18.0.1/24 in a, veth1 198.18.0.2/24 in b), lo up in
- * both, and no default route, so nothing a scenario sends can leave them.
+ * a veth pair (veth0 198.18.0.1/24 in a, veth1 198.18.0.2/24 in b), or by
+ * two devices the caller lends (--devices, lab_devices.c), lo up in both,
+ * and no default route, so nothing a scenario sends can leave them.
  *
  * Namespaces are made with `ip netns add` and configured with `ip -n`:
  * iproute2 already gets the details right (it makes /run/netns a shared
@@ -252,14 +253,17 @@ static int read_ifindex(struct lab *lab, int i)
 	return 0;
 }
 
-static int lab_setup_links(struct lab *lab)
+static int lab_setup_links(struct lab *lab, const char *const devices[2])
 {
 	char what[96];
 	int err;
 
 	snprintf(what, sizeof(what), "create veth pair in namespace '%s'", lab->ns[0]);
-	err = lab_ip(what, lab->ns[0], "link", "add", lab->ifname[0], "type", "veth",
-		     "peer", "name", lab->ifname[1], "netns", lab->ns[1], NULL);
+	if (devices)	/* addresses, lo and up below, as for the veth pair */
+		err = lab_devices_move(lab, devices);
+	else
+		err = lab_ip(what, lab->ns[0], "link", "add", lab->ifname[0], "type", "veth",
+			     "peer", "name", lab->ifname[1], "netns", lab->ns[1], NULL);
 	if (err)
 		return err;
 	for (int i = 0; i < 2; i++) {
@@ -289,12 +293,20 @@ static int lab_setup_links(struct lab *lab)
 
 int lab_create(struct lab *lab)
 {
+	return lab_create_on(lab, NULL);
+}
+
+int lab_create_on(struct lab *lab, const char *const devices[2])
+{
 	bool made[2] = { false, false };
 	char path[PATH_MAX], what[96];
 	struct stat st;
 	int err = 0;
 
 	memset(lab, 0, sizeof(*lab));
+	/* before anything is made: a refused device leaves nothing behind */
+	if (devices && (err = lab_devices_check(devices)))
+		return err;
 	for (int i = 0; i < 2; i++) {
 		snprintf(lab->ns[i], sizeof(lab->ns[i]), LAB_PREFIX "%d-%c", (int)getpid(), 'a' + i);
 		snprintf(lab->ifname[i], sizeof(lab->ifname[i]), "%s", lab_ifname[i]);
@@ -325,7 +337,7 @@ int lab_create(struct lab *lab)
 			goto cleanup;
 		}
 	}
-	err = lab_setup_links(lab);
+	err = lab_setup_links(lab, devices);
 	if (err)
 		goto cleanup;
 	lab->created = true;
@@ -335,7 +347,8 @@ int lab_create(struct lab *lab)
 	return 0;
 
 cleanup:
-	/* the veth pair goes with its namespaces */
+	/* the veth pair goes with its namespaces; lent devices go back first */
+	lab_devices_give_back(lab);
 	for (int i = 0; i < 2; i++)
 		if (made[i])
 			netns_remove(lab->ns[i]);
@@ -347,6 +360,7 @@ void lab_destroy(struct lab *lab)
 {
 	if (!lab)
 		return;
+	lab_devices_give_back(lab);
 	for (int i = 0; i < 2; i++) {
 		char path[PATH_MAX];
 		struct stat st;
@@ -389,10 +403,15 @@ int lab_cleanup_stale(void)
 		return 0;	/* no /run/netns: nothing was ever made */
 	while ((de = readdir(dir))) {
 		pid_t pid = lab_name_pid(de->d_name);
+		char path[PATH_MAX];
 
 		/* EPERM means the process lives (as another user): keep its lab */
 		if (!pid || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
+		/* devices a killed `--devices` run lent it: back here, not to the kernel's
+		 * later and initial-namespace-only return (lab_devices.c) */
+		netns_path(path, sizeof(path), de->d_name);
+		lab_devices_reclaim(de->d_name, path);
 		if (netns_remove(de->d_name) == 0) {
 			ns_dbg(1, "removed namespace '%s' of dead process %d", de->d_name, (int)pid);
 			removed++;

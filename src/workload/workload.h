@@ -21,12 +21,32 @@ struct lab {
 	int ifindex[2];
 	char addr[2][16];		/* 198.18.0.1 and 198.18.0.2 */
 	bool created;
+	/* --devices: ifname[] are the caller's two devices, moved into ns[]
+	 * instead of a veth pair, and given back by lab_destroy() */
+	bool on_devices;
+	bool dev_moved[2];		/* in ns[i] now: to give back */
+	bool dev_was_up[2];		/* up before the move: set up again after */
 };
 
 /* Remove namespaces left by netscope runs that no longer exist (SIGKILL). */
 int lab_cleanup_stale(void);
 /* Create the two namespaces and the veth pair; on error nothing is left. */
 int lab_create(struct lab *lab);
+/*
+ * The same lab over two devices of the caller's namespace instead of a veth
+ * pair (devices[0] into ns a, devices[1] into ns b), e.g. two NICs on one
+ * wire; devices NULL: the veth pair.  Refuses devices lab_devices_check()
+ * refuses.  lab_destroy() gives them back (workload/lab_devices.c).
+ */
+int lab_create_on(struct lab *lab, const char *const devices[2]);
+/*
+ * Can these two devices of the calling thread's namespace be lent to a lab?
+ * Not loopback, not veth, not the same twice, and not in use (an address,
+ * or a port of a bridge or bond): moving a device drops its addresses and
+ * cuts whatever used it.  0, or negative errno after a message naming the
+ * device and why.
+ */
+int lab_devices_check(const char *const devices[2]);
 /* Remove what lab_create made; safe to call twice and from error paths. */
 void lab_destroy(struct lab *lab);
 /* Enter namespace i (0 or 1) in the calling thread/process. */

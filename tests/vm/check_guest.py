@@ -14,6 +14,7 @@ import os
 import sys
 
 import check_ftrace
+from check_nic import run as check_nic_pair  # the NIC pair: tests/vm/check_nic.py
 
 label, outdir, config_path = sys.argv[1:4]
 prefix = "k" + label.replace(".", "_") + "_"
@@ -201,3 +202,4 @@ if evs is not None:
 # the labs with kernel functions (tests/vm/guest/labfuncs.sh)
 __import__("check_labfuncs").check(label, outdir, config, tap, check_eq, load)
 check_ftrace.check(label, outdir, tap, check_eq, load)
+check_nic_pair(outdir, tap, check_eq, load)

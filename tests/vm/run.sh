@@ -46,6 +46,12 @@ mkdir -p "$CACHE"
 mv -f "$CACHE.kernels.log" "$CACHE/kernels.log" 2>/dev/null
 [ -n "$kernels" ] || skip "no Debian kernel in build/vm and none could be fetched: $(tail -1 "$CACHE/kernels.log")"
 
+# Two e1000 NICs joined only by QEMU hub 0: a frame one sends, the other
+# receives, and nothing reaches the host (no user, tap or socket backend;
+# -nodefaults adds no default NIC).  The guest's nic.sh runs the
+# interrupts lab over them: real device interrupts, NAPI and GRO.
+NIC_PAIR=(-netdev hubport,id=h0,hubid=0 -device e1000,netdev=h0,mac=52:54:00:c6:12:01
+	-netdev hubport,id=h1,hubid=0 -device e1000,netdev=h1,mac=52:54:00:c6:12:02)
 lane_start=$(date +%s)
 while read -r label kdir; do
 	out=$CACHE/$label
@@ -66,7 +72,7 @@ while read -r label kdir; do
 		-append "console=ttyS0 panic=-1 loglevel=3${NETSCOPE_VM_BENCH:+ netscope.bench=$NETSCOPE_VM_BENCH}" \
 		-serial "file:$out/console.log" -serial "file:$out/ttyS1.log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		</dev/null >"$out/qemu.log" 2>&1
+		"${NIC_PAIR[@]}" </dev/null >"$out/qemu.log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
 	tr -d '\r' <"$out/console.log" | grep -E '^# vm-bench' >"$out/bench.txt"

@@ -69,6 +69,7 @@ fi
 . /vm/snaplen.sh
 . /vm/labfuncs.sh
 . /vm/ftrace.sh
+. /vm/nic.sh
 
 left=$(ls /run/netns 2>/dev/null | grep -c '^netscope-')
 if [ "$left" = 0 ]; then ok no_namespace_left_in_guest; else not_ok no_namespace_left_in_guest "$(ls /run/netns)"; fi
