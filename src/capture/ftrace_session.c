@@ -158,6 +158,53 @@ static int write_filter(struct ftrace_session *fs, const char *const *funcs, siz
 	return 0;
 }
 
+/*
+ * set_graph_function (--graph-funcs): function_graph starts a graph only in
+ * these functions, as the reference experiment's `set_graph_function 'net*'
+ * 'skb*' 'ip*' 'sock*'`; set_ftrace_filter still says which functions are
+ * recorded, so a root's callees outside the filter stay out.  The kernel
+ * takes globs here and refuses a word that matches nothing (EINVAL): each
+ * root is written on its own so that the refused one is named.
+ */
+static int write_graph_roots(struct ftrace_session *fs, const char *const *roots, size_t n,
+			     char *err, size_t errlen)
+{
+	char *path = tracefs_instance_get_file(fs->inst, "set_graph_function");
+	char word[256];
+	int fd;
+
+	if (!path)
+		return -ENOMEM;
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	tracefs_put_tracing_file(path);
+	if (fd < 0) {
+		int e = -errno;
+
+		say(err, errlen, "--graph-funcs: cannot open the instance's set_graph_function: %s",
+		    strerror(-e));
+		return e;
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(word, sizeof(word), "%s ", roots[i]);
+		if (write(fd, word, strlen(word)) < 0) {
+			int e = -errno;
+
+			say(err, errlen, "--graph-funcs: set_graph_function refused '%s': %s%s", roots[i],
+			    strerror(-e), e == -EINVAL ? " (no traceable function of that name)" : "");
+			close(fd);
+			return e;
+		}
+		fs->st.nroots++;
+	}
+	if (close(fd)) {
+		int e = -errno;
+
+		say(err, errlen, "--graph-funcs: set_graph_function: %s", strerror(-e));
+		return e;
+	}
+	return 0;
+}
+
 /* function_graph where the instance offers it, else function (calls only) */
 static int choose_tracer(struct ftrace_session *fs, char *err, size_t errlen)
 {
@@ -236,7 +283,8 @@ static int load_formats(struct ftrace_session *fs, char *err, size_t errlen)
 }
 
 int ftrace_session_open(struct ftrace_session **out, const char *const *funcs, size_t n,
-			ftrace_event_fn fn, void *ctx, char *err, size_t errlen)
+			const char *const *roots, size_t nroots, ftrace_event_fn fn, void *ctx,
+			char *err, size_t errlen)
 {
 	struct ftrace_session *fs;
 	char name[64];
@@ -289,6 +337,17 @@ int ftrace_session_open(struct ftrace_session **out, const char *const *funcs, s
 	ret = write_filter(fs, funcs, n, err, errlen);
 	if (ret)
 		goto fail;
+	if (nroots && strcmp(fs->tracer, "function_graph")) {
+		/* the roots mean nothing to the function tracer: refuse, not ignore */
+		say(err, errlen, "--graph-funcs needs function_graph, and %s", fs->note);
+		ret = -EOPNOTSUPP;
+		goto fail;
+	}
+	if (nroots) {
+		ret = write_graph_roots(fs, roots, nroots, err, errlen);
+		if (ret)
+			goto fail;
+	}
 	ret = load_formats(fs, err, errlen);
 	if (ret)
 		goto fail;

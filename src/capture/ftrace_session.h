@@ -33,15 +33,19 @@ struct ftrace_stats {
 	uint64_t max_overrun;		/* function_graph: calls not traced, return stack full */
 	size_t nfuncs;			/* functions set_ftrace_filter accepted */
 	size_t nrefused;		/* names it refused */
+	size_t nroots;			/* set_graph_function entries taken (--graph-funcs) */
 };
 
 /*
  * Make the instance, set its clock, buffers and set_ftrace_filter to the
- * n functions, start function_graph (or function).  0, or -errno with the
- * reason in err (nothing is left behind then).
+ * n functions, set_graph_function to the nroots roots (globs; none: every
+ * traced function starts a graph), start function_graph (or function,
+ * without roots).  0, or -errno with the reason in err (nothing is left
+ * behind then).
  */
 int ftrace_session_open(struct ftrace_session **out, const char *const *funcs, size_t n,
-			ftrace_event_fn fn, void *ctx, char *err, size_t errlen);
+			const char *const *roots, size_t nroots, ftrace_event_fn fn, void *ctx,
+			char *err, size_t errlen);
 /* hand on what the buffers hold now; 0 or -errno */
 int ftrace_session_poll(struct ftrace_session *fs);
 /* stop tracing and hand on the rest (idempotent) */

@@ -45,6 +45,8 @@ struct capture_opts {
 	enum capture_func_mode func_mode;
 	char **func_patterns;	   /* --funcs/--funcs-file globs; none: the skb/sock functions */
 	size_t nfunc_patterns;
+	char **graph_roots;	   /* --graph-funcs: ftrace's set_graph_function; none: no roots */
+	size_t ngraph_roots;
 	int func_backend;	   /* enum func_backend (capture/func_attach.h); 0: auto */
 	uint32_t snaplen;	   /* packet bytes to record (--snaplen); 0: headers only */
 };

@@ -122,7 +122,8 @@ int session_ftrace_open(struct ftrace_session **out, const struct capture_opts *
 		return ret;
 	}
 	names = funcs__traceable(&set, &n);
-	ret = names ? ftrace_session_open(out, names, n, fn, ctx, err, sizeof(err)) : -ENOMEM;
+	ret = names ? ftrace_session_open(out, names, n, (const char *const *)o->graph_roots,
+						 o->ngraph_roots, fn, ctx, err, sizeof(err)) : -ENOMEM;
 	if (ret) {
 		funcs__free(&set);
 		if (forced) {
@@ -146,6 +147,10 @@ int session_ftrace_open(struct ftrace_session **out, const struct capture_opts *
 		"tracefs instance %s; ftrace passes no arguments: these events carry no packet\n",
 		ftrace_session_tracer(*out), st.nfuncs, set.n, set.n - n, st.nrefused,
 		ftrace_session_instance(*out));
+	if (st.nroots)
+		fprintf(stderr, "netscope: ftrace: function_graph starts only in the %zu function(s) "
+			"of --graph-funcs (set_graph_function): calls outside them are not traced\n",
+			st.nroots);
 	funcs__free(&set);
 	return 0;
 }

@@ -40,7 +40,7 @@ enum {
 	OPT_SCENARIO = 1000, OPT_COUNT, OPT_RATE, OPT_DURATION, OPT_BYTES, OPT_NETNS, OPT_HOST,
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
 	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT, OPT_SAMPLE_FREQ, OPT_LINGER,
-	OPT_METHOD, OPT_FUNCS, OPT_FUNCS_FILE, OPT_FUNC_BACKEND, OPT_DEVICES,
+	OPT_METHOD, OPT_FUNCS, OPT_FUNCS_FILE, OPT_GRAPH_FUNCS, OPT_FUNC_BACKEND, OPT_DEVICES,
 };
 
 static const struct option common_opts[] = {
@@ -68,6 +68,7 @@ static const struct option common_opts[] = {
 	{ "method", required_argument, NULL, OPT_METHOD },
 	{ "funcs", required_argument, NULL, OPT_FUNCS },
 	{ "funcs-file", required_argument, NULL, OPT_FUNCS_FILE },
+	{ "graph-funcs", required_argument, NULL, OPT_GRAPH_FUNCS },
 	{ "func-backend", required_argument, NULL, OPT_FUNC_BACKEND },
 	{ "devices", required_argument, NULL, OPT_DEVICES },
 };
@@ -237,6 +238,10 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 		if (funcs__add_patterns(&ro->cap.func_patterns, &ro->cap.nfunc_patterns, arg))
 			return -ENOMEM;
 		return 0;
+	case OPT_GRAPH_FUNCS:
+		if (funcs__add_patterns(&ro->cap.graph_roots, &ro->cap.ngraph_roots, arg))
+			return -ENOMEM;
+		return 0;
 	case OPT_FUNCS_FILE:
 		r = funcs__add_pattern_file(&ro->cap.func_patterns, &ro->cap.nfunc_patterns, arg, err,
 					    sizeof(err));
@@ -344,6 +349,11 @@ int run_parse_args(struct run_opts *ro, const struct cmd_common *co, int argc, c
 		ro->sc.argv = argv + dashdash + 1;
 		ro->sc.name = "command";
 		ro->have_scenario = true;
+	}
+	if (ro->cap.ngraph_roots && ro->cap.func_mode != CAPTURE_FUNCS_FTRACE) {
+		ns_err("--graph-funcs roots ftrace's function_graph (set_graph_function): it needs "
+		       "--method ftrace");
+		return -EINVAL;
 	}
 	if (ro->have_devices) {
 		if (!ro->have_scenario) {
@@ -509,6 +519,10 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 
 	if (strcmp(fm, "off")) {
 		snprintf(buf, sizeof(buf), "%s, %zu functions", fm, nfuncs);
+		/* function_graph's roots: the report says the graph was rooted */
+		for (size_t i = 0; i < ro->cap.ngraph_roots; i++)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+				 i ? "," : ", graph roots ", ro->cap.graph_roots[i]);
 		ns_meta_set(&st->meta, "capture.funcs", buf);
 	}
 	buf[0] = '\0';	/* capture.events is built by appending */
@@ -659,6 +673,9 @@ void run_opts_free(struct run_opts *ro)
 	funcs__free_patterns(ro->cap.func_patterns, ro->cap.nfunc_patterns);
 	ro->cap.func_patterns = NULL;
 	ro->cap.nfunc_patterns = 0;
+	funcs__free_patterns(ro->cap.graph_roots, ro->cap.ngraph_roots);
+	ro->cap.graph_roots = NULL;
+	ro->cap.ngraph_roots = 0;
 }
 
 void run_free(struct run_state *st)

@@ -31,12 +31,21 @@ trap 'rmdir "$TRACEFS/instances/netscope-ftrace-$dead" 2>/dev/null; rm -rf "$TMP
 check "next_command_removes_the_ftrace_instance_of_a_killed_run" \
 	test ! -e "$TRACEFS/instances/netscope-ftrace-$dead"
 
+# --graph-funcs roots function_graph: without --method ftrace it is an error,
+# found before anything is loaded or made
+"$NETSCOPE" record -o "$TMP/g.ns" --scenario refused --graph-funcs ip_local_deliver_finish \
+	2>"$TMP/g.err"
+check_eq "graph_funcs_without_method_ftrace_is_a_usage_error" 2 $?
+check "graph_funcs_error_names_the_method_it_needs" \
+	grep -q "error: --graph-funcs .* it needs --method ftrace" "$TMP/g.err"
+check "graph_funcs_error_writes_no_trace" test ! -e "$TMP/g.ns"
+
 if "$NETSCOPE" doctor --json | python3 -c '
 import json, sys
 f = json.load(sys.stdin)["features"]
 sys.exit(0 if f["ftrace_function"]["ok"] or f["ftrace_function_graph"]["ok"] else 1)'; then
-	echo "ok 2 # SKIP the function tracers work on this kernel (tests/vm checks them)"
-	echo "1..2"
+	echo "ok 5 # SKIP the function tracers work on this kernel (tests/vm checks them)"
+	echo "1..5"
 	exit 0
 fi
 

@@ -15,6 +15,7 @@ import os
 
 
 def check(label, outdir, tap, check_eq, load):
+    check_rooted(label, outdir, tap, check_eq, load)
     try:
         rc = int(open(os.path.join(outdir, "record-ftrace.rc")).read())
         n = int(open(os.path.join(outdir, "ftrace-count")).read())
@@ -77,3 +78,33 @@ def check(label, outdir, tap, check_eq, load):
     resets = sum(g["calls"] for g in f["graph"] if g["function"] == "tcp_v4_send_reset" and
                  g["depth"] > 0)
     check_eq("ftrace_function_graph_nests_every_reset_under_a_caller", n, resets)
+
+
+def check_rooted(label, outdir, tap, check_eq, load):
+    """--graph-funcs ip_local_deliver_finish (set_graph_function): on 6.12
+    only what the root calls is traced (ip_rcv, its caller, is in the filter
+    but not in the trace); on 6.1, where function_graph is top-level only,
+    the run fails saying so rather than ignore the roots."""
+    try:
+        rc = int(open(os.path.join(outdir, "record-ftrace-root.rc")).read())
+        log = open(os.path.join(outdir, "record-ftrace-root.log")).read()
+        n = int(open(os.path.join(outdir, "ftrace-count")).read())
+    except (OSError, ValueError) as e:
+        tap("ftrace_rooted_record_ran", False, e)
+        return
+    if label == "6.1":
+        check_eq("ftrace_rooted_fails_without_function_graph_saying_why", (1, True),
+                 (rc, "--graph-funcs needs function_graph" in log))
+        return
+    check_eq("ftrace_rooted_record_exits_zero", 0, rc)
+    tap("ftrace_rooted_record_says_where_graphs_start",
+        "starts only in the 1 function(s) of --graph-funcs" in log, log[-600:])
+    fv = load("funcs-view-ftrace-root.json")
+    if not fv:
+        return
+    rows = {r["function"]: r["calls"] for r in fv["funcs"]["functions"]}
+    check_eq("ftrace_rooted_traces_only_below_the_root",
+             {"ip_rcv": None, "ip_local_deliver_finish": 2 * n, "tcp_v4_rcv": 2 * n,
+              "tcp_v4_send_reset": n},
+             {k: rows.get(k) for k in ("ip_rcv", "ip_local_deliver_finish", "tcp_v4_rcv",
+                                       "tcp_v4_send_reset")})

@@ -25,6 +25,18 @@ left=$(ft_instances)
 if [ "$left" = 0 ]; then ok ftrace_record_leaves_no_instance; else
 	not_ok ftrace_record_leaves_no_instance "$(ls "$TRACEFS/instances")"; fi
 
+# rooted graphs (--graph-funcs: set_graph_function), as the reference
+# experiment: ip_rcv is in the filter but calls the root, so it stays out
+"$NETSCOPE" record -o /tmp/ftrace-root.ns --scenario refused --count $FT_COUNT --method ftrace \
+	--funcs "ip_rcv,$FT_FUNCS" --graph-funcs ip_local_deliver_finish >"$OUT/record-ftrace-root.log" 2>&1
+echo $? >"$OUT/record-ftrace-root.rc"
+[ -s /tmp/ftrace-root.ns ] && "$NETSCOPE" report --json --view funcs /tmp/ftrace-root.ns \
+	>"$OUT/funcs-view-ftrace-root.json" 2>&1
+rm -f /tmp/ftrace-root.ns
+left=$(ft_instances)
+if [ "$left" = 0 ]; then ok ftrace_rooted_record_leaves_no_instance; else
+	not_ok ftrace_rooted_record_leaves_no_instance "$(ls "$TRACEFS/instances")"; fi
+
 # SIGTERM while tracing: the capture's cleanup removes the instance
 "$NETSCOPE" record -o /tmp/ftrace-term.ns --netns all --duration 60 --method ftrace \
 	--funcs tcp_v4_rcv >"$OUT/record-ftrace-term.log" 2>&1 &
