@@ -180,6 +180,13 @@ static int write_graph_roots(struct ftrace_session *fs, const char *const *roots
 	if (fd < 0) {
 		int e = -errno;
 
+		/* 6.12 runs function_graph in an instance but keeps its
+		 * set_graph_function at the top level, which netscope never touches */
+		if (e == -ENOENT) {
+			say(err, errlen, "--graph-funcs: this kernel has no set_graph_function in tracefs "
+			    "instances (only at the top level, which netscope does not touch)");
+			return -EOPNOTSUPP;
+		}
 		say(err, errlen, "--graph-funcs: cannot open the instance's set_graph_function: %s",
 		    strerror(-e));
 		return e;

@@ -92,9 +92,19 @@ def check_rooted(label, outdir, tap, check_eq, load):
     except (OSError, ValueError) as e:
         tap("ftrace_rooted_record_ran", False, e)
         return
+    try:
+        has_file = open(os.path.join(outdir, "instance-has-set-graph-function")).read().strip() == "1"
+    except OSError as e:
+        tap("ftrace_rooted_probe_ran", False, e)
+        return
     if label == "6.1":
         check_eq("ftrace_rooted_fails_without_function_graph_saying_why", (1, True),
                  (rc, "--graph-funcs needs function_graph" in log))
+        return
+    if not has_file:
+        # function_graph in instances, set_graph_function only at the top
+        check_eq("ftrace_rooted_fails_without_instance_set_graph_function_saying_why", (1, True),
+                 (rc, "has no set_graph_function in tracefs instances" in log))
         return
     check_eq("ftrace_rooted_record_exits_zero", 0, rc)
     tap("ftrace_rooted_record_says_where_graphs_start",

@@ -25,6 +25,12 @@ left=$(ft_instances)
 if [ "$left" = 0 ]; then ok ftrace_record_leaves_no_instance; else
 	not_ok ftrace_record_leaves_no_instance "$(ls "$TRACEFS/instances")"; fi
 
+# does this kernel give instances a set_graph_function? (the host's check
+# depends on it: 6.12 keeps it at the top level)
+mkdir "$TRACEFS/instances/nsvm-graph-probe" 2>/dev/null
+if [ -e "$TRACEFS/instances/nsvm-graph-probe/set_graph_function" ]; then echo 1; else echo 0; fi \
+	>"$OUT/instance-has-set-graph-function"
+rmdir "$TRACEFS/instances/nsvm-graph-probe" 2>/dev/null
 # rooted graphs (--graph-funcs: set_graph_function), as the reference
 # experiment: ip_rcv is in the filter but calls the root, so it stays out
 "$NETSCOPE" record -o /tmp/ftrace-root.ns --scenario refused --count $FT_COUNT --method ftrace \
