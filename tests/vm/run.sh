@@ -8,14 +8,14 @@
 #
 # usage: tests/vm/run.sh [LABEL...]      (default: 6.1 6.12)
 # env:   NETSCOPE (binary under test), NETSCOPE_VM_TIMEOUT (seconds per
-#        boot, default 600), NETSCOPE_VM_SMP (guest CPUs, default 1),
+#        boot, default 900: a loaded machine took 450 s for 6.12), NETSCOPE_VM_SMP (guest CPUs, default 1),
 #        NETSCOPE_VM_BENCH (a benchmark in the guest: 1 attach, flood)
 #
 # Without qemu-system-x86_64, busybox-static or a kernel (neither in the
 # cache nor fetchable), prints one "ok 1 # SKIP reason" and exits 0.
 cd "$(dirname "$0")/../.." || exit 1
 NETSCOPE=${NETSCOPE:-$PWD/build/netscope}
-VM_TIMEOUT=${NETSCOPE_VM_TIMEOUT:-600}
+VM_TIMEOUT=${NETSCOPE_VM_TIMEOUT:-900}
 # One guest CPU: with two, the guest crashed once in ~6 boots while
 # netscope attached its tracepoints (6.12: "Oops: int3" in handle_softirqs
 # at the softirq tracepoint's static-key site, a text_poke_bp() of one CPU
