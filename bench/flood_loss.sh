@@ -11,6 +11,8 @@
 #   NS=/path/to/other/netscope ./bench/flood_loss.sh  (an older build, for before/after)
 set -u
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_bpf_stats_off
 NS=${NS:-$PWD/build/netscope}
 COUNT=${COUNT:-300000}
 ROUNDS=${ROUNDS:-3}

@@ -13,6 +13,8 @@
 #   ROUNDS=3 DUR=5 ./bench/hping3.sh       (needs root, hping3 and bpftrace)
 set -u
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_bpf_stats_off
 NS=$PWD/build/netscope
 FLOOR=$PWD/build/bench/floor
 ROUNDS=${ROUNDS:-3}
@@ -25,7 +27,7 @@ mkdir -p "$OUT"
 command -v hping3 >/dev/null || { echo "hping3 is missing (apt-get install hping3)" >&2; exit 1; }
 
 cleanup() { ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null; }
-trap cleanup EXIT
+bench_at_exit cleanup
 cleanup
 ip netns add $A && ip netns add $B || exit 1
 ip link add hp-a netns $A type veth peer name hp-b netns $B || exit 1

@@ -9,13 +9,13 @@
 #   COUNT=4000 RATE=4000 ./bench/interrupts_bpf_stats.sh      (needs root)
 set -u
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 COUNT=${COUNT:-4000}
 RATE=${RATE:-4000}
 TMPD=$(mktemp -d /tmp/netscope-bench-irq.XXXXXX)
-trap 'rm -rf "$TMPD"' EXIT
-old=$(cat /proc/sys/kernel/bpf_stats_enabled)
+bench_at_exit 'rm -rf "$TMPD"'
 bpftool prog show -j >"$TMPD/before.json"
-sysctl -qw kernel.bpf_stats_enabled=1
+bench_bpf_stats_on # restored at exit, also when killed
 ./build/netscope record -o "$TMPD/t.ns" --scenario udp --count "$COUNT" --rate "$RATE" \
 	--events default,irq,napi,irq_vectors --sample-freq 0 2>/dev/null &
 pid=$!
@@ -23,7 +23,6 @@ for _ in $(seq 50); do bpftool prog show -j | grep -q 'btf_local_timer_entry\|ra
 sleep 0.8
 bpftool prog show -j >"$TMPD/during.json"
 wait $pid
-sysctl -qw kernel.bpf_stats_enabled="$old"
 python3 - "$TMPD/before.json" "$TMPD/during.json" <<'PY'
 import json, sys
 before = {p["id"] for p in json.load(open(sys.argv[1]))}

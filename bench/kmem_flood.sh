@@ -8,6 +8,8 @@
 #   ROUNDS=3 DUR=3 ./bench/kmem_flood.sh        (needs root)
 set -u
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_bpf_stats_off
 NS=$PWD/build/netscope
 ROUNDS=${ROUNDS:-3}
 DUR=${DUR:-3}

@@ -9,6 +9,8 @@
 #   ROUNDS=5 DUR=3 FREQ=999 ./bench/lab_sampling.sh        (needs root)
 set -u
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_bpf_stats_off
 NS=$PWD/build/netscope
 ROUNDS=${ROUNDS:-5}
 DUR=${DUR:-3}

@@ -16,6 +16,8 @@
 #   ROUNDS=3 DUR=3 ./bench/overhead.sh        (needs root)
 set -u
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_bpf_stats_off
 NS=$PWD/build/netscope
 FLOOR=$PWD/build/bench/floor
 STACKCOV=$PWD/build/bench/stackcov

@@ -13,6 +13,8 @@
 #   ROUNDS=5 DUR=3 SNAPLEN=128 ./bench/snaplen.sh        (needs root)
 set -u
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_bpf_stats_off
 NS=$PWD/build/netscope
 ROUNDS=${ROUNDS:-5}
 DUR=${DUR:-3}

@@ -69,6 +69,19 @@ static void set(struct features *ft, enum feature_id id, int err, const char *fm
 	va_end(ap);
 }
 
+int features_bpf_stats_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v < 0 ? -1 : v != 0;
+}
+
 const char *tracefs_path(void)
 {
 	static const char *const paths[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };

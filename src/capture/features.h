@@ -67,6 +67,11 @@ void features_probe_capture(struct features *ft);
 void features_probe_sampling(struct features *ft);
 /* What the per-function backends need: fentry, kprobe.multi, kprobe. */
 void features_probe_funcs(struct features *ft);
+/*
+ * kernel.bpf_stats_enabled: 1 when on (every BPF program run then reads the
+ * clock twice more, for bpftool's run_time_ns), 0 when off, -1 unknown.
+ */
+int features_bpf_stats_enabled(void);
 /* Mount tracefs if it is not mounted; returns its path or NULL. */
 const char *tracefs_path(void);
 /*

@@ -607,6 +607,9 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 			s->events |= 1ull << NS_EV_CPU_SAMPLE;
 		}
 	}
+	if (features_bpf_stats_enabled() == 1)
+		ns_warn("kernel.bpf_stats_enabled is 1: every handler run also reads the clock "
+			"twice (bpftool's run_time_ns), which slows the traced workload");
 	if (!attached) {
 		ns_err("no tracepoint could be attached");
 		err = -ENOENT;

@@ -147,6 +147,7 @@ static void print_json(const struct features *ft, const struct utsname *u,
 	json_kv_u64(w, "schema_version", 1);	/* keys are only added; a rename makes 2 */
 	json_kv_str(w, "kernel", u->release);
 	json_kv_str(w, "capture_method", best_method(ft));
+	json_kv_i64(w, "bpf_stats_enabled", features_bpf_stats_enabled());
 	json_key(w, "features");
 	json_obj_begin(w);
 	for (int i = 0; i < FEAT__COUNT; i++) {
@@ -218,6 +219,10 @@ static void print_text(const struct features *ft, const struct utsname *u)
 	if (missing)
 		printf("; %d tracepoint%s missing (skipped at capture)", missing, missing > 1 ? "s" : "");
 	printf("\n");
+	if (features_bpf_stats_enabled() == 1)
+		printf("note: kernel.bpf_stats_enabled is 1: every BPF program run also reads the "
+		       "clock twice, for bpftool's run_time_ns; a capture costs more until "
+		       "'sysctl kernel.bpf_stats_enabled=0'\n");
 }
 
 int cmd_doctor(int argc, char **argv, const struct cmd_common *co)

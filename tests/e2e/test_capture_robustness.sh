@@ -164,3 +164,24 @@ check_eq "closed_stdout_ends_trace_with_exit_0" 0 "$rc"
 check "closed_stdout_ends_trace_long_before_the_20s_flood" test "$elapsed_ms" -lt 10000
 check "closed_stdout_still_reports_counts" grep -q "events produced" "$TMP/pipe.err"
 check_eq "no_namespace_left_after_closed_stdout" 0 "$(leftover_netns)"
+
+# --- kernel.bpf_stats_enabled on: said by record and doctor ---------------
+# (bpftool's run_time_ns makes every handler run read the clock twice more:
+# a capture that silently pays it measures slower than it is)
+stats_old=$(cat /proc/sys/kernel/bpf_stats_enabled)
+trap 'sysctl -qw kernel.bpf_stats_enabled="$stats_old"; rm -rf "$TMP"' EXIT
+sysctl -qw kernel.bpf_stats_enabled=1
+"$NETSCOPE" record -o "$TMP/stats.ns" --scenario udp --count 3 2>"$TMP/stats-on.err"
+check_eq "record_with_bpf_stats_on_exits_0" 0 $?
+check "record_warns_when_bpf_stats_are_on" \
+	grep -q "warning: kernel.bpf_stats_enabled is 1: every handler run also reads the clock" "$TMP/stats-on.err"
+check_eq "doctor_json_says_bpf_stats_on" 1 \
+	"$("$NETSCOPE" doctor --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["bpf_stats_enabled"])')"
+check "doctor_text_says_how_to_turn_bpf_stats_off" \
+	bash -c "'$NETSCOPE' doctor | grep -q \"note: kernel.bpf_stats_enabled is 1.*'sysctl kernel.bpf_stats_enabled=0'\""
+sysctl -qw kernel.bpf_stats_enabled=0
+"$NETSCOPE" record -o "$TMP/stats.ns" --scenario udp --count 3 2>"$TMP/stats-off.err"
+check_eq "record_without_bpf_stats_does_not_warn" 0 "$(grep -c bpf_stats "$TMP/stats-off.err")"
+check_eq "doctor_json_says_bpf_stats_off" 0 \
+	"$("$NETSCOPE" doctor --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["bpf_stats_enabled"])')"
+sysctl -qw kernel.bpf_stats_enabled="$stats_old"

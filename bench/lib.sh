@@ -1,0 +1,31 @@
+# Shared by the benchmarks (source it after `cd` to the repository root).
+
+# bench_at_exit CMD: run CMD at exit, beside what other bench_at_exit
+# calls registered (one EXIT trap holds them all)
+BENCH_AT_EXIT=
+bench_at_exit() {
+	BENCH_AT_EXIT="$1${BENCH_AT_EXIT:+; $BENCH_AT_EXIT}"
+	trap "$BENCH_AT_EXIT" EXIT
+}
+
+# bench_bpf_stats_off: measure with kernel.bpf_stats_enabled at 0, as a
+# fresh machine has it; its old value comes back at exit.  With it on,
+# every BPF program run reads the clock twice more for bpftool's
+# run_time_ns: on this project's VMs (kvm-clock) that was ~5 % of a traced
+# SYN flood's CPU, and a bench killed mid-run (handler_cost.sh) once left
+# it on for later runs to measure.
+bench_bpf_stats_off() {
+	local old
+	old=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null) || return 0
+	sysctl -qw kernel.bpf_stats_enabled=0
+	bench_at_exit "sysctl -qw kernel.bpf_stats_enabled=$old"
+	[ "$old" = 0 ] || echo "bench: kernel.bpf_stats_enabled was $old: set to 0 for the run, restored at exit" >&2
+}
+
+# bench_bpf_stats_on: the same, for benches that read run_time_ns
+bench_bpf_stats_on() {
+	local old
+	old=$(cat /proc/sys/kernel/bpf_stats_enabled) || exit 1
+	sysctl -qw kernel.bpf_stats_enabled=1
+	bench_at_exit "sysctl -qw kernel.bpf_stats_enabled=$old"
+}
