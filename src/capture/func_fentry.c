@@ -165,6 +165,7 @@ static void detach_one(void *ctx, size_t i)
 		p->k.close(p->k.ctx, s->link[w]);
 		s->close_s[w] = now_s() - t0;
 		s->link[w] = -1;
+		s->closed++;
 	}
 }
 
@@ -200,17 +201,22 @@ void fentry_pool_detach_times(const struct fentry_pool *p, struct func_detach_st
 	double *per = calloc(p->n ? p->n : 1, sizeof(*per));
 
 	out->threads = p->detach_ran;
-	out->functions = p->n;
+	out->functions = 0;
 	out->close_entry_s = out->close_exit_s = 0;
 	memset(&out->per_func, 0, sizeof(out->per_func));
 	for (size_t i = 0; i < p->n; i++) {
-		out->close_entry_s += p->slot[i].close_s[FENTRY_ENTRY];
-		out->close_exit_s += p->slot[i].close_s[FENTRY_EXIT];
+		const struct fentry_slot *s = &p->slot[i];
+
+		if (!s->closed)
+			continue;
+		out->close_entry_s += s->close_s[FENTRY_ENTRY];
+		out->close_exit_s += s->close_s[FENTRY_EXIT];
 		if (per)
-			per[i] = p->slot[i].close_s[FENTRY_ENTRY] + p->slot[i].close_s[FENTRY_EXIT];
+			per[out->functions] = s->close_s[FENTRY_ENTRY] + s->close_s[FENTRY_EXIT];
+		out->functions++;
 	}
 	if (per)
-		ns_durations_summarize(per, p->n, &out->per_func);
+		ns_durations_summarize(per, out->functions, &out->per_func);
 	free(per);
 }
 

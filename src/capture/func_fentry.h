@@ -23,6 +23,7 @@ struct fentry_slot {
 	int link[2];		/* its fentry and fexit links; -1: none */
 	int err;		/* 0, or the -errno that stopped its programs */
 	int loaded;		/* programs the verifier took (linked or not) */
+	int closed;		/* links closed at detach */
 	double load_s[2];	/* bpf_prog_load of each program: the verifier and the JIT */
 	double link_s[2];	/* linking each: trampoline, ftrace registration, text patching */
 	double close_s[2];	/* closing each link */

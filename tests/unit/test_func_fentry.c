@@ -167,6 +167,8 @@ static void refusals_stay_with_their_function_whatever_the_threads(void **state)
 	static int err8[NFUNCS], loaded8[NFUNCS], linked8[NFUNCS];
 	struct fentry_pool p1, p8;
 	struct fake *f1 = fake_new(), *f8 = fake_new();
+	struct func_detach_stats ds = {};
+	size_t refused_links = 0;
 
 	f1->refuse_exit_mod = f8->refuse_exit_mod = 7;
 	f1->refuse_link_mod = f8->refuse_link_mod = 11;
@@ -186,6 +188,7 @@ static void refusals_stay_with_their_function_whatever_the_threads(void **state)
 
 		if (id % 11 == 2) {
 			/* its fentry link refused: nothing left, fexit never tried */
+			refused_links++;
 			assert_int_equal(err8[i], -EBUSY);
 			assert_int_equal(loaded8[i], 1);
 			assert_int_equal(linked8[i], 0);
@@ -201,6 +204,10 @@ static void refusals_stay_with_their_function_whatever_the_threads(void **state)
 	}
 	fentry_pool_detach(&p1);
 	fentry_pool_detach(&p8);
+	fentry_pool_detach_times(&p8, &ds);
+	/* the functions whose fentry link was refused had nothing to close */
+	assert_int_equal(ds.functions, NFUNCS - refused_links);
+	assert_int_equal(ds.per_func.n, ds.functions);
 	every_descriptor_closed_once(f1);
 	every_descriptor_closed_once(f8);
 	fentry_pool_free(&p1);
