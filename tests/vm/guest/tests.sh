@@ -58,19 +58,18 @@ done
 	--json >"$OUT/trace-func-fentry.jsonl" 2>"$OUT/trace-func-fentry.err"
 
 # the attach benchmark (bench/vm_func_attach.sh): 1,000 functions, each
-# backend; fentry with and without fexit, from one thread and from the
-# default pool (one per CPU).  netscope.bench=fentry: the fentry runs and
+# backend; fentry with and without fexit, from one thread and from two.  netscope.bench=fentry: the fentry runs and
 # kprobe.multi only (single kprobes take minutes more).
 if grep -qE 'netscope.bench=(1|fentry)' /proc/cmdline; then
 	"$NETSCOPE" doctor --list-funcs | awk '$2 == "traceable" && $3 == "skb" { print $1 }' | head -1000 >/tmp/bench.funcs
 	echo "# vm-bench: $(wc -l </tmp/bench.funcs) functions, $(nproc) CPUs, $(wc -l </sys/kernel/tracing/available_filter_functions) ftrace records"
-	configs="fentry-t1 fentry fentry-noexit-t1 fentry-noexit kprobe-multi kprobe"
-	grep -q 'netscope.bench=fentry' /proc/cmdline && configs="fentry-t1 fentry fentry-noexit-t1 fentry-noexit kprobe-multi"
+	configs="fentry-t1 fentry-t2 fentry-noexit-t1 fentry-noexit-t2 kprobe-multi kprobe"
+	grep -q 'netscope.bench=fentry' /proc/cmdline &&
+		configs="fentry-t1 fentry-t2 fentry-noexit-t1 fentry-noexit-t2 kprobe-multi"
 	for c in $configs; do
 		case $c in
-		fentry-t1) set -- --func-backend fentry --func-threads 1 ;;
-		fentry-noexit-t1) set -- --func-backend fentry --no-fexit --func-threads 1 ;;
-		fentry-noexit) set -- --func-backend fentry --no-fexit ;;
+		fentry-t*) set -- --func-backend fentry --func-threads ${c##*-t} ;;
+		fentry-noexit-t*) set -- --func-backend fentry --no-fexit --func-threads ${c##*-t} ;;
 		*) set -- --func-backend $c ;;
 		esac
 		"$NETSCOPE" record -o /tmp/bench-$c.ns --netns all --duration 1 --method bpf-func \
