@@ -27,8 +27,10 @@ const char *func_backend_name(enum func_backend b);
 int func_backend_parse(const char *s, enum func_backend *out);
 /*
  * Above this many functions AUTO prefers kprobe.multi to fentry: fentry
- * loads and attaches a program per function (1,000 took 96 s to attach in
- * the VM lane, kprobe.multi 0.17 s; docs/PERFORMANCE.md).
+ * loads and attaches a program per function, and each detach waits two
+ * RCU-tasks grace periods (1,000 took 72 s to attach, 54 s from two
+ * threads, and 146 s to detach in the VM lane; kprobe.multi 0.28 s and
+ * 0.14 s; docs/PERFORMANCE.md, docs/KNOWN_LIMITS.md).
  */
 #define FUNC_FENTRY_MAX_AUTO 64
 
