@@ -26,6 +26,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "capture/func_attach.h"
+#include "capture/func_fentry.h"
 #include "common/log.h"
 #include "common/strmap.h"
 #include "func.skel.h"
@@ -38,8 +39,7 @@ struct func_attach {
 	enum func_backend backend;
 	struct bpf_link **links;
 	size_t nlinks;
-	int *fds;		/* fentry clones: their links */
-	size_t nfds;
+	struct fentry_pool pool; /* fentry: the clones, a slot a function */
 	struct func_attach_stats st;
 };
 
@@ -217,41 +217,6 @@ nomem:
 	return -ENOMEM;
 }
 
-static int push_fd(struct func_attach *fa, int fd)
-{
-	int *p = realloc(fa->fds, (fa->nfds + 1) * sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	fa->fds = p;
-	fa->fds[fa->nfds++] = fd;
-	return 0;
-}
-
-/* load prog's final instructions against btf_id and attach: 0 or -errno */
-static int clone_tracing(struct func_attach *fa, const struct bpf_program *prog,
-			 enum bpf_attach_type type, int btf_id)
-{
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type, .attach_btf_id = btf_id);
-	int fd, link, err;
-
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, type == BPF_TRACE_FENTRY ? "ns_fentry" : "ns_fexit",
-			   "GPL", bpf_program__insns(prog), bpf_program__insn_cnt(prog), &opts);
-	if (fd < 0)
-		return -errno;
-	link = bpf_raw_tracepoint_open(NULL, fd);
-	err = link < 0 ? -errno : 0;
-	/* the link holds the program: one descriptor per function and program */
-	close(fd);
-	if (err)
-		return err;
-	if (push_fd(fa, link)) {
-		close(link);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 /*
  * A link descriptor per function (two with fexit) outgrows the usual soft
  * limit of 1024 open files: raise it to the hard limit, and say when even
@@ -273,21 +238,28 @@ static void raise_nofile(size_t need)
 }
 
 static int attach_fentry(struct func_attach *fa, const struct func_set *set, const char **names,
-			 size_t n, bool fexit, char *err, size_t errlen)
+			 size_t n, const struct func_attach_opts *o, char *err, size_t errlen)
 {
+	const struct bpf_program *progs[2] = { fa->skel->progs.func_fentry,
+					       fa->skel->progs.func_fexit };
+	struct fentry_kernel kern;
 	int first_err = 0;
 	const char *first_name = NULL;
 
 	raise_nofile(2 * n); /* fentry and fexit links; without fexit, room to spare */
-	for (size_t i = 0, k = 0; i < set->n; i++) {
-		const struct func_target *t = &set->f[i];
-		int ret;
+	fentry_kernel_bpf(&kern, progs);
+	if (fentry_pool_init(&fa->pool, n, o->fexit, o->threads, &kern)) {
+		snprintf(err, errlen, "no memory for %zu fentry functions", n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0, k = 0; i < set->n; i++)
+		if (set->f[i].status == FUNC_TRACEABLE)
+			fa->pool.slot[k++].btf_id = set->f[i].btf_id;
+	fentry_pool_attach(&fa->pool);
+	/* in the order of the set, as one thread would have met them */
+	for (size_t k = 0; k < n; k++) {
+		int ret = fa->pool.slot[k].err;
 
-		if (t->status != FUNC_TRACEABLE)
-			continue;
-		ret = clone_tracing(fa, fa->skel->progs.func_fentry, BPF_TRACE_FENTRY, t->btf_id);
-		if (!ret && fexit)
-			ret = clone_tracing(fa, fa->skel->progs.func_fexit, BPF_TRACE_FEXIT, t->btf_id);
 		if (ret) {
 			fa->st.failed++;
 			if (!first_err) {
@@ -297,8 +269,8 @@ static int attach_fentry(struct func_attach *fa, const struct func_set *set, con
 		} else {
 			fa->st.attached++;
 		}
-		k++;
 	}
+	fentry_pool_attach_times(&fa->pool, &fa->st.fentry);
 	if (first_err)
 		ns_warn("fentry: %zu of %zu functions refused, first %s: %s", fa->st.failed, n,
 			first_name, strerror(-first_err));
@@ -403,8 +375,8 @@ static int fill_func_info(struct func_attach *fa, const struct func_set *set, co
 }
 
 int func_attach_open(struct func_attach **out, struct bpf_object *capture_obj,
-		     const struct func_set *set, enum func_backend backend, bool fexit,
-		     char *err, size_t errlen)
+		     const struct func_set *set, enum func_backend backend,
+		     const struct func_attach_opts *o, char *err, size_t errlen)
 {
 	struct func_attach *fa;
 	const char **names;
@@ -441,7 +413,8 @@ int func_attach_open(struct func_attach **out, struct bpf_object *capture_obj,
 	fa->skel->rodata->direct_reads = false;
 	bpf_map__set_max_entries(fa->skel->maps.func_info, n);
 	bpf_program__set_autoload(fa->skel->progs.func_fentry, backend == FUNC_BACKEND_FENTRY);
-	bpf_program__set_autoload(fa->skel->progs.func_fexit, backend == FUNC_BACKEND_FENTRY && fexit);
+	bpf_program__set_autoload(fa->skel->progs.func_fexit,
+				  backend == FUNC_BACKEND_FENTRY && o->fexit);
 	bpf_program__set_autoload(fa->skel->progs.func_kprobe_multi,
 				  backend == FUNC_BACKEND_KPROBE_MULTI);
 	bpf_program__set_autoload(fa->skel->progs.func_kprobe, backend == FUNC_BACKEND_KPROBE);
@@ -462,7 +435,7 @@ int func_attach_open(struct func_attach **out, struct bpf_object *capture_obj,
 	switch (backend) {
 	case FUNC_BACKEND_FENTRY:
 		/* for fentry, loading and attaching go together, one clone a function */
-		ret = attach_fentry(fa, set, names, n, fexit, err, errlen);
+		ret = attach_fentry(fa, set, names, n, o, err, errlen);
 		break;
 	case FUNC_BACKEND_KPROBE_MULTI:
 		ret = attach_kprobe_multi(fa, names, n, err, errlen);
@@ -495,20 +468,25 @@ enum func_backend func_attach_backend(const struct func_attach *fa)
 	return fa->backend;
 }
 
-void func_attach_close(struct func_attach *fa, double *detach_s)
+void func_attach_close(struct func_attach *fa, struct func_detach_stats *ds)
 {
 	double t0 = now_s();
 
 	if (!fa)
 		return;
+	if (ds)
+		memset(ds, 0, sizeof(*ds));
 	for (size_t i = 0; i < fa->nlinks; i++)
 		bpf_link__destroy(fa->links[i]);
-	for (size_t i = 0; i < fa->nfds; i++)
-		close(fa->fds[i]);
+	if (fa->pool.slot) {
+		fentry_pool_detach(&fa->pool);
+		if (ds)
+			fentry_pool_detach_times(&fa->pool, ds);
+		fentry_pool_free(&fa->pool);
+	}
 	func_bpf__destroy(fa->skel);
-	if (detach_s)
-		*detach_s = now_s() - t0;
+	if (ds)
+		ds->total_s = now_s() - t0;
 	free(fa->links);
-	free(fa->fds);
 	free(fa);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "capture/features.h"
 #include "capture/funcs.h"
+#include "common/parallel.h"
 
 struct bpf_object;
 
@@ -26,8 +27,10 @@ const char *func_backend_name(enum func_backend b);
 int func_backend_parse(const char *s, enum func_backend *out);
 /*
  * Above this many functions AUTO prefers kprobe.multi to fentry: fentry
- * loads and attaches a program per function (1,000 took 96 s to attach in
- * the VM lane, kprobe.multi 0.17 s; docs/PERFORMANCE.md).
+ * loads and attaches a program per function, and each detach waits two
+ * RCU-tasks grace periods (1,000 took 72 s to attach, 54 s from two
+ * threads, and 146 s to detach in the VM lane; kprobe.multi 0.28 s and
+ * 0.14 s; docs/PERFORMANCE.md, docs/KNOWN_LIMITS.md).
  */
 #define FUNC_FENTRY_MAX_AUTO 64
 
@@ -42,6 +45,24 @@ int func_backend_parse(const char *s, enum func_backend *out);
 enum func_backend func_backend_choose(const struct features *ft, enum func_backend want,
 				      size_t nfuncs, char *why, size_t whylen);
 
+/*
+ * fentry loads, links and closes its clones from this many threads at most
+ * by default (one per online CPU): the verifier runs overlap, the kernel
+ * serialises the rest (func_fentry.c says where).
+ */
+#define FUNC_FENTRY_THREADS_CAP 8
+
+/* fentry: where loading and linking the clones went (all 0 for the other backends) */
+struct func_fentry_times {
+	unsigned threads;	/* threads that loaded and linked */
+	size_t programs;	/* clones loaded (a fentry and, with fexit, a fexit a function) */
+	double load_s;		/* bpf_prog_load of every clone, summed over the threads:
+				 * the verifier and the JIT */
+	double link_s;		/* linking every clone, summed: the trampoline, ftrace's
+				 * registration and its text patching */
+	struct ns_durations per_func; /* one function's loads and links together */
+};
+
 struct func_attach_stats {
 	size_t requested;	/* functions asked for */
 	size_t attached;	/* functions with a program on them */
@@ -49,23 +70,42 @@ struct func_attach_stats {
 	double load_s;		/* opening and loading the object (and, for fentry, every clone) */
 	double attach_s;	/* attaching, after loading */
 	double detach_s;	/* detaching and unloading (func_attach_close) */
+	struct func_fentry_times fentry;
+};
+
+struct func_detach_stats {
+	double total_s;		/* detaching and unloading everything (wall clock) */
+	/* fentry only (threads 0 for the other backends): */
+	unsigned threads;	/* threads that closed the links */
+	size_t functions;	/* functions whose links were closed */
+	double close_entry_s;	/* closing the fentry links, summed over the threads */
+	double close_exit_s;	/* closing the fexit links, summed */
+	struct ns_durations per_func; /* one function's closes together */
 };
 
 struct func_attach;
 
+struct func_attach_opts {
+	bool fexit;		/* the return events too, where the backend has them (fentry) */
+	unsigned threads;	/* fentry: threads loading, linking and closing the clones;
+				 * 0: one per online CPU, at most FUNC_FENTRY_THREADS_CAP */
+};
+
 /*
  * Load func.bpf.c with capture_obj's maps and read-only configuration
  * (capture_obj loaded), and attach it to the traceable functions of set by
- * backend (not AUTO); fexit adds the return events where the backend has
- * them (fentry).  0 or -errno with the message in err; a function refused
- * while others attach is counted, not an error.
+ * backend (not AUTO), as o says.  0 or -errno with the message in err; a
+ * function refused while others attach is counted, not an error.
  */
 int func_attach_open(struct func_attach **out, struct bpf_object *capture_obj,
-		     const struct func_set *set, enum func_backend backend, bool fexit,
-		     char *err, size_t errlen);
+		     const struct func_set *set, enum func_backend backend,
+		     const struct func_attach_opts *o, char *err, size_t errlen);
 void func_attach_stats(const struct func_attach *fa, struct func_attach_stats *st);
 enum func_backend func_attach_backend(const struct func_attach *fa);
-/* detach, unload and free; the time it took goes to *detach_s when not NULL */
-void func_attach_close(struct func_attach *fa, double *detach_s);
+/* detach, unload and free; how long it took, and for fentry where, goes to *ds when not NULL */
+void func_attach_close(struct func_attach *fa, struct func_detach_stats *ds);
+/* for fentry, one line each on stderr: where attaching went, where detaching went */
+void func_attach_print_fentry(const struct func_attach_stats *st);
+void func_detach_print_fentry(const struct func_detach_stats *ds);
 
 #endif

@@ -785,12 +785,13 @@ void capture_close(struct capture_session *s)
 	/* samples first: they would go on into a ring buffer nobody reads */
 	sampling_detach(&s->sampler);
 	if (s->funcs) {
-		double detach_s;
+		struct func_detach_stats ds;
 		size_t n;
 
 		capture_func_method(s, &n);
-		func_attach_close(s->funcs, &detach_s);
-		fprintf(stderr, "netscope: kernel functions: %zu detached in %.2f s\n", n, detach_s);
+		func_attach_close(s->funcs, &ds);
+		fprintf(stderr, "netscope: kernel functions: %zu detached in %.2f s\n", n, ds.total_s);
+		func_detach_print_fentry(&ds);
 	}
 	ftrace_session_close(s->ftrace);
 	ring_buffer__free(s->rb);

@@ -48,6 +48,8 @@ struct capture_opts {
 	char **graph_roots;	   /* --graph-funcs: ftrace's set_graph_function; none: no roots */
 	size_t ngraph_roots;
 	int func_backend;	   /* enum func_backend (capture/func_attach.h); 0: auto */
+	unsigned func_threads;	   /* fentry: --func-threads; 0: one per online CPU (at most 8) */
+	bool func_no_exit;	   /* fentry: --no-fexit, entries only */
 	uint32_t snaplen;	   /* packet bytes to record (--snaplen); 0: headers only */
 };
 

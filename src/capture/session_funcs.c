@@ -14,6 +14,7 @@ int session_funcs_open(struct func_attach **out, struct bpf_object *capture_obj,
 	struct func_sources src = { .patterns = (const char *const *)o->func_patterns,
 				    .npatterns = o->nfunc_patterns };
 	bool forced = o->func_mode == CAPTURE_FUNCS_ON;
+	struct func_attach_opts fo = { .fexit = !o->func_no_exit, .threads = o->func_threads };
 	struct func_attach_stats st;
 	enum func_backend backend;
 	struct func_set set;
@@ -57,7 +58,7 @@ int session_funcs_open(struct func_attach **out, struct bpf_object *capture_obj,
 	}
 	backend = func_backend_choose(&ft, o->func_backend, set.count[FUNC_TRACEABLE], why,
 				      sizeof(why));
-	ret = func_attach_open(out, capture_obj, &set, backend, true, err, sizeof(err));
+	ret = func_attach_open(out, capture_obj, &set, backend, &fo, err, sizeof(err));
 	if (ret) {
 		ns_err("%s", err);
 		funcs__free(&set);
@@ -68,6 +69,7 @@ int session_funcs_open(struct func_attach **out, struct bpf_object *capture_obj,
 		"netscope doctor --list-funcs), loaded in %.2f s, attached in %.2f s\n",
 		func_backend_name(backend), st.attached, set.n, set.n - st.requested, st.load_s,
 		st.attach_s);
+	func_attach_print_fentry(&st);
 	funcs__free(&set);
 	return 0;
 }

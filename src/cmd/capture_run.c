@@ -41,6 +41,7 @@ enum {
 	OPT_PORT, OPT_PROTO, OPT_IFNAME, OPT_PID, OPT_EVENTS, OPT_STACKS, OPT_SAMPLE, OPT_RING,
 	OPT_SOFTIRQ, OPT_RAW_TP, OPT_SEED, OPT_CLOSED_PORT, OPT_SAMPLE_FREQ, OPT_LINGER,
 	OPT_METHOD, OPT_FUNCS, OPT_FUNCS_FILE, OPT_GRAPH_FUNCS, OPT_FUNC_BACKEND, OPT_DEVICES,
+	OPT_FUNC_THREADS, OPT_NO_FEXIT,
 };
 
 static const struct option common_opts[] = {
@@ -71,6 +72,8 @@ static const struct option common_opts[] = {
 	{ "graph-funcs", required_argument, NULL, OPT_GRAPH_FUNCS },
 	{ "func-backend", required_argument, NULL, OPT_FUNC_BACKEND },
 	{ "devices", required_argument, NULL, OPT_DEVICES },
+	{ "func-threads", required_argument, NULL, OPT_FUNC_THREADS },
+	{ "no-fexit", no_argument, NULL, OPT_NO_FEXIT },
 };
 
 /* --devices A,B: two device names, one for each namespace of the lab */
@@ -260,6 +263,17 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 	}
 	case OPT_DEVICES:
 		return parse_devices(ro, arg);
+	case OPT_FUNC_THREADS:
+		if (ns_parse_u64(arg, NS_PARALLEL_MAX, &v) || !v) {
+			ns_err("bad --func-threads '%s': expected a number of threads, 1 to %d",
+			       arg, NS_PARALLEL_MAX);
+			return -EINVAL;
+		}
+		ro->cap.func_threads = v;
+		return 0;
+	case OPT_NO_FEXIT:
+		ro->cap.func_no_exit = true;
+		return 0;
 	case OPT_SAMPLE_FREQ:
 		/* 0 turns sampling off; above 20 kHz a sample every 50 us per CPU
 		 * costs more than the network work it would show */
@@ -279,6 +293,22 @@ static int common_opt(struct run_opts *ro, int c, const char *arg)
 bad_number:
 	ns_err("bad value '%s': expected a positive whole number (K, M, G suffixes allowed)", arg);
 	return -EINVAL;
+}
+
+/* --func-threads and --no-fexit shape the fentry backend: refused where it cannot be used */
+static bool fentry_opts_misplaced(const struct capture_opts *c)
+{
+	const char *opt = c->func_no_exit ? "--no-fexit" : "--func-threads";
+	const char *other = c->func_mode == CAPTURE_FUNCS_OFF ? "--method tracepoints" :
+			    c->func_mode == CAPTURE_FUNCS_FTRACE ? "--method ftrace" :
+			    c->func_backend != FUNC_BACKEND_AUTO && c->func_backend != FUNC_BACKEND_FENTRY ?
+			    (c->func_backend == FUNC_BACKEND_KPROBE ? "--func-backend kprobe" :
+			     "--func-backend kprobe-multi") : NULL;
+
+	if ((!c->func_threads && !c->func_no_exit) || !other)
+		return false;
+	ns_err("%s is for the fentry backend: it cannot go with %s", opt, other);
+	return true;
 }
 
 int run_parse_args(struct run_opts *ro, const struct cmd_common *co, int argc, char **argv,
@@ -355,6 +385,8 @@ int run_parse_args(struct run_opts *ro, const struct cmd_common *co, int argc, c
 		       "--method ftrace");
 		return -EINVAL;
 	}
+	if (fentry_opts_misplaced(&ro->cap))
+		return -EINVAL;
 	if (ro->have_devices) {
 		if (!ro->have_scenario) {
 			ns_err("--devices lends two devices to the lab's namespaces: it needs "

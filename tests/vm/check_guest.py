@@ -11,6 +11,7 @@ LABEL_fact, without numbers (tests/vm/run.sh numbers them).
 """
 import json
 import os
+import re
 import sys
 
 import check_ftrace
@@ -122,6 +123,29 @@ for method in ("tp_btf", "raw_tp"):
     check_eq("report_%s_dropped_journey_example_is_the_syn" % method,
              ("198.18.0.1", "198.18.0.2", 9), (e.get("src"), e.get("dst"), e.get("dport")))
 
+def check_fentry_split(log):
+    """fentry, 6 functions from --func-threads 3: the split netscope prints
+    after its load/attach and detach lines (capture/func_fentry.c) counts
+    12 programs (fentry and fexit each) and 6 functions from 3 threads,
+    and its sums are times the kernel took (not zero)."""
+    m = re.search(r"fentry: (\d+) programs loaded and linked by (\d+) threads?: loading "
+                  r"([\d.]+) s, linking ([\d.]+) s \(summed over the threads\); a function "
+                  r"([\d.]+) ms median, ([\d.]+) ms min, ([\d.]+) ms max", log)
+    check_eq("record_func_fentry_loads_and_links_12_programs_from_3_threads", ("12", "3"),
+             m.groups()[:2] if m else log[-400:])
+    tap("record_func_fentry_split_has_load_and_link_time",
+        bool(m) and float(m.group(3)) > 0 and float(m.group(4)) > 0 and
+        float(m.group(6)) <= float(m.group(5)) <= float(m.group(7)), log[-400:])
+    d = re.search(r"fentry: the links of (\d+) functions closed by (\d+) threads?: fentry links "
+                  r"([\d.]+) s, fexit links ([\d.]+) s", log)
+    check_eq("record_func_fentry_closes_6_functions_from_3_threads", ("6", "3"),
+             d.groups()[:2] if d else log[-400:])
+    # the last link of a function unregisters its trampoline: ftrace_shutdown()
+    # waits two RCU-tasks grace periods there (kernel/trace/ftrace.c)
+    tap("record_func_fentry_fexit_closes_take_time", bool(d) and float(d.group(4)) > 0,
+        log[-400:])
+
+
 # kernel functions: the refused SYN's journey through tcp_v4_rcv and
 # tcp_v4_send_reset under one packet id, ending in its drop, with each
 # backend this kernel has; kprobe.multi without CONFIG_FPROBE must fail
@@ -142,6 +166,8 @@ for backend, has in (("fentry", True), ("kprobe-multi", config.get("CONFIG_FPROB
     if rc:
         print("# " + log[-600:].replace("\n", "\n# "))
         continue
+    if backend == "fentry":
+        check_fentry_split(log)
     d = load("report-func-%s.json" % backend)
     if not d:
         continue

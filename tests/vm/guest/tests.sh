@@ -40,9 +40,13 @@ done
 # tcp_v4_rcv and tcp_v4_send_reset (the host checks; a backend this
 # kernel lacks must fail with its reason)
 FUNCS='ip_rcv,ip_local_deliver,ip_local_deliver_finish,tcp_v4_rcv,tcp_v4_send_reset,skb_clone'
+# fentry from 3 threads (2 functions each, whatever the guest's CPUs): the
+# threaded load, link and close must give the same events as one thread
 for b in fentry kprobe-multi; do
+	threads=
+	[ $b = fentry ] && threads="--func-threads 3"
 	"$NETSCOPE" record -o /tmp/func-$b.ns --scenario refused --method bpf-func --func-backend $b \
-		--funcs "$FUNCS" >"$OUT/record-func-$b.log" 2>&1
+		$threads --funcs "$FUNCS" >"$OUT/record-func-$b.log" 2>&1
 	echo $? >"$OUT/record-func-$b.rc"
 	[ -s /tmp/func-$b.ns ] && "$NETSCOPE" report --json /tmp/func-$b.ns >"$OUT/report-func-$b.json" 2>&1
 	[ -s /tmp/func-$b.ns ] && "$NETSCOPE" report --json --view funcs /tmp/func-$b.ns \
@@ -50,19 +54,29 @@ for b in fentry kprobe-multi; do
 done
 
 # every event as JSON (fentry): the skb skb_clone returns is the same packet
-"$NETSCOPE" trace --scenario refused --method bpf-func --func-backend fentry --funcs "$FUNCS" \
+"$NETSCOPE" trace --scenario refused --method bpf-func --func-backend fentry --func-threads 2 --funcs "$FUNCS" \
 	--json >"$OUT/trace-func-fentry.jsonl" 2>"$OUT/trace-func-fentry.err"
 
-# the attach benchmark (bench/vm_func_attach.sh): 1,000 functions, each backend
-if grep -q 'netscope.bench=1' /proc/cmdline; then
+# the attach benchmark (bench/vm_func_attach.sh): 1,000 functions, each
+# backend; fentry with and without fexit, from one thread and from two.  netscope.bench=fentry: the fentry runs and
+# kprobe.multi only (single kprobes take minutes more).
+if grep -qE 'netscope.bench=(1|fentry)' /proc/cmdline; then
 	"$NETSCOPE" doctor --list-funcs | awk '$2 == "traceable" && $3 == "skb" { print $1 }' | head -1000 >/tmp/bench.funcs
-	echo "# vm-bench: $(wc -l </tmp/bench.funcs) functions"
-	for b in fentry kprobe-multi kprobe; do
-		"$NETSCOPE" record -o /tmp/bench-$b.ns --netns all --duration 1 --method bpf-func \
-			--func-backend $b --funcs-file /tmp/bench.funcs >"$OUT/bench-$b.log" 2>&1
-		echo "# vm-bench: $b exit $?"
-		grep -E 'kernel functions|error' "$OUT/bench-$b.log" | sed "s/^/# vm-bench: $b: /"
-		rm -f /tmp/bench-$b.ns
+	echo "# vm-bench: $(wc -l </tmp/bench.funcs) functions, $(nproc) CPUs, $(wc -l </sys/kernel/tracing/available_filter_functions) ftrace records"
+	configs="fentry-t1 fentry-t2 fentry-noexit-t1 fentry-noexit-t2 kprobe-multi kprobe"
+	grep -q 'netscope.bench=fentry' /proc/cmdline &&
+		configs="fentry-t1 fentry-t2 fentry-noexit-t1 fentry-noexit-t2 kprobe-multi"
+	for c in $configs; do
+		case $c in
+		fentry-t*) set -- --func-backend fentry --func-threads ${c##*-t} ;;
+		fentry-noexit-t*) set -- --func-backend fentry --no-fexit --func-threads ${c##*-t} ;;
+		*) set -- --func-backend $c ;;
+		esac
+		"$NETSCOPE" record -o /tmp/bench-$c.ns --netns all --duration 1 --method bpf-func \
+			"$@" --funcs-file /tmp/bench.funcs >"$OUT/bench-$c.log" 2>&1
+		echo "# vm-bench: $c exit $?"
+		grep -E 'kernel functions|error' "$OUT/bench-$c.log" | sed "s/^/# vm-bench: $c: /"
+		rm -f /tmp/bench-$c.ns
 	done
 fi
 
