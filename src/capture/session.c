@@ -9,6 +9,7 @@
 #include "capture.skel.h"
 #include "capture/ftrace_session.h"
 #include "capture/session_funcs.h"
+#include "capture/session_progs.h"
 #include "capture/identity.h"
 #include "capture/kmem.h"
 #include "capture/sampling.h"
@@ -120,79 +121,6 @@ void capture_opts_default(struct capture_opts *o)
 	o->softirq_mask = (1u << 2) | (1u << 3); /* NET_TX, NET_RX */
 }
 
-/* The two twins of every handler, by event type. */
-static void prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__COUNT],
-		       struct bpf_program *raw[NS_EV__COUNT])
-{
-#define P(ev, name)                                    \
-	do {                                           \
-		btf[ev] = skel->progs.btf_##name;      \
-		raw[ev] = skel->progs.raw_##name;      \
-	} while (0)
-	P(NS_EV_NET_DEV_QUEUE, net_dev_queue);
-	P(NS_EV_NET_DEV_START_XMIT, net_dev_start_xmit);
-	P(NS_EV_NET_DEV_XMIT, net_dev_xmit);
-	P(NS_EV_NETIF_RECEIVE_SKB, netif_receive_skb);
-	P(NS_EV_NETIF_RX, netif_rx);
-	P(NS_EV_NAPI_GRO_RECEIVE_ENTRY, napi_gro_receive_entry);
-	P(NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY, netif_receive_skb_list_entry);
-	P(NS_EV_KFREE_SKB, kfree_skb);
-	P(NS_EV_CONSUME_SKB, consume_skb);
-	P(NS_EV_TCP_SEND_RESET, tcp_send_reset);
-	P(NS_EV_TCP_RECEIVE_RESET, tcp_receive_reset);
-	P(NS_EV_TCP_RETRANSMIT_SKB, tcp_retransmit_skb);
-	P(NS_EV_TCP_RETRANSMIT_SYNACK, tcp_retransmit_synack);
-	P(NS_EV_TCP_DESTROY_SOCK, tcp_destroy_sock);
-	P(NS_EV_TCP_PROBE, tcp_probe);
-	P(NS_EV_INET_SOCK_SET_STATE, inet_sock_set_state);
-	P(NS_EV_SOCK_RCVQUEUE_FULL, sock_rcvqueue_full);
-	P(NS_EV_SOCK_EXCEED_BUF_LIMIT, sock_exceed_buf_limit);
-	P(NS_EV_UDP_FAIL_QUEUE_RCV_SKB, udp_fail_queue_rcv_skb);
-	P(NS_EV_IRQ_HANDLER_ENTRY, irq_handler_entry);
-	P(NS_EV_IRQ_HANDLER_EXIT, irq_handler_exit);
-	P(NS_EV_SOFTIRQ_RAISE, softirq_raise);
-	P(NS_EV_SOFTIRQ_ENTRY, softirq_entry);
-	P(NS_EV_SOFTIRQ_EXIT, softirq_exit);
-	P(NS_EV_NAPI_POLL, napi_poll);
-	P(NS_EV_QDISC_ENQUEUE, qdisc_enqueue);
-	P(NS_EV_QDISC_DEQUEUE, qdisc_dequeue);
-	/* and sys_exit, which follows sys_enter's choice (capture_open()) */
-	P(NS_EV_SYSCALL, sys_enter);
-	P(NS_EV_KMEM_ALLOC, kmem_cache_alloc);	/* and kmalloc */
-	P(NS_EV_KMEM_FREE, kmem_cache_free);	/* and kfree */
-	P(NS_EV_PAGE_ALLOC, mm_page_alloc);
-	P(NS_EV_PAGE_FREE, mm_page_free);
-	/* NS_EV_CPU_SAMPLE: the perf_event program, attached per CPU */
-#undef P
-}
-
-/* The twins of every irq_vectors tracepoint netscope has a program for,
- * [which][0 entry, 1 exit] (capture.bpf.c: IRQ_VECTOR()). */
-static void irq_vector_table(struct capture_bpf *skel, struct bpf_program *btf[][2],
-			     struct bpf_program *raw[][2])
-{
-#define V(w, name)                                          \
-	do {                                                \
-		btf[w][0] = skel->progs.btf_##name##_entry; \
-		btf[w][1] = skel->progs.btf_##name##_exit;  \
-		raw[w][0] = skel->progs.raw_##name##_entry; \
-		raw[w][1] = skel->progs.raw_##name##_exit;  \
-	} while (0)
-	V(NS_IRQV_LOCAL_TIMER, local_timer);
-	V(NS_IRQV_RESCHEDULE, reschedule);
-	V(NS_IRQV_CALL_FUNCTION, call_function);
-	V(NS_IRQV_CALL_FUNCTION_SINGLE, call_function_single);
-	V(NS_IRQV_IRQ_WORK, irq_work);
-	V(NS_IRQV_X86_PLATFORM_IPI, x86_platform_ipi);
-	V(NS_IRQV_ERROR_APIC, error_apic);
-	V(NS_IRQV_SPURIOUS_APIC, spurious_apic);
-	V(NS_IRQV_THERMAL_APIC, thermal_apic);
-	V(NS_IRQV_THRESHOLD_APIC, threshold_apic);
-	V(NS_IRQV_DEFERRED_ERROR_APIC, deferred_error_apic);
-	V(NS_IRQV_REBOOT, reboot);
-#undef V
-}
-
 /*
  * Load the pairs of irq_vectors tracepoints this kernel has, when either
  * event type is wanted: both halves of a pair or neither, since the pair
@@ -243,21 +171,6 @@ static int irq_vectors_attach(struct capture_session *s, bool use_btf,
 		pairs += s->irqv_on[w];
 	}
 	return pairs;
-}
-
-/* The second program of an event made of two tracepoints, or NULL. */
-static struct bpf_program *second_prog(struct capture_bpf *skel, int ev, bool btf)
-{
-	switch (ev) {
-	case NS_EV_SYSCALL:
-		return btf ? skel->progs.btf_sys_exit : skel->progs.raw_sys_exit;
-	case NS_EV_KMEM_ALLOC:
-		return btf ? skel->progs.btf_kmalloc : skel->progs.raw_kmalloc;
-	case NS_EV_KMEM_FREE:
-		return btf ? skel->progs.btf_kfree : skel->progs.raw_kfree;
-	default:
-		return NULL;
-	}
 }
 
 /* The name of a pid seen in irq context (the interrupted task): from the
@@ -494,8 +407,8 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 	/* an LRU hash is preallocated (~6 MB at 65536): only --snaplen needs it */
 	if (!o->snaplen)
 		bpf_map__set_max_entries(s->skel->maps.payload_seen, 1);
-	prog_table(s->skel, btf, raw);
-	irq_vector_table(s->skel, vbtf, vraw);
+	capture_prog_table(s->skel, btf, raw);
+	capture_irq_vector_table(s->skel, vbtf, vraw);
 	s->skel->rodata->emit_mask = o->events;
 	s->events = o->events & ~(1ull << NS_EV_CPU_SAMPLE);
 	/* a syscall belongs to a task: without a namespace or pid to pick the
@@ -545,9 +458,11 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 			s->method[i] = use_btf ? M_TP_BTF : M_RAW_TP;
 		bpf_program__set_autoload(btf[i], s->method[i] == M_TP_BTF);
 		bpf_program__set_autoload(raw[i], s->method[i] == M_RAW_TP);
-		if (second_prog(s->skel, i, true)) {
-			bpf_program__set_autoload(second_prog(s->skel, i, true), s->method[i] == M_TP_BTF);
-			bpf_program__set_autoload(second_prog(s->skel, i, false), s->method[i] == M_RAW_TP);
+		if (capture_second_prog(s->skel, i, true)) {
+			bpf_program__set_autoload(capture_second_prog(s->skel, i, true),
+						  s->method[i] == M_TP_BTF);
+			bpf_program__set_autoload(capture_second_prog(s->skel, i, false),
+						  s->method[i] == M_RAW_TP);
 		}
 		if ((s->events & (1ull << i)) && !present)
 			ns_warn("tracepoint %s:%s is missing on this kernel: skipped",
@@ -573,9 +488,9 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		if (!p)
 			continue;
 		s->links[i] = bpf_program__attach(p);
-		if (s->links[i] && second_prog(s->skel, i, true)) {
-			s->links2[i] = bpf_program__attach(second_prog(s->skel, i,
-								       s->method[i] == M_TP_BTF));
+		if (s->links[i] && capture_second_prog(s->skel, i, true)) {
+			s->links2[i] = bpf_program__attach(
+				capture_second_prog(s->skel, i, s->method[i] == M_TP_BTF));
 			if (!s->links2[i]) {
 				bpf_link__destroy(s->links[i]);
 				s->links[i] = NULL;
