@@ -10,8 +10,10 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/sockios.h>
 #include "common/log.h"
 #include "workload/internal.h"
 
@@ -121,6 +123,25 @@ static void note_cut_short(const struct scenario_run *r, uint64_t done, const ch
 		(unsigned long long)r->count, what);
 }
 
+/*
+ * Wait (at most a second) until the peer has acknowledged everything sent
+ * on fd: SIOCOUTQ counts a TCP socket's bytes not yet acknowledged.  The
+ * server closes only then, so its FIN follows the client's ACK of the
+ * echo: closing at once, the FIN went out before that ACK whenever the
+ * client's thread held its socket when the echo arrived (its ACK then
+ * waits for release_sock()), and the lab's ladder changed from run to run.
+ */
+static void wait_acked(int fd)
+{
+	for (int i = 0; i < 10000; i++) {
+		int unacked = 0;
+
+		if (ioctl(fd, SIOCOUTQ, &unacked) || unacked <= 0)
+			return;
+		usleep(100);
+	}
+}
+
 static int handshake_serve(struct scenario_run *r, int report_fd)
 {
 	char buf[ECHO_LEN];
@@ -147,6 +168,8 @@ static int handshake_serve(struct scenario_run *r, int report_fd)
 		n = io_full(fd, buf, sizeof(buf), false);
 		if (n > 0)
 			n = io_full(fd, buf, n, true);
+		if (n > 0)
+			wait_acked(fd);
 		close(fd);
 		if (n < 0 && n != -ETIMEDOUT) {
 			err = (int)n;
