@@ -11,9 +11,9 @@ bench_at_exit() {
 # bench_bpf_stats_off: measure with kernel.bpf_stats_enabled at 0, as a
 # fresh machine has it; its old value comes back at exit.  With it on,
 # every BPF program run reads the clock twice more for bpftool's
-# run_time_ns: on this project's VMs (kvm-clock) that was ~5 % of a traced
-# SYN flood's CPU, and a bench killed mid-run (handler_cost.sh) once left
-# it on for later runs to measure.
+# run_time_ns: on this project's VMs (kvm-clock) that was ~4 % of the
+# samples of a traced SYN flood, and it was once found left on (most likely
+# by a bench that turns it on, killed before it could restore it).
 bench_bpf_stats_off() {
 	local old
 	old=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null) || return 0
