@@ -75,10 +75,26 @@ static __always_inline void kmem_cache_note(__u64 cache)
 		}
 }
 
+/*
+ * Whether the capture takes packet memory at all (`--events kmem`).
+ * emit_mask is read-only data, so without kmem events the verifier drops
+ * every held-back-allocation lookup below from the packet handlers: under
+ * the namespace filter each event did two (ev_begin_direct(),
+ * kmem_pending_flush()), ~5 % of the handlers' own time in a SYN flood
+ * (bench/bpf_lines.sh, docs/PERFORMANCE.md).
+ */
+static __always_inline bool kmem_enabled(void)
+{
+	return emit_mask & ((1ull << NS_EV_KMEM_ALLOC) | (1ull << NS_EV_KMEM_FREE) |
+			    (1ull << NS_EV_PAGE_ALLOC) | (1ull << NS_EV_PAGE_FREE));
+}
+
 static __always_inline struct kmem_pending *kmem_pending_get(void)
 {
 	__u32 zero = 0;
 
+	if (!kmem_enabled())
+		return NULL;
 	return bpf_map_lookup_elem(&kmem_pendings, &zero);
 }
 
