@@ -143,8 +143,13 @@ $(OUTPUT)/bench/trace_repeat: bench/trace_repeat.c $(OUTPUT)/libnetscope.a
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/libnetscope.a $(LDLIBS) -o $@
 
+$(OUTPUT)/bench/bpf_lines: bench/bpf_lines.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $< $(LDLIBS) -o $@
+
 BENCH_BINS := $(OUTPUT)/bench/floor $(OUTPUT)/bench/stackcov $(OUTPUT)/bench/report_speed
-BENCH_BINS += $(OUTPUT)/bench/trace_repeat
+BENCH_BINS += $(OUTPUT)/bench/trace_repeat $(OUTPUT)/bench/bpf_lines
 
 # libFuzzer harnesses (tests/fuzz/fuzz_NAME.c, docs/TESTING.md): the
 # sources built again with clang, ASan and UBSan into build/fuzz, apart
