@@ -276,17 +276,17 @@ static void on_ftrace_event(void *ctx, struct ns_event *ev)
 }
 
 /*
- * Events each CPU sends before it wakes the consumer.  A wake-up is not
- * free: the ring buffer raises an irq_work, a self-IPI, which in a VM is
- * an exit to the hypervisor; here it cost ~40 us of the flooding thread
- * each (perf: native_write_msr under bpf_ringbuf_submit, 7 % of the BPF
- * programs' time at 570 wake-ups/s).  So as few as keep the consumer safe:
- * all CPUs together hold at most a quarter of the ring before one wakes it
- * (the mark was a 32nd of the ring per CPU: a sixteenth in all on 2 CPUs,
- * four times the wake-ups).  The consumer also polls on a timeout, so a
+ * capture_wakeup_mark() (session.h).  A wake-up is not free: the ring
+ * buffer raises an irq_work, a self-IPI, which in a VM is an exit to the
+ * hypervisor; here it cost ~40 us of the flooding thread each (perf:
+ * native_write_msr under bpf_ringbuf_submit, 7 % of the BPF programs' time
+ * at 570 wake-ups/s).  So as few as keep the consumer safe: the backlog of
+ * all CPUs together is bounded, not each CPU's (the mark was a 32nd of the
+ * ring per CPU: a sixteenth in all on 2 CPUs, four times the wake-ups, and
+ * twice the ring on 64 CPUs).  The consumer also polls on a timeout, so a
  * quiet tail below the mark is never stranded.
  */
-static uint32_t wakeup_mark(uint32_t ring_size, int ncpus)
+uint32_t capture_wakeup_mark(uint32_t ring_size, int ncpus)
 {
 	uint64_t n = ring_size / 4 / sizeof(struct ns_event) / (ncpus > 0 ? ncpus : 1);
 
@@ -314,7 +314,7 @@ static void configure(struct capture_bpf *skel, const struct capture_opts *o,
 	ro->softirq_mask = o->softirq_mask;
 	ro->stack_mode = o->stack_mode;
 	ro->stack_interval_ns = o->stack_interval_ns;
-	ro->wakeup_events = wakeup_mark(o->ring_size, libbpf_num_possible_cpus());
+	ro->wakeup_events = capture_wakeup_mark(o->ring_size, libbpf_num_possible_cpus());
 	ro->kfree_skb_has_reason = ft->tp[NS_EV_KFREE_SKB].nargs >= 3;
 	ro->kfree_skb_has_rx_sk = ft->tp[NS_EV_KFREE_SKB].nargs >= 4;
 	ro->consume_skb_has_location = ft->tp[NS_EV_CONSUME_SKB].nargs >= 2;

@@ -74,6 +74,12 @@ typedef int (*capture_payload_fn)(void *ctx, const struct ns_payload_rec *p);
 void capture_on_payload(struct capture_session *s, capture_payload_fn fn, void *ctx);
 /* Wait up to timeout_ms and hand every available event to fn. */
 int capture_poll(struct capture_session *s, int timeout_ms);
+/*
+ * Events each CPU sends before it wakes the consumer, for a ring of
+ * ring_size bytes on ncpus CPUs: all CPUs together hold at most a quarter
+ * of the ring before one of them wakes it; at least 1.
+ */
+uint32_t capture_wakeup_mark(uint32_t ring_size, int ncpus);
 /* Stop cpu sampling (before the last drain: samples would go on arriving
  * after it, and the counters read next would count them as produced). */
 void capture_stop_sampling(struct capture_session *s);
