@@ -11,7 +11,7 @@
 #
 #   DUR=2 TOP=30 ./bench/handler_lines.sh [extra record options]   (needs root)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 bench_bpf_stats_off
 NS=${NS:-$PWD/build/netscope}
@@ -30,7 +30,7 @@ trap cleanup EXIT
 	2>"$TMPD/err" &
 pid=$!
 # the programs attach one by one: wait until their list stops growing
-ids= prev=
+ids='' prev=''
 for _ in $(seq 100); do
 	ids=$(grep -h '^prog_id:' /proc/$pid/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un)
 	[ -n "$ids" ] && [ "$ids" = "$prev" ] && break
