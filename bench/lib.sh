@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the benchmarks (source it after `cd` to the repository root).
 
 # bench_at_exit CMD: run CMD at exit, beside what other bench_at_exit
@@ -5,6 +6,7 @@
 BENCH_AT_EXIT=
 bench_at_exit() {
 	BENCH_AT_EXIT="$1${BENCH_AT_EXIT:+; $BENCH_AT_EXIT}"
+	# shellcheck disable=SC2064 # expanded now on purpose: the list as it is
 	trap "$BENCH_AT_EXIT" EXIT
 }
 
@@ -28,4 +30,17 @@ bench_bpf_stats_on() {
 	old=$(cat /proc/sys/kernel/bpf_stats_enabled) || exit 1
 	sysctl -qw kernel.bpf_stats_enabled=1
 	bench_at_exit "sysctl -qw kernel.bpf_stats_enabled=$old"
+}
+
+# bench_tracepoints NETSCOPE EVENTS: the tracepoints (group:name) netscope
+# attaches for EVENTS ("default", or anything else for every event), and the
+# context trackers always attached, from `doctor --json`: what the peers of
+# a comparison attach to, so that every tool pays for the same probes
+bench_tracepoints() {
+	"$1" doctor --json | EVENTS=$2 python3 -c '
+import json, os, sys
+d = json.load(sys.stdin)
+want = set(d["default_events"]) if os.environ["EVENTS"] == "default" else None
+want = (want or {k.split(":")[1] for k in d["tracepoints"]}) | set(d["context_events"])
+print(" ".join(k for k, v in d["tracepoints"].items() if v["tracefs"] and k.split(":")[1] in want))'
 }

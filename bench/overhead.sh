@@ -29,14 +29,7 @@ mkdir -p "$OUT"
 FLOOD=(--scenario syn-flood --duration "$DUR" --count 100000000)
 EVENTS=${EVENTS:-default}
 
-# the tracepoints netscope attaches for $EVENTS (doctor lists the default
-# set and the context trackers that are always attached); peers get the same
-TPS=$("$NS" doctor --json | EVENTS=$EVENTS python3 -c '
-import json, os, sys
-d = json.load(sys.stdin)
-want = set(d["default_events"]) if os.environ["EVENTS"] == "default" else None
-want = (want or {k.split(":")[1] for k in d["tracepoints"]}) | set(d["context_events"])
-print(" ".join(k for k, v in d["tracepoints"].items() if v["tracefs"] and k.split(":")[1] in want))')
+TPS=$(bench_tracepoints "$NS" "$EVENTS")
 PERF_EVENTS=()
 BT_PROBES=""
 for tp in $TPS; do
