@@ -16,7 +16,7 @@
 #   ./bench/export_ctf.sh                     (needs root for the recording)
 #   EVENTS=20000000 ROUNDS=5 OUTDIR=/tmp ./bench/export_ctf.sh
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 NS=${NS:-$PWD/build/netscope}
 EVENTS=${EVENTS:-10000000}
 ROUNDS=${ROUNDS:-3}

@@ -10,7 +10,7 @@
 #   COUNT=300000 ROUNDS=3 ./bench/flood_loss.sh      (needs root)
 #   NS=/path/to/other/netscope ./bench/flood_loss.sh  (an older build, for before/after)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 bench_bpf_stats_off
 NS=${NS:-$PWD/build/netscope}

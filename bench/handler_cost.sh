@@ -12,7 +12,7 @@
 #   ROUNDS=3 DUR=3 ./bench/handler_cost.sh build/netscope /tmp/other/netscope
 #   ARGS="--netns all" ...  (extra record options)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROUNDS=${ROUNDS:-3}
 DUR=${DUR:-3}
 ARGS=${ARGS:-}

@@ -12,7 +12,7 @@
 #
 #   ROUNDS=3 DUR=5 ./bench/hping3.sh       (needs root, hping3 and bpftrace)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 bench_bpf_stats_off
 NS=$PWD/build/netscope

@@ -14,7 +14,7 @@
 #   ./bench/index.sh                 (TREE=DIR JOBS=N RUNS=N to change;
 #                                     KEEP=FILE keeps the index there)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 NS=${NETSCOPE:-$PWD/build/netscope}
 TREE=${TREE:-/var/cache/netscope/linux-source-6.12}
 JOBS=${JOBS:-2}

@@ -8,7 +8,7 @@
 #
 #   COUNT=4000 RATE=4000 ./bench/interrupts_bpf_stats.sh      (needs root)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 COUNT=${COUNT:-4000}
 RATE=${RATE:-4000}

@@ -21,7 +21,7 @@
 #
 #   ROUNDS=9 FILES=5000 FORKS=300 EVENTS=kmem ./bench/kmem_filter.sh      (needs root)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 NS=$PWD/build/netscope
 ROUNDS=${ROUNDS:-9}
 FILES=${FILES:-5000}

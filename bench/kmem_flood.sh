@@ -7,7 +7,7 @@
 #
 #   ROUNDS=3 DUR=3 ./bench/kmem_flood.sh        (needs root)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 bench_bpf_stats_off
 NS=$PWD/build/netscope
@@ -18,10 +18,6 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 FLOOD=(--scenario syn-flood --closed-port 81 --duration "$DUR" --count 100000000)
 
-pps_of() { # stderr file of a flood -> packets per second
-	sed -n 's/.*syn-flood: sent \([0-9]*\) packets in \([0-9.]*\) s.*/\1 \2/p' "$1" |
-		awk '{ if ($2 > 0) printf "%.0f", $1 / $2 }'
-}
 produced_of() { sed -n 's/.* \([0-9]*\) events produced.*/\1/p' "$1" | head -1; }
 lost_of() { sed -n 's/.* \([0-9]*\) lost.*/\1/p' "$1" | head -1; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
@@ -32,8 +28,8 @@ for r in $(seq "$ROUNDS"); do
 		err="$OUT/$ev.$r.err"
 		"$NS" record -o "$OUT/f.ns" "${FLOOD[@]}" --events "$ev" 2>"$err"
 		printf 'round %d  --events %-13s %9s SYN/s  %9s events produced, %s lost\n' "$r" "$ev" \
-			"$(pps_of "$err")" "$(produced_of "$err")" "$(lost_of "$err")"
-		pps_of "$err" >>"$OUT/$ev.pps"
+			"$(bench_pps_of "$err")" "$(produced_of "$err")" "$(lost_of "$err")"
+		bench_pps_of "$err" >>"$OUT/$ev.pps"
 		echo >>"$OUT/$ev.pps"
 	done
 done

@@ -8,7 +8,7 @@
 #
 #   ROUNDS=5 DUR=3 FREQ=999 ./bench/lab_sampling.sh        (needs root)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 bench_bpf_stats_off
 NS=$PWD/build/netscope
@@ -20,10 +20,6 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 FLOOD=(--scenario syn-flood --closed-port 81 --duration "$DUR" --count 100000000)
 
-pps_of() { # stderr file of a flood -> packets per second
-	sed -n 's/.*syn-flood: sent \([0-9]*\) packets in \([0-9.]*\) s.*/\1 \2/p' "$1" |
-		awk '{ if ($2 > 0) printf "%.0f", $1 / $2 }'
-}
 lost_of() { sed -n 's/.* \([0-9]*\) lost.*/\1/p' "$1" | head -1; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
@@ -32,18 +28,18 @@ for r in $(seq "$ROUNDS"); do
 	for hz in 0 "$FREQ"; do
 		err="$OUT/$hz.$r.err"
 		"$NS" record -o "$OUT/$hz.ns" "${FLOOD[@]}" --sample-freq "$hz" 2>"$err"
-		printf 'round %d  sample-freq %-5s %9s SYN/s  lost %s\n' "$r" "$hz" "$(pps_of "$err")" \
+		printf 'round %d  sample-freq %-5s %9s SYN/s  lost %s\n' "$r" "$hz" "$(bench_pps_of "$err")" \
 			"$(lost_of "$err")"
-		echo "$(pps_of "$err")" >>"$OUT/$hz.pps"
+		echo "$(bench_pps_of "$err")" >>"$OUT/$hz.pps"
 	done
 	# the peer: perf's own sampling at the same frequency, on the untraced flood
 	"$NS" run "${FLOOD[@]}" 2>"$OUT/run.$r.err"
-	echo "$(pps_of "$OUT/run.$r.err")" >>"$OUT/run.pps"
+	echo "$(bench_pps_of "$OUT/run.$r.err")" >>"$OUT/run.pps"
 	perf record -q -F "$FREQ" -a -g -o "$OUT/perf.data" -- "$NS" run "${FLOOD[@]}" \
 		2>"$OUT/perf.$r.err" >/dev/null
-	echo "$(pps_of "$OUT/perf.$r.err")" >>"$OUT/perf.pps"
+	echo "$(bench_pps_of "$OUT/perf.$r.err")" >>"$OUT/perf.pps"
 	printf 'round %d  untraced %9s SYN/s, perf -F %s -a -g %9s SYN/s\n' "$r" \
-		"$(pps_of "$OUT/run.$r.err")" "$FREQ" "$(pps_of "$OUT/perf.$r.err")"
+		"$(bench_pps_of "$OUT/run.$r.err")" "$FREQ" "$(bench_pps_of "$OUT/perf.$r.err")"
 done
 off=$(median <"$OUT/0.pps")
 on=$(median <"$OUT/$FREQ.pps")

@@ -44,3 +44,10 @@ want = set(d["default_events"]) if os.environ["EVENTS"] == "default" else None
 want = (want or {k.split(":")[1] for k in d["tracepoints"]}) | set(d["context_events"])
 print(" ".join(k for k, v in d["tracepoints"].items() if v["tracefs"] and k.split(":")[1] in want))'
 }
+
+# bench_pps_of FILE: the packets per second of a syn-flood, from the
+# scenario's "sent N packets in S s" line in FILE (stderr of run or record)
+bench_pps_of() {
+	sed -n 's/.*syn-flood: sent \([0-9]*\) packets in \([0-9.]*\) s.*/\1 \2/p' "$1" |
+		awk '{ if ($2 > 0) printf "%.0f", $1 / $2 }'
+}

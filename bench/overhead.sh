@@ -15,7 +15,7 @@
 #
 #   ROUNDS=3 DUR=3 ./bench/overhead.sh        (needs root)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 bench_bpf_stats_off
 NS=$PWD/build/netscope
@@ -37,10 +37,6 @@ for tp in $TPS; do
 	BT_PROBES+="${BT_PROBES:+,}tracepoint:$tp"
 done
 
-pps_of() { # stderr file of a flood -> packets per second
-	sed -n 's/.*syn-flood: sent \([0-9]*\) packets in \([0-9.]*\) s.*/\1 \2/p' "$1" |
-		awk '{ if ($2 > 0) printf "%.0f", $1 / $2 }'
-}
 loss_of() { # netscope stderr -> "captured lost"
 	sed -n 's/.* \([0-9]*\) events produced, \([0-9]*\) captured, \([0-9]*\) lost.*/\2 \3/p' "$1"
 }
@@ -83,7 +79,7 @@ echo "overhead: $ROUNDS interleaved rounds of ${DUR}s SYN floods; kernel $(uname
 for r in $(seq "$ROUNDS"); do
 	for c in $configs; do
 		run_config "$c" "$r"
-		printf '  round %d %s: %s pkt/s\n' "$r" "$c" "$(pps_of "$OUT/$c.$r.err")"
+		printf '  round %d %s: %s pkt/s\n' "$r" "$c" "$(bench_pps_of "$OUT/$c.$r.err")"
 	done
 done
 
@@ -91,11 +87,11 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)
 declare -A label=(
 	[a]="untraced" [b]="empty tp_btf programs (floor)" [c]="netscope record --events $EVENTS"
 	[d]="  same, --stack-policy all" [e]="perf record -a -g" [f]="bpftrace counting")
-base=$(for r in $(seq "$ROUNDS"); do pps_of "$OUT/a.$r.err"; echo; done | grep . | median)
+base=$(for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/a.$r.err"; echo; done | grep . | median)
 echo
 printf '%-4s %-38s %12s %7s %14s %12s\n' cfg setup "pkt/s" ratio "events" lost
 for c in $configs; do
-	p=$(for r in $(seq "$ROUNDS"); do pps_of "$OUT/$c.$r.err"; echo; done | grep . | median)
+	p=$(for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/$c.$r.err"; echo; done | grep . | median)
 	ev=- lost=-
 	last="$OUT/$c.$ROUNDS.err"
 	case $c in

@@ -27,10 +27,6 @@ bench_at_exit "rm -rf $OUT"
 FLOOD=(--scenario syn-flood --duration "$DUR" --count 100000000)
 TPS=$(bench_tracepoints "$NS" default)
 
-pps_of() { # stderr file of a flood -> packets per second
-	sed -n 's/.*syn-flood: sent \([0-9]*\) packets in \([0-9.]*\) s.*/\1 \2/p' "$1" |
-		awk '{ if ($2 > 0) printf "%.0f", $1 / $2 }'
-}
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 
 run_config() { # config round
@@ -57,15 +53,15 @@ for r in $(seq "$ROUNDS"); do
 	line="  round $r:"
 	for c in $configs; do
 		run_config "$c" "$r"
-		line+=" $c $(pps_of "$OUT/$c.$r.err")"
+		line+=" $c $(bench_pps_of "$OUT/$c.$r.err")"
 	done
 	echo "$line"
 done
-base=$(for r in $(seq "$ROUNDS"); do pps_of "$OUT/a.$r.err"; echo; done | grep . | median)
+base=$(for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/a.$r.err"; echo; done | grep . | median)
 echo
 printf '%-4s %-34s %10s %7s\n' cfg setup "SYN/s" ratio
 for c in $configs; do
-	p=$(for r in $(seq "$ROUNDS"); do pps_of "$OUT/$c.$r.err"; echo; done | grep . | median)
+	p=$(for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/$c.$r.err"; echo; done | grep . | median)
 	printf '%-4s %-34s %10s %7.2f\n' "$c" "${label[$c]}" "$p" \
 		"$(awk -v p="$p" -v b="$base" 'BEGIN { print (b > 0) ? p / b : 0 }')"
 done

@@ -12,7 +12,7 @@
 #
 #   ROUNDS=5 DUR=3 SNAPLEN=128 ./bench/snaplen.sh        (needs root)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 bench_bpf_stats_off
 NS=$PWD/build/netscope
@@ -24,10 +24,6 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 FLOOD=(--scenario syn-flood --duration "$DUR" --count 100000000)
 
-pps_of() { # stderr file of a flood -> packets per second
-	sed -n 's/.*syn-flood: sent \([0-9]*\) packets in \([0-9.]*\) s.*/\1 \2/p' "$1" |
-		awk '{ if ($2 > 0) printf "%.0f", $1 / $2 }'
-}
 loss_of() { # netscope stderr -> "captured lost"
 	sed -n 's/.* \([0-9]*\) events produced, \([0-9]*\) captured, \([0-9]*\) lost.*/\2 \3/p' "$1"
 }
@@ -53,12 +49,12 @@ echo "snaplen: $ROUNDS interleaved rounds of ${DUR}s SYN floods; kernel $(uname 
 for r in $(seq "$ROUNDS"); do
 	for c in $configs; do
 		run_config "$c" "$r"
-		printf '  round %d %s: %s pkt/s\n' "$r" "$c" "$(pps_of "$OUT/$c.$r.err")"
+		printf '  round %d %s: %s pkt/s\n' "$r" "$c" "$(bench_pps_of "$OUT/$c.$r.err")"
 	done
 done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
-med_of() { for r in $(seq "$ROUNDS"); do pps_of "$OUT/$1.$r.err"; echo; done | grep . | median; }
+med_of() { for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/$1.$r.err"; echo; done | grep . | median; }
 declare -A label=([a]="untraced" [c]="netscope record (headers only)"
 	[s]="netscope record --snaplen $SNAPLEN")
 base=$(med_of a)

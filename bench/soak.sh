@@ -8,7 +8,7 @@
 #
 #   DURATION=600 ./bench/soak.sh            (needs root; 10 minutes)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 NS=$PWD/build/netscope
 DURATION=${DURATION:-600}
 INTERVAL=${INTERVAL:-10}

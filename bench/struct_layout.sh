@@ -11,7 +11,7 @@
 # hyperfine when installed (apt-get install hyperfine), else a loop timed
 # with date +%s%N.  Prints the mean of each and the ratio pahole / netscope.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 NS=${NETSCOPE:-$PWD/build/netscope}
 STRUCT=${STRUCT:-sk_buff}
 RUNS=${RUNS:-30}
