@@ -179,6 +179,15 @@ struct ksyms *ksyms__load(const char *path)
 		end = name + strcspn(name, " \t\n");
 		if (end == name)
 			continue;
+		/*
+		 * An assembler label that kallsyms keeps (".slowpath" inside
+		 * __raw_callee_save___pv_queued_spin_unlock, ".E_copy" inside
+		 * copy_mc_enhanced_fast_string): never a function, and kept it
+		 * would name every address after it in the function that
+		 * holds it.  Such names start with a dot; C symbols cannot.
+		 */
+		if (*name == '.')
+			continue;
 		if (*end == '\t' || *end == ' ') {
 			char *m = end + strspn(end, " \t");
 

@@ -129,6 +129,37 @@ static void data_and_zero_address_symbols_are_not_kept(void **state)
 	ksyms__free(ks);
 }
 
+static void assembler_labels_do_not_hide_their_function(void **state)
+{
+	/* as 6.18's kallsyms has them: a local label inside a function */
+	struct ksyms *ks = ksyms__load(write_fixture(
+		"ffffffff8226e8f0 T __raw_callee_save___pv_queued_spin_unlock\n"
+		"ffffffff8226e904 t .slowpath\n"
+		"ffffffff8226e930 T native_queued_spin_lock_slowpath\n"));
+	char buf[128];
+
+	unlink(path);
+	assert_non_null(ks);
+	assert_int_equal(ks->n, 2);
+	assert_null(ksyms__find(ks, ".slowpath"));
+	assert_string_equal(ksyms__fmt(ks, 0xffffffff8226e90aull, buf, sizeof(buf)),
+			    "__raw_callee_save___pv_queued_spin_unlock+0x1a");
+	ksyms__free(ks);
+}
+
+static void live_kallsyms_has_no_label_names(void **state)
+{
+	struct ksyms *ks = ksyms__load(NULL);
+
+	if (!ks) {
+		print_message("# /proc/kallsyms not usable here (%s)\n", strerror(errno));
+		skip();
+	}
+	for (size_t i = 0; i < ks->n; i++)
+		assert_true(ks->syms[i].name[0] != '.');
+	ksyms__free(ks);
+}
+
 static void zero_addresses_mean_restricted(void **state)
 {
 	/* what kptr_restrict shows an unprivileged reader */
@@ -230,6 +261,8 @@ int main(void)
 		cmocka_unit_test(module_and_bpf_symbols_keep_their_module),
 		cmocka_unit_test(fmt_gives_name_plus_offset_or_bare_address),
 		cmocka_unit_test(data_and_zero_address_symbols_are_not_kept),
+		cmocka_unit_test(assembler_labels_do_not_hide_their_function),
+		cmocka_unit_test(live_kallsyms_has_no_label_names),
 		cmocka_unit_test(zero_addresses_mean_restricted),
 		cmocka_unit_test(missing_file_and_empty_file_are_errors),
 		cmocka_unit_test(overlong_line_is_skipped_whole),
