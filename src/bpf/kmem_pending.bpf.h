@@ -81,7 +81,7 @@ static __always_inline void kmem_cache_note(__u64 cache)
  * every held-back-allocation lookup below from the packet handlers: under
  * the namespace filter each event did two (ev_begin_direct(),
  * kmem_pending_flush()), ~5 % of the handlers' own time in a SYN flood
- * (bench/bpf_lines.sh, docs/PERFORMANCE.md).
+ * (bench/handler_lines.sh, docs/PERFORMANCE.md).
  */
 static __always_inline bool kmem_enabled(void)
 {
