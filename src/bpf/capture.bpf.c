@@ -891,3 +891,37 @@ TWIN(mm_page_alloc, on_page_alloc(ctx, page, order, gfp_flags),
 TWIN(mm_page_free, order == page_frag_order && page_frag_gfp ?
 		   kmem_emit_free(ctx, NS_EV_PAGE_FREE, 0, (__u64)page, 0) : 0,
      struct page *page, unsigned int order)
+
+/* ---- the heartbeat of batched capture (capture_batch.bpf.h) ----
+ *
+ * Run by user space on each CPU in turn (BPF_PROG_TEST_RUN from a thread
+ * bound to that CPU, capture/heartbeat.c): in task context with preemption
+ * off, so no handler of this CPU is in the middle of an event.  Every batch
+ * can go, and then every event of this CPU stamped before the heartbeat is
+ * in the ring ahead of it.  Handlers of interrupts that arrive meanwhile
+ * stamp their events later than the heartbeat, wherever those land.
+ */
+SEC("raw_tp")
+int flush_batches(void *ctx)
+{
+	struct ns_heartbeat hb = { .kind = NS_RECORD_HEARTBEAT };
+	struct cpu_batches *cb = get_cpu_batches();
+	struct ns_counters *c = get_counters();
+
+	hb.ts_ns = bpf_ktime_get_ns();
+	hb.cpu = bpf_get_smp_processor_id();
+	if (!cb || !c)
+		return 0;
+	for (__u32 i = 0; i < NS_BATCH_LEVELS; i++) {
+		struct ev_batch *b = &cb->lvl[i];
+
+		batch_flush(b, c);
+		/* not expected (run elsewhere than in a task): an event of this
+		 * level may still come with an older stamp; a zero one only
+		 * holds the heartbeat back, user space keeps the highest */
+		if ((b->writing || b->flushing) && b->ev[0].ts_ns < hb.ts_ns)
+			hb.ts_ns = b->ev[0].ts_ns;
+	}
+	bpf_ringbuf_output(&events, &hb, sizeof(hb), BPF_RB_NO_WAKEUP);
+	return 0;
+}

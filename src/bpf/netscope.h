@@ -295,4 +295,25 @@ struct ns_payload {
 	__u8 pad[7];
 };
 
+/*
+ * Batched capture (capture_batch.bpf.h): each CPU keeps up to NS_BATCH
+ * events per execution level and sends them as one ring record, the
+ * events back to back (a record of k * sizeof(struct ns_event) bytes; a
+ * lone event is a batch of one).  Events of different CPUs and levels then
+ * reach the ring out of time order, so user space sorts them back
+ * (capture/reorder.h) and needs to know how far each CPU's stream is
+ * complete: the flush program, run by user space on each CPU in turn,
+ * sends every batch of that CPU and then this record, saying that every
+ * event of the CPU stamped before ts_ns is in the ring ahead of it.
+ */
+#define NS_BATCH 16
+#define NS_RECORD_HEARTBEAT 0xfffffffffffff002ull
+
+struct ns_heartbeat {
+	__u64 kind;		/* NS_RECORD_HEARTBEAT */
+	__u64 ts_ns;
+	__u32 cpu;
+	__u32 pad;
+};
+
 #endif /* NETSCOPE_WIRE_H */

@@ -43,7 +43,7 @@ int sampling_parse_cpus(const char *list, bool *online, int max)
 	return count;
 }
 
-static int online_cpus(bool *online, int max)
+int sampling_online_cpus(bool *online, int max)
 {
 	char buf[1024];
 	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
@@ -86,7 +86,7 @@ int sampling_attach(struct cpu_sampler *cs, struct bpf_program *prog, unsigned i
 		snprintf(err, len, "out of memory");
 		return -ENOMEM;
 	}
-	n = online_cpus(online, max);
+	n = sampling_online_cpus(online, max);
 	if (n <= 0) {
 		r = n ? n : -ENOENT;
 		snprintf(err, len, "cannot read /sys/devices/system/cpu/online: %s", strerror(-r));

@@ -26,6 +26,8 @@ struct cpu_sampler {
  * online[0..max); returns how many CPUs it names, or -EINVAL.
  */
 int sampling_parse_cpus(const char *list, bool *online, int max);
+/* the same, of /sys/devices/system/cpu/online; or -errno */
+int sampling_online_cpus(bool *online, int max);
 /*
  * Open a cpu-clock event sampling at freq Hz on every online CPU and attach
  * prog to each.  Returns 0, or -errno with what failed in err; on failure

@@ -4,14 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "capture.skel.h"
 #include "capture/ftrace_session.h"
 #include "capture/session_funcs.h"
 #include "capture/session_progs.h"
+#include "capture/heartbeat.h"
 #include "capture/identity.h"
 #include "capture/kmem.h"
+#include "capture/reorder.h"
 #include "capture/sampling.h"
 #include "capture/session.h"
 #include "common/log.h"
@@ -72,6 +75,12 @@ struct capture_session {
 	uint64_t payload_captured, payload_unmatched, payload_cut;
 	int ncpus;
 	int cb_err;
+	/* batched capture (capture_batch.bpf.h): events wait in reorder until
+	 * every CPU's heartbeat has passed them */
+	bool batching;
+	struct reorder reorder;
+	struct heartbeat hb;
+	uint64_t hb_last_ns; /* CLOCK_MONOTONIC of the last heartbeat round */
 };
 
 /*
@@ -242,25 +251,57 @@ static int on_payload(struct capture_session *s, const void *data, size_t size)
 	return s->payload_fn ? s->payload_fn(s->payload_ctx, &p) : 0;
 }
 
+/* an event in time order: its packet, its task's name, the consumer */
+static int deliver(void *ctx, struct ns_event *ev)
+{
+	struct capture_session *s = ctx;
+
+	if (ev->type < NS_EV__COUNT)
+		s->captured[ev->type]++;
+	identity_assign(&s->ids, ev);
+	fill_comm(s, ev);
+	return s->fn ? s->fn(s->fn_ctx, ev) : 0;
+}
+
+/*
+ * A ring record: packet bytes, a heartbeat, or events back to back (one,
+ * or a batch of up to NS_BATCH).  Batched events wait in the reorder
+ * buffer; without batching the ring's order is the events' order.
+ */
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct capture_session *s = ctx;
 	struct ns_event ev;
 	uint64_t kind;
 
-	if (size >= sizeof(struct ns_payload)) {
+	if (size >= sizeof(kind)) {
 		memcpy(&kind, data, sizeof(kind));
-		if (kind == NS_RECORD_PAYLOAD)
+		if (kind == NS_RECORD_PAYLOAD && size >= sizeof(struct ns_payload))
 			return on_payload(s, data, size);
+		if (kind == NS_RECORD_HEARTBEAT && size >= sizeof(struct ns_heartbeat)) {
+			struct ns_heartbeat hb;
+
+			memcpy(&hb, data, sizeof(hb));
+			reorder_heartbeat(&s->reorder, hb.cpu, hb.ts_ns);
+			return 0;
+		}
 	}
-	if (size < sizeof(ev))
-		return 0;
-	memcpy(&ev, data, sizeof(ev)); /* ring-buffer records are 8-byte aligned only */
-	if (ev.type < NS_EV__COUNT)
-		s->captured[ev.type]++;
-	identity_assign(&s->ids, &ev);
-	fill_comm(s, &ev);
-	return s->fn ? s->fn(s->fn_ctx, &ev) : 0;
+	for (size_t off = 0; off + sizeof(ev) <= size; off += sizeof(ev)) {
+		int err;
+
+		/* ring-buffer records are 8-byte aligned only */
+		memcpy(&ev, (const char *)data + off, sizeof(ev));
+		if (!s->batching) {
+			err = deliver(s, &ev);
+		} else {
+			err = reorder_push(&s->reorder, &ev);
+			if (err)
+				ns_err("cannot hold events to sort them: %s", strerror(-err));
+		}
+		if (err < 0)
+			return err;
+	}
+	return 0;
 }
 
 /* a record of the ftrace instance: no skb, so no packet identity to assign */
@@ -371,8 +412,72 @@ const struct kmem_config *capture_kmem(const struct capture_session *s)
 	return s->kmem;
 }
 
+/*
+ * Batched capture unless something needs each record in the ring right
+ * after its event: packet bytes (identified by the event before them) and
+ * kernel functions (their handlers can be preempted, so the heartbeat
+ * could not vouch for them).  NETSCOPE_BATCH=0 turns it off, for
+ * comparisons (bench/).
+ */
+static bool batching_wanted(const struct capture_opts *o)
+{
+	const char *env = getenv("NETSCOPE_BATCH");
+
+	if (env && !strcmp(env, "0"))
+		return false;
+	if (o->snaplen)
+		return false;
+	return o->func_mode == CAPTURE_FUNCS_OFF ||
+	       (o->func_mode == CAPTURE_FUNCS_AUTO && !o->nfunc_patterns && !o->ngraph_roots);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* the first heartbeat round; -ENOTSUP when this kernel will not run one */
+static int batching_start(struct capture_session *s)
+{
+	int err = reorder_init(&s->reorder, s->ncpus, 1u << 18);
+
+	if (!err)
+		err = heartbeat_init(&s->hb, bpf_program__fd(s->skel->progs.flush_batches),
+				     s->ncpus);
+	if (err)
+		return err;
+	for (int cpu = 0; cpu < s->ncpus; cpu++)
+		if (!heartbeat_covers(&s->hb, cpu))
+			reorder_cpu_done(&s->reorder, cpu);
+	s->hb_last_ns = mono_ns();
+	err = heartbeat_round(&s->hb);
+	if (err) {
+		ns_dbg(1, "the flush program cannot be run (%s): capturing unbatched",
+		       strerror(-err));
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int session_open(struct capture_session **out, const struct capture_opts *o,
+			const struct features *ft, capture_event_fn fn, void *ctx, bool batch);
+
 int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx)
+{
+	bool batch = batching_wanted(o);
+	int err = session_open(out, o, ft, fn, ctx, batch);
+
+	if (err == -ENOTSUP && batch)
+		err = session_open(out, o, ft, fn, ctx, false);
+	return err;
+}
+
+static int session_open(struct capture_session **out, const struct capture_opts *o,
+			const struct features *ft, capture_event_fn fn, void *ctx, bool batch)
 {
 	struct bpf_program *btf[NS_EV__COUNT] = {}, *raw[NS_EV__COUNT] = {};
 	struct bpf_program *vbtf[NS_IRQV__COUNT][2] = {}, *vraw[NS_IRQV__COUNT][2] = {};
@@ -410,6 +515,7 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		return -ENOMEM;
 	}
 	s->ncpus = libbpf_num_possible_cpus();
+	s->batching = batch;
 
 	s->skel = capture_bpf__open();
 	if (!s->skel) {
@@ -419,6 +525,8 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 	}
 	configure(s->skel, o, ft);
 	s->skel->rodata->direct_reads = use_btf;
+	s->skel->rodata->batching = batch;
+	bpf_program__set_autoload(s->skel->progs.flush_batches, batch);
 	s->skel->rodata->parse_all = o->filter.l4_proto || o->filter.port || o->filter.host_family;
 	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
 	/* an LRU hash is preallocated (~6 MB at 65536): only --snaplen needs it */
@@ -491,6 +599,9 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 		       ns_verbose ? "" : " (run with -v for the verifier log)");
 		goto fail;
 	}
+	/* before any handler is attached: a retry unbatched leaves nothing behind */
+	if (batch && (err = batching_start(s)))
+		goto fail;
 	/*
 	 * Last type first: softirq_exit (and irq_handler_exit) before their
 	 * entry.  Entry first, a softirq that began between the two attaches
@@ -572,8 +683,38 @@ fail:
 	return err;
 }
 
+/*
+ * Every CPU's batches into the ring, each followed by its heartbeat, and
+ * the ring read: the events the heartbeats vouch for are then released
+ * (all: every event held, at the end of the capture).
+ */
+static int batch_sync(struct capture_session *s, bool all)
+{
+	int err = heartbeat_round(&s->hb);
+	long n;
+
+	if (err)
+		ns_dbg(1, "heartbeat: %s", strerror(-err));
+	s->hb_last_ns = mono_ns();
+	err = ring_buffer__consume(s->rb);
+	if (err < 0 && err != -EINTR)
+		return err;
+	n = reorder_release(&s->reorder, all, deliver, s);
+	return n < 0 ? (int)n : 0;
+}
+
+/*
+ * How often each CPU's batches are flushed: what a quiet CPU's events wait
+ * at most, and about what the reorder buffer holds (at 2 M events/s, 40k
+ * events, 7 MB).  A round costs each CPU a move of this thread there and
+ * back (~10 us).
+ */
+#define HEARTBEAT_NS 20000000ull
+
 int capture_poll(struct capture_session *s, int timeout_ms)
 {
+	if (s->batching && timeout_ms > (int)(HEARTBEAT_NS / 1000000))
+		timeout_ms = HEARTBEAT_NS / 1000000;
 	int n = ring_buffer__poll(s->rb, timeout_ms);
 
 	if (n < 0 && n != -EINTR)
@@ -583,6 +724,18 @@ int capture_poll(struct capture_session *s, int timeout_ms)
 
 	if (m < 0 && m != -EINTR)
 		return m;
+	if (s->batching) {
+		long r;
+
+		if (mono_ns() - s->hb_last_ns >= HEARTBEAT_NS) {
+			int err = batch_sync(s, false);
+
+			if (err)
+				return err;
+		} else if ((r = reorder_release(&s->reorder, false, deliver, s)) < 0) {
+			return (int)r;
+		}
+	}
 	/* the ftrace instance's records, after the ring's: each CPU's in order */
 	int f = ftrace_session_poll(s->ftrace);
 
@@ -599,6 +752,13 @@ void capture_stop_sampling(struct capture_session *s)
 int capture_drain(struct capture_session *s)
 {
 	int n = ring_buffer__consume(s->rb);
+
+	if (s->batching) {
+		int err = batch_sync(s, true);
+
+		if (err)
+			n = err;
+	}
 
 	/* the capture ends here: the instance stops, its last records are read */
 	ftrace_session_stop(s->ftrace);
@@ -735,6 +895,13 @@ void capture_close(struct capture_session *s)
 		for (int x = 0; x < 2; x++)
 			bpf_link__destroy(s->irqv_links[w][x]);
 	capture_bpf__destroy(s->skel);
+	if (s->batching)
+		ns_dbg(1, "batched capture: %llu heartbeat rounds (%llu CPUs run remotely), "
+		       "%llu events late, %llu released early",
+		       (unsigned long long)s->hb.rounds, (unsigned long long)s->hb.remote,
+		       (unsigned long long)s->reorder.late, (unsigned long long)s->reorder.forced);
+	heartbeat_free(&s->hb);
+	reorder_free(&s->reorder);
 	identity_free(&s->ids);
 	if (s->kmem)
 		kmem_config_free(s->kmem);

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU batches of events: one ring-buffer record per NS_BATCH events
+ * instead of one per event.  Each reservation and commit of the BPF ring
+ * buffer takes its spinlock and writes its header on a cache line the
+ * other CPUs share; at flood rate that alone cost 0.13 of untraced
+ * throughput here, where the same events sent 32 to a record cost 0.01
+ * (bench/record_floor.sh, docs/PERFORMANCE.md).
+ *
+ * A batch per execution level (task, softirq, hardirq), because a handler
+ * can be interrupted by a handler of a higher level on the same CPU, never
+ * by one of its own: a level's batch has one writer at a time.  Two flags
+ * make the nesting safe:
+ *   writing:  ev[n] is being filled by a handler of the level; a handler
+ *             that interrupts it must leave the batch alone;
+ *   flushing: the batch is being copied to the ring and emptied.
+ * A batch is sent when it is full, when a handler of another level is
+ * about to append (so a CPU's events reach the ring nearly in time order
+ * and no batch waits behind another level's traffic), and when user space
+ * runs flush_batches on the CPU (the heartbeat, netscope.h), which is also
+ * what bounds how long a quiet CPU's events wait.
+ *
+ * Only events that go through ev_emit_sent()/ev_submit_direct() are
+ * batched; cpu samples (they interrupt anything, NMI-like), syscalls (their
+ * tracepoints may be preemptible) and the records held back and sent
+ * before an event (softirq entries and raises, allocations) go to the ring
+ * directly: user space sorts each CPU's events by time anyway.
+ */
+#ifndef NS_CAPTURE_BATCH_BPF_H
+#define NS_CAPTURE_BATCH_BPF_H
+
+#define NS_BATCH_LEVELS 3 /* task (and unknown), softirq, hardirq */
+
+struct ev_batch {
+	__u32 n;	/* events committed, ev[0..n) */
+	__u8 writing;
+	__u8 flushing;
+	__u8 wake;	/* an event of the batch asked to wake the consumer */
+	__u8 pad;
+	struct ns_event ev[NS_BATCH];
+};
+
+struct cpu_batches {
+	__u32 last;	/* the level that appended last */
+	__u32 pad;
+	struct ev_batch lvl[NS_BATCH_LEVELS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_batches);
+} batches SEC(".maps");
+
+/* set by user space when nothing needs per-event records (capture/session.c) */
+const volatile bool batching;
+
+/* stores the flags guard must not be moved across by the compiler (a nested
+ * handler on this CPU sees memory in program order) */
+#define batch_barrier() asm volatile("" ::: "memory")
+
+static __always_inline struct cpu_batches *get_cpu_batches(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&batches, &zero);
+}
+
+static __always_inline __u32 batch_level(__u8 ctx)
+{
+	return ctx == NS_CTX_HARDIRQ ? 2 : ctx == NS_CTX_SOFTIRQ ? 1 : 0;
+}
+
+/* Send a batch's committed events as one record and empty it, unless its
+ * level is in the middle of an append or another flush. */
+static __always_inline void batch_flush(struct ev_batch *b, struct ns_counters *c)
+{
+	__u64 flags;
+	__u32 n;
+
+	if (b->writing || b->flushing)
+		return;
+	b->flushing = 1;
+	batch_barrier();
+	/* read after the flag: a handler that interrupted us before it was
+	 * set may have flushed the batch already */
+	n = b->n;
+	if (n && n <= NS_BATCH) {
+		/* the same n, in a form whose bounds the verifier keeps (clang
+		 * may multiply a copy made before the test) */
+		n = ((n - 1) & (NS_BATCH - 1)) + 1;
+		flags = b->wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+		if (bpf_ringbuf_output(&events, b->ev, n * sizeof(struct ns_event), flags)) {
+			for (__u32 i = 0; i < NS_BATCH; i++) {
+				if (i >= n)
+					break;
+				c->lost[b->ev[i].type & (NS_EV_SLOTS - 1)]++;
+			}
+		}
+	}
+	b->n = 0;
+	b->wake = 0;
+	batch_barrier();
+	b->flushing = 0;
+}
+
+/*
+ * The next free slot of this CPU's batch for events of context ctx, marked
+ * as being written; NULL when the batch cannot take it now (a handler of
+ * the same level is interrupted in the middle of it: an interrupt the
+ * context tracking does not see), then the event goes to the ring alone.
+ */
+static __always_inline struct ns_event *batch_take(__u8 ctx, struct ns_counters *c)
+{
+	struct cpu_batches *cb = get_cpu_batches();
+	__u32 lvl = batch_level(ctx), n;
+	struct ev_batch *b;
+
+	if (!cb)
+		return NULL;
+	if (cb->last != lvl) {
+		/* the other levels' events are older than this one: send them
+		 * first, except one whose handler we interrupted */
+		for (__u32 i = 0; i < NS_BATCH_LEVELS; i++)
+			if (i != lvl)
+				batch_flush(&cb->lvl[i], c);
+		cb->last = lvl;
+	}
+	b = &cb->lvl[lvl];
+	if (b->writing || b->flushing)
+		return NULL;
+	b->writing = 1;
+	batch_barrier();
+	n = b->n;
+	if (n >= NS_BATCH) { /* not expected: a full batch is sent at once */
+		batch_barrier();
+		b->writing = 0;
+		return NULL;
+	}
+	return &b->ev[n];
+}
+
+static __always_inline struct ev_batch *batch_of(__u8 ctx)
+{
+	struct cpu_batches *cb = get_cpu_batches();
+
+	return cb ? &cb->lvl[batch_level(ctx)] : NULL;
+}
+
+/* The slot batch_take() gave is a committed event now; send a full batch. */
+static __always_inline void batch_commit(__u8 ctx, struct ns_counters *c, __u64 wake)
+{
+	struct ev_batch *b = batch_of(ctx);
+	__u32 n;
+
+	if (!b)
+		return;
+	n = b->n + 1;
+	b->n = n;
+	if (wake == BPF_RB_FORCE_WAKEUP)
+		b->wake = 1;
+	batch_barrier();
+	b->writing = 0;
+	if (n >= NS_BATCH)
+		batch_flush(b, c);
+}
+
+/* The slot batch_take() gave holds an unwanted event: give it back. */
+static __always_inline void batch_discard(__u8 ctx)
+{
+	struct ev_batch *b = batch_of(ctx);
+
+	if (!b)
+		return;
+	batch_barrier();
+	b->writing = 0;
+}
+
+/* whether an event built elsewhere (a scratch slot) may join a batch */
+static __always_inline bool batchable(__u16 type)
+{
+	return batching && type != NS_EV_CPU_SAMPLE && type != NS_EV_SYSCALL;
+}
+
+/* Copy an event built in a scratch slot into its batch; false: the batch
+ * could not take it, send it alone. */
+static __always_inline bool batch_append(const struct ns_event *e, struct ns_counters *c,
+					 __u64 wake)
+{
+	struct ns_event *slot;
+
+	if (!batchable(e->type))
+		return false;
+	slot = batch_take(e->ctx, c);
+	if (!slot)
+		return false;
+	__builtin_memcpy(slot, e, sizeof(*slot));
+	batch_commit(e->ctx, c, wake);
+	return true;
+}
+
+#endif /* NS_CAPTURE_BATCH_BPF_H */

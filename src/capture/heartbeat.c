@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Flush every CPU's batches from that CPU: see heartbeat.h. */
+#include "capture/heartbeat.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "capture/sampling.h"
+
+int heartbeat_init(struct heartbeat *h, int prog_fd, int ncpus)
+{
+	int n;
+
+	memset(h, 0, sizeof(*h));
+	h->prog_fd = prog_fd;
+	h->ncpus = ncpus;
+	h->online = calloc(ncpus, sizeof(*h->online));
+	h->orig = CPU_ALLOC(ncpus);
+	if (!h->online || !h->orig) {
+		heartbeat_free(h);
+		return -ENOMEM;
+	}
+	n = sampling_online_cpus(h->online, ncpus);
+	if (n <= 0) {
+		heartbeat_free(h);
+		return n < 0 ? n : -ENOENT;
+	}
+	if (sched_getaffinity(0, CPU_ALLOC_SIZE(ncpus), h->orig)) {
+		n = -errno;
+		heartbeat_free(h);
+		return n;
+	}
+	return 0;
+}
+
+bool heartbeat_covers(const struct heartbeat *h, int cpu)
+{
+	return cpu >= 0 && cpu < h->ncpus && h->online[cpu];
+}
+
+int heartbeat_round(struct heartbeat *h)
+{
+	size_t size = CPU_ALLOC_SIZE(h->ncpus);
+	cpu_set_t *one = CPU_ALLOC(h->ncpus);
+	int err = 0;
+
+	if (!one)
+		return -ENOMEM;
+	for (int cpu = 0; cpu < h->ncpus; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+
+		if (!h->online[cpu])
+			continue;
+		CPU_ZERO_S(size, one);
+		CPU_SET_S(cpu, size, one);
+		/*
+		 * Not allowed there (a cpuset): the kernel runs the program from
+		 * an IPI instead, which can interrupt a handler in the middle of
+		 * an event; the flush program then holds its heartbeat back
+		 * where it sees one, and what it cannot see arrives late
+		 * (counted, capture/reorder.h).
+		 */
+		if (sched_setaffinity(0, size, one))
+			h->remote++;
+		if (bpf_prog_test_run_opts(h->prog_fd, &opts) && !err)
+			err = -errno;
+	}
+	sched_setaffinity(0, size, h->orig);
+	CPU_FREE(one);
+	h->rounds++;
+	return err;
+}
+
+void heartbeat_free(struct heartbeat *h)
+{
+	free(h->online);
+	if (h->orig)
+		CPU_FREE(h->orig);
+	memset(h, 0, sizeof(*h));
+}
