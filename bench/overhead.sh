@@ -5,6 +5,7 @@
 #   a  untraced (netscope run)
 #   b  empty tp_btf programs on the same tracepoints (the floor)
 #   c  netscope record, default events and stack policy
+#   u  the same unbatched (NETSCOPE_BATCH=0: a ring record per event)
 #   d  netscope record --stack-policy all (a stack on every event)
 #   e  perf record -a -g on the same tracepoints
 #   f  bpftrace counting the same tracepoints
@@ -14,6 +15,7 @@
 # policy (bench/stackcov).
 #
 #   ROUNDS=3 DUR=3 ./bench/overhead.sh        (needs root)
+#   CONFIGS="a b c u" picks configurations
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
@@ -56,6 +58,7 @@ run_config() { # config round
 	   kill -INT $pid; wait $pid
 	   echo "events - -" >>"$err" ;;
 	c) "$NS" record -o "$OUT/c.ns" --events "$EVENTS" "${FLOOD[@]}" 2>"$err" ;;
+	u) NETSCOPE_BATCH=0 "$NS" record -o "$OUT/u.ns" --events "$EVENTS" "${FLOOD[@]}" 2>"$err" ;;
 	d) "$NS" record -o "$OUT/d.ns" --events "$EVENTS" --stack-policy all "${FLOOD[@]}" 2>"$err" ;;
 	e) perf record -q -a -g "${PERF_EVENTS[@]}" -o "$OUT/perf.data" -- "$NS" run "${FLOOD[@]}" 2>"$err"
 	   perf report -i "$OUT/perf.data" --stats 2>/dev/null >"$OUT/perf.stats"
@@ -74,7 +77,7 @@ run_config() { # config round
 	esac
 }
 
-configs="a b c d e f"
+configs=${CONFIGS:-a b c u d e f}
 echo "overhead: $ROUNDS interleaved rounds of ${DUR}s SYN floods; kernel $(uname -r), $(nproc) CPUs"
 for r in $(seq "$ROUNDS"); do
 	for c in $configs; do
@@ -85,7 +88,7 @@ done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 declare -A label=(
-	[a]="untraced" [b]="empty tp_btf programs (floor)" [c]="netscope record --events $EVENTS"
+	[a]="untraced" [b]="empty tp_btf programs (floor)" [c]="netscope record --events $EVENTS" [u]="  same, unbatched"
 	[d]="  same, --stack-policy all" [e]="perf record -a -g" [f]="bpftrace counting")
 base=$(for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/a.$r.err"; echo; done | grep . | median)
 echo
@@ -95,7 +98,7 @@ for c in $configs; do
 	ev=- lost=-
 	last="$OUT/$c.$ROUNDS.err"
 	case $c in
-	c|d) read -r ev lost <<<"$(loss_of "$last")" ;;
+	c|u|d) read -r ev lost <<<"$(loss_of "$last")" ;;
 	b|e|f) read -r _ ev lost <<<"$(grep '^events' "$last")" ;;
 	esac
 	printf '%-4s %-38s %12s %7.2f %14s %12s\n' "$c" "${label[$c]}" "$p" \

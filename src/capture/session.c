@@ -16,7 +16,7 @@
 #include "capture/kmem.h"
 #include "capture/reorder.h"
 #include "capture/sampling.h"
-#include "capture/session.h"
+#include "capture/session_private.h"
 #include "common/log.h"
 #include "trace/syscalls.h"
 
@@ -42,45 +42,6 @@ static const int min_args[NS_EV__COUNT] = {
 	 * kmem_cache_free(call_site, ptr, s), kfree: 2 */
 	[NS_EV_KMEM_ALLOC] = 5, [NS_EV_KMEM_FREE] = 2,
 	[NS_EV_PAGE_ALLOC] = 3, [NS_EV_PAGE_FREE] = 1,
-};
-
-enum ev_method { M_OFF = 0, M_TP_BTF, M_RAW_TP, M_MISSING, M_PERF_EVENT };
-
-struct capture_session {
-	struct capture_bpf *skel;
-	struct ring_buffer *rb;
-	struct bpf_link *links[NS_EV__COUNT];
-	/* the second tracepoint of NS_EV_SYSCALL (sys_exit), NS_EV_KMEM_ALLOC
-	 * (kmalloc) and NS_EV_KMEM_FREE (kfree) */
-	struct bpf_link *links2[NS_EV__COUNT];
-	/* NS_EV_IRQ_VECTOR_*: a link per irq_vectors tracepoint, [which][exit] */
-	struct bpf_link *irqv_links[NS_IRQV__COUNT][2];
-	bool irqv_on[NS_IRQV__COUNT];	/* the pair is loaded */
-	struct func_attach *funcs;	/* kernel functions, NULL when none are traced */
-	struct ftrace_session *ftrace;	/* or by ftrace (--method ftrace), NULL when not */
-	char ftrace_method[40];		/* "ftrace-function_graph", "ftrace-function" */
-	struct cpu_sampler sampler;
-	enum ev_method method[NS_EV__COUNT];
-	uint64_t captured[NS_EV__COUNT];
-	uint64_t events; /* what the user asked for */
-	struct identity ids;
-	/* pid -> comm for events from irq context, direct-mapped */
-	struct { uint32_t pid; char comm[NS_COMM_LEN]; } comms[1024];
-	struct kmem_config *kmem; /* what --events kmem looks for; NULL when off */
-	capture_event_fn fn;
-	void *fn_ctx;
-	capture_payload_fn payload_fn;
-	void *payload_ctx;
-	/* packet bytes delivered, of them without a live packet, cut short */
-	uint64_t payload_captured, payload_unmatched, payload_cut;
-	int ncpus;
-	int cb_err;
-	/* batched capture (capture_batch.bpf.h): events wait in reorder until
-	 * every CPU's heartbeat has passed them */
-	bool batching;
-	struct reorder reorder;
-	struct heartbeat hb;
-	uint64_t hb_last_ns; /* CLOCK_MONOTONIC of the last heartbeat round */
 };
 
 /*
@@ -182,140 +143,6 @@ static int irq_vectors_attach(struct capture_session *s, bool use_btf,
 	return pairs;
 }
 
-/* The name of a pid seen in irq context (the interrupted task): from the
- * task-context events of that pid, else /proc; best effort. */
-static void fill_comm(struct capture_session *s, struct ns_event *ev)
-{
-	size_t slot = ev->pid % (sizeof(s->comms) / sizeof(s->comms[0]));
-	char path[64];
-	FILE *f;
-
-	if (ev->comm[0]) {
-		s->comms[slot].pid = ev->pid;
-		memcpy(s->comms[slot].comm, ev->comm, NS_COMM_LEN);
-		return;
-	}
-	if (!ev->pid) {
-		snprintf(ev->comm, NS_COMM_LEN, "swapper/%u", ev->cpu);
-		return;
-	}
-	if (s->comms[slot].pid != ev->pid || !s->comms[slot].comm[0]) {
-		s->comms[slot].pid = ev->pid;
-		s->comms[slot].comm[0] = '\0';
-		snprintf(path, sizeof(path), "/proc/%u/comm", ev->pid);
-		f = fopen(path, "r");
-		if (f) {
-			if (fgets(s->comms[slot].comm, NS_COMM_LEN, f))
-				s->comms[slot].comm[strcspn(s->comms[slot].comm, "\n")] = '\0';
-			fclose(f);
-		}
-	}
-	memcpy(ev->comm, s->comms[slot].comm, NS_COMM_LEN);
-}
-
-void capture_on_payload(struct capture_session *s, capture_payload_fn fn, void *ctx)
-{
-	s->payload_fn = fn;
-	s->payload_ctx = ctx;
-}
-
-/*
- * A packet's bytes (payload.bpf.h), sent right after an event of the same
- * packet: that event has been through identity_assign() already, so the
- * packet's id is known, unless the event itself was lost.
- */
-static int on_payload(struct capture_session *s, const void *data, size_t size)
-{
-	struct ns_payload h;
-	struct ns_payload_rec p;
-
-	memcpy(&h, data, sizeof(h));
-	if (h.cap_len > size - sizeof(h) || h.cap_len > NS_SNAPLEN_MAX)
-		return 0; /* not from our BPF object */
-	p = (struct ns_payload_rec){
-		.packet_id = identity_lookup(&s->ids, h.skb, h.skb_head),
-		.ts_ns = h.ts_ns,
-		.orig_len = h.orig_len,
-		.cap_len = h.cap_len,
-		.type = h.type,
-		.flags = h.flags,
-		.data = (const uint8_t *)data + sizeof(h),
-	};
-	if (!p.packet_id) {
-		s->payload_unmatched++;
-		return 0;
-	}
-	s->payload_captured++;
-	if (p.flags & NS_PAYLOAD_CUT_LINEAR)
-		s->payload_cut++;
-	return s->payload_fn ? s->payload_fn(s->payload_ctx, &p) : 0;
-}
-
-/* an event in time order: its packet, its task's name, the consumer */
-static int deliver(void *ctx, struct ns_event *ev)
-{
-	struct capture_session *s = ctx;
-
-	if (ev->type < NS_EV__COUNT)
-		s->captured[ev->type]++;
-	identity_assign(&s->ids, ev);
-	fill_comm(s, ev);
-	return s->fn ? s->fn(s->fn_ctx, ev) : 0;
-}
-
-/*
- * A ring record: packet bytes, a heartbeat, or events back to back (one,
- * or a batch of up to NS_BATCH).  Batched events wait in the reorder
- * buffer; without batching the ring's order is the events' order.
- */
-static int on_sample(void *ctx, void *data, size_t size)
-{
-	struct capture_session *s = ctx;
-	struct ns_event ev;
-	uint64_t kind;
-
-	if (size >= sizeof(kind)) {
-		memcpy(&kind, data, sizeof(kind));
-		if (kind == NS_RECORD_PAYLOAD && size >= sizeof(struct ns_payload))
-			return on_payload(s, data, size);
-		if (kind == NS_RECORD_HEARTBEAT && size >= sizeof(struct ns_heartbeat)) {
-			struct ns_heartbeat hb;
-
-			memcpy(&hb, data, sizeof(hb));
-			reorder_heartbeat(&s->reorder, hb.cpu, hb.ts_ns);
-			return 0;
-		}
-	}
-	for (size_t off = 0; off + sizeof(ev) <= size; off += sizeof(ev)) {
-		int err;
-
-		/* ring-buffer records are 8-byte aligned only */
-		memcpy(&ev, (const char *)data + off, sizeof(ev));
-		if (!s->batching) {
-			err = deliver(s, &ev);
-		} else {
-			err = reorder_push(&s->reorder, &ev);
-			if (err)
-				ns_err("cannot hold events to sort them: %s", strerror(-err));
-		}
-		if (err < 0)
-			return err;
-	}
-	return 0;
-}
-
-/* a record of the ftrace instance: no skb, so no packet identity to assign */
-static void on_ftrace_event(void *ctx, struct ns_event *ev)
-{
-	struct capture_session *s = ctx;
-
-	s->captured[ev->type]++;
-	fill_comm(s, ev);
-	/* a consumer that wants to stop (stdout gone) stops the run loop itself */
-	if (s->fn)
-		s->fn(s->fn_ctx, ev);
-}
-
 /*
  * capture_wakeup_mark() (session.h).  A wake-up is not free: the ring
  * buffer raises an irq_work, a self-IPI, which in a VM is an exit to the
@@ -412,63 +239,13 @@ const struct kmem_config *capture_kmem(const struct capture_session *s)
 	return s->kmem;
 }
 
-/*
- * Batched capture unless something needs each record in the ring right
- * after its event: packet bytes (identified by the event before them) and
- * kernel functions (their handlers can be preempted, so the heartbeat
- * could not vouch for them).  NETSCOPE_BATCH=0 turns it off, for
- * comparisons (bench/).
- */
-static bool batching_wanted(const struct capture_opts *o)
-{
-	const char *env = getenv("NETSCOPE_BATCH");
-
-	if (env && !strcmp(env, "0"))
-		return false;
-	if (o->snaplen)
-		return false;
-	return o->func_mode == CAPTURE_FUNCS_OFF ||
-	       (o->func_mode == CAPTURE_FUNCS_AUTO && !o->nfunc_patterns && !o->ngraph_roots);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-/* the first heartbeat round; -ENOTSUP when this kernel will not run one */
-static int batching_start(struct capture_session *s)
-{
-	int err = reorder_init(&s->reorder, s->ncpus, 1u << 18);
-
-	if (!err)
-		err = heartbeat_init(&s->hb, bpf_program__fd(s->skel->progs.flush_batches),
-				     s->ncpus);
-	if (err)
-		return err;
-	for (int cpu = 0; cpu < s->ncpus; cpu++)
-		if (!heartbeat_covers(&s->hb, cpu))
-			reorder_cpu_done(&s->reorder, cpu);
-	s->hb_last_ns = mono_ns();
-	err = heartbeat_round(&s->hb);
-	if (err) {
-		ns_dbg(1, "the flush program cannot be run (%s): capturing unbatched",
-		       strerror(-err));
-		return -ENOTSUP;
-	}
-	return 0;
-}
-
 static int session_open(struct capture_session **out, const struct capture_opts *o,
 			const struct features *ft, capture_event_fn fn, void *ctx, bool batch);
 
 int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx)
 {
-	bool batch = batching_wanted(o);
+	bool batch = session_batching_wanted(o);
 	int err = session_open(out, o, ft, fn, ctx, batch);
 
 	if (err == -ENOTSUP && batch)
@@ -600,7 +377,7 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 		goto fail;
 	}
 	/* before any handler is attached: a retry unbatched leaves nothing behind */
-	if (batch && (err = batching_start(s)))
+	if (batch && (err = session_batching_start(s)))
 		goto fail;
 	/*
 	 * Last type first: softirq_exit (and irq_handler_exit) before their
@@ -662,7 +439,7 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 
 	err = session_funcs_open(&s->funcs, s->skel->obj, o, ft, bpf_why, sizeof(bpf_why));
 	if (!err && !s->funcs)
-		err = session_ftrace_open(&s->ftrace, o, bpf_why, on_ftrace_event, s);
+		err = session_ftrace_open(&s->ftrace, o, bpf_why, session_on_ftrace_event, s);
 	if (err)
 		goto fail;
 	if (s->ftrace)
@@ -670,7 +447,7 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 			 ftrace_session_tracer(s->ftrace));
 	if (s->funcs || s->ftrace)
 		s->events |= (1ull << NS_EV_FUNC_ENTRY) | (1ull << NS_EV_FUNC_EXIT);
-	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL);
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), session_on_sample, s, NULL);
 	if (!s->rb) {
 		err = -errno;
 		ns_err("cannot open the ring buffer: %s", strerror(-err));
@@ -683,86 +460,9 @@ fail:
 	return err;
 }
 
-/*
- * Every CPU's batches into the ring, each followed by its heartbeat, and
- * the ring read: the events the heartbeats vouch for are then released
- * (all: every event held, at the end of the capture).
- */
-static int batch_sync(struct capture_session *s, bool all)
-{
-	int err = heartbeat_round(&s->hb);
-	long n;
-
-	if (err)
-		ns_dbg(1, "heartbeat: %s", strerror(-err));
-	s->hb_last_ns = mono_ns();
-	err = ring_buffer__consume(s->rb);
-	if (err < 0 && err != -EINTR)
-		return err;
-	n = reorder_release(&s->reorder, all, deliver, s);
-	return n < 0 ? (int)n : 0;
-}
-
-/*
- * How often each CPU's batches are flushed: what a quiet CPU's events wait
- * at most, and about what the reorder buffer holds (at 2 M events/s, 40k
- * events, 7 MB).  A round costs each CPU a move of this thread there and
- * back (~10 us).
- */
-#define HEARTBEAT_NS 20000000ull
-
-int capture_poll(struct capture_session *s, int timeout_ms)
-{
-	if (s->batching && timeout_ms > (int)(HEARTBEAT_NS / 1000000))
-		timeout_ms = HEARTBEAT_NS / 1000000;
-	int n = ring_buffer__poll(s->rb, timeout_ms);
-
-	if (n < 0 && n != -EINTR)
-		return n;
-	/* the BPF side wakes us only per batch: take what sits below the mark */
-	int m = ring_buffer__consume(s->rb);
-
-	if (m < 0 && m != -EINTR)
-		return m;
-	if (s->batching) {
-		long r;
-
-		if (mono_ns() - s->hb_last_ns >= HEARTBEAT_NS) {
-			int err = batch_sync(s, false);
-
-			if (err)
-				return err;
-		} else if ((r = reorder_release(&s->reorder, false, deliver, s)) < 0) {
-			return (int)r;
-		}
-	}
-	/* the ftrace instance's records, after the ring's: each CPU's in order */
-	int f = ftrace_session_poll(s->ftrace);
-
-	if (f < 0)
-		return f;
-	return (n > 0 ? n : 0) + (m > 0 ? m : 0);
-}
-
 void capture_stop_sampling(struct capture_session *s)
 {
 	sampling_detach(&s->sampler);
-}
-
-int capture_drain(struct capture_session *s)
-{
-	int n = ring_buffer__consume(s->rb);
-
-	if (s->batching) {
-		int err = batch_sync(s, true);
-
-		if (err)
-			n = err;
-	}
-
-	/* the capture ends here: the instance stops, its last records are read */
-	ftrace_session_stop(s->ftrace);
-	return n;
 }
 
 void capture_stats(struct capture_session *s, struct ns_capture_stats *st)
