@@ -14,11 +14,12 @@
  *   writing:  ev[n] is being filled by a handler of the level; a handler
  *             that interrupts it must leave the batch alone;
  *   flushing: the batch is being copied to the ring and emptied.
- * A batch is sent when it is full, when a handler of another level is
- * about to append (so a CPU's events reach the ring nearly in time order
- * and no batch waits behind another level's traffic), and when user space
- * runs flush_batches on the CPU (the heartbeat, netscope.h), which is also
- * what bounds how long a quiet CPU's events wait.
+ * A batch is sent when it is full, and when user space runs flush_batches
+ * on the CPU (the heartbeat, netscope.h), which bounds how long events
+ * wait.  Not when another level appends: a SYN flood's sender makes one
+ * task event per packet between runs of ~8 softirq ones, so that would
+ * send ~4 events a record (measured) instead of 16.  User space keeps a
+ * queue per CPU and level, each in order, and merges them.
  *
  * Only events that go through ev_emit_sent()/ev_submit_direct() are
  * batched; cpu samples (they interrupt anything, NMI-like), syscalls (their
@@ -41,8 +42,6 @@ struct ev_batch {
 };
 
 struct cpu_batches {
-	__u32 last;	/* the level that appended last */
-	__u32 pad;
 	struct ev_batch lvl[NS_BATCH_LEVELS];
 };
 
@@ -111,23 +110,15 @@ static __always_inline void batch_flush(struct ev_batch *b, struct ns_counters *
  * the same level is interrupted in the middle of it: an interrupt the
  * context tracking does not see), then the event goes to the ring alone.
  */
-static __always_inline struct ns_event *batch_take(__u8 ctx, struct ns_counters *c)
+static __always_inline struct ns_event *batch_take(__u8 ctx)
 {
 	struct cpu_batches *cb = get_cpu_batches();
-	__u32 lvl = batch_level(ctx), n;
 	struct ev_batch *b;
+	__u32 n;
 
 	if (!cb)
 		return NULL;
-	if (cb->last != lvl) {
-		/* the other levels' events are older than this one: send them
-		 * first, except one whose handler we interrupted */
-		for (__u32 i = 0; i < NS_BATCH_LEVELS; i++)
-			if (i != lvl)
-				batch_flush(&cb->lvl[i], c);
-		cb->last = lvl;
-	}
-	b = &cb->lvl[lvl];
+	b = &cb->lvl[batch_level(ctx)];
 	if (b->writing || b->flushing)
 		return NULL;
 	b->writing = 1;
@@ -192,7 +183,7 @@ static __always_inline bool batch_append(const struct ns_event *e, struct ns_cou
 
 	if (!batchable(e->type))
 		return false;
-	slot = batch_take(e->ctx, c);
+	slot = batch_take(e->ctx);
 	if (!slot)
 		return false;
 	__builtin_memcpy(slot, e, sizeof(*slot));

@@ -667,13 +667,10 @@ static __always_inline struct ns_event *ev_begin_direct(__u16 type, __u32 netns)
 			return NULL;
 	}
 	ctx = exec_ctx();
-	if (batching) {
-		struct ns_counters *c = get_counters();
-
-		e = c ? batch_take(ctx, c) : NULL;
-	} else {
+	if (batching)
+		e = batch_take(ctx);
+	else
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	}
 	if (!e)
 		return NULL;
 	ev_init(e, type, ctx);

@@ -6,10 +6,12 @@
  * order: a batch of one CPU can wait while the other CPU's newer ones go,
  * and within a CPU the levels (task, softirq, hardirq) interleave by batch.
  * Packet identity needs the true order (a free before the reuse of its
- * address, identity.h), and so do the analyses.  Events wait here, per
- * CPU, sorted by timestamp; a CPU's heartbeat says its stream is complete
- * up to a time, and every event older than the lowest heartbeat of all
- * CPUs is released, oldest first.
+ * address, identity.h), and so do the analyses.  Events wait here in a
+ * queue per CPU and execution level, in the order that level's batches
+ * come (a record sent on its own, ahead of its level's batch, is sorted
+ * in); a CPU's heartbeat says its events are all in up to a time, and
+ * every event older than the lowest heartbeat of all CPUs is released,
+ * oldest first, merging the queues.
  *
  * An event that arrives older than one already released (a record held
  * back by BPF past a heartbeat: not expected but possible) is still
@@ -24,15 +26,19 @@
 #include <stdint.h>
 #include "bpf/netscope.h"
 
-struct reorder_cpu {
+/* queues per CPU: task (and unknown), softirq, hardirq, anything else */
+#define REORDER_LEVELS 4
+
+struct reorder_queue {
 	struct ns_event *v; /* v[head..tail) sorted by ts_ns */
 	size_t head, tail, cap;
-	uint64_t hb;	    /* every event of this CPU before hb has arrived */
 };
 
 struct reorder {
-	struct reorder_cpu *cpus;
+	struct reorder_queue *q; /* [cpu * REORDER_LEVELS + level] */
+	uint64_t *hb;		 /* per CPU: every event before it has arrived */
 	unsigned int ncpus;
+	unsigned int *heap;	 /* queue indexes, while releasing */
 	size_t held;	    /* events waiting */
 	size_t max_held;
 	uint64_t released;  /* timestamp of the newest event released */

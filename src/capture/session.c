@@ -597,9 +597,10 @@ void capture_close(struct capture_session *s)
 	capture_bpf__destroy(s->skel);
 	if (s->batching)
 		ns_dbg(1, "batched capture: %llu heartbeat rounds (%llu CPUs run remotely), "
-		       "%llu events late, %llu released early",
+		       "%llu events late, %llu released early; %llu events in %llu ring records",
 		       (unsigned long long)s->hb.rounds, (unsigned long long)s->hb.remote,
-		       (unsigned long long)s->reorder.late, (unsigned long long)s->reorder.forced);
+		       (unsigned long long)s->reorder.late, (unsigned long long)s->reorder.forced,
+		       (unsigned long long)s->batched, (unsigned long long)s->records);
 	heartbeat_free(&s->hb);
 	reorder_free(&s->reorder);
 	identity_free(&s->ids);

@@ -52,6 +52,7 @@ struct capture_session {
 	struct reorder reorder;
 	struct heartbeat hb;
 	uint64_t hb_last_ns; /* CLOCK_MONOTONIC of the last heartbeat round */
+	uint64_t records, batched; /* ring records of events, events in them (-v) */
 };
 
 /* session_records.c */

@@ -119,6 +119,8 @@ int session_on_sample(void *ctx, void *data, size_t size)
 			return 0;
 		}
 	}
+	s->records++;
+	s->batched += size / sizeof(ev);
 	for (size_t off = 0; off + sizeof(ev) <= size; off += sizeof(ev)) {
 		int err;
 

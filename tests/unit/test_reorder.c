@@ -27,14 +27,20 @@ static int collect(void *ctx, struct ns_event *ev)
 	return 0;
 }
 
-static void push(struct reorder *r, unsigned int cpu, uint64_t ts)
+static void push_ctx(struct reorder *r, unsigned int cpu, uint8_t ctx, uint64_t ts)
 {
 	struct ns_event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.cpu = cpu;
+	ev.ctx = ctx;
 	ev.ts_ns = ts;
 	assert_int_equal(reorder_push(r, &ev), 0);
+}
+
+static void push(struct reorder *r, unsigned int cpu, uint64_t ts)
+{
+	push_ctx(r, cpu, NS_CTX_TASK, ts);
 }
 
 static void batches_of_two_cpus_come_out_in_time_order(void **state)
@@ -104,6 +110,31 @@ static void levels_interleaved_on_one_cpu_are_sorted(void **state)
 	assert_int_equal(reorder_release(&r, true, collect, &k), 7);
 	for (size_t i = 0; i < 7; i++)
 		assert_int_equal(k.ts[i], 9 + i);
+	reorder_free(&r);
+}
+
+static void batches_of_each_level_merge_by_time(void **state)
+{
+	struct reorder r;
+	struct sink k = { 0 };
+
+	assert_int_equal(reorder_init(&r, 1, 1000), 0);
+	/* a flood's sender: one task event per packet, eight softirq ones;
+	 * the softirq batch fills first and reaches the ring first */
+	for (uint64_t p = 0; p < 2; p++)
+		for (uint64_t i = 1; i <= 8; i++)
+			push_ctx(&r, 0, NS_CTX_SOFTIRQ, p * 10 + i);
+	push_ctx(&r, 0, NS_CTX_HARDIRQ, 15);
+	push_ctx(&r, 0, NS_CTX_TASK, 0);
+	push_ctx(&r, 0, NS_CTX_TASK, 10);
+	push_ctx(&r, 0, NS_CTX_NMI, 9);
+	reorder_heartbeat(&r, 0, 100);
+	assert_int_equal(reorder_release(&r, false, collect, &k), 20);
+	for (size_t i = 1; i < k.n; i++)
+		assert_true(k.ts[i - 1] <= k.ts[i]);
+	assert_int_equal(k.ts[0], 0);
+	assert_int_equal(k.ts[19], 18);
+	assert_int_equal(r.held, 0);
 	reorder_free(&r);
 }
 
@@ -229,6 +260,7 @@ int main(void)
 		cmocka_unit_test(batches_of_two_cpus_come_out_in_time_order),
 		cmocka_unit_test(a_cpu_without_heartbeat_holds_everything_back),
 		cmocka_unit_test(levels_interleaved_on_one_cpu_are_sorted),
+		cmocka_unit_test(batches_of_each_level_merge_by_time),
 		cmocka_unit_test(the_end_releases_all_without_heartbeats),
 		cmocka_unit_test(a_late_event_is_released_and_counted),
 		cmocka_unit_test(a_lower_heartbeat_does_not_move_the_mark_back),
