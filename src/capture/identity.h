@@ -2,9 +2,10 @@
 /*
  * Packet identity, kept by the consumer rather than in a BPF map: a hash
  * update and delete per event cost the kernel hot path more than the rest
- * of the record.  The BPF ring buffer is one queue in reservation order,
- * and a free is traced before the memory is freed, so the consumer sees a
- * free before any reuse of the same address.
+ * of the record.  Events reach it in time order (the ring buffer's
+ * reservation order, or batches sorted back by capture/reorder.c), and a
+ * free is traced before the memory is freed, so the consumer sees a free
+ * before any reuse of the same address.
  *
  * A packet is (skb address, skb->head).  It gets an id when first seen and
  * keeps it until kfree_skb/consume_skb; the same address with another data
