@@ -66,9 +66,17 @@ static __always_inline struct cpu_batches *get_cpu_batches(void)
 	return bpf_map_lookup_elem(&batches, &zero);
 }
 
-static __always_inline __u32 batch_level(__u8 ctx)
+/* this CPU's batch for events of context ctx */
+static __always_inline struct ev_batch *batch_at(struct cpu_batches *cb, __u8 ctx)
 {
-	return ctx == NS_CTX_HARDIRQ ? 2 : ctx == NS_CTX_SOFTIRQ ? 1 : 0;
+	__u32 lvl = ctx == NS_CTX_HARDIRQ ? 2 : ctx == NS_CTX_SOFTIRQ ? 1 : 0;
+
+	/* clang knows lvl < 3 and drops a plain test; 6.1's verifier does
+	 * not know it ("invalid access to map value" at a 4th level) */
+	barrier_var(lvl);
+	if (lvl >= NS_BATCH_LEVELS)
+		return NULL;
+	return &cb->lvl[lvl];
 }
 
 /* Send a batch's committed events as one record and empty it, unless its
@@ -91,11 +99,12 @@ static __always_inline void batch_flush(struct ev_batch *b, struct ns_counters *
 		n = ((n - 1) & (NS_BATCH - 1)) + 1;
 		flags = b->wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 		if (bpf_ringbuf_output(&events, b->ev, n * sizeof(struct ns_event), flags)) {
-			for (__u32 i = 0; i < NS_BATCH; i++) {
-				if (i >= n)
-					break;
-				c->lost[b->ev[i].type & (NS_EV_SLOTS - 1)]++;
-			}
+			/* unrolled: as a loop clang counted it down from n, a
+			 * bound 6.1's verifier could not see */
+#pragma unroll
+			for (__u32 i = 0; i < NS_BATCH; i++)
+				if (i < n)
+					c->lost[b->ev[i].type & (NS_EV_SLOTS - 1)]++;
 		}
 	}
 	b->n = 0;
@@ -116,9 +125,9 @@ static __always_inline struct ns_event *batch_take(__u8 ctx)
 	struct ev_batch *b;
 	__u32 n;
 
-	if (!cb)
+	b = cb ? batch_at(cb, ctx) : NULL;
+	if (!b)
 		return NULL;
-	b = &cb->lvl[batch_level(ctx)];
 	if (b->writing || b->flushing)
 		return NULL;
 	b->writing = 1;
@@ -136,7 +145,7 @@ static __always_inline struct ev_batch *batch_of(__u8 ctx)
 {
 	struct cpu_batches *cb = get_cpu_batches();
 
-	return cb ? &cb->lvl[batch_level(ctx)] : NULL;
+	return cb ? batch_at(cb, ctx) : NULL;
 }
 
 /* The slot batch_take() gave is a committed event now; send a full batch. */

@@ -652,6 +652,21 @@ static __always_inline struct ns_event *ev_begin_direct(__u16 type, __u32 netns)
 	struct ns_event *e;
 	__u8 ctx;
 
+	/*
+	 * Batched, every event is built in its batch slot, wanted or not: an
+	 * unwanted one gives the slot back (batch_discard(), one store), and
+	 * what is held back goes to the ring on its own, which user space
+	 * sorts in (capture/reorder.h).  Saves the scratch slot's zeroing and
+	 * the copy for every event whose namespace is known only once built
+	 * (frees of skbs without a device: ~40 % of a flood's).
+	 */
+	if (batching) {
+		ctx = exec_ctx();
+		e = batch_take(ctx);
+		if (e)
+			ev_init(e, type, ctx);
+		return e;
+	}
 	if (filter_pid || filter_l4 || filter_port || filter_host_family || filter_ifname_set)
 		return NULL;
 	if (netns_filter_n) {
@@ -667,10 +682,7 @@ static __always_inline struct ns_event *ev_begin_direct(__u16 type, __u32 netns)
 			return NULL;
 	}
 	ctx = exec_ctx();
-	if (batching)
-		e = batch_take(ctx);
-	else
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
 		return NULL;
 	ev_init(e, type, ctx);
@@ -696,11 +708,15 @@ static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e)
 	if (netns_filter_n)
 		netns_follow(e);
 	c = get_counters();
-	if (!c || !ev_wanted(e)) { /* not expected: its filters passed before */
-		if (batching)
+	if (!c || !ev_wanted(e)) { /* unbatched, not expected: its filters passed before */
+		if (batching) {
+			/* as ev_submit_sent(): a packet of another namespace */
+			if (netns_filter_n && e->netns)
+				kmem_pending_drop();
 			batch_discard(e->ctx);
-		else
+		} else {
 			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		}
 		return 0;
 	}
 	if (batching)
@@ -752,7 +768,9 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 /*
  * EV_BUILD, and `then` (a statement using `e`) for an event that goes to
  * the ring: on the reservation before it is committed, or on the scratch
- * slot after it was copied.  Either way anything `then` sends lands after
+ * slot after it was copied.  Never batched (user space turns batching off
+ * for --snaplen, the one `then` that sends anything), where the direct path
+ * would run `then` before knowing the event is wanted.  Either way anything `then` sends lands after
  * the event in the ring (records are ordered by reservation), which is
  * what the packet bytes of --snaplen need (payload.bpf.h).
  */
