@@ -84,6 +84,8 @@ static int on_payload(struct capture_session *s, const void *data, size_t size)
 	return s->payload_fn ? s->payload_fn(s->payload_ctx, &p) : 0;
 }
 
+_Static_assert(_Alignof(struct ns_event) <= 8, "ring records are 8-byte aligned");
+
 /* an event in time order: its packet, its task's name, the consumer */
 static int deliver(void *ctx, struct ns_event *ev)
 {
@@ -124,12 +126,15 @@ int session_on_sample(void *ctx, void *data, size_t size)
 	for (size_t off = 0; off + sizeof(ev) <= size; off += sizeof(ev)) {
 		int err;
 
-		/* ring-buffer records are 8-byte aligned only */
-		memcpy(&ev, (const char *)data + off, sizeof(ev));
 		if (!s->batching) {
+			/* a copy: the consumer may write to it (comm, ids) */
+			memcpy(&ev, (const char *)data + off, sizeof(ev));
 			err = deliver(s, &ev);
 		} else {
-			err = reorder_push(&s->reorder, &ev);
+			/* copied once, into its queue; ring records are 8-byte
+			 * aligned, as much as an event needs */
+			err = reorder_push(&s->reorder,
+					   (const struct ns_event *)((const char *)data + off));
 			if (err)
 				ns_err("cannot hold events to sort them: %s", strerror(-err));
 		}
