@@ -6,6 +6,7 @@
 #   a  untraced
 #   b  empty tp_btf programs on the same tracepoints (the floor)
 #   c  netscope record --netns all (default events and stack policy)
+#   u  the same unbatched (NETSCOPE_BATCH=0: a ring record per event)
 #   f  bpftrace counting the same tracepoints
 # each DUR seconds of `hping3 -S --flood`, throughput = SYNs that reached
 # 198.18.0.2 (rx_packets of its veth) per second, as a ratio to (a).
@@ -65,7 +66,9 @@ run_config() { # config round -> pps on stdout, details in $OUT
 	   pid=$!; wait_for "$OUT/floor.out" attached
 	   flood
 	   kill -INT $pid; wait $pid ;;
-	c) "$NS" record -o "$OUT/c.ns" --netns all --duration $((DUR + 30)) 2>"$OUT/c.$r.err" &
+	c|u) if [ "$c" = u ]; then export NETSCOPE_BATCH=0; fi
+	   "$NS" record -o "$OUT/$c.ns" --netns all --duration $((DUR + 30)) 2>"$OUT/$c.$r.err" &
+	   unset NETSCOPE_BATCH
 	   pid=$!
 	   sleep 3 # attached (probing, loading) before the flood
 	   p=$(flood)
@@ -78,7 +81,7 @@ run_config() { # config round -> pps on stdout, details in $OUT
 	esac
 }
 
-configs="a b c f"
+configs=${CONFIGS:-a b c u f}
 echo "hping3: $ROUNDS interleaved rounds of ${DUR}s floods; kernel $(uname -r), $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A vals
 for r in $(seq "$ROUNDS"); do
@@ -86,14 +89,14 @@ for r in $(seq "$ROUNDS"); do
 		v=$(run_config "$c" "$r")
 		vals[$c]+="$v "
 		extra=""
-		[ "$c" = c ] && extra=" ($(grep -o '[0-9]* captured, [0-9]* lost' "$OUT/c.$r.err"))"
+		case $c in c|u) extra=" ($(grep -o '[0-9]* captured, [0-9]* lost' "$OUT/$c.$r.err"))" ;; esac
 		printf '  round %d %s: %s SYN/s%s\n' "$r" "$c" "$v" "$extra"
 	done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 base=$(median <<<"${vals[a]}")
 declare -A label=([a]="untraced" [b]="empty tp_btf programs (floor)"
-	[c]="netscope record --netns all" [f]="bpftrace counting")
+	[c]="netscope record --netns all" [u]="  same, unbatched" [f]="bpftrace counting")
 echo
 for c in $configs; do
 	m=$(median <<<"${vals[$c]}")
