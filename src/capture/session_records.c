@@ -233,6 +233,13 @@ static int batch_sync(struct capture_session *s, bool all)
  * back (~10 us).
  */
 #define HEARTBEAT_NS 20000000ull
+/*
+ * Sooner when this many events wait: under a flood the queues would
+ * otherwise hold ~20-40 ms of events, megabytes the consumer writes and
+ * reads back from beyond its caches; at most every HEARTBEAT_MIN_NS.
+ */
+#define HEARTBEAT_HELD 8192
+#define HEARTBEAT_MIN_NS 2000000ull
 
 int capture_poll(struct capture_session *s, int timeout_ms)
 {
@@ -250,7 +257,10 @@ int capture_poll(struct capture_session *s, int timeout_ms)
 	if (s->batching) {
 		long r;
 
-		if (mono_ns() - s->hb_last_ns >= HEARTBEAT_NS) {
+		uint64_t since = mono_ns() - s->hb_last_ns;
+
+		if (since >= HEARTBEAT_NS ||
+		    (s->reorder.held >= HEARTBEAT_HELD && since >= HEARTBEAT_MIN_NS)) {
 			int err = batch_sync(s, false);
 
 			if (err)
