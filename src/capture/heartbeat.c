@@ -27,6 +27,7 @@ int heartbeat_init(struct heartbeat *h, int prog_fd, int ncpus)
 		heartbeat_free(h);
 		return n < 0 ? n : -ENOENT;
 	}
+	h->nonline = n;
 	if (sched_getaffinity(0, CPU_ALLOC_SIZE(ncpus), h->orig)) {
 		n = -errno;
 		heartbeat_free(h);

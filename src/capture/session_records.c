@@ -228,23 +228,34 @@ static int batch_sync(struct capture_session *s, bool all)
 
 /*
  * How often each CPU's batches are flushed: what a quiet CPU's events wait
- * at most, and about what the reorder buffer holds (at 2 M events/s, 40k
- * events, 7 MB).  A round costs each CPU a move of this thread there and
- * back (~10 us).
+ * at most.  A round moves this thread to every online CPU in turn (~10 us
+ * each here), so on a large machine it runs less often: every 0.5 ms per
+ * CPU at least (20 ms up to 40 CPUs).
  */
-#define HEARTBEAT_NS 20000000ull
+static uint64_t heartbeat_period_ns(const struct capture_session *s)
+{
+	uint64_t per_cpu = 500000ull * (uint64_t)s->hb.nonline;
+
+	return per_cpu > 20000000ull ? per_cpu : 20000000ull;
+}
+
 /*
  * Sooner when this many events wait: under a flood the queues would
  * otherwise hold ~20-40 ms of events, megabytes the consumer writes and
- * reads back from beyond its caches; at most every HEARTBEAT_MIN_NS.
+ * reads back from beyond its caches; at most every 1 ms per CPU (2 ms on
+ * two).
  */
 #define HEARTBEAT_HELD 8192
-#define HEARTBEAT_MIN_NS 2000000ull
+
+static uint64_t heartbeat_min_ns(const struct capture_session *s)
+{
+	return 1000000ull * (uint64_t)(s->hb.nonline > 2 ? s->hb.nonline : 2);
+}
 
 int capture_poll(struct capture_session *s, int timeout_ms)
 {
-	if (s->batching && timeout_ms > (int)(HEARTBEAT_NS / 1000000))
-		timeout_ms = HEARTBEAT_NS / 1000000;
+	if (s->batching && timeout_ms > (int)(heartbeat_period_ns(s) / 1000000))
+		timeout_ms = (int)(heartbeat_period_ns(s) / 1000000);
 	int n = ring_buffer__poll(s->rb, timeout_ms);
 
 	if (n < 0 && n != -EINTR)
@@ -259,8 +270,8 @@ int capture_poll(struct capture_session *s, int timeout_ms)
 
 		uint64_t since = mono_ns() - s->hb_last_ns;
 
-		if (since >= HEARTBEAT_NS ||
-		    (s->reorder.held >= HEARTBEAT_HELD && since >= HEARTBEAT_MIN_NS)) {
+		if (since >= heartbeat_period_ns(s) ||
+		    (s->reorder.held >= HEARTBEAT_HELD && since >= heartbeat_min_ns(s))) {
 			int err = batch_sync(s, false);
 
 			if (err)
