@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include "capture/sampling.h"
 
@@ -65,9 +66,11 @@ int heartbeat_round(struct heartbeat *h)
 	size_t size = CPU_ALLOC_SIZE(h->ncpus);
 	cpu_set_t *one = CPU_ALLOC(h->ncpus);
 	int home = sched_getcpu(), err = 0, e;
+	struct timespec t0, t1;
 
 	if (!one)
 		return -ENOMEM;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/*
 	 * The CPU this thread runs on last: putting its CPU set back does not
 	 * move a thread, and left on another CPU it would compete there with
@@ -85,6 +88,8 @@ int heartbeat_round(struct heartbeat *h)
 		err = e;
 	sched_setaffinity(0, size, h->orig);
 	CPU_FREE(one);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	h->round_ns += (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + t1.tv_nsec - t0.tv_nsec;
 	h->rounds++;
 	return err;
 }

@@ -19,6 +19,7 @@ struct heartbeat {
 	int nonline;	  /* CPUs a round visits */
 	void *orig;	  /* the thread's own CPU set (cpu_set_t), put back after a round */
 	uint64_t rounds;
+	uint64_t round_ns; /* wall time spent in rounds, all of them */
 	uint64_t remote;  /* runs from another CPU: the thread may not move there */
 };
 

@@ -4,17 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "capture.skel.h"
 #include "capture/ftrace_session.h"
 #include "capture/session_funcs.h"
 #include "capture/session_progs.h"
-#include "capture/heartbeat.h"
-#include "capture/identity.h"
 #include "capture/kmem.h"
-#include "capture/reorder.h"
 #include "capture/sampling.h"
 #include "capture/session_private.h"
 #include "common/log.h"
@@ -596,9 +592,11 @@ void capture_close(struct capture_session *s)
 			bpf_link__destroy(s->irqv_links[w][x]);
 	capture_bpf__destroy(s->skel);
 	if (s->batching)
-		ns_dbg(1, "batched capture: %llu heartbeat rounds (%llu CPUs run remotely), "
-		       "%llu events late, %llu released early; %llu events in %llu ring records",
+		ns_dbg(1, "batched capture: %llu heartbeat rounds (%llu CPUs run remotely, "
+		       "%.1f us a round), %llu events late, %llu released early; "
+		       "%llu events in %llu ring records",
 		       (unsigned long long)s->hb.rounds, (unsigned long long)s->hb.remote,
+		       s->hb.rounds ? s->hb.round_ns / 1e3 / s->hb.rounds : 0.0,
 		       (unsigned long long)s->reorder.late, (unsigned long long)s->reorder.forced,
 		       (unsigned long long)s->batched, (unsigned long long)s->records);
 	heartbeat_free(&s->hb);

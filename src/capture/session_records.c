@@ -228,9 +228,11 @@ static int batch_sync(struct capture_session *s, bool all)
 
 /*
  * How often each CPU's batches are flushed: what a quiet CPU's events wait
- * at most.  A round moves this thread to every online CPU in turn (~10 us
- * each here), so on a large machine it runs less often: every 0.5 ms per
- * CPU at least (20 ms up to 40 CPUs).
+ * at most.  A round moves this thread to every online CPU in turn (a
+ * round took 215 us on 2 idle CPUs here, 1.06 ms during a SYN flood,
+ * mostly waiting to run on the busy CPU: `-v` prints it), so on a large
+ * machine it runs less often: every 0.5 ms per CPU at least (20 ms up to
+ * 40 CPUs).
  */
 static uint64_t heartbeat_period_ns(const struct capture_session *s)
 {
