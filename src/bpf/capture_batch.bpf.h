@@ -3,9 +3,10 @@
  * Per-CPU batches of events: one ring-buffer record per NS_BATCH events
  * instead of one per event.  Each reservation and commit of the BPF ring
  * buffer takes its spinlock and writes its header on a cache line the
- * other CPUs share; at flood rate that alone cost 0.13 of untraced
- * throughput here, where the same events sent 32 to a record cost 0.01
- * (bench/record_floor.sh, docs/PERFORMANCE.md).
+ * other CPUs share; at flood rate a record per event took 0.10 of
+ * untraced throughput beyond the timestamp, where the same bytes sent 32
+ * to a record took none measurable (bench/record_floor.sh: 0.92 with a
+ * timestamp only, 0.82 and 0.93; docs/PERFORMANCE.md).
  *
  * A batch per execution level (task, softirq, hardirq), because a handler
  * can be interrupted by a handler of a higher level on the same CPU, never
@@ -113,6 +114,13 @@ static __always_inline void batch_flush(struct ev_batch *b, struct ns_counters *
 	b->flushing = 0;
 }
 
+static __always_inline struct ev_batch *batch_of(__u8 ctx)
+{
+	struct cpu_batches *cb = get_cpu_batches();
+
+	return cb ? batch_at(cb, ctx) : NULL;
+}
+
 /*
  * The next free slot of this CPU's batch for events of context ctx, marked
  * as being written; NULL when the batch cannot take it now (a handler of
@@ -121,14 +129,10 @@ static __always_inline void batch_flush(struct ev_batch *b, struct ns_counters *
  */
 static __always_inline struct ns_event *batch_take(__u8 ctx)
 {
-	struct cpu_batches *cb = get_cpu_batches();
-	struct ev_batch *b;
+	struct ev_batch *b = batch_of(ctx);
 	__u32 n;
 
-	b = cb ? batch_at(cb, ctx) : NULL;
-	if (!b)
-		return NULL;
-	if (b->writing || b->flushing)
+	if (!b || b->writing || b->flushing)
 		return NULL;
 	b->writing = 1;
 	batch_barrier();
@@ -139,13 +143,6 @@ static __always_inline struct ns_event *batch_take(__u8 ctx)
 		return NULL;
 	}
 	return &b->ev[n];
-}
-
-static __always_inline struct ev_batch *batch_of(__u8 ctx)
-{
-	struct cpu_batches *cb = get_cpu_batches();
-
-	return cb ? batch_at(cb, ctx) : NULL;
 }
 
 /* The slot batch_take() gave is a committed event now; send a full batch. */

@@ -768,11 +768,12 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 /*
  * EV_BUILD, and `then` (a statement using `e`) for an event that goes to
  * the ring: on the reservation before it is committed, or on the scratch
- * slot after it was copied.  Never batched (user space turns batching off
- * for --snaplen, the one `then` that sends anything), where the direct path
- * would run `then` before knowing the event is wanted.  Either way anything `then` sends lands after
+ * slot after it was copied.  Either way anything `then` sends lands after
  * the event in the ring (records are ordered by reservation), which is
- * what the packet bytes of --snaplen need (payload.bpf.h).
+ * what the packet bytes of --snaplen need (payload.bpf.h).  Never batched
+ * (user space turns batching off for --snaplen, the one `then` that sends
+ * anything): there the direct path would run `then` before knowing the
+ * event is wanted.
  */
 #define EV_BUILD_THEN(ctx, type, netns, fill, then)                    \
 	({                                                             \

@@ -183,24 +183,29 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* the first heartbeat round; -ENOTSUP when this kernel will not run one */
+/* the reorder buffer and a first heartbeat round; -ENOTSUP when either
+ * fails (no memory, no CPU list, a kernel that will not run the flush
+ * program): the session is then opened again, unbatched */
 int session_batching_start(struct capture_session *s)
 {
+	const char *what = "the reorder buffer";
 	int err = reorder_init(&s->reorder, s->ncpus, 1u << 18);
 
-	if (!err)
+	if (!err) {
+		what = "the CPU list";
 		err = heartbeat_init(&s->hb, bpf_program__fd(s->skel->progs.flush_batches),
 				     s->ncpus);
-	if (err)
-		return err;
-	for (int cpu = 0; cpu < s->ncpus; cpu++)
-		if (!heartbeat_covers(&s->hb, cpu))
-			reorder_cpu_done(&s->reorder, cpu);
-	s->hb_last_ns = mono_ns();
-	err = heartbeat_round(&s->hb);
+	}
+	if (!err) {
+		for (int cpu = 0; cpu < s->ncpus; cpu++)
+			if (!heartbeat_covers(&s->hb, cpu))
+				reorder_cpu_done(&s->reorder, cpu);
+		s->hb_last_ns = mono_ns();
+		what = "the flush program";
+		err = heartbeat_round(&s->hb);
+	}
 	if (err) {
-		ns_dbg(1, "the flush program cannot be run (%s): capturing unbatched",
-		       strerror(-err));
+		ns_dbg(1, "batched capture: %s: %s; capturing unbatched", what, strerror(-err));
 		return -ENOTSUP;
 	}
 	return 0;
