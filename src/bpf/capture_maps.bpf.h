@@ -107,25 +107,40 @@ struct {
  * SYN reaches the listener (tcp_v4_rcv: "skb->dev = NULL" before
  * tcp_v4_do_rcv), and such an skb has no socket either, so its
  * consume_skb would tell no namespace: it inherits the packet's.  Written
- * where a packet meets a device (ns_netns_entry_event()), looked up only
- * for events that found no namespace, removed at the end of the packet.
+ * where a packet meets a device (netns_follow()), looked up only for
+ * events that found no namespace, cleared at the end of the packet.
+ *
+ * A set-associative table in a plain array, not a hash map: the verifier
+ * inlines an array lookup into a bounds check and an add, where an LRU
+ * hash lookup (jhash, bucket walk, LRU reference bit) cost ~27 ns per
+ * packet event averaged over a flood (bench/handler_cost.sh, ablation
+ * build), ~60 ns per lookup.  An skb address picks a set of
+ * ADMITTED_WAYS entries; a new packet takes a free way (never used, or
+ * cleared at its packet's end), else the oldest.  Entries are written
+ * without a lock, key last and cleared first (a reader takes an entry only
+ * if the key it read before and after the rest is its skb, and the head
+ * matches), so two CPUs writing one set at once can at worst lose an entry
+ * (the packet's follow-up events are then not admitted, as on eviction).
  */
+#define ADMITTED_WAYS 4
+#define ADMITTED_SETS 16384 /* x 4 ways: the 65536 skbs of the LRU map it replaced */
+
 struct admitted_skb {
+	__u64 skb;	/* the key; 0: free */
 	__u64 head;	/* skb->head: the same skb address with another head is another packet */
 	__u32 netns;
+	__u32 stamp;	/* ts_ns >> 20 (~1 ms) when written: the oldest way is replaced */
+};
+
+struct admitted_set {
+	struct admitted_skb way[ADMITTED_WAYS];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	/*
-	 * A per-CPU LRU list (one hash still): a packet is received and
-	 * consumed in the same softirq, on one CPU, and the common list's lock
-	 * was most of the update's ~100 ns here
-	 */
-	__uint(map_flags, BPF_F_NO_COMMON_LRU);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct admitted_skb);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ADMITTED_SETS);
+	__type(key, __u32);
+	__type(value, struct admitted_set);
 } admitted SEC(".maps");
 
 #if !defined(__TARGET_ARCH_x86) && !defined(__TARGET_ARCH_arm64)
