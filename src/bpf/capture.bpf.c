@@ -52,9 +52,24 @@ const volatile bool udp_fail_has_sk_skb;       /* 6.8: sk and skb arguments */
 	SEC("raw_tp/" #tp)                                       \
 	int BPF_PROG(raw_##tp, args) { return call; }
 
+/*
+ * A handler that decodes packet headers comes in a third variant, hdr_*:
+ * tp_btf, headers read by typed loads (decode_cast.bpf.h) where the twins
+ * copy them.  In `call`, HDR says which: false in the twins, true in the
+ * hdr variant.  User space loads it in place of the tp_btf twin where the
+ * kernel has bpf_rdonly_cast() (6.2).
+ */
+#define TRIPLET(tp, call, args...)                               \
+	SEC("tp_btf/" #tp)                                       \
+	int BPF_PROG(btf_##tp, args) { const bool HDR = false; return call; } \
+	SEC("raw_tp/" #tp)                                       \
+	int BPF_PROG(raw_##tp, args) { const bool HDR = false; return call; } \
+	SEC("tp_btf/" #tp)                                       \
+	int BPF_PROG(hdr_##tp, args) { const bool HDR = true; return call; }
+
 /* ---- net: device layer ---- */
 static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buff *skb,
-				      const struct net_device *dev, enum l3_at at)
+				      const struct net_device *dev, enum l3_at at, bool cast)
 {
 	const struct net_device *d = dev ? dev : RD(skb->dev, skb, dev);
 	__u32 netns = netns_filter_n && d ? RD(d->nd_net.net->ns.inum, d, nd_net.net, ns.inum) : 0;
@@ -67,23 +82,24 @@ static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buf
 	 * ringbuf pointer it checked is not NULL, followed the NULL branch
 	 * holding the reservation ("Unreleased reference").
 	 */
-	return EV_BUILD_THEN(ctx, type, netns, ({ ev_dev(e, d); ev_skb(e, skb, at); }),
+	return EV_BUILD_THEN(ctx, type, netns, ({ ev_dev(e, d); ev_skb_hdr(e, skb, at, cast); }),
 			     if (snaplen && at != L3_AT_NONE)
 				     payload_take(e, skb, at == L3_AT_NETWORK_HEADER));
 }
 
-TWIN(net_dev_queue, on_skb_dev(ctx, NS_EV_NET_DEV_QUEUE, skb, NULL, L3_AT_NETWORK_HEADER),
-     struct sk_buff *skb)
-TWIN(net_dev_start_xmit, on_skb_dev(ctx, NS_EV_NET_DEV_START_XMIT, skb, dev, L3_AT_NONE),
+TRIPLET(net_dev_queue, on_skb_dev(ctx, NS_EV_NET_DEV_QUEUE, skb, NULL, L3_AT_NETWORK_HEADER, HDR),
+	struct sk_buff *skb)
+TWIN(net_dev_start_xmit, on_skb_dev(ctx, NS_EV_NET_DEV_START_XMIT, skb, dev, L3_AT_NONE, false),
      const struct sk_buff *skb, const struct net_device *dev)
-TWIN(netif_receive_skb, on_skb_dev(ctx, NS_EV_NETIF_RECEIVE_SKB, skb, NULL, L3_AT_DATA),
-     struct sk_buff *skb)
-TWIN(netif_rx, on_skb_dev(ctx, NS_EV_NETIF_RX, skb, NULL, L3_AT_DATA), struct sk_buff *skb)
-TWIN(napi_gro_receive_entry, on_skb_dev(ctx, NS_EV_NAPI_GRO_RECEIVE_ENTRY, skb, NULL, L3_AT_DATA),
-     const struct sk_buff *skb)
-TWIN(netif_receive_skb_list_entry,
-     on_skb_dev(ctx, NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY, skb, NULL, L3_AT_DATA),
-     const struct sk_buff *skb)
+TRIPLET(netif_receive_skb, on_skb_dev(ctx, NS_EV_NETIF_RECEIVE_SKB, skb, NULL, L3_AT_DATA, HDR),
+	struct sk_buff *skb)
+TRIPLET(netif_rx, on_skb_dev(ctx, NS_EV_NETIF_RX, skb, NULL, L3_AT_DATA, HDR), struct sk_buff *skb)
+TRIPLET(napi_gro_receive_entry,
+	on_skb_dev(ctx, NS_EV_NAPI_GRO_RECEIVE_ENTRY, skb, NULL, L3_AT_DATA, HDR),
+	const struct sk_buff *skb)
+TRIPLET(netif_receive_skb_list_entry,
+	on_skb_dev(ctx, NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY, skb, NULL, L3_AT_DATA, HDR),
+	const struct sk_buff *skb)
 
 /*
  * net_dev_xmit fires after the driver took the skb, which may already be
@@ -107,7 +123,7 @@ TWIN(net_dev_xmit, on_net_dev_xmit(ctx, skb, rc, dev, len),
 
 /* ---- skb: end of life ---- */
 static __always_inline void fill_kfree_skb(struct ns_event *e, const struct sk_buff *skb,
-					   void *location, __u64 *args)
+					   void *location, __u64 *args, bool cast)
 {
 	e->location = (__u64)location;
 	if (kfree_skb_has_reason)
@@ -119,17 +135,17 @@ static __always_inline void fill_kfree_skb(struct ns_event *e, const struct sk_b
 		if (rx_sk && !RD(skb->dev, skb, dev))
 			ev_sock(e, &rx_sk->__sk_common);
 	}
-	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	ev_skb_hdr(e, skb, L3_AT_NETWORK_HEADER, cast);
 }
 
 static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, void *location,
-					__u64 *args)
+					__u64 *args, bool cast)
 {
 	/* one expansion: see on_skb_dev() */
 	return EV_BUILD_THEN(ctx, NS_EV_KFREE_SKB, skb_dev_netns(skb),
-			     fill_kfree_skb(e, skb, location, args), payload_forget(e));
+			     fill_kfree_skb(e, skb, location, args, cast), payload_forget(e));
 }
-TWIN(kfree_skb, on_kfree_skb(ctx, skb, location, ctx), struct sk_buff *skb, void *location)
+TRIPLET(kfree_skb, on_kfree_skb(ctx, skb, location, ctx, HDR), struct sk_buff *skb, void *location)
 
 static __always_inline void fill_consume_skb(struct ns_event *e, const struct sk_buff *skb,
 					     __u64 *args)

@@ -97,6 +97,7 @@ static __always_inline struct ns_counters *get_counters(void)
 }
 
 #include "capture_batch.bpf.h"
+#include "decode_cast.bpf.h"
 
 /* The common fields of a new event, in a slot or reservation of its own. */
 static __always_inline void ev_init(struct ns_event *e, __u16 type, __u8 ctx)
@@ -182,7 +183,8 @@ enum l3_at {
  * whose version nibble disagrees with skb->protocol marks the event
  * NS_HDR_UNSET instead of decoding garbage.
  */
-static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb, enum l3_at at)
+static __always_inline void ev_skb_hdr(struct ns_event *e, const struct sk_buff *skb,
+				       enum l3_at at, bool cast)
 {
 	unsigned char *head, *l3;
 
@@ -230,6 +232,10 @@ static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb
 		}
 		l3 = head + nh;
 	}
+	if (cast) { /* the handlers' hdr variants: typed loads, no copy */
+		ns_decode_headers_cast(e, l3);
+		return;
+	}
 	/*
 	 * One copy of everything the decoder may look at; near the end of a
 	 * mapping the long read can fail, then a 40-byte one (IPv4 + TCP
@@ -244,6 +250,12 @@ static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb
 			return;
 	}
 	ns_decode_headers(e, buf, avail, e->l3_proto);
+}
+
+/* ev_skb_hdr() by a copy of the headers: any kernel, any program type */
+static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb, enum l3_at at)
+{
+	ev_skb_hdr(e, skb, at, false);
 }
 
 static __always_inline bool addr_eq(const __u8 *a, int n)

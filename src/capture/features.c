@@ -635,6 +635,8 @@ void features_probe_capture(struct features *ft)
 	probe_raw_tp(ft);
 	probe_tracing(ft, btf, FEAT_PROG_TP_BTF, BPF_TRACE_RAW_TP, "btf_trace_" PROBE_TP,
 		      BTF_KIND_TYPEDEF);
+	ft->kfunc_rdonly_cast =
+		btf && btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
 	btf__free(btf);
 }
 

@@ -55,6 +55,9 @@ struct features {
 	 */
 	struct tracepoint_status irq_vectors[NS_IRQV__COUNT][2];
 	char tracefs[64]; /* mount point in use */
+	/* the kfunc bpf_rdonly_cast() (6.2): the capture's hdr_* handlers
+	 * read packet headers by typed loads with it (decode_cast.bpf.h) */
+	bool kfunc_rdonly_cast;
 };
 
 const char *feature_name(enum feature_id id);

@@ -253,6 +253,7 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 			const struct features *ft, capture_event_fn fn, void *ctx, bool batch)
 {
 	struct bpf_program *btf[NS_EV__COUNT] = {}, *raw[NS_EV__COUNT] = {};
+	struct bpf_program *hdr[NS_EV__COUNT] = {};
 	struct bpf_program *vbtf[NS_IRQV__COUNT][2] = {}, *vraw[NS_IRQV__COUNT][2] = {};
 	struct capture_session *s;
 	bool use_btf = ft->f[FEAT_PROG_TP_BTF].ok && !o->force_raw_tp;
@@ -305,7 +306,25 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 	/* an LRU hash is preallocated (~6 MB at 65536): only --snaplen needs it */
 	if (!o->snaplen)
 		bpf_map__set_max_entries(s->skel->maps.payload_seen, 1);
-	capture_prog_table(s->skel, btf, raw);
+	capture_prog_table(s->skel, btf, raw, hdr);
+	/*
+	 * The hdr variants stand in for the tp_btf twins where the kernel has
+	 * bpf_rdonly_cast(); elsewhere they must not load (they call it).
+	 * NETSCOPE_HDR_CAST=0 keeps the twins, for comparisons.
+	 */
+	bool cast = use_btf && ft->kfunc_rdonly_cast && !(getenv("NETSCOPE_HDR_CAST") && !strcmp(getenv("NETSCOPE_HDR_CAST"), "0"));
+
+	for (int i = 0; i < NS_EV__COUNT; i++) {
+		if (!hdr[i])
+			continue;
+		if (cast) {
+			bpf_program__set_autoload(btf[i], false);
+			btf[i] = hdr[i];
+			s->header_cast = true;
+		} else {
+			bpf_program__set_autoload(hdr[i], false);
+		}
+	}
 	capture_irq_vector_table(s->skel, vbtf, vraw);
 	s->skel->rodata->emit_mask = o->events;
 	s->events = o->events & ~(1ull << NS_EV_CPU_SAMPLE);
@@ -564,6 +583,11 @@ const char *capture_method(const struct capture_session *s)
 		raw |= s->method[i] == M_RAW_TP;
 	}
 	return btf && raw ? "tp_btf+raw_tp" : btf ? "tp_btf" : raw ? "raw_tp" : "none";
+}
+
+const char *capture_header_reads(const struct capture_session *s)
+{
+	return s->header_cast ? "typed loads" : "copy";
 }
 
 void capture_close(struct capture_session *s)

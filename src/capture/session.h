@@ -100,6 +100,9 @@ int capture_sample_cpus(const struct capture_session *s);
 const char *capture_func_method(const struct capture_session *s, size_t *nfuncs);
 /* "tp_btf", "raw_tp" or "tp_btf+raw_tp" */
 const char *capture_method(const struct capture_session *s);
+/* how the packet handlers read headers: "typed loads" (bpf_rdonly_cast(),
+ * the hdr_* handlers) or "copy" (bpf_probe_read_kernel()) */
+const char *capture_header_reads(const struct capture_session *s);
 /* what the kmem events were filtered by (capture/kmem.h); NULL when off */
 struct kmem_config;
 const struct kmem_config *capture_kmem(const struct capture_session *s);

@@ -49,6 +49,7 @@ struct capture_session {
 	/* batched capture (capture_batch.bpf.h): events wait in reorder until
 	 * every CPU's heartbeat has passed them */
 	bool batching;
+	bool header_cast;	/* hdr_* handlers loaded: typed header reads */
 	struct reorder reorder;
 	struct heartbeat hb;
 	uint64_t hb_last_ns; /* CLOCK_MONOTONIC of the last heartbeat round */

@@ -8,9 +8,9 @@
 #include "capture.skel.h"
 #include "capture/session_progs.h"
 
-/* The two twins of every handler, by event type. */
+/* The two twins of every handler, and the hdr variants, by event type. */
 void capture_prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__COUNT],
-			struct bpf_program *raw[NS_EV__COUNT])
+			struct bpf_program *raw[NS_EV__COUNT], struct bpf_program *hdr[NS_EV__COUNT])
 {
 #define P(ev, name)                                    \
 	do {                                           \
@@ -52,6 +52,14 @@ void capture_prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV_
 	P(NS_EV_PAGE_FREE, mm_page_free);
 	/* NS_EV_CPU_SAMPLE: the perf_event program, attached per CPU */
 #undef P
+#define H(ev, name) hdr[ev] = skel->progs.hdr_##name
+	H(NS_EV_NET_DEV_QUEUE, net_dev_queue);
+	H(NS_EV_NETIF_RECEIVE_SKB, netif_receive_skb);
+	H(NS_EV_NETIF_RX, netif_rx);
+	H(NS_EV_NAPI_GRO_RECEIVE_ENTRY, napi_gro_receive_entry);
+	H(NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY, netif_receive_skb_list_entry);
+	H(NS_EV_KFREE_SKB, kfree_skb);
+#undef H
 }
 
 /* The twins of every irq_vectors tracepoint netscope has a program for,

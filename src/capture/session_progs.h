@@ -14,9 +14,11 @@
 struct bpf_program;
 struct capture_bpf;
 
-/* btf[ev] and raw[ev]: the two twins of every handler, NULL where none */
+/* btf[ev] and raw[ev]: the two twins of every handler, NULL where none;
+ * hdr[ev]: the handler's variant with typed header reads (capture.bpf.c:
+ * TRIPLET), NULL where none */
 void capture_prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV__COUNT],
-			struct bpf_program *raw[NS_EV__COUNT]);
+			struct bpf_program *raw[NS_EV__COUNT], struct bpf_program *hdr[NS_EV__COUNT]);
 /* [vector][0 entry, 1 exit] of every irq_vectors tracepoint netscope has a
  * program for (capture.bpf.c: IRQ_VECTOR()) */
 void capture_irq_vector_table(struct capture_bpf *skel, struct bpf_program *btf[][2],
