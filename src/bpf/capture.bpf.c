@@ -164,12 +164,13 @@ TWIN(consume_skb, on_consume_skb(ctx, skb, ctx), struct sk_buff *skb)
 
 /* ---- tcp ---- */
 static __always_inline void fill_tcp_sk_skb(struct ns_event *e, const struct sock *sk,
-					    const struct sk_buff *skb, __u32 reason, __s32 aux)
+					    const struct sk_buff *skb, __u32 reason, __s32 aux,
+					    bool cast)
 {
 	e->sk = (__u64)sk;
 	e->reason = reason;
 	e->aux = aux;
-	ev_skb(e, skb, L3_AT_NETWORK_HEADER);
+	ev_skb_hdr(e, skb, L3_AT_NETWORK_HEADER, cast);
 	if (sk) {
 		ev_sock(e, &sk->__sk_common);
 		e->aux2 = BPF_CORE_READ(sk, __sk_common.skc_state);
@@ -179,23 +180,27 @@ static __always_inline void fill_tcp_sk_skb(struct ns_event *e, const struct soc
 }
 
 static __always_inline int on_tcp_sk_skb(void *ctx, __u16 type, const struct sock *sk,
-					 const struct sk_buff *skb, __u32 reason, __s32 aux)
+					 const struct sk_buff *skb, __u32 reason, __s32 aux, bool cast)
 {
-	return EV_BUILD(ctx, type, skb_dev_netns(skb), fill_tcp_sk_skb(e, sk, skb, reason, aux));
+	return EV_BUILD(ctx, type, skb_dev_netns(skb),
+			fill_tcp_sk_skb(e, sk, skb, reason, aux, cast));
 }
 
 static __always_inline int on_tcp_send_reset(void *ctx, const struct sock *sk,
-					     const struct sk_buff *skb, __u64 *args)
+					     const struct sk_buff *skb, __u64 *args, bool cast)
 {
 	__u32 reason = tcp_send_reset_has_reason ? (__u32)args[2] : 0;
 
-	return on_tcp_sk_skb(ctx, NS_EV_TCP_SEND_RESET, sk, skb, reason, 0);
+	return on_tcp_sk_skb(ctx, NS_EV_TCP_SEND_RESET, sk, skb, reason, 0, cast);
 }
-TWIN(tcp_send_reset, on_tcp_send_reset(ctx, sk, skb, ctx),
-     const struct sock *sk, const struct sk_buff *skb)
+/* a reset answers a packet: its headers are the skb's (a flood's SYN-ACKs) */
+TRIPLET(tcp_send_reset, on_tcp_send_reset(ctx, sk, skb, ctx, HDR),
+	const struct sock *sk, const struct sk_buff *skb)
 
-TWIN(tcp_receive_reset, on_tcp_sk_skb(ctx, NS_EV_TCP_RECEIVE_RESET, sk, NULL, 0, 0), struct sock *sk)
-TWIN(tcp_destroy_sock, on_tcp_sk_skb(ctx, NS_EV_TCP_DESTROY_SOCK, sk, NULL, 0, 0), struct sock *sk)
+TWIN(tcp_receive_reset, on_tcp_sk_skb(ctx, NS_EV_TCP_RECEIVE_RESET, sk, NULL, 0, 0, false),
+     struct sock *sk)
+TWIN(tcp_destroy_sock, on_tcp_sk_skb(ctx, NS_EV_TCP_DESTROY_SOCK, sk, NULL, 0, 0, false),
+     struct sock *sk)
 
 /*
  * The retransmitted skb sits in the write queue: its headers are built on

@@ -59,6 +59,7 @@ void capture_prog_table(struct capture_bpf *skel, struct bpf_program *btf[NS_EV_
 	H(NS_EV_NAPI_GRO_RECEIVE_ENTRY, napi_gro_receive_entry);
 	H(NS_EV_NETIF_RECEIVE_SKB_LIST_ENTRY, netif_receive_skb_list_entry);
 	H(NS_EV_KFREE_SKB, kfree_skb);
+	H(NS_EV_TCP_SEND_RESET, tcp_send_reset);
 #undef H
 }
 
