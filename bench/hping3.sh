@@ -7,6 +7,8 @@
 #   b  empty tp_btf programs on the same tracepoints (the floor)
 #   c  netscope record --netns all (default events and stack policy)
 #   u  the same unbatched (NETSCOPE_BATCH=0: a ring record per event)
+#   p  the same with another netscope binary, BASE=path (an earlier build:
+#      A/B in the same interleaved run)
 #   f  bpftrace counting the same tracepoints
 # each DUR seconds of `hping3 -S --flood`, throughput = SYNs that reached
 # 198.18.0.2 (rx_packets of its veth) per second, as a ratio to (a).
@@ -66,8 +68,10 @@ run_config() { # config round -> pps on stdout, details in $OUT
 	   pid=$!; wait_for "$OUT/floor.out" attached
 	   flood
 	   kill -INT $pid; wait $pid ;;
-	c|u) if [ "$c" = u ]; then export NETSCOPE_BATCH=0; fi
-	   "$NS" record -o "$OUT/$c.ns" --netns all --duration $((DUR + 30)) 2>"$OUT/$c.$r.err" &
+	c|u|p) if [ "$c" = u ]; then export NETSCOPE_BATCH=0; fi
+	   local ns=$NS
+	   [ "$c" = p ] && ns=$BASE
+	   "$ns" record -o "$OUT/$c.ns" --netns all --duration $((DUR + 30)) 2>"$OUT/$c.$r.err" &
 	   unset NETSCOPE_BATCH
 	   pid=$!
 	   sleep 3 # attached (probing, loading) before the flood
@@ -82,6 +86,7 @@ run_config() { # config round -> pps on stdout, details in $OUT
 }
 
 configs=${CONFIGS:-a b c u f}
+case " $configs " in *" p "*) [ -x "${BASE:-}" ] || { echo "hping3: config p needs BASE=path of a netscope binary" >&2; exit 1; } ;; esac
 echo "hping3: $ROUNDS interleaved rounds of ${DUR}s floods; kernel $(uname -r), $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A vals
 for r in $(seq "$ROUNDS"); do
@@ -89,14 +94,15 @@ for r in $(seq "$ROUNDS"); do
 		v=$(run_config "$c" "$r")
 		vals[$c]+="$v "
 		extra=""
-		case $c in c|u) extra=" ($(grep -o '[0-9]* captured, [0-9]* lost' "$OUT/$c.$r.err"))" ;; esac
+		case $c in c|u|p) extra=" ($(grep -o '[0-9]* captured, [0-9]* lost' "$OUT/$c.$r.err"))" ;; esac
 		printf '  round %d %s: %s SYN/s%s\n' "$r" "$c" "$v" "$extra"
 	done
 done
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 base=$(median <<<"${vals[a]}")
 declare -A label=([a]="untraced" [b]="empty tp_btf programs (floor)"
-	[c]="netscope record --netns all" [u]="  same, unbatched" [f]="bpftrace counting")
+	[c]="netscope record --netns all" [u]="  same, unbatched" [p]="  same, BASE build"
+	[f]="bpftrace counting")
 echo
 for c in $configs; do
 	m=$(median <<<"${vals[$c]}")

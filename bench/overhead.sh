@@ -6,6 +6,8 @@
 #   b  empty tp_btf programs on the same tracepoints (the floor)
 #   c  netscope record, default events and stack policy
 #   u  the same unbatched (NETSCOPE_BATCH=0: a ring record per event)
+#   p  the same with another netscope binary, BASE=path (an earlier build:
+#      A/B in the same interleaved run)
 #   d  netscope record --stack-policy all (a stack on every event)
 #   e  perf record -a -g on the same tracepoints
 #   f  bpftrace counting the same tracepoints
@@ -58,6 +60,7 @@ run_config() { # config round
 	   kill -INT $pid; wait $pid
 	   echo "events - -" >>"$err" ;;
 	c) "$NS" record -o "$OUT/c.ns" --events "$EVENTS" "${FLOOD[@]}" 2>"$err" ;;
+	p) "$BASE" record -o "$OUT/p.ns" --events "$EVENTS" "${FLOOD[@]}" 2>"$err" ;;
 	u) NETSCOPE_BATCH=0 "$NS" record -o "$OUT/u.ns" --events "$EVENTS" "${FLOOD[@]}" 2>"$err" ;;
 	d) "$NS" record -o "$OUT/d.ns" --events "$EVENTS" --stack-policy all "${FLOOD[@]}" 2>"$err" ;;
 	e) perf record -q -a -g "${PERF_EVENTS[@]}" -o "$OUT/perf.data" -- "$NS" run "${FLOOD[@]}" 2>"$err"
@@ -78,6 +81,7 @@ run_config() { # config round
 }
 
 configs=${CONFIGS:-a b c u d e f}
+case " $configs " in *" p "*) [ -x "${BASE:-}" ] || { echo "overhead: config p needs BASE=path of a netscope binary" >&2; exit 1; } ;; esac
 echo "overhead: $ROUNDS interleaved rounds of ${DUR}s SYN floods; kernel $(uname -r), $(nproc) CPUs"
 for r in $(seq "$ROUNDS"); do
 	for c in $configs; do
@@ -88,7 +92,7 @@ done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
 declare -A label=(
-	[a]="untraced" [b]="empty tp_btf programs (floor)" [c]="netscope record --events $EVENTS" [u]="  same, unbatched"
+	[a]="untraced" [b]="empty tp_btf programs (floor)" [c]="netscope record --events $EVENTS" [u]="  same, unbatched" [p]="  same, BASE build"
 	[d]="  same, --stack-policy all" [e]="perf record -a -g" [f]="bpftrace counting")
 base=$(for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/a.$r.err"; echo; done | grep . | median)
 echo
@@ -98,7 +102,7 @@ for c in $configs; do
 	ev=- lost=-
 	last="$OUT/$c.$ROUNDS.err"
 	case $c in
-	c|u|d) read -r ev lost <<<"$(loss_of "$last")" ;;
+	c|u|d|p) read -r ev lost <<<"$(loss_of "$last")" ;;
 	b|e|f) read -r _ ev lost <<<"$(grep '^events' "$last")" ;;
 	esac
 	printf '%-4s %-38s %12s %7.2f %14s %12s\n' "$c" "${label[$c]}" "$p" \

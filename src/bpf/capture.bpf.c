@@ -72,7 +72,9 @@ static __always_inline int on_skb_dev(void *ctx, __u16 type, const struct sk_buf
 				      const struct net_device *dev, enum l3_at at, bool cast)
 {
 	const struct net_device *d = dev ? dev : RD(skb->dev, skb, dev);
-	__u32 netns = netns_filter_n && d ? RD(d->nd_net.net->ns.inum, d, nd_net.net, ns.inum) : 0;
+	/* what ev_begin_direct() needs unbatched; batched it builds every event in place */
+	__u32 netns = netns_filter_n && !batching && d ?
+		      RD(d->nd_net.net->ns.inum, d, nd_net.net, ns.inum) : 0;
 
 	/*
 	 * net_dev_queue and the receives: where --snaplen takes a packet's

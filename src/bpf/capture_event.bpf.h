@@ -620,7 +620,7 @@ static __always_inline __u32 skb_dev_netns(const struct sk_buff *skb)
 {
 	const struct net_device *dev;
 
-	if (!netns_filter_n || !skb)
+	if (!netns_filter_n || batching || !skb)
 		return 0;
 	dev = RD(skb->dev, skb, dev);
 	return dev ? RD(dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum) : 0;
