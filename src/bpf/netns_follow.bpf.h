@@ -113,7 +113,12 @@ static __always_inline void netns_follow(struct ns_event *e)
 {
 	struct admitted_set *set;
 	struct admitted_skb *a;
-	__u64 key = e->skb, head;
+	/*
+	 * Loaded back from the event, not taken from the handler's register:
+	 * clang may reuse the typed skb pointer it stored there, and the
+	 * verifier refuses arithmetic (the set's hash) on a pointer.
+	 */
+	__u64 key = *(volatile const __u64 *)&e->skb, head;
 	__u32 w, netns;
 
 	if (!key)
