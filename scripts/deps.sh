@@ -13,6 +13,7 @@ PKGS="$PKGS protobuf-compiler"	# export --to perfetto: protoc --decode in the e2
 PKGS="$PKGS libtraceevent-dev"	# GFP flag names from the kmem format files (trace/gfp.c)
 PKGS="$PKGS libtracefs-dev"	# --method ftrace: the private tracefs instance (capture/ftrace_session.c)
 PKGS="$PKGS qemu-system-x86 busybox-static cpio xz-utils binutils"	# the VM lane (tests/vm)
+PKGS="$PKGS hping3"	# bench/hping3.sh: a SYN flood generator netscope did not write
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
