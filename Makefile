@@ -117,6 +117,14 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libnetscope.a | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $< $(OUTPUT)/libnetscope.a $(LDLIBS) -lcmocka -o $@
 
+# BPF programs of the unit tests (tests/bpf/), and the tests that load them
+$(OUTPUT)/%_test.bpf.o: tests/bpf/%_test.bpf.c $(wildcard src/bpf/*.h) $(OUTPUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp && \
+		$(BPFTOOL) gen object $@ $@.tmp >/dev/null && rm -f $@.tmp
+
+$(OUTPUT)/tests/test_decode_cast: $(OUTPUT)/decode_cast_test.skel.h
+
 # benchmark helpers (bench/): not part of the netscope binary
 $(OUTPUT)/floor.bpf.o: bench/floor.bpf.c $(OUTPUT)/vmlinux.h
 	$(call msg,BPF,$@)
