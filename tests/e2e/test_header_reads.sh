@@ -6,7 +6,8 @@
 # bpf_probe_read_kernel() (the only way on older kernels).  A seeded SYN
 # flood (TCP: SYN, SYN-ACK, RST) and the udp scenario (UDP, and ICMP port
 # unreachable for the unbound port) are captured both ways and every
-# kernel-decoded header-reading event is compared field by field.
+# kernel-decoded header-reading event is compared field by field; and a
+# kernel refusing the typed loads falls back to copying.
 . "$(dirname "$0")/lib.sh"
 
 # one JSON event per line -> "event ifname proto saddr daddr sport dport flags seq unset len"
@@ -88,4 +89,17 @@ check "udp_datagrams_to_the_bound_port_decoded" \
 # ICMP has no ports: type 3 (unreachable), code 3 (port) travel in sport/dport
 check "udp_unbound_port_answered_by_icmp_port_unreachable" \
 	grep -q '^net_dev_queue veth1 ICMP 198\.18\.0\.2 198\.18\.0\.1 3 3 ' "$TMP/udp.cast.fields"
+
+# a verifier that refuses the typed-load handlers costs the copy, not the
+# capture: NETSCOPE_HDR_CAST=broken makes them unloadable (capture/session.c)
+NETSCOPE_HDR_CAST=broken "$NETSCOPE" trace --json -v --scenario udp --count 10 \
+	>"$TMP/broken.json" 2>"$TMP/broken.err"
+check_eq "unloadable_typed_loads_capture_still_exits_zero" 0 $?
+check "unloadable_typed_loads_are_named_in_a_warning" \
+	grep -q "packet headers: the typed-load handlers did not load on this kernel" "$TMP/broken.err"
+check "unloadable_typed_loads_fall_back_to_copying" \
+	grep -q "packet headers read by copy" "$TMP/broken.err"
+decoded "$TMP/broken.json" >"$TMP/broken.fields"
+check "unloadable_typed_loads_fallback_decodes_as_the_copy_run" \
+	diff "$TMP/broken.fields" "$TMP/udp.copy.fields"
 check_eq "no_namespace_left_after_header_read_tests" 0 "$(leftover_netns)"
