@@ -2,13 +2,16 @@
 /*
  * netscope capture programs: one handler per network tracepoint, each built
  * twice (tp_btf and raw_tp, chosen at load time by probing; see
- * capture/session.c).  Every handler fills one struct ns_event in a per-CPU
- * scratch slot, applies the filters, then copies it to the ring buffer, so
- * that filtered-out events never cost a ring-buffer reservation and the
- * produced/lost counters stay exact; the hot packet handlers build an event
- * known wanted beforehand directly in its reservation (EV_BUILD, no copy).
- * That shared core (context, decoding,
- * filters, stacks, submission) is in capture_event.bpf.h.
+ * capture/session.c), and those that decode packet headers a third time
+ * (hdr_*: tp_btf reading the headers by typed loads, TRIPLET below).  Every
+ * handler builds one struct ns_event, applies the filters and sends it:
+ * batched (the default), built in its per-CPU batch slot
+ * (capture_batch.bpf.h); unbatched, in its ring-buffer reservation when
+ * known wanted beforehand (EV_BUILD), else in a scratch slot copied to the
+ * ring once wanted, so that filtered-out events never cost ring space and
+ * the produced/lost counters stay exact.  That shared core (context,
+ * decoding, filters, stacks, submission) is in capture_event.bpf.h; the
+ * kmem handlers are in capture_kmem.bpf.h.
  *
  * Hot paths read kernel structs through RD(): a plain load in tp_btf twins
  * (typed arguments: one instruction, fault-safe) and BPF_CORE_READ in raw_tp
