@@ -33,9 +33,19 @@ sed 's/^/# /' "$OUT/doctor_exits_zero.log"
 # method of attaching to tracepoints; the host asserts the facts
 check record_refused_tp_btf_exits_zero "$NETSCOPE" record -o /tmp/tp_btf.ns --scenario refused
 check record_refused_raw_tp_exits_zero "$NETSCOPE" record -o /tmp/raw_tp.ns --scenario refused --raw-tp
+# every event at once: each handler (and each hdr_* variant this kernel
+# takes) must pass this kernel's verifier, not only the default events'
+# (clang lays out each handler anew; one once failed on the host only
+# with --events all)
+check record_events_all_tp_btf_exits_zero "$NETSCOPE" record -o /tmp/all_tp_btf.ns \
+	--scenario refused --events all
+check record_events_all_raw_tp_exits_zero "$NETSCOPE" record -o /tmp/all_raw_tp.ns \
+	--scenario refused --events all --raw-tp
 # a capture that would not load: the verifier's log, for the host to show
-if [ ! -s /tmp/tp_btf.ns ] || [ ! -s /tmp/raw_tp.ns ]; then
-	"$NETSCOPE" record -v -o /tmp/verbose.ns --scenario refused >"$OUT/record-verbose.log" 2>&1
+if [ ! -s /tmp/tp_btf.ns ] || [ ! -s /tmp/raw_tp.ns ] || [ ! -s /tmp/all_tp_btf.ns ] ||
+	[ ! -s /tmp/all_raw_tp.ns ]; then
+	"$NETSCOPE" record -v -o /tmp/verbose.ns --scenario refused --events all \
+		>"$OUT/record-verbose.log" 2>&1
 	grep -v '^[0-9]*: \|^;' "$OUT/record-verbose.log" | tail -n 25 | sed 's/^/# verbose: /'
 fi
 for m in tp_btf raw_tp; do
