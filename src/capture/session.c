@@ -245,26 +245,24 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx)
 {
-	bool batch = session_batching_wanted(o);
-	int err = session_open(out, o, ft, fn, ctx, batch, true);
+	bool batch = session_batching_wanted(o), cast = true;
+	int err;
 
 	/*
-	 * Typed header loads are new on every kernel since 6.2 and tested on
-	 * two of them: a verifier that refuses them costs the copy, not the
-	 * capture.
+	 * Each fallback costs speed, not the capture: batching that cannot
+	 * start, and typed header loads a verifier refuses (new on every
+	 * kernel since 6.2, tested on two of them).
 	 */
-	bool cast_failed = err == ERR_HDR_CAST;
-
-	if (cast_failed)
-		err = session_open(out, o, ft, fn, ctx, batch, false);
-	if (err == -ENOTSUP && batch) {
-		err = session_open(out, o, ft, fn, ctx, false, !cast_failed);
-		if (err == ERR_HDR_CAST) {
-			cast_failed = true;
-			err = session_open(out, o, ft, fn, ctx, false, false);
-		}
+	for (;;) {
+		err = session_open(out, o, ft, fn, ctx, batch, cast);
+		if (err == ERR_HDR_CAST && cast)
+			cast = false;
+		else if (err == -ENOTSUP && batch)
+			batch = false;
+		else
+			break;
 	}
-	if (!err && cast_failed)
+	if (!err && !cast)
 		ns_warn("packet headers: the typed-load handlers did not load on this kernel%s; "
 			"headers are copied instead", ns_verbose ? "" : " (-v: the verifier log)");
 	return err;
