@@ -114,7 +114,7 @@ struct {
  * inlines an array lookup into a bounds check and an add, where an LRU
  * hash lookup (jhash, bucket walk, LRU reference bit) cost ~27 ns per
  * packet event averaged over a flood (bench/handler_cost.sh, ablation
- * build), ~60 ns per lookup.  An skb address picks a set of
+ * build).  An skb address picks a set of
  * ADMITTED_WAYS entries; a new packet takes a free way (never used, or
  * cleared at its packet's end), else the oldest.  Entries are written
  * without a lock, key last and cleared first (a reader takes an entry only

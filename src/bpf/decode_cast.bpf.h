@@ -15,6 +15,8 @@
 #ifndef NS_DECODE_CAST_BPF_H
 #define NS_DECODE_CAST_BPF_H
 
+#include "decode.h"
+
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 #define NS_CAST(type, p) ((const type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
@@ -55,10 +57,10 @@ static __always_inline void ns_decode_headers_cast(struct ns_event *e, const uns
 	/* version and header length: bitfields, read as the byte they share */
 	__u8 first = *(const __u8 *)ip;
 
-	if (e->l3_proto == ETH_P_IP && (first >> 4) == 4 && (first & 0xf) >= 5) {
+	if (e->l3_proto == NS_ETH_P_IP && (first >> 4) == 4 && (first & 0xf) >= 5) {
 		__u32 a;
 
-		e->family = AF_INET;
+		e->family = 2; /* AF_INET */
 		a = ip->saddr;
 		__builtin_memcpy(e->saddr, &a, 4);
 		a = ip->daddr;
@@ -68,11 +70,11 @@ static __always_inline void ns_decode_headers_cast(struct ns_event *e, const uns
 		/* only the first fragment carries the L4 header */
 		if (!(bpf_ntohs(ip->frag_off) & 0x1fff))
 			ns_decode_l4_cast(e, l3 + (first & 0xf) * 4);
-	} else if (e->l3_proto == ETH_P_IPV6 && (first >> 4) == 6) {
+	} else if (e->l3_proto == NS_ETH_P_IPV6 && (first >> 4) == 6) {
 		const struct ipv6hdr *ip6 = NS_CAST(struct ipv6hdr, l3);
 		__u32 a;
 
-		e->family = AF_INET6;
+		e->family = 10; /* AF_INET6 */
 #pragma unroll
 		for (int i = 0; i < 4; i++) {
 			a = ip6->saddr.in6_u.u6_addr32[i];

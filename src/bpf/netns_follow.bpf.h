@@ -45,8 +45,6 @@ static __always_inline bool is_end_event(__u16 type)
  * to replacement: looking it up at every free would cost a lookup per
  * event, and the head must match too.
  */
-#define follow_barrier() asm volatile("" ::: "memory")
-
 static __always_inline struct admitted_set *admitted_set_of(__u64 skb)
 {
 	/* slab objects: the low bits are alignment; a multiplicative hash's
@@ -101,11 +99,11 @@ static __always_inline void admitted_write(struct admitted_set *set, __u32 w, __
 	 * the head check (docs/KNOWN_LIMITS.md).
 	 */
 	a->skb = 0;
-	follow_barrier();
+	barrier();
 	a->head = head;
 	a->netns = netns;
 	a->stamp = (__u32)(ts >> 20);
-	follow_barrier();
+	barrier();
 	a->skb = skb;
 }
 
@@ -146,7 +144,7 @@ static __always_inline void netns_follow(struct ns_event *e)
 	a = &set->way[w & (ADMITTED_WAYS - 1)];
 	head = a->head;
 	netns = a->netns;
-	follow_barrier();
+	barrier();
 	if (a->skb != key) /* rewritten meanwhile for another packet */
 		return;
 	if (head == e->skb_head)

@@ -15,11 +15,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define ETH_P_IP 0x0800
-#define ETH_P_IPV6 0x86DD
-#define AF_INET 2
-#define AF_INET6 10
-
 #include "decode_cast.bpf.h"
 
 struct test_packet {
