@@ -113,7 +113,7 @@ TRIPLET(netif_receive_skb_list_entry,
 static __always_inline int on_net_dev_xmit(void *ctx, const struct sk_buff *skb, int rc,
 					   const struct net_device *dev, unsigned int len)
 {
-	struct ns_event *e = ev_begin(NS_EV_NET_DEV_XMIT);
+	struct ns_event *e = ev_begin(ctx, NS_EV_NET_DEV_XMIT);
 
 	if (!e)
 		return 0;
@@ -215,7 +215,7 @@ TWIN(tcp_destroy_sock, on_tcp_sk_skb(ctx, NS_EV_TCP_DESTROY_SOCK, sk, NULL, 0, 0
 static __always_inline int on_tcp_retransmit_skb(void *ctx, const struct sock *sk,
 						 const struct sk_buff *skb)
 {
-	struct ns_event *e = ev_begin(NS_EV_TCP_RETRANSMIT_SKB);
+	struct ns_event *e = ev_begin(ctx, NS_EV_TCP_RETRANSMIT_SKB);
 	struct tcp_skb_cb *cb;
 
 	if (!e)
@@ -237,7 +237,7 @@ TWIN(tcp_retransmit_skb, on_tcp_retransmit_skb(ctx, sk, skb),
 static __always_inline int on_tcp_retransmit_synack(void *ctx, const struct sock *sk,
 						    const struct request_sock *req)
 {
-	struct ns_event *e = ev_begin(NS_EV_TCP_RETRANSMIT_SYNACK);
+	struct ns_event *e = ev_begin(ctx, NS_EV_TCP_RETRANSMIT_SYNACK);
 
 	if (!e)
 		return 0;
@@ -252,7 +252,7 @@ TWIN(tcp_retransmit_synack, on_tcp_retransmit_synack(ctx, sk, req),
 
 static __always_inline int on_tcp_probe(void *ctx, const struct sock *sk, const struct sk_buff *skb)
 {
-	struct ns_event *e = ev_begin(NS_EV_TCP_PROBE);
+	struct ns_event *e = ev_begin(ctx, NS_EV_TCP_PROBE);
 	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
 
 	if (!e)
@@ -269,7 +269,7 @@ TWIN(tcp_probe, on_tcp_probe(ctx, sk, skb), struct sock *sk, const struct sk_buf
 /* ---- sock ---- */
 static __always_inline int on_set_state(void *ctx, const struct sock *sk, int oldstate, int newstate)
 {
-	struct ns_event *e = ev_begin(NS_EV_INET_SOCK_SET_STATE);
+	struct ns_event *e = ev_begin(ctx, NS_EV_INET_SOCK_SET_STATE);
 
 	if (!e)
 		return 0;
@@ -285,7 +285,7 @@ TWIN(inet_sock_set_state, on_set_state(ctx, sk, oldstate, newstate),
 
 static __always_inline int on_rcvqueue_full(void *ctx, const struct sock *sk, const struct sk_buff *skb)
 {
-	struct ns_event *e = ev_begin(NS_EV_SOCK_RCVQUEUE_FULL);
+	struct ns_event *e = ev_begin(ctx, NS_EV_SOCK_RCVQUEUE_FULL);
 
 	if (!e)
 		return 0;
@@ -300,7 +300,7 @@ TWIN(sock_rcvqueue_full, on_rcvqueue_full(ctx, sk, skb), struct sock *sk, struct
 
 static __always_inline int on_exceed_buf(void *ctx, const struct sock *sk, long allocated, int kind)
 {
-	struct ns_event *e = ev_begin(NS_EV_SOCK_EXCEED_BUF_LIMIT);
+	struct ns_event *e = ev_begin(ctx, NS_EV_SOCK_EXCEED_BUF_LIMIT);
 
 	if (!e)
 		return 0;
@@ -317,7 +317,7 @@ TWIN(sock_exceed_buf_limit, on_exceed_buf(ctx, sk, allocated, kind),
 /* ---- udp ---- */
 static __always_inline int on_udp_fail(void *ctx, int rc, __u64 *args)
 {
-	struct ns_event *e = ev_begin(NS_EV_UDP_FAIL_QUEUE_RCV_SKB);
+	struct ns_event *e = ev_begin(ctx, NS_EV_UDP_FAIL_QUEUE_RCV_SKB);
 	const struct sk_buff *skb = NULL;
 	const struct sock *sk = NULL;
 
@@ -350,7 +350,7 @@ static __always_inline int on_irq(void *ctx, __u16 type, int irq, const struct i
 	/* the exit event is still reported as hardirq context */
 	if (!(emit_mask & (1ull << type)))
 		goto out;
-	e = ev_begin(type);
+	e = ev_begin(ctx, type);
 	if (!e)
 		goto out;
 	e->reason = irq;
@@ -373,7 +373,7 @@ TWIN(irq_handler_exit, on_irq(ctx, NS_EV_IRQ_HANDLER_EXIT, irq, action, ret),
      int irq, struct irqaction *action, int ret)
 
 /* the first raise of vec since its last run on this CPU (see cpu_state) */
-static __always_inline void note_raise(struct cpu_state *cs, unsigned int vec)
+static __always_inline void note_raise(void *ctx, struct cpu_state *cs, unsigned int vec)
 {
 	__u32 v = vec & (NS_SOFTIRQ_VECS - 1);
 	__u64 pid_tgid;
@@ -384,7 +384,7 @@ static __always_inline void note_raise(struct cpu_state *cs, unsigned int vec)
 	cs->raise_ts[v] = bpf_ktime_get_ns();
 	cs->raise_pid[v] = pid_tgid >> 32;
 	cs->raise_tid[v] = (__u32)pid_tgid;
-	cs->raise_ctx[v] = exec_ctx();
+	cs->raise_ctx[v] = exec_ctx(ctx);
 	cs->raise_irq[v] = (__s32)cs->cur_irq1 - 1;
 	cs->raise_irqv[v] = cs->cur_irqv;
 }
@@ -408,7 +408,7 @@ static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
 		 */
 		if (type == NS_EV_SOFTIRQ_RAISE) {
 			if (vec < NS_SOFTIRQ_VECS && (emit_mask & (1ull << NS_EV_SOFTIRQ_RAISE)))
-				note_raise(cs, vec);
+				note_raise(ctx, cs, vec);
 			goto out;
 		}
 		if (type == NS_EV_SOFTIRQ_ENTRY) {
@@ -436,7 +436,7 @@ static __always_inline int on_softirq(void *ctx, __u16 type, unsigned int vec)
 				goto out;
 		}
 	}
-	e = ev_begin(type);
+	e = ev_begin(ctx, type);
 	if (!e)
 		goto out;
 	e->reason = vec;
@@ -479,7 +479,7 @@ static __always_inline int on_irq_vector(void *ctx, __u16 type, int vector, __u8
 	}
 	if (!(emit_mask & (1ull << type)))
 		goto out;
-	e = ev_begin(type);
+	e = ev_begin(ctx, type);
 	if (!e)
 		goto out;
 	e->reason = vector;
@@ -520,7 +520,7 @@ IRQ_VECTOR(reboot, NS_IRQV_REBOOT)
  */
 static __always_inline int on_napi_poll(void *ctx, const struct napi_struct *napi, int work, int budget)
 {
-	struct ns_event *e = ev_begin(NS_EV_NAPI_POLL);
+	struct ns_event *e = ev_begin(ctx, NS_EV_NAPI_POLL);
 	const struct net_device *dev = RD(napi->dev, napi, dev);
 	struct cpu_state *cs = get_cpu_state();
 	bool carried = cs && cs->poll_wanted;
@@ -542,7 +542,7 @@ TWIN(napi_poll, on_napi_poll(ctx, napi, work, budget), struct napi_struct *napi,
 static __always_inline int on_qdisc(void *ctx, __u16 type, const struct Qdisc *q,
 				    const struct netdev_queue *txq, const struct sk_buff *skb, int packets)
 {
-	struct ns_event *e = ev_begin(type);
+	struct ns_event *e = ev_begin(ctx, type);
 
 	if (!e)
 		return 0;
@@ -569,7 +569,7 @@ TWIN(qdisc_dequeue, on_qdisc(ctx, NS_EV_QDISC_DEQUEUE, qdisc, txq, skb, packets)
 SEC("perf_event")
 int sample_cpu(struct bpf_perf_event_data *ctx)
 {
-	struct ns_event *e = ev_begin(NS_EV_CPU_SAMPLE);
+	struct ns_event *e = ev_begin(ctx, NS_EV_CPU_SAMPLE);
 	struct task_struct *task;
 	struct nsproxy *nsp;
 
@@ -644,7 +644,7 @@ static __always_inline int on_syscall(void *ctx, const struct pt_regs *regs, lon
 		bpf_map_update_elem(&syscall_nrs, &tid, &v, BPF_ANY);
 	}
 #endif
-	e = ev_begin(NS_EV_SYSCALL);
+	e = ev_begin(ctx, NS_EV_SYSCALL);
 	if (!e)
 		return 0;
 	e->netns = netns;

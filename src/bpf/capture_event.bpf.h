@@ -1,93 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The core every capture handler shares: execution context, building one
- * event (device, socket, skb headers), the kernel-side filters, the stack
- * policy, and submission to the ring buffer.  Included once, by
- * capture.bpf.c, after its configuration and maps: a BPF object is one
- * compilation unit, and this keeps the per-tracepoint handlers readable.
+ * The core every capture handler shares: execution context
+ * (exec_ctx.bpf.h), building one event (device, socket, skb headers), the
+ * kernel-side filters, the stack policy, and submission to the ring
+ * buffer.  Included once, by capture.bpf.c, after its configuration and
+ * maps: a BPF object is one compilation unit, and this keeps the
+ * per-tracepoint handlers readable.
  */
 #ifndef NS_CAPTURE_EVENT_BPF_H
 #define NS_CAPTURE_EVENT_BPF_H
 
-/* ---- execution context ----
- *
- * The preempt count would tell task/softirq/hardirq directly, but on x86 it
- * is the per-CPU variable __preempt_count, and typed per-CPU ksyms need
- * data symbols in kallsyms (CONFIG_KALLSYMS_ALL), which many kernels lack
- * (this project's machines included).  Instead the softirq_entry/exit and
- * irq_handler_entry/exit handlers, always attached, keep a per-CPU depth:
- * __do_softirq() fires softirq_entry/exit around every vector it runs, in
- * ksoftirqd and on local_bh_enable() alike, so the depth is exact for
- * softirqs.  Hardirqs without irq_handler_* tracepoints (the APIC timer)
- * are not seen; network tracepoints do not fire in them.
- */
-#define NS_SOFTIRQ_VECS 16	/* NR_SOFTIRQS is 10; a power of two bounds the index */
-
-struct cpu_state {
-	__u32 softirq_depth;
-	__u32 hardirq_depth;
-	/*
-	 * Under a namespace or packet filter, softirqs (per CPU, never owned by
-	 * a namespace) are reported only if a wanted event happens inside them:
-	 * the entry is held back here and emitted just before that event.
-	 */
-	__u32 entry_vec;
-	__u8 entry_pending;
-	__u8 entry_emitted;
-	/*
-	 * The first softirq_raise of each vector since that vector's last run
-	 * on this CPU (raising a pending vector again changes nothing: the
-	 * first raise is the one the run answers).  Under a filter it is held
-	 * with the entry and sent just before it (emit_pending_softirq()).
-	 */
-	__u64 raise_ts[NS_SOFTIRQ_VECS];
-	__u32 raise_pid[NS_SOFTIRQ_VECS], raise_tid[NS_SOFTIRQ_VECS];
-	__s32 raise_irq[NS_SOFTIRQ_VECS];
-	__u8 raise_ctx[NS_SOFTIRQ_VECS], raise_irqv[NS_SOFTIRQ_VECS];
-	/* the raise of the held entry's vector, moved here at the entry */
-	__u64 held_raise_ts;
-	__u32 held_raise_pid, held_raise_tid;
-	__s32 held_raise_irq;
-	__u8 held_raise_ctx, held_raise_irqv;
-	/* the device irq whose handler runs (irq + 1; 0: none) and the system
-	 * vector (enum ns_irq_vector; 0: none): a raise says which raised it */
-	__u32 cur_irq1;
-	__u8 cur_irqv;
-	/* a wanted packet event ran in softirq context since this CPU's last
-	 * napi_poll: the next poll of the backlog (no device) carried it */
-	__u8 poll_wanted;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct cpu_state);
-} cpu_states SEC(".maps");
-
-/* events to emit, bit per ns_event_type: context-tracking handlers run even
- * when their own events are not wanted */
-const volatile __u64 emit_mask = ~0ull;
-
-static __always_inline struct cpu_state *get_cpu_state(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&cpu_states, &zero);
-}
-
-static __always_inline __u8 exec_ctx(void)
-{
-	struct cpu_state *cs = get_cpu_state();
-
-	if (!cs)
-		return NS_CTX_UNKNOWN;
-	if (cs->hardirq_depth)
-		return NS_CTX_HARDIRQ;
-	if (cs->softirq_depth)
-		return NS_CTX_SOFTIRQ;
-	return NS_CTX_TASK;
-}
+#include "exec_ctx.bpf.h"
 
 static __always_inline struct ns_counters *get_counters(void)
 {
@@ -100,33 +23,32 @@ static __always_inline struct ns_counters *get_counters(void)
 #include "decode_cast.bpf.h"
 
 /* The common fields of a new event, in a slot or reservation of its own. */
-static __always_inline void ev_init(struct ns_event *e, __u16 type, __u8 ctx)
+static __always_inline void ev_init(struct ns_event *e, __u16 type, const struct ev_who *w)
 {
-	__u64 pid_tgid;
-
 	__builtin_memset(e, 0, sizeof(*e));
-	pid_tgid = bpf_get_current_pid_tgid();
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
+	e->pid = w->pid;
+	e->tid = w->tid;
 	e->type = type;
 	e->cpu = bpf_get_smp_processor_id();
-	e->ctx = ctx;
+	e->ctx = w->ctx;
 	e->stack_id = -1;
 }
 
 /* Start an event: take the scratch slot of this level, fill common fields. */
-static __always_inline struct ns_event *ev_begin(__u16 type)
+static __always_inline struct ns_event *ev_begin(void *prog_ctx, __u16 type)
 {
-	__u8 ctx = exec_ctx();
-	__u32 slot = type == NS_EV_CPU_SAMPLE ? SCRATCH_CPU_SAMPLE :
-		     ctx == NS_CTX_UNKNOWN ? 0 : ctx - 1;
+	struct ev_who w;
+	__u32 slot;
 	struct ns_event *e;
 
+	exec_who(prog_ctx, &w);
+	slot = type == NS_EV_CPU_SAMPLE ? SCRATCH_CPU_SAMPLE :
+	       w.ctx == NS_CTX_UNKNOWN ? 0 : w.ctx - 1;
 	e = bpf_map_lookup_elem(&scratch, &slot);
 	if (!e)
 		return NULL;
-	ev_init(e, type, ctx);
+	ev_init(e, type, &w);
 	return e;
 }
 
@@ -360,11 +282,16 @@ static __always_inline void emit_held_raise(struct cpu_state *cs, struct ns_coun
 
 static __always_inline void emit_pending_softirq(void)
 {
-	struct cpu_state *cs = get_cpu_state();
+	struct cpu_state *cs;
 	__u32 slot = SCRATCH_SOFTIRQ_ENTRY;
 	struct ns_counters *c;
 	struct ns_event *e;
 
+	/* read-only data: an entry is held only when entries are wanted, and
+	 * without them the verifier drops the lookup from every handler */
+	if (!(emit_mask & (1ull << NS_EV_SOFTIRQ_ENTRY)))
+		return;
+	cs = get_cpu_state();
 	if (!cs || !cs->entry_pending)
 		return;
 	cs->entry_pending = 0;
@@ -573,10 +500,11 @@ static __always_inline int ev_emit(void *ctx, struct ns_event *e)
  * which also counts it lost if the ring is full, so "lost" stays a count
  * of wanted events and unwanted ones never take ring space.
  */
-static __always_inline struct ns_event *ev_begin_direct(__u16 type, __u32 netns)
+static __always_inline struct ns_event *ev_begin_direct(void *prog_ctx, __u16 type,
+							__u32 netns)
 {
 	struct ns_event *e;
-	__u8 ctx;
+	struct ev_who w;
 
 	/*
 	 * Batched, every event is built in its batch slot, wanted or not: an
@@ -587,10 +515,10 @@ static __always_inline struct ns_event *ev_begin_direct(__u16 type, __u32 netns)
 	 * (frees of skbs without a device: ~40 % of a flood's).
 	 */
 	if (batching) {
-		ctx = exec_ctx();
-		e = batch_take(ctx);
+		exec_who(prog_ctx, &w);
+		e = batch_take(w.ctx);
 		if (e)
-			ev_init(e, type, ctx);
+			ev_init(e, type, &w);
 		return e;
 	}
 	if (filter_pid || filter_l4 || filter_port || filter_host_family || filter_ifname_set)
@@ -607,11 +535,11 @@ static __always_inline struct ns_event *ev_begin_direct(__u16 type, __u32 netns)
 		if (!cs || cs->entry_pending || (p && p->n))
 			return NULL;
 	}
-	ctx = exec_ctx();
+	exec_who(prog_ctx, &w);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
 		return NULL;
-	ev_init(e, type, ctx);
+	ev_init(e, type, &w);
 	return e;
 }
 
@@ -659,12 +587,12 @@ static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e)
  */
 #define EV_BUILD(ctx, type, netns, fill)                               \
 	({                                                             \
-		struct ns_event *e = ev_begin_direct(type, netns);     \
+		struct ns_event *e = ev_begin_direct(ctx, type, netns);     \
 		int ret_ = 0;                                          \
 		if (e) {                                               \
 			fill;                                          \
 			ret_ = ev_submit_direct(ctx, e);               \
-		} else if ((e = ev_begin(type))) {                     \
+		} else if ((e = ev_begin(ctx, type))) {                     \
 			fill;                                          \
 			ret_ = ev_submit(ctx, e);                      \
 		}                                                      \
@@ -703,12 +631,12 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
  */
 #define EV_BUILD_THEN(ctx, type, netns, fill, then)                    \
 	({                                                             \
-		struct ns_event *e = ev_begin_direct(type, netns);     \
+		struct ns_event *e = ev_begin_direct(ctx, type, netns);     \
 		if (e) {                                               \
 			fill;                                          \
 			then;                                          \
 			ev_submit_direct(ctx, e);                      \
-		} else if ((e = ev_begin(type))) {                     \
+		} else if ((e = ev_begin(ctx, type))) {                     \
 			fill;                                          \
 			if (ev_submit_sent(ctx, e))                    \
 				then;                                  \

@@ -123,14 +123,14 @@ static __always_inline int kmem_emit_alloc(void *tp_ctx, __u16 type, __u64 site,
 					   __u64 cache, __u32 req, __u32 alloc, __u32 gfp,
 					   __u32 aux2)
 {
-	__u8 ctx = exec_ctx();
+	__u8 ctx = exec_ctx(tp_ctx);
 	__u32 netns = 0;
 	enum kmem_verdict verdict = ptr ? kmem_netns_verdict(ctx, &netns) : KMEM_DROP;
 	struct ns_event *e;
 
 	if (verdict == KMEM_DROP)
 		return 0;
-	e = ev_begin(type);
+	e = ev_begin(tp_ctx, type);
 	if (!e)
 		return 0;
 	e->location = site;
@@ -187,7 +187,7 @@ static __always_inline int kmem_emit_free(void *ctx, __u16 type, __u64 site, __u
 			kmem_pending_forget(ptr);
 		return 0;
 	}
-	e = ev_begin(type);
+	e = ev_begin(ctx, type);
 	if (e) {
 		e->location = site;
 		e->skb_head = ptr;

@@ -56,7 +56,7 @@ static __always_inline const struct ns_func_info *find_func(__u64 *ip)
 static __always_inline int emit(void *ctx, __u16 type, __u64 ip, __u64 skb, __u64 sk, __s64 ret,
 				bool ret_skb)
 {
-	struct ns_event *e = ev_begin(type);
+	struct ns_event *e = ev_begin(ctx, type);
 
 	if (!e)
 		return 0;

@@ -623,6 +623,29 @@ static void probe_perf(struct features *ft)
 	report_try(ft, FEAT_PROG_PERF_EVENT, err, step, "cpu-clock");
 }
 
+/*
+ * x86-64's irq stack is THREAD_SIZE (IRQ_STACK_SIZE, arch/x86/include/asm/
+ * page_64_types.h), the size of a task's stack; other architectures leave
+ * it 0 (the context is then told by the softirq tracepoints).  A
+ * PREEMPT_RT kernel runs softirqs in threads: /sys/kernel/realtime says 1.
+ */
+static void probe_task_stack(struct features *ft, const struct btf *btf)
+{
+#if defined(__x86_64__)
+	int id = btf ? btf__find_by_name_kind(btf, "irq_stack", BTF_KIND_STRUCT) : -1;
+
+	if (id > 0)
+		ft->task_stack_size = btf__resolve_size(btf, id) > 0 ?
+					      (unsigned int)btf__resolve_size(btf, id) : 0;
+#endif
+	FILE *f = fopen("/sys/kernel/realtime", "r");
+
+	if (f) {
+		ft->preempt_rt = fgetc(f) == '1';
+		fclose(f);
+	}
+}
+
 void features_probe_capture(struct features *ft)
 {
 	struct btf *btf;
@@ -637,6 +660,7 @@ void features_probe_capture(struct features *ft)
 		      BTF_KIND_TYPEDEF);
 	ft->kfunc_rdonly_cast =
 		btf && btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+	probe_task_stack(ft, btf);
 	btf__free(btf);
 }
 

@@ -58,6 +58,11 @@ struct features {
 	/* the kfunc bpf_rdonly_cast() (6.2): the capture's hdr_* handlers
 	 * read packet headers by typed loads with it (decode_cast.bpf.h) */
 	bool kfunc_rdonly_cast;
+	/* THREAD_SIZE, from the size of struct irq_stack (x86-64 only: 0
+	 * elsewhere), and a PREEMPT_RT kernel: whether the capture can tell
+	 * softirq from task context by the stack (capture_event.bpf.h) */
+	unsigned int task_stack_size;
+	bool preempt_rt;
 };
 
 const char *feature_name(enum feature_id id);

@@ -235,17 +235,59 @@ const struct kmem_config *capture_kmem(const struct capture_session *s)
 	return s->kmem;
 }
 
-static int session_open(struct capture_session **out, const struct capture_opts *o,
-			const struct features *ft, capture_event_fn fn, void *ctx, bool batch,
-			bool cast_ok);
+/* what session_open() may use; capture_open() drops what does not load */
+struct open_try {
+	bool batch;	/* per-CPU batches (capture_batch.bpf.h) */
+	bool cast;	/* the hdr_* handlers (typed header loads) */
+	bool ctx_stack; /* execution context by the stack, not softirq tracepoints */
+};
 
-/* session_open() returns this when the hdr_* programs would not load */
-#define ERR_HDR_CAST (-EXDEV)
+static int session_open(struct capture_session **out, const struct capture_opts *o,
+			const struct features *ft, capture_event_fn fn, void *ctx,
+			const struct open_try *try);
+
+/* session_open() returns this when the programs would not load with
+ * try->cast or try->ctx_stack, to be tried again without */
+#define ERR_TRY_LESS (-EXDEV)
+
+/*
+ * Whether the execution context can be told by the stack (ctx_by_stack,
+ * capture_event.bpf.h) and the softirq_entry/exit handlers left out: an
+ * x86-64 kernel that runs softirqs on the irq stack (not PREEMPT_RT), and
+ * no handler that runs where the stack says nothing or that needs the
+ * softirq tracepoints themselves: softirq, irq, napi_poll or allocation
+ * events, cpu samples (NMI), function probes (their own object).
+ * NETSCOPE_CTX=tracepoints keeps the tracepoints, for comparisons (and
+ * =broken makes the stack way unloadable, for the tests).
+ */
+static bool ctx_by_stack_possible(const struct capture_opts *o, const struct features *ft)
+{
+	const char *env = getenv("NETSCOPE_CTX");
+	uint64_t need_tp = capture_context_events() | capture_kmem_events() |
+			   (1ull << NS_EV_SOFTIRQ_RAISE) | (1ull << NS_EV_NAPI_POLL) |
+			   (1ull << NS_EV_IRQ_VECTOR_ENTRY) | (1ull << NS_EV_IRQ_VECTOR_EXIT) |
+			   (1ull << NS_EV_CPU_SAMPLE);
+
+	if (env && !strcmp(env, "tracepoints"))
+		return false;
+	if (!ft->task_stack_size || ft->preempt_rt)
+		return false;
+	if ((o->events & need_tp) || o->sample_freq)
+		return false;
+	/* function probes: whenever batching is off for them */
+	return o->func_mode == CAPTURE_FUNCS_OFF ||
+	       (o->func_mode == CAPTURE_FUNCS_AUTO && !o->nfunc_patterns && !o->ngraph_roots);
+}
 
 int capture_open(struct capture_session **out, const struct capture_opts *o,
 		 const struct features *ft, capture_event_fn fn, void *ctx)
 {
-	bool batch = session_batching_wanted(o), cast = true;
+	struct open_try try = {
+		.batch = session_batching_wanted(o),
+		.cast = true,
+		.ctx_stack = ctx_by_stack_possible(o, ft),
+	};
+	bool stack_wanted = try.ctx_stack;
 	int err;
 
 	/*
@@ -254,24 +296,33 @@ int capture_open(struct capture_session **out, const struct capture_opts *o,
 	 * kernel since 6.2, tested on two of them).
 	 */
 	for (;;) {
-		err = session_open(out, o, ft, fn, ctx, batch, cast);
-		if (err == ERR_HDR_CAST && cast)
-			cast = false;
-		else if (err == -ENOTSUP && batch)
-			batch = false;
+		err = session_open(out, o, ft, fn, ctx, &try);
+		/* the context by the stack first: a verifier that keeps a
+		 * pointer from being stored as a number (no CAP_PERFMON) */
+		if (err == ERR_TRY_LESS && try.ctx_stack)
+			try.ctx_stack = false;
+		else if (err == ERR_TRY_LESS && try.cast)
+			try.cast = false;
+		else if (err == -ENOTSUP && try.batch)
+			try.batch = false;
 		else
 			break;
 	}
-	if (!err && !cast)
+	if (!err && !try.cast)
 		ns_warn("packet headers: the typed-load handlers did not load on this kernel%s; "
 			"headers are copied instead", ns_verbose ? "" : " (-v: the verifier log)");
+	if (!err && stack_wanted && !try.ctx_stack)
+		ns_warn("execution context: the handlers telling it by the stack did not load on "
+			"this kernel%s; the softirq tracepoints tell it instead",
+			ns_verbose ? "" : " (-v: the verifier log)");
 	return err;
 }
 
 static int session_open(struct capture_session **out, const struct capture_opts *o,
-			const struct features *ft, capture_event_fn fn, void *ctx, bool batch,
-			bool cast_ok)
+			const struct features *ft, capture_event_fn fn, void *ctx,
+			const struct open_try *try)
 {
+	bool batch = try->batch, cast_ok = try->cast;
 	struct bpf_program *btf[NS_EV__COUNT] = {}, *raw[NS_EV__COUNT] = {};
 	struct bpf_program *hdr[NS_EV__COUNT] = {};
 	struct bpf_program *vbtf[NS_IRQV__COUNT][2] = {}, *vraw[NS_IRQV__COUNT][2] = {};
@@ -320,6 +371,9 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 	configure(s->skel, o, ft);
 	s->skel->rodata->direct_reads = use_btf;
 	s->skel->rodata->batching = batch;
+	s->ctx_by_stack = try->ctx_stack;
+	s->skel->rodata->ctx_by_stack = try->ctx_stack;
+	s->skel->rodata->task_stack_size = ft->task_stack_size;
 	bpf_program__set_autoload(s->skel->progs.flush_batches, batch);
 	s->skel->rodata->parse_all = o->filter.l4_proto || o->filter.port || o->filter.host_family;
 	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
@@ -351,6 +405,16 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 			bpf_program__set_autoload(hdr[i], false);
 		}
 	}
+	/* NETSCOPE_CTX=broken: what a verifier refusing the context by the
+	 * stack looks like (a program type that cannot load), for the tests
+	 * of capture_open()'s fallback */
+	if (s->ctx_by_stack && getenv("NETSCOPE_CTX") && !strcmp(getenv("NETSCOPE_CTX"), "broken"))
+		for (int i = 0; i < NS_EV__COUNT; i++) {
+			if (btf[i])
+				bpf_program__set_type(btf[i], BPF_PROG_TYPE_SOCKET_FILTER);
+			if (raw[i])
+				bpf_program__set_type(raw[i], BPF_PROG_TYPE_SOCKET_FILTER);
+		}
 	capture_irq_vector_table(s->skel, vbtf, vraw);
 	s->skel->rodata->emit_mask = o->events;
 	s->events = o->events & ~(1ull << NS_EV_CPU_SAMPLE);
@@ -386,7 +450,9 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 			continue; /* not a tracepoint (cpu samples, irq vectors) */
 		/* these keep the per-CPU context depth, so they run even when
 		 * their own events are not wanted (emit_mask) */
-		bool ctx_tracker = capture_context_events() & (1ull << i);
+		bool ctx_tracker = (capture_context_events() & (1ull << i)) &&
+				   !(s->ctx_by_stack && (i == NS_EV_SOFTIRQ_ENTRY ||
+							 i == NS_EV_SOFTIRQ_EXIT));
 		bool want = (s->events & (1ull << i)) || ctx_tracker;
 		const struct tracepoint_status *tp = &ft->tp[i];
 		bool present = use_btf ? tp->in_btf : tp->in_tracefs;
@@ -412,10 +478,11 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 				ns_event_group(i), ns_event_name(i));
 	}
 	err = capture_bpf__load(s->skel);
-	if (err && cast) {
-		/* capture_open() tries again with the copying twins and says so */
-		ns_dbg(1, "with the hdr_* handlers: %s", strerror(-err));
-		err = ERR_HDR_CAST;
+	if (err && (cast || s->ctx_by_stack)) {
+		/* capture_open() tries again without and says so */
+		ns_dbg(1, "with%s%s: %s", cast ? " the hdr_* handlers" : "",
+		       s->ctx_by_stack ? " the context by the stack" : "", strerror(-err));
+		err = ERR_TRY_LESS;
 		goto fail;
 	}
 	if (err) {
@@ -615,6 +682,11 @@ const char *capture_method(const struct capture_session *s)
 		raw |= s->method[i] == M_RAW_TP;
 	}
 	return btf && raw ? "tp_btf+raw_tp" : btf ? "tp_btf" : raw ? "raw_tp" : "none";
+}
+
+const char *capture_context_source(const struct capture_session *s)
+{
+	return s->ctx_by_stack ? "stack" : "softirq tracepoints";
 }
 
 const char *capture_header_reads(const struct capture_session *s)

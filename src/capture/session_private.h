@@ -50,6 +50,7 @@ struct capture_session {
 	 * every CPU's heartbeat has passed them */
 	bool batching;
 	bool header_cast;	/* hdr_* handlers loaded: typed header reads */
+	bool ctx_by_stack;	/* execution context told by the stack (capture_event.bpf.h) */
 	struct reorder reorder;
 	struct heartbeat hb;
 	uint64_t hb_last_ns; /* CLOCK_MONOTONIC of the last heartbeat round */

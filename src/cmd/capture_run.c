@@ -548,6 +548,8 @@ int run_start(struct run_state *st, struct run_opts *ro, capture_event_fn fn, vo
 	ns_meta_set(&st->meta, "capture.method", capture_method(st->session));
 	ns_meta_set(&st->meta, "capture.header_reads", capture_header_reads(st->session));
 	ns_dbg(1, "packet headers read by %s", capture_header_reads(st->session));
+	ns_meta_set(&st->meta, "capture.context_from", capture_context_source(st->session));
+	ns_dbg(1, "execution context told by the %s", capture_context_source(st->session));
 	size_t nfuncs;
 	const char *fm = capture_func_method(st->session, &nfuncs);
 
