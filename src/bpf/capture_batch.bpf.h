@@ -31,41 +31,12 @@
 #ifndef NS_CAPTURE_BATCH_BPF_H
 #define NS_CAPTURE_BATCH_BPF_H
 
-#define NS_BATCH_LEVELS 3 /* task (and unknown), softirq, hardirq */
-
-struct ev_batch {
-	__u32 n;	/* events committed, ev[0..n) */
-	__u8 writing;
-	__u8 flushing;
-	__u8 wake;	/* an event of the batch asked to wake the consumer */
-	__u8 pad;
-	struct ns_event ev[NS_BATCH];
-};
-
-struct cpu_batches {
-	struct ev_batch lvl[NS_BATCH_LEVELS];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct cpu_batches);
-} batches SEC(".maps");
-
 /* set by user space when nothing needs per-event records (capture/session.c) */
 const volatile bool batching;
 
 /* stores the flags guard must not be moved across by the compiler (a nested
  * handler on this CPU sees memory in program order) */
 #define batch_barrier() asm volatile("" ::: "memory")
-
-static __always_inline struct cpu_batches *get_cpu_batches(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&batches, &zero);
-}
 
 /* this CPU's batch for events of context ctx */
 static __always_inline struct ev_batch *batch_at(struct cpu_batches *cb, __u8 ctx)
@@ -127,9 +98,8 @@ static __always_inline struct ev_batch *batch_of(__u8 ctx)
  * the same level is interrupted in the middle of it: an interrupt the
  * context tracking does not see), then the event goes to the ring alone.
  */
-static __always_inline struct ns_event *batch_take(__u8 ctx)
+static __always_inline struct ns_event *batch_take_in(struct ev_batch *b)
 {
-	struct ev_batch *b = batch_of(ctx);
 	__u32 n;
 
 	if (!b || b->writing || b->flushing)
@@ -145,10 +115,15 @@ static __always_inline struct ns_event *batch_take(__u8 ctx)
 	return &b->ev[n];
 }
 
-/* The slot batch_take() gave is a committed event now; send a full batch. */
-static __always_inline void batch_commit(__u8 ctx, struct ns_counters *c, __u64 wake)
+static __always_inline struct ns_event *batch_take(__u8 ctx)
 {
-	struct ev_batch *b = batch_of(ctx);
+	return batch_take_in(batch_of(ctx));
+}
+
+/* The slot batch_take() gave is a committed event now; send a full batch. */
+static __always_inline void batch_commit_in(struct ev_batch *b, struct ns_counters *c,
+					    __u64 wake)
+{
 	__u32 n;
 
 	if (!b)
@@ -163,11 +138,14 @@ static __always_inline void batch_commit(__u8 ctx, struct ns_counters *c, __u64 
 		batch_flush(b, c);
 }
 
-/* The slot batch_take() gave holds an unwanted event: give it back. */
-static __always_inline void batch_discard(__u8 ctx)
+static __always_inline void batch_commit(__u8 ctx, struct ns_counters *c, __u64 wake)
 {
-	struct ev_batch *b = batch_of(ctx);
+	batch_commit_in(batch_of(ctx), c, wake);
+}
 
+/* The slot batch_take() gave holds an unwanted event: give it back. */
+static __always_inline void batch_discard_in(struct ev_batch *b)
+{
 	if (!b)
 		return;
 	batch_barrier();

@@ -10,14 +10,9 @@
 #ifndef NS_CAPTURE_EVENT_BPF_H
 #define NS_CAPTURE_EVENT_BPF_H
 
+#include "cpu_hub.bpf.h"
 #include "exec_ctx.bpf.h"
 
-static __always_inline struct ns_counters *get_counters(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&counters, &zero);
-}
 
 #include "capture_batch.bpf.h"
 #include "decode_cast.bpf.h"
@@ -338,7 +333,7 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 	if (stack_mode == NS_STACK_ALL) {
 		take = true;
 	} else {
-		idx = key % STACK_SITES;
+		idx = bpf_get_smp_processor_id() * STACK_SITES + key % STACK_SITES;
 		site = bpf_map_lookup_elem(&stack_sites, &idx);
 		if (!site)
 			return;
@@ -500,8 +495,14 @@ static __always_inline int ev_emit(void *ctx, struct ns_event *e)
  * which also counts it lost if the ring is full, so "lost" stays a count
  * of wanted events and unwanted ones never take ring space.
  */
+/* where ev_begin_direct() built an event when batching, for ev_submit_direct() */
+struct ev_where {
+	struct cpu_hub *hub;
+	struct ev_batch *batch;
+};
+
 static __always_inline struct ns_event *ev_begin_direct(void *prog_ctx, __u16 type,
-							__u32 netns)
+							__u32 netns, struct ev_where *at)
 {
 	struct ns_event *e;
 	struct ev_who w;
@@ -515,10 +516,17 @@ static __always_inline struct ns_event *ev_begin_direct(void *prog_ctx, __u16 ty
 	 * (frees of skbs without a device: ~40 % of a flood's).
 	 */
 	if (batching) {
-		exec_who(prog_ctx, &w);
-		e = batch_take(w.ctx);
-		if (e)
-			ev_init(e, type, &w);
+		struct cpu_hub *hub = get_cpu_hub();
+
+		if (!hub)
+			return NULL;
+		exec_who_in(prog_ctx, &hub->state, &w);
+		at->batch = batch_at(&hub->batches, w.ctx);
+		e = batch_take_in(at->batch);
+		if (!e)
+			return NULL;
+		at->hub = hub;
+		ev_init(e, type, &w);
 		return e;
 	}
 	if (filter_pid || filter_l4 || filter_port || filter_host_family || filter_ifname_set)
@@ -555,26 +563,28 @@ static __always_inline __u32 skb_dev_netns(const struct sk_buff *skb)
 }
 
 /* ev_submit() for an event of ev_begin_direct(): commit it, or discard it */
-static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e)
+static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e,
+					    const struct ev_where *at)
 {
 	struct ns_counters *c;
 
 	if (netns_filter_n)
 		netns_follow(e);
-	c = get_counters();
+	/* batched, the hub ev_begin_direct() looked up: no second lookup */
+	c = batching ? (at->hub ? &at->hub->counters : NULL) : get_counters();
 	if (!c || !ev_wanted(e)) { /* unbatched, not expected: its filters passed before */
 		if (batching) {
 			/* as ev_submit_sent(): a packet of another namespace */
 			if (netns_filter_n && e->netns)
 				kmem_pending_drop();
-			batch_discard(e->ctx);
+			batch_discard_in(at->batch);
 		} else {
 			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
 		}
 		return 0;
 	}
 	if (batching)
-		batch_commit(e->ctx, c, ev_account(ctx, e, c));
+		batch_commit_in(at->batch, c, ev_account(ctx, e, c));
 	else
 		bpf_ringbuf_submit(e, ev_account(ctx, e, c));
 	return 0;
@@ -587,11 +597,12 @@ static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e)
  */
 #define EV_BUILD(ctx, type, netns, fill)                               \
 	({                                                             \
-		struct ns_event *e = ev_begin_direct(ctx, type, netns);     \
+		struct ev_where at_ = {};                              \
+		struct ns_event *e = ev_begin_direct(ctx, type, netns, &at_); \
 		int ret_ = 0;                                          \
 		if (e) {                                               \
 			fill;                                          \
-			ret_ = ev_submit_direct(ctx, e);               \
+			ret_ = ev_submit_direct(ctx, e, &at_);         \
 		} else if ((e = ev_begin(ctx, type))) {                     \
 			fill;                                          \
 			ret_ = ev_submit(ctx, e);                      \
@@ -631,11 +642,12 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
  */
 #define EV_BUILD_THEN(ctx, type, netns, fill, then)                    \
 	({                                                             \
-		struct ns_event *e = ev_begin_direct(ctx, type, netns);     \
+		struct ev_where at_ = {};                              \
+		struct ns_event *e = ev_begin_direct(ctx, type, netns, &at_); \
 		if (e) {                                               \
 			fill;                                          \
 			then;                                          \
-			ev_submit_direct(ctx, e);                      \
+			ev_submit_direct(ctx, e, &at_);                \
 		} else if ((e = ev_begin(ctx, type))) {                     \
 			fill;                                          \
 			if (ev_submit_sent(ctx, e))                    \

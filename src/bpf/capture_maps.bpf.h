@@ -60,13 +60,6 @@ struct {
 	__uint(max_entries, 8 << 20); /* resized by user space (--ring-size) */
 } events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct ns_counters);
-} counters SEC(".maps");
-
 /* one scratch event per execution level, so a hardirq handler that
  * interrupts a task-context handler on the same CPU cannot clobber it */
 struct {
@@ -94,8 +87,14 @@ struct stack_site {
 	__u32 hits;
 };
 
+/*
+ * STACK_SITES per CPU, CPU after CPU: a plain array (sized by user space,
+ * possible CPUs x STACK_SITES) rather than a per-CPU one, whose lookup
+ * loads the element's per-CPU pointer first; a second dependent load on
+ * every event, from a table that a flood's kernel work keeps out of L1.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, STACK_SITES);
 	__type(key, __u32);
 	__type(value, struct stack_site);

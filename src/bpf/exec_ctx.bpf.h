@@ -37,62 +37,9 @@
  * hardirq depth (a few calls a second).  PREEMPT_RT runs softirqs on task
  * stacks: user space keeps the tracepoints there.
  */
-#define NS_SOFTIRQ_VECS 16	/* NR_SOFTIRQS is 10; a power of two bounds the index */
-
-struct cpu_state {
-	__u32 softirq_depth;
-	__u32 hardirq_depth;
-	/*
-	 * Under a namespace or packet filter, softirqs (per CPU, never owned by
-	 * a namespace) are reported only if a wanted event happens inside them:
-	 * the entry is held back here and emitted just before that event.
-	 */
-	__u32 entry_vec;
-	__u8 entry_pending;
-	__u8 entry_emitted;
-	/*
-	 * The first softirq_raise of each vector since that vector's last run
-	 * on this CPU (raising a pending vector again changes nothing: the
-	 * first raise is the one the run answers).  Under a filter it is held
-	 * with the entry and sent just before it (emit_pending_softirq()).
-	 */
-	__u64 raise_ts[NS_SOFTIRQ_VECS];
-	__u32 raise_pid[NS_SOFTIRQ_VECS], raise_tid[NS_SOFTIRQ_VECS];
-	__s32 raise_irq[NS_SOFTIRQ_VECS];
-	__u8 raise_ctx[NS_SOFTIRQ_VECS], raise_irqv[NS_SOFTIRQ_VECS];
-	/* the raise of the held entry's vector, moved here at the entry */
-	__u64 held_raise_ts;
-	__u32 held_raise_pid, held_raise_tid;
-	__s32 held_raise_irq;
-	__u8 held_raise_ctx, held_raise_irqv;
-	/* the device irq whose handler runs (irq + 1; 0: none) and the system
-	 * vector (enum ns_irq_vector; 0: none): a raise says which raised it */
-	__u32 cur_irq1;
-	__u8 cur_irqv;
-	/* a wanted packet event ran in softirq context since this CPU's last
-	 * napi_poll: the next poll of the backlog (no device) carried it */
-	__u8 poll_wanted;
-	/* exec_ctx() by the stack: where the program's ctx is, as a number */
-	__u64 ctx_addr;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct cpu_state);
-} cpu_states SEC(".maps");
-
 /* events to emit, bit per ns_event_type: context-tracking handlers run even
  * when their own events are not wanted */
 const volatile __u64 emit_mask = ~0ull;
-
-static __always_inline struct cpu_state *get_cpu_state(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&cpu_states, &zero);
-}
 
 /* exec_ctx() by the stack, not the softirq tracepoints (see above) */
 const volatile bool ctx_by_stack;
@@ -155,11 +102,10 @@ static __always_inline void ctx_of_stack(void *ctx, struct cpu_state *cs, struct
 		w->ctx = NS_CTX_SOFTIRQ;
 }
 
-/* The context and task a handler runs in; ctx: the program's context. */
-static __always_inline void exec_who(void *ctx, struct ev_who *w)
+/* The context and task a handler runs in; ctx: the program's context, cs:
+ * this CPU's state (get_cpu_state()) */
+static __always_inline void exec_who_in(void *ctx, struct cpu_state *cs, struct ev_who *w)
 {
-	struct cpu_state *cs = get_cpu_state();
-
 	if (cs && !cs->hardirq_depth && ctx_by_stack) {
 		ctx_of_stack(ctx, cs, w);
 		return;
@@ -167,6 +113,11 @@ static __always_inline void exec_who(void *ctx, struct ev_who *w)
 	who_task(w);
 	w->ctx = !cs ? NS_CTX_UNKNOWN : cs->hardirq_depth ? NS_CTX_HARDIRQ :
 		 cs->softirq_depth ? NS_CTX_SOFTIRQ : NS_CTX_TASK;
+}
+
+static __always_inline void exec_who(void *ctx, struct ev_who *w)
+{
+	exec_who_in(ctx, get_cpu_state(), w);
 }
 
 /* The context a handler runs in. */

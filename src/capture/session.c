@@ -377,6 +377,8 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 	bpf_program__set_autoload(s->skel->progs.flush_batches, batch);
 	s->skel->rodata->parse_all = o->filter.l4_proto || o->filter.port || o->filter.host_family;
 	bpf_map__set_max_entries(s->skel->maps.events, o->ring_size);
+	bpf_map__set_max_entries(s->skel->maps.stack_sites,
+				 bpf_map__max_entries(s->skel->maps.stack_sites) * s->ncpus);
 	/* an LRU hash is preallocated (~6 MB at 65536): only --snaplen needs it */
 	if (!o->snaplen)
 		bpf_map__set_max_entries(s->skel->maps.payload_seen, 1);
@@ -581,23 +583,32 @@ void capture_stop_sampling(struct capture_session *s)
 
 void capture_stats(struct capture_session *s, struct ns_capture_stats *st)
 {
-	struct ns_counters *percpu = calloc(s->ncpus, sizeof(*percpu));
+	/*
+	 * The counters open each CPU's cpu_hub value (cpu_hub.bpf.h), which
+	 * also holds that CPU's state and batches; a per-CPU lookup gives
+	 * every CPU's value, each rounded up to 8 bytes.
+	 */
+	size_t stride = (bpf_map__value_size(s->skel->maps.cpu_hub) + 7) & ~(size_t)7;
+	char *percpu = calloc(s->ncpus, stride);
 	__u32 zero = 0;
 
 	memset(st, 0, sizeof(*st));
 	memcpy(st->captured, s->captured, sizeof(st->captured));
 	if (!percpu)
 		return;
-	if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counters), &zero, percpu)) {
+	if (!bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.cpu_hub), &zero, percpu)) {
 		for (int c = 0; c < s->ncpus; c++) {
+			struct ns_counters n;
+
+			memcpy(&n, percpu + (size_t)c * stride, sizeof(n));
 			for (int i = 0; i < NS_EV__COUNT; i++) {
-				st->produced[i] += percpu[c].produced[i];
-				st->lost[i] += percpu[c].lost[i];
+				st->produced[i] += n.produced[i];
+				st->lost[i] += n.lost[i];
 			}
-			st->stack_err += percpu[c].stack_err;
-			st->stack_taken += percpu[c].stack_taken;
-			st->payload_produced += percpu[c].payload_produced;
-			st->payload_lost += percpu[c].payload_lost;
+			st->stack_err += n.stack_err;
+			st->stack_taken += n.stack_taken;
+			st->payload_produced += n.payload_produced;
+			st->payload_lost += n.payload_lost;
 		}
 	}
 	st->ids_evicted = s->ids.evicted;
