@@ -103,9 +103,17 @@ base=$(median <<<"${vals[a]}")
 declare -A label=([a]="untraced" [b]="empty tp_btf programs (floor)"
 	[c]="netscope record --netns all" [u]="  same, unbatched" [p]="  same, BASE build"
 	[f]="bpftrace counting")
+# ratio: of the medians; paired: the median of each round's ratio to the
+# same round's (a), which the host's drift between rounds moves less
+read -r -a av <<<"${vals[a]}"
 echo
 for c in $configs; do
 	m=$(median <<<"${vals[$c]}")
-	printf '%-3s %-32s %10s SYN/s %6.2f\n' "$c" "${label[$c]}" "$m" "$(awk -v a="$m" -v b="$base" 'BEGIN { print a / b }')"
+	read -r -a cv <<<"${vals[$c]}"
+	paired=$(for i in "${!cv[@]}"; do
+		awk -v x="${cv[$i]}" -v y="${av[$i]:-0}" 'BEGIN { if (y > 0) printf "%.4f ", x / y }'
+	done | median)
+	printf '%-3s %-32s %10s SYN/s %6.2f  paired %.2f\n' "$c" "${label[$c]}" "$m" \
+		"$(awk -v a="$m" -v b="$base" 'BEGIN { print a / b }')" "${paired:-0}"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -34,8 +34,9 @@ bench_bpf_stats_on() {
 
 # bench_tracepoints NETSCOPE EVENTS: the tracepoints (group:name) netscope
 # attaches for EVENTS ("default", or anything else for every event), and the
-# context trackers always attached, from `doctor --json`: what the peers of
-# a comparison attach to, so that every tool pays for the same probes
+# context trackers a default capture attaches on this kernel, from `doctor
+# --json`: what the peers of a comparison attach to, so that every tool pays
+# for the same probes
 bench_tracepoints() {
 	"$1" doctor --json | EVENTS=$2 python3 -c '
 import json, os, sys

@@ -96,17 +96,24 @@ declare -A label=(
 	[d]="  same, --stack-policy all" [e]="perf record -a -g" [f]="bpftrace counting")
 base=$(for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/a.$r.err"; echo; done | grep . | median)
 echo
-printf '%-4s %-38s %12s %7s %14s %12s\n' cfg setup "pkt/s" ratio "events" lost
+# ratio: of the medians; paired: the median of each round's ratio to the
+# same round's (a), which the host's drift between rounds moves less
+printf '%-4s %-38s %12s %7s %7s %14s %12s\n' cfg setup "pkt/s" ratio paired "events" lost
 for c in $configs; do
 	p=$(for r in $(seq "$ROUNDS"); do bench_pps_of "$OUT/$c.$r.err"; echo; done | grep . | median)
+	paired=$(for r in $(seq "$ROUNDS"); do
+		x=$(bench_pps_of "$OUT/$c.$r.err") y=$(bench_pps_of "$OUT/a.$r.err")
+		[ -n "$x" ] && [ -n "$y" ] && awk -v x="$x" -v y="$y" 'BEGIN { if (y > 0) printf "%.4f\n", x / y }'
+	done | median)
 	ev=- lost=-
 	last="$OUT/$c.$ROUNDS.err"
 	case $c in
 	c|u|d|p) read -r ev lost <<<"$(loss_of "$last")" ;;
 	b|e|f) read -r _ ev lost <<<"$(grep '^events' "$last")" ;;
 	esac
-	printf '%-4s %-38s %12s %7.2f %14s %12s\n' "$c" "${label[$c]}" "$p" \
-		"$(awk -v p="$p" -v b="$base" 'BEGIN { print (b > 0) ? p / b : 0 }')" "${ev:--}" "${lost:--}"
+	printf '%-4s %-38s %12s %7.2f %7.2f %14s %12s\n' "$c" "${label[$c]}" "$p" \
+		"$(awk -v p="$p" -v b="$base" 'BEGIN { print (b > 0) ? p / b : 0 }')" "${paired:-0}" \
+		"${ev:--}" "${lost:--}"
 done
 
 echo

@@ -235,6 +235,19 @@ const struct kmem_config *capture_kmem(const struct capture_session *s)
 	return s->kmem;
 }
 
+static bool ctx_by_stack_possible(const struct capture_opts *o, const struct features *ft);
+
+/* the context events a capture with o attaches as trackers (irq handlers,
+ * and softirqs unless the context is told by the stack) */
+uint64_t capture_context_trackers(const struct capture_opts *o, const struct features *ft)
+{
+	uint64_t m = capture_context_events();
+
+	if (ctx_by_stack_possible(o, ft))
+		m &= ~((1ull << NS_EV_SOFTIRQ_ENTRY) | (1ull << NS_EV_SOFTIRQ_EXIT));
+	return m;
+}
+
 /* what session_open() may use; capture_open() drops what does not load */
 struct open_try {
 	bool batch;	/* per-CPU batches (capture_batch.bpf.h) */

@@ -103,6 +103,9 @@ const char *capture_method(const struct capture_session *s);
 /* how the packet handlers read headers: "typed loads" (bpf_rdonly_cast(),
  * the hdr_* handlers) or "copy" (bpf_probe_read_kernel()) */
 const char *capture_header_reads(const struct capture_session *s);
+/* the context events a capture with o attaches on this kernel only to keep
+ * the execution context (the bench attaches its peers to the same) */
+uint64_t capture_context_trackers(const struct capture_opts *o, const struct features *ft);
 /* how handlers tell softirq from task context: "stack" or "softirq tracepoints" */
 const char *capture_context_source(const struct capture_session *s);
 /* what the kmem events were filtered by (capture/kmem.h); NULL when off */

@@ -166,10 +166,15 @@ static void print_json(const struct features *ft, const struct utsname *u,
 		if (capture_default_events() & (1ull << i))
 			json_str(w, ns_event_name(i));
 	json_arr_end(w);
+	/* the trackers a default capture attaches besides: on x86-64 the
+	 * softirq ones only where the context cannot be told by the stack */
+	struct capture_opts dflt;
+
+	capture_opts_default(&dflt);
 	json_key(w, "context_events");
 	json_arr_begin(w);
 	for (int i = 1; i < NS_EV__COUNT; i++)
-		if (capture_context_events() & (1ull << i))
+		if (capture_context_trackers(&dflt, ft) & (1ull << i))
 			json_str(w, ns_event_name(i));
 	json_arr_end(w);
 	json_key(w, "tracepoints");
