@@ -90,8 +90,8 @@ struct stack_site {
 /*
  * STACK_SITES per CPU, CPU after CPU: a plain array (sized by user space,
  * possible CPUs x STACK_SITES) rather than a per-CPU one, whose lookup
- * loads the element's per-CPU pointer first; a second dependent load on
- * every event, from a table that a flood's kernel work keeps out of L1.
+ * loads the element's per-CPU pointer first: a second dependent load on
+ * every event.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -5,9 +5,10 @@
  * them from there), the execution-context state (exec_ctx.bpf.h) and the
  * event batches (capture_batch.bpf.h).  One value, so that the hot path,
  * which needs all three for every event, looks this CPU's up once
- * (ev_begin_direct() hands it to ev_submit_direct()) instead of four times:
- * each lookup is two dependent loads from tables a flood's kernel work
- * keeps out of L1.  The getters below serve the other paths.
+ * (ev_begin_direct() hands it to ev_submit_direct()) instead of four times,
+ * each two dependent loads (bpf_stats, with the stack policy's site array:
+ * 227-232 -> 214-231 ns a packet-handler call; docs/PERFORMANCE.md).  The
+ * getters below serve the other paths.
  */
 #ifndef NS_CPU_HUB_BPF_H
 #define NS_CPU_HUB_BPF_H

@@ -26,7 +26,8 @@
  *
  * By the stack (ctx_by_stack, x86-64, the default): the two softirq
  * handlers cost a tracepoint run each, ~2.3 per SYN of a flood on top of
- * its 8 packet events (bench/overhead.sh: 0.02 of untraced throughput).
+ * its 8 packet events (bench/ab_flood.sh: telling it by the stack instead
+ * is +1.4 % of flood throughput, docs/PERFORMANCE.md).
  * x86-64 runs softirqs on the CPU's irq stack (do_softirq_own_stack(),
  * from irq exit and from local_bh_enable() alike), or in ksoftirqd, and a
  * tracepoint's arguments (the program's ctx) are an array on the stack the

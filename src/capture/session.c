@@ -235,19 +235,6 @@ const struct kmem_config *capture_kmem(const struct capture_session *s)
 	return s->kmem;
 }
 
-static bool ctx_by_stack_possible(const struct capture_opts *o, const struct features *ft);
-
-/* the context events a capture with o attaches as trackers (irq handlers,
- * and softirqs unless the context is told by the stack) */
-uint64_t capture_context_trackers(const struct capture_opts *o, const struct features *ft)
-{
-	uint64_t m = capture_context_events();
-
-	if (ctx_by_stack_possible(o, ft))
-		m &= ~((1ull << NS_EV_SOFTIRQ_ENTRY) | (1ull << NS_EV_SOFTIRQ_EXIT));
-	return m;
-}
-
 /* what session_open() may use; capture_open() drops what does not load */
 struct open_try {
 	bool batch;	/* per-CPU batches (capture_batch.bpf.h) */
@@ -265,7 +252,7 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 
 /*
  * Whether the execution context can be told by the stack (ctx_by_stack,
- * capture_event.bpf.h) and the softirq_entry/exit handlers left out: an
+ * exec_ctx.bpf.h) and the softirq_entry/exit handlers left out: an
  * x86-64 kernel that runs softirqs on the irq stack (not PREEMPT_RT), and
  * no handler that runs where the stack says nothing or that needs the
  * softirq tracepoints themselves: softirq, irq, napi_poll or allocation
@@ -290,6 +277,17 @@ static bool ctx_by_stack_possible(const struct capture_opts *o, const struct fea
 	/* function probes: whenever batching is off for them */
 	return o->func_mode == CAPTURE_FUNCS_OFF ||
 	       (o->func_mode == CAPTURE_FUNCS_AUTO && !o->nfunc_patterns && !o->ngraph_roots);
+}
+
+/* the context events a capture with o attaches as trackers (irq handlers,
+ * and softirqs unless the context is told by the stack) */
+uint64_t capture_context_trackers(const struct capture_opts *o, const struct features *ft)
+{
+	uint64_t m = capture_context_events();
+
+	if (ctx_by_stack_possible(o, ft))
+		m &= ~((1ull << NS_EV_SOFTIRQ_ENTRY) | (1ull << NS_EV_SOFTIRQ_EXIT));
+	return m;
 }
 
 int capture_open(struct capture_session **out, const struct capture_opts *o,
