@@ -115,12 +115,7 @@ static __always_inline struct ns_event *batch_take_in(struct ev_batch *b)
 	return &b->ev[n];
 }
 
-static __always_inline struct ns_event *batch_take(__u8 ctx)
-{
-	return batch_take_in(batch_of(ctx));
-}
-
-/* The slot batch_take() gave is a committed event now; send a full batch. */
+/* The slot batch_take_in() gave is a committed event now; send a full batch. */
 static __always_inline void batch_commit_in(struct ev_batch *b, struct ns_counters *c,
 					    __u64 wake)
 {
@@ -138,12 +133,7 @@ static __always_inline void batch_commit_in(struct ev_batch *b, struct ns_counte
 		batch_flush(b, c);
 }
 
-static __always_inline void batch_commit(__u8 ctx, struct ns_counters *c, __u64 wake)
-{
-	batch_commit_in(batch_of(ctx), c, wake);
-}
-
-/* The slot batch_take() gave holds an unwanted event: give it back. */
+/* The slot batch_take_in() gave holds an unwanted event: give it back. */
 static __always_inline void batch_discard_in(struct ev_batch *b)
 {
 	if (!b)
@@ -164,14 +154,16 @@ static __always_inline bool batch_append(const struct ns_event *e, struct ns_cou
 					 __u64 wake)
 {
 	struct ns_event *slot;
+	struct ev_batch *b;
 
 	if (!batchable(e->type))
 		return false;
-	slot = batch_take(e->ctx);
+	b = batch_of(e->ctx);
+	slot = batch_take_in(b);
 	if (!slot)
 		return false;
 	__builtin_memcpy(slot, e, sizeof(*slot));
-	batch_commit(e->ctx, c, wake);
+	batch_commit_in(b, c, wake);
 	return true;
 }
 

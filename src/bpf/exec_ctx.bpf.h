@@ -103,6 +103,13 @@ static __always_inline void ctx_of_stack(void *ctx, struct cpu_state *cs, struct
 		w->ctx = NS_CTX_SOFTIRQ;
 }
 
+/* the context by the depths the irq and softirq handlers keep */
+static __always_inline __u8 ctx_of_depths(const struct cpu_state *cs)
+{
+	return !cs ? NS_CTX_UNKNOWN : cs->hardirq_depth ? NS_CTX_HARDIRQ :
+	       cs->softirq_depth ? NS_CTX_SOFTIRQ : NS_CTX_TASK;
+}
+
 /* The context and task a handler runs in; ctx: the program's context, cs:
  * this CPU's state (get_cpu_state()) */
 static __always_inline void exec_who_in(void *ctx, struct cpu_state *cs, struct ev_who *w)
@@ -112,8 +119,7 @@ static __always_inline void exec_who_in(void *ctx, struct cpu_state *cs, struct 
 		return;
 	}
 	who_task(w);
-	w->ctx = !cs ? NS_CTX_UNKNOWN : cs->hardirq_depth ? NS_CTX_HARDIRQ :
-		 cs->softirq_depth ? NS_CTX_SOFTIRQ : NS_CTX_TASK;
+	w->ctx = ctx_of_depths(cs);
 }
 
 static __always_inline void exec_who(void *ctx, struct ev_who *w)
@@ -121,13 +127,18 @@ static __always_inline void exec_who(void *ctx, struct ev_who *w)
 	exec_who_in(ctx, get_cpu_state(), w);
 }
 
-/* The context a handler runs in. */
+/* The context a handler runs in, without the task's ids (no helper call
+ * on the depths' way: allocation handlers see every allocation) */
 static __always_inline __u8 exec_ctx(void *ctx)
 {
+	struct cpu_state *cs = get_cpu_state();
 	struct ev_who w;
 
-	exec_who(ctx, &w);
-	return w.ctx;
+	if (cs && !cs->hardirq_depth && ctx_by_stack) {
+		ctx_of_stack(ctx, cs, &w);
+		return w.ctx;
+	}
+	return ctx_of_depths(cs);
 }
 
 #endif /* NS_EXEC_CTX_BPF_H */
