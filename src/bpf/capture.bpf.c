@@ -133,14 +133,15 @@ static __always_inline void fill_kfree_skb(struct ns_event *e, const struct sk_b
 	e->location = (__u64)location;
 	if (kfree_skb_has_reason)
 		e->reason = (__u32)args[2];
-	if (kfree_skb_has_rx_sk) {
-		struct sock *rx_sk = (struct sock *)args[3];
+	struct sock *rx_sk = kfree_skb_has_rx_sk ? (struct sock *)args[3] : NULL;
 
-		e->sk = (__u64)rx_sk;
-		if (rx_sk && !RD(skb->dev, skb, dev))
-			ev_sock(e, &rx_sk->__sk_common);
-	}
-	ev_skb_hdr(e, skb, L3_AT_NETWORK_HEADER, cast);
+	e->sk = (__u64)rx_sk;
+	/* the packet's headers first: the socket's addresses only where they
+	 * did not decode (ev_sock()), so the event is not marked as having
+	 * its addresses from both */
+	ev_skb_hdr_sk(e, skb, rx_sk, L3_AT_NETWORK_HEADER, cast);
+	if (rx_sk && !RD(skb->dev, skb, dev))
+		ev_sock(e, &rx_sk->__sk_common);
 }
 
 static __always_inline int on_kfree_skb(void *ctx, const struct sk_buff *skb, void *location,
@@ -175,10 +176,10 @@ static __always_inline void fill_tcp_sk_skb(struct ns_event *e, const struct soc
 	e->sk = (__u64)sk;
 	e->reason = reason;
 	e->aux = aux;
-	ev_skb_hdr(e, skb, L3_AT_NETWORK_HEADER, cast);
+	ev_skb_hdr_sk(e, skb, sk, L3_AT_NETWORK_HEADER, cast);
 	if (sk) {
 		ev_sock(e, &sk->__sk_common);
-		e->aux2 = BPF_CORE_READ(sk, __sk_common.skc_state);
+		e->aux2 = RD(sk->__sk_common.skc_state, sk, __sk_common.skc_state);
 		if (!e->l4_proto)
 			e->l4_proto = IPPROTO_TCP;
 	}

@@ -51,6 +51,24 @@ static __always_inline struct ev_batch *batch_at(struct cpu_batches *cb, __u8 ct
 	return &cb->lvl[lvl];
 }
 
+/*
+ * A batch the full ring refused: count its events lost, by type.  Out of
+ * line (a BPF-to-BPF call): the count is unrolled, 300 instructions that
+ * sat in the middle of every handler's hot path, once per expansion,
+ * for a branch taken only when the ring is full.  The handlers' code
+ * shrank by a fifth and ran ~4 % faster (docs/PERFORMANCE.md).
+ */
+static __noinline int batch_count_lost(const struct ev_batch *b, struct ns_counters *c, __u32 n)
+{
+	/* unrolled: as a loop clang counted it down from n, a bound 6.1's
+	 * verifier could not see */
+#pragma unroll
+	for (__u32 i = 0; i < NS_BATCH; i++)
+		if (i < n)
+			c->lost[b->ev[i].type & (NS_EV_SLOTS - 1)]++;
+	return 0;
+}
+
 /* Send a batch's committed events as one record and empty it, unless its
  * level is in the middle of an append or another flush. */
 static __always_inline void batch_flush(struct ev_batch *b, struct ns_counters *c)
@@ -70,14 +88,8 @@ static __always_inline void batch_flush(struct ev_batch *b, struct ns_counters *
 		 * may multiply a copy made before the test) */
 		n = ((n - 1) & (NS_BATCH - 1)) + 1;
 		flags = b->wake ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-		if (bpf_ringbuf_output(&events, b->ev, n * sizeof(struct ns_event), flags)) {
-			/* unrolled: as a loop clang counted it down from n, a
-			 * bound 6.1's verifier could not see */
-#pragma unroll
-			for (__u32 i = 0; i < NS_BATCH; i++)
-				if (i < n)
-					c->lost[b->ev[i].type & (NS_EV_SLOTS - 1)]++;
-		}
+		if (bpf_ringbuf_output(&events, b->ev, n * sizeof(struct ns_event), flags))
+			batch_count_lost(b, c, n);
 	}
 	b->n = 0;
 	b->wake = 0;
@@ -102,7 +114,7 @@ static __always_inline struct ns_event *batch_take_in(struct ev_batch *b)
 {
 	__u32 n;
 
-	if (!b || b->writing || b->flushing)
+	if (ns_unlikely(!b || b->writing || b->flushing))
 		return NULL;
 	b->writing = 1;
 	batch_barrier();
@@ -129,7 +141,7 @@ static __always_inline void batch_commit_in(struct ev_batch *b, struct ns_counte
 		b->wake = 1;
 	batch_barrier();
 	b->writing = 0;
-	if (n >= NS_BATCH)
+	if (ns_unlikely(n >= NS_BATCH))
 		batch_flush(b, c);
 }
 

@@ -71,11 +71,12 @@ static __always_inline void ev_sock(struct ns_event *e, const struct sock_common
 	if (e->hdr & NS_HDR_L4)
 		return; /* the packet's own headers are better */
 	family = RD(skc->skc_family, skc, skc_family);
-	/* explicit sizes: BPF_CORE_READ_INTO on an array would copy one byte */
 	if (family == AF_INET) {
-		bpf_core_read(e->saddr, 4, &skc->skc_rcv_saddr);
-		bpf_core_read(e->daddr, 4, &skc->skc_daddr);
+		/* typed loads where the handler has typed arguments */
+		((__u32 *)e->saddr)[0] = RD(skc->skc_rcv_saddr, skc, skc_rcv_saddr);
+		((__u32 *)e->daddr)[0] = RD(skc->skc_daddr, skc, skc_daddr);
 	} else if (family == AF_INET6) {
+		/* explicit sizes: BPF_CORE_READ_INTO on an array would copy one byte */
 		bpf_core_read(e->saddr, 16, &skc->skc_v6_rcv_saddr);
 		bpf_core_read(e->daddr, 16, &skc->skc_v6_daddr);
 	} else {
@@ -98,10 +99,11 @@ enum l3_at {
  * Read IPv4/IPv6 and TCP/UDP/ICMP headers out of the skb.  An unset network
  * header (0 after allocation: __finalize_skb_around leaves it so) or one
  * whose version nibble disagrees with skb->protocol marks the event
- * NS_HDR_UNSET instead of decoding garbage.
+ * NS_HDR_UNSET instead of decoding garbage.  sk: the event's socket when
+ * the handler has one (also stored in e->sk), else NULL: the skb's.
  */
-static __always_inline void ev_skb_hdr(struct ns_event *e, const struct sk_buff *skb,
-				       enum l3_at at, bool cast)
+static __always_inline void ev_skb_hdr_sk(struct ns_event *e, const struct sk_buff *skb,
+					  const struct sock *sk, enum l3_at at, bool cast)
 {
 	unsigned char *head, *l3;
 
@@ -112,8 +114,10 @@ static __always_inline void ev_skb_hdr(struct ns_event *e, const struct sk_buff 
 	e->skb_head = (__u64)head;
 	e->len = RD(skb->len, skb, len);
 	e->l3_proto = bpf_ntohs(RD(skb->protocol, skb, protocol));
+	if (!sk)
+		sk = RD(skb->sk, skb, sk);
 	if (!e->sk)
-		e->sk = (__u64)RD(skb->sk, skb, sk);
+		e->sk = (__u64)sk;
 	if (!e->netns) {
 		const struct net_device *dev = RD(skb->dev, skb, dev);
 
@@ -122,14 +126,16 @@ static __always_inline void ev_skb_hdr(struct ns_event *e, const struct sk_buff 
 		 * packet's (netns_follow()) */
 		if (dev)
 			ev_dev(e, dev);
-		else if (e->sk) {
-			const struct sock *sk = (const struct sock *)e->sk;
-			__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+		else if (sk) {
+			/* typed loads where the handler has typed arguments:
+			 * ~0.5 events a SYN of a flood take this way */
+			__u16 family = RD(sk->__sk_common.skc_family, sk, __sk_common.skc_family);
 
 			/* inet sockets only: netlink messages (`ip` configuring
 			 * the lab) are skbs too, but not traffic */
 			if (family == AF_INET || family == AF_INET6)
-				e->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+				e->netns = RD(sk->__sk_common.skc_net.net->ns.inum, sk,
+					      __sk_common.skc_net.net, ns.inum);
 		}
 	}
 	if (e->l3_proto != ETH_P_IP && e->l3_proto != ETH_P_IPV6) {
@@ -169,6 +175,12 @@ static __always_inline void ev_skb_hdr(struct ns_event *e, const struct sk_buff 
 	ns_decode_headers(e, buf, avail, e->l3_proto);
 }
 
+static __always_inline void ev_skb_hdr(struct ns_event *e, const struct sk_buff *skb,
+				       enum l3_at at, bool cast)
+{
+	ev_skb_hdr_sk(e, skb, NULL, at, cast);
+}
+
 /* ev_skb_hdr() by a copy of the headers: any kernel, any program type */
 static __always_inline void ev_skb(struct ns_event *e, const struct sk_buff *skb, enum l3_at at)
 {
@@ -196,20 +208,25 @@ static __always_inline bool is_cpu_event(__u16 type)
 
 #include "netns_follow.bpf.h"
 
-/* The kernel-side filters (const volatile: unused ones cost nothing). */
-static __always_inline bool ev_wanted(const struct ns_event *e)
+/*
+ * The kernel-side filters (const volatile: unused ones cost nothing).
+ * type: e->type, passed as the handler's constant where it is one, so that
+ * the tests on it fold away (loaded back from the event, they could not:
+ * the helpers that filled the event may have written it).
+ */
+static __always_inline bool ev_wanted(const struct ns_event *e, __u16 type)
 {
 	/* irq/softirq events belong to a CPU, not to traffic: under filters
 	 * they are already held back unless wanted traffic runs inside them */
-	if (is_cpu_event(e->type))
+	if (is_cpu_event(type))
 		return true;
 	/* a task's, filtered by pid and namespace where taken (on_syscall());
 	 * packet filters do not apply to a call that carries no packet */
-	if (e->type == NS_EV_SYSCALL)
+	if (type == NS_EV_SYSCALL)
 		return true;
 	/* packet memory: filtered where taken (capture.bpf.c, on_kmem_alloc());
 	 * at allocation an skb has no device, socket or headers yet */
-	if (e->type >= NS_EV_KMEM_ALLOC && e->type <= NS_EV_PAGE_FREE)
+	if (type >= NS_EV_KMEM_ALLOC && type <= NS_EV_PAGE_FREE)
 		return true;
 	if (filter_pid && e->pid != filter_pid)
 		return false;
@@ -314,7 +331,8 @@ static __always_inline void emit_pending_softirq(void)
  * TCP flags.  Every event carries its site key, so the call tree can weigh
  * each sampled stack by the events of its site (analysis side).
  */
-static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_counters *c)
+static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_counters *c,
+				       __u16 type)
 {
 	struct stack_site *site;
 	__u32 key, idx;
@@ -322,7 +340,7 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 
 	if (stack_mode == NS_STACK_NONE)
 		return;
-	key = e->type * 0x9e3779b1u;
+	key = type * 0x9e3779b1u;
 	key ^= (__u32)e->location * 0x85ebca6bu;
 	key ^= (__u32)(e->location >> 32);
 	key ^= ((__u32)e->ctx << 24) ^ ((__u32)e->l4_proto << 16) ^
@@ -337,7 +355,7 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 		site = bpf_map_lookup_elem(&stack_sites, &idx);
 		if (!site)
 			return;
-		if (site->hits < stack_first_hits) {
+		if (ns_unlikely(site->hits < stack_first_hits)) {
 			site->hits++;
 			take = true;
 		} else {
@@ -348,7 +366,7 @@ static __always_inline void take_stack(void *ctx, struct ns_event *e, struct ns_
 		if (take)
 			site->last_ns = e->ts_ns;
 	}
-	if (!take)
+	if (ns_likely(!take))
 		return;
 	e->stack_id = bpf_get_stackid(ctx, &stacks, 0);
 	if (e->stack_id < 0)
@@ -383,7 +401,7 @@ static __always_inline void hold_softirq_entry(void *ctx, unsigned int vec)
 	e->pid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
 	e->stack_id = -1;
-	take_stack(ctx, e, c);
+	take_stack(ctx, e, c, NS_EV_SOFTIRQ_ENTRY);
 }
 
 #define NS_EFAULT 14
@@ -411,11 +429,12 @@ static __always_inline void sample_stack(void *ctx, struct ns_event *e, struct n
 
 #include "kmem_pending.bpf.h"
 
-/* Count and stack an event the filters admitted; the wake-up flag to send it with. */
-static __always_inline __u64 ev_account(void *ctx, struct ns_event *e, struct ns_counters *c)
+/* Count and stack an event the filters admitted (type: e->type, see
+ * ev_wanted()); the wake-up flag to send it with. */
+static __always_inline __u64 ev_account(void *ctx, struct ns_event *e, struct ns_counters *c,
+					__u16 type)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP;
-	__u16 type = e->type;
 
 	/* read-only data first: without napi events or a filter the verifier
 	 * drops this lookup from every handler (it is not free per event) */
@@ -441,7 +460,7 @@ static __always_inline __u64 ev_account(void *ctx, struct ns_event *e, struct ns
 	if (type == NS_EV_CPU_SAMPLE)
 		sample_stack(ctx, e, c);
 	else if (type != NS_EV_SYSCALL)
-		take_stack(ctx, e, c);
+		take_stack(ctx, e, c, type);
 	/*
 	 * Wake the consumer once per batch of events from this CPU: a wake-up
 	 * per event would cost more than the event.  A per-CPU count, not
@@ -450,7 +469,7 @@ static __always_inline __u64 ev_account(void *ctx, struct ns_event *e, struct ns
 	 * and cost ~170 ns per event here.  The consumer also polls on a short
 	 * timeout, so a quiet tail is never stranded.
 	 */
-	if (++c->since_wakeup >= wakeup_events) {
+	if (ns_unlikely(++c->since_wakeup >= wakeup_events)) {
 		c->since_wakeup = 0;
 		flags = BPF_RB_FORCE_WAKEUP;
 	}
@@ -459,19 +478,19 @@ static __always_inline __u64 ev_account(void *ctx, struct ns_event *e, struct ns
 
 /* Count, stack, and copy to the ring buffer an event the filters admitted;
  * whether it is in the ring. */
-static __always_inline bool ev_emit_sent(void *ctx, struct ns_event *e)
+static __always_inline bool ev_emit_sent(void *ctx, struct ns_event *e, __u16 type)
 {
 	struct ns_counters *c = get_counters();
 	__u64 flags;
 
 	if (!c)
 		return false;
-	flags = ev_account(ctx, e, c);
+	flags = ev_account(ctx, e, c, type);
 	/* in the batch counts as sent: a full ring is counted at its flush */
 	if (batch_append(e, c, flags))
 		return true;
 	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags)) {
-		c->lost[e->type & (NS_EV_SLOTS - 1)]++;
+		c->lost[type & (NS_EV_SLOTS - 1)]++;
 		return false;
 	}
 	return true;
@@ -479,7 +498,7 @@ static __always_inline bool ev_emit_sent(void *ctx, struct ns_event *e)
 
 static __always_inline int ev_emit(void *ctx, struct ns_event *e)
 {
-	ev_emit_sent(ctx, e);
+	ev_emit_sent(ctx, e, e->type);
 	return 0;
 }
 
@@ -562,17 +581,18 @@ static __always_inline __u32 skb_dev_netns(const struct sk_buff *skb)
 	return dev ? RD(dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum) : 0;
 }
 
-/* ev_submit() for an event of ev_begin_direct(): commit it, or discard it */
+/* ev_submit() for an event of ev_begin_direct() (type: the one it was
+ * begun with): commit it, or discard it */
 static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e,
-					    const struct ev_where *at)
+					    const struct ev_where *at, __u16 type)
 {
 	struct ns_counters *c;
 
 	if (netns_filter_n)
-		netns_follow(e);
+		netns_follow(e, type);
 	/* batched, the hub ev_begin_direct() looked up: no second lookup */
 	c = batching ? (at->hub ? &at->hub->counters : NULL) : get_counters();
-	if (!c || !ev_wanted(e)) { /* unbatched, not expected: its filters passed before */
+	if (!c || !ev_wanted(e, type)) { /* unbatched, not expected: its filters passed before */
 		if (batching) {
 			/* as ev_submit_sent(): a packet of another namespace */
 			if (netns_filter_n && e->netns)
@@ -584,9 +604,9 @@ static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e,
 		return 0;
 	}
 	if (batching)
-		batch_commit_in(at->batch, c, ev_account(ctx, e, c));
+		batch_commit_in(at->batch, c, ev_account(ctx, e, c, type));
 	else
-		bpf_ringbuf_submit(e, ev_account(ctx, e, c));
+		bpf_ringbuf_submit(e, ev_account(ctx, e, c, type));
 	return 0;
 }
 
@@ -600,33 +620,34 @@ static __always_inline int ev_submit_direct(void *ctx, struct ns_event *e,
 		struct ev_where at_ = {};                              \
 		struct ns_event *e = ev_begin_direct(ctx, type, netns, &at_); \
 		int ret_ = 0;                                          \
-		if (e) {                                               \
+		if (ns_likely(e)) {                                    \
 			fill;                                          \
-			ret_ = ev_submit_direct(ctx, e, &at_);         \
+			ret_ = ev_submit_direct(ctx, e, &at_, type);   \
 		} else if ((e = ev_begin(ctx, type))) {                     \
 			fill;                                          \
-			ret_ = ev_submit(ctx, e);                      \
+			ev_submit_sent(ctx, e, type);                  \
 		}                                                      \
 		ret_;                                                  \
 	})
 
-/* Filter, then emit; whether the event is in the ring. */
-static __always_inline bool ev_submit_sent(void *ctx, struct ns_event *e)
+/* Filter, then emit (type: e->type, see ev_wanted()); whether the event is
+ * in the ring. */
+static __always_inline bool ev_submit_sent(void *ctx, struct ns_event *e, __u16 type)
 {
-	if (netns_filter_n && !is_cpu_event(e->type))
-		netns_follow(e);
-	if (!ev_wanted(e)) {
+	if (netns_filter_n && !is_cpu_event(type))
+		netns_follow(e, type);
+	if (!ev_wanted(e, type)) {
 		/* a packet of another namespace: what its softirq allocated is not ours */
-		if (netns_filter_n && e->netns && !is_cpu_event(e->type))
+		if (netns_filter_n && e->netns && !is_cpu_event(type))
 			kmem_pending_drop();
 		return false;
 	}
-	return ev_emit_sent(ctx, e);
+	return ev_emit_sent(ctx, e, type);
 }
 
 static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 {
-	ev_submit_sent(ctx, e);
+	ev_submit_sent(ctx, e, e->type);
 	return 0;
 }
 
@@ -644,13 +665,13 @@ static __always_inline int ev_submit(void *ctx, struct ns_event *e)
 	({                                                             \
 		struct ev_where at_ = {};                              \
 		struct ns_event *e = ev_begin_direct(ctx, type, netns, &at_); \
-		if (e) {                                               \
+		if (ns_likely(e)) {                                    \
 			fill;                                          \
 			then;                                          \
-			ev_submit_direct(ctx, e, &at_);                \
+			ev_submit_direct(ctx, e, &at_, type);          \
 		} else if ((e = ev_begin(ctx, type))) {                     \
 			fill;                                          \
-			if (ev_submit_sent(ctx, e))                    \
+			if (ev_submit_sent(ctx, e, type))              \
 				then;                                  \
 		}                                                      \
 		0;                                                     \

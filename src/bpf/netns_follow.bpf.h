@@ -107,7 +107,8 @@ static __always_inline void admitted_write(struct admitted_set *set, __u32 w, __
 	a->skb = skb;
 }
 
-static __always_inline void netns_follow(struct ns_event *e)
+/* type: e->type (ev_wanted()) */
+static __always_inline void netns_follow(struct ns_event *e, __u16 type)
 {
 	struct admitted_set *set;
 	struct admitted_skb *a;
@@ -121,7 +122,7 @@ static __always_inline void netns_follow(struct ns_event *e)
 
 	if (!key)
 		return;
-	if (is_entry_event(e->type) && e->netns) {
+	if (is_entry_event(type) && e->netns) {
 		set = admitted_set_of(key);
 		if (!set)
 			return;
@@ -155,7 +156,7 @@ static __always_inline void netns_follow(struct ns_event *e)
 	 * comes back from the slab, and its next receive then finds its way.
 	 * No packet has head 0, so a cleared entry matches none.
 	 */
-	if (is_end_event(e->type))
+	if (is_end_event(type))
 		a->head = 0;
 }
 

@@ -222,6 +222,10 @@ struct ns_event {
 	__u64 skb_head;		/* skb->head: with skb, the packet's identity
 				 * (user space assigns packet_id from both) */
 };
+/* the BPF side stores addresses a 32-bit word at a time (decode_cast.bpf.h) */
+_Static_assert(__builtin_offsetof(struct ns_event, saddr) % 4 == 0 &&
+	       __builtin_offsetof(struct ns_event, daddr) % 4 == 0,
+	       "ns_event addresses must be 4-byte aligned");
 
 /*
  * One traced kernel function (func.bpf.c's func_info map, keyed by the
