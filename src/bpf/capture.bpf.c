@@ -130,11 +130,13 @@ TWIN(net_dev_xmit, on_net_dev_xmit(ctx, skb, rc, dev, len),
 static __always_inline void fill_kfree_skb(struct ns_event *e, const struct sk_buff *skb,
 					   void *location, __u64 *args, bool cast)
 {
+	struct sock *rx_sk = NULL;
+
 	e->location = (__u64)location;
 	if (kfree_skb_has_reason)
 		e->reason = (__u32)args[2];
-	struct sock *rx_sk = kfree_skb_has_rx_sk ? (struct sock *)args[3] : NULL;
-
+	if (kfree_skb_has_rx_sk) /* read-only data: no read past 3 arguments before 6.11 */
+		rx_sk = (struct sock *)args[3];
 	e->sk = (__u64)rx_sk;
 	/* the packet's headers first: the socket's addresses only where they
 	 * did not decode (ev_sock()), so the event is not marked as having

@@ -53,10 +53,9 @@ static __always_inline struct ev_batch *batch_at(struct cpu_batches *cb, __u8 ct
 
 /*
  * A batch the full ring refused: count its events lost, by type.  Out of
- * line (a BPF-to-BPF call): the count is unrolled, 300 instructions that
- * sat in the middle of every handler's hot path, once per expansion,
- * for a branch taken only when the ring is full.  The handlers' code
- * shrank by a fifth and ran ~4 % faster (docs/PERFORMANCE.md).
+ * line (a BPF-to-BPF call): the count is unrolled, ~300 instructions that
+ * sat in the middle of every handler's hot path for a branch taken only
+ * when the ring is full (docs/PERFORMANCE.md, "Smaller handlers").
  */
 static __noinline int batch_count_lost(const struct ev_batch *b, struct ns_counters *c, __u32 n)
 {

@@ -114,7 +114,9 @@ static __always_inline void ev_skb_hdr_sk(struct ns_event *e, const struct sk_bu
 	e->skb_head = (__u64)head;
 	e->len = RD(skb->len, skb, len);
 	e->l3_proto = bpf_ntohs(RD(skb->protocol, skb, protocol));
-	if (!sk)
+	/* a socket the caller stored without passing it (func.bpf.c: a traced
+	 * function's argument) stays the event's, and names its namespace */
+	if (!sk && !e->sk)
 		sk = RD(skb->sk, skb, sk);
 	if (!e->sk)
 		e->sk = (__u64)sk;
@@ -136,6 +138,13 @@ static __always_inline void ev_skb_hdr_sk(struct ns_event *e, const struct sk_bu
 			if (family == AF_INET || family == AF_INET6)
 				e->netns = RD(sk->__sk_common.skc_net.net->ns.inum, sk,
 					      __sk_common.skc_net.net, ns.inum);
+		} else if (e->sk) {
+			/* the caller's socket, known as a number only */
+			const struct sock *s = (const struct sock *)e->sk;
+			__u16 family = BPF_CORE_READ(s, __sk_common.skc_family);
+
+			if (family == AF_INET || family == AF_INET6)
+				e->netns = BPF_CORE_READ(s, __sk_common.skc_net.net, ns.inum);
 		}
 	}
 	if (e->l3_proto != ETH_P_IP && e->l3_proto != ETH_P_IPV6) {
