@@ -28,6 +28,19 @@ static __always_inline void ev_init(struct ns_event *e, __u16 type, const struct
 	e->cpu = bpf_get_smp_processor_id();
 	e->ctx = w->ctx;
 	e->stack_id = -1;
+	/*
+	 * The task's name, by two loads from the task the context test read
+	 * (the consumer fills it in for irq contexts, ev_account()), where
+	 * bpf_get_current_comm() was a helper call per task event.  task
+	 * names are NUL-padded (__set_task_comm()); the consumer bounds them
+	 * anyway.
+	 */
+	if (w->task) {
+		const __u64 *comm = (const __u64 *)w->task->comm;
+
+		((__u64 *)e->comm)[0] = comm[0];
+		((__u64 *)e->comm)[1] = comm[1];
+	}
 }
 
 /* Start an event: take the scratch slot of this level, fill common fields. */
@@ -464,7 +477,8 @@ static __always_inline __u64 ev_account(void *ctx, struct ns_event *e, struct ns
 	 * its name (~40 ns per event here) is filled in by the consumer from
 	 * the pid instead (capture/session.c).
 	 */
-	if (e->ctx == NS_CTX_TASK || e->ctx == NS_CTX_UNKNOWN || type == NS_EV_CPU_SAMPLE)
+	if ((e->ctx == NS_CTX_TASK || e->ctx == NS_CTX_UNKNOWN || type == NS_EV_CPU_SAMPLE) &&
+	    !e->comm[0]) /* not read at ev_init() (no task names itself "") */
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (type == NS_EV_CPU_SAMPLE)
 		sample_stack(ctx, e, c);

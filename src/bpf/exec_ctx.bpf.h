@@ -49,10 +49,12 @@ const volatile __u64 task_stack_size;
 
 #define NS_PF_KTHREAD 0x00200000 /* include/linux/sched.h */
 
-/* who runs a handler: its execution context and task (tgid, tid) */
+/* who runs a handler: its execution context and task (tgid, tid); task:
+ * the task when known by a typed pointer and the context is task, else NULL */
 struct ev_who {
 	__u8 ctx;
 	__u32 pid, tid;
+	const struct task_struct *task;
 };
 
 /* the same as bpf_get_current_pid_tgid() */
@@ -89,14 +91,18 @@ static __always_inline void ctx_of_stack(void *ctx, struct cpu_state *cs, struct
 		base = (__u64)BPF_CORE_READ(t, stack);
 		who_task(w);
 	}
+	w->task = NULL;
 	if (at - base >= task_stack_size) {
 		w->ctx = NS_CTX_SOFTIRQ; /* the CPU's irq stack */
 		return;
 	}
 	w->ctx = NS_CTX_TASK;
 	flags = RD(t->flags, t, flags);
-	if (!(flags & NS_PF_KTHREAD))
+	if (!(flags & NS_PF_KTHREAD)) {
+		if (direct_reads)
+			w->task = t;
 		return;
+	}
 	/* "ksoftirqd/N": a kernel thread, which no process can name itself */
 	bpf_probe_read_kernel(&comm8, sizeof(comm8), t->comm);
 	if (comm8 == 0x71726974666f736bull) /* "ksoftirq" */
@@ -120,6 +126,7 @@ static __always_inline void exec_who_in(void *ctx, struct cpu_state *cs, struct 
 	}
 	who_task(w);
 	w->ctx = ctx_of_depths(cs);
+	w->task = NULL;
 }
 
 static __always_inline void exec_who(void *ctx, struct ev_who *w)

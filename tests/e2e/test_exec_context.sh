@@ -49,6 +49,13 @@ for prog in tp_btf raw_tp; do
 		# way is softirq work (ARP and the lab's netlink are not)
 		check_eq "flood_${prog}_${how}_299_syns_queued_in_task_context_1_after_arp" "299 1" \
 			"$(n net_dev_queue SYN task) $(n net_dev_queue SYN softirq)"
+		# and carry the task's name, read from the task the stack test
+		# read (tp_btf by the stack) or by bpf_get_current_comm()
+		check_eq "flood_${prog}_${how}_299_task_syns_name_the_flooding_task" 299 \
+			"$(python3 -c 'import json, sys
+print(sum(1 for l in open(sys.argv[1]) for e in [json.loads(l)]
+          if e["event"] == "net_dev_queue" and e.get("tcp_flags") == "SYN"
+          and e["ctx"] == "task" and e["comm"] == "netscope"))' "$out.json")"
 		check_eq "flood_${prog}_${how}_300_syn_acks_queued_in_softirq" 300 \
 			"$(n net_dev_queue 'SYN|ACK' softirq)"
 		check_eq "flood_${prog}_${how}_every_receive_is_softirq" "" \
