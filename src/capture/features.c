@@ -633,10 +633,9 @@ static void probe_task_stack(struct features *ft, const struct btf *btf)
 {
 #if defined(__x86_64__)
 	int id = btf ? btf__find_by_name_kind(btf, "irq_stack", BTF_KIND_STRUCT) : -1;
+	__s64 size = id > 0 ? btf__resolve_size(btf, id) : 0;
 
-	if (id > 0)
-		ft->task_stack_size = btf__resolve_size(btf, id) > 0 ?
-					      (unsigned int)btf__resolve_size(btf, id) : 0;
+	ft->task_stack_size = size > 0 ? (unsigned int)size : 0;
 #endif
 	FILE *f = fopen("/sys/kernel/realtime", "r");
 

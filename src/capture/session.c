@@ -279,15 +279,20 @@ static bool ctx_by_stack_possible(const struct capture_opts *o, const struct fea
 	       (o->func_mode == CAPTURE_FUNCS_AUTO && !o->nfunc_patterns && !o->ngraph_roots);
 }
 
-/* the context events a capture with o attaches as trackers (irq handlers,
- * and softirqs unless the context is told by the stack) */
-uint64_t capture_context_trackers(const struct capture_opts *o, const struct features *ft)
+/* the context events attached as trackers: the irq handlers, and the
+ * softirq ones unless the context is told by the stack */
+static uint64_t context_trackers(bool by_stack)
 {
 	uint64_t m = capture_context_events();
 
-	if (ctx_by_stack_possible(o, ft))
+	if (by_stack)
 		m &= ~((1ull << NS_EV_SOFTIRQ_ENTRY) | (1ull << NS_EV_SOFTIRQ_EXIT));
 	return m;
+}
+
+uint64_t capture_context_trackers(const struct capture_opts *o, const struct features *ft)
+{
+	return context_trackers(ctx_by_stack_possible(o, ft));
 }
 
 int capture_open(struct capture_session **out, const struct capture_opts *o,
@@ -463,9 +468,7 @@ static int session_open(struct capture_session **out, const struct capture_opts 
 			continue; /* not a tracepoint (cpu samples, irq vectors) */
 		/* these keep the per-CPU context depth, so they run even when
 		 * their own events are not wanted (emit_mask) */
-		bool ctx_tracker = (capture_context_events() & (1ull << i)) &&
-				   !(s->ctx_by_stack && (i == NS_EV_SOFTIRQ_ENTRY ||
-							 i == NS_EV_SOFTIRQ_EXIT));
+		bool ctx_tracker = context_trackers(s->ctx_by_stack) & (1ull << i);
 		bool want = (s->events & (1ull << i)) || ctx_tracker;
 		const struct tracepoint_status *tp = &ft->tp[i];
 		bool present = use_btf ? tp->in_btf : tp->in_tracefs;
