@@ -17,11 +17,18 @@
 #include "capture_batch.bpf.h"
 #include "decode_cast.bpf.h"
 
-/* The common fields of a new event, in a slot or reservation of its own. */
-static __always_inline void ev_init(struct ns_event *e, __u16 type, const struct ev_who *w)
+/*
+ * The common fields of a new event, in a slot or reservation of its own;
+ * ts: the clock read first thing in the handler (ev_begin*()), so that the
+ * event's time is the tracepoint's, not the end of the context test, and
+ * the clock's read (an lfence, then rdtsc, behind a retpoline) waits for
+ * none of the handler's loads: ~2-3 ns a call (docs/PERFORMANCE.md).
+ */
+static __always_inline void ev_init(struct ns_event *e, __u16 type, const struct ev_who *w,
+				    __u64 ts)
 {
 	__builtin_memset(e, 0, sizeof(*e));
-	e->ts_ns = bpf_ktime_get_ns();
+	e->ts_ns = ts;
 	e->pid = w->pid;
 	e->tid = w->tid;
 	e->type = type;
@@ -45,6 +52,7 @@ static __always_inline void ev_init(struct ns_event *e, __u16 type, const struct
 /* Start an event: take the scratch slot of this level, fill common fields. */
 static __always_inline struct ns_event *ev_begin(void *prog_ctx, __u16 type)
 {
+	__u64 ts = bpf_ktime_get_ns();
 	struct ev_who w;
 	__u32 slot;
 	struct ns_event *e;
@@ -55,7 +63,7 @@ static __always_inline struct ns_event *ev_begin(void *prog_ctx, __u16 type)
 	e = bpf_map_lookup_elem(&scratch, &slot);
 	if (!e)
 		return NULL;
-	ev_init(e, type, &w);
+	ev_init(e, type, &w, ts);
 	return e;
 }
 
@@ -547,6 +555,7 @@ static __always_inline struct ns_event *ev_begin_direct(void *prog_ctx, __u16 ty
 {
 	struct ns_event *e;
 	struct ev_who w;
+	__u64 ts;
 
 	/*
 	 * Batched, every event is built in its batch slot, wanted or not: an
@@ -557,8 +566,10 @@ static __always_inline struct ns_event *ev_begin_direct(void *prog_ctx, __u16 ty
 	 * (frees of skbs without a device: ~40 % of a flood's).
 	 */
 	if (batching) {
-		struct cpu_hub *hub = get_cpu_hub();
+		struct cpu_hub *hub;
 
+		ts = bpf_ktime_get_ns();
+		hub = get_cpu_hub();
 		if (!hub)
 			return NULL;
 		exec_who_in(prog_ctx, &hub->state, &w);
@@ -567,7 +578,7 @@ static __always_inline struct ns_event *ev_begin_direct(void *prog_ctx, __u16 ty
 		if (!e)
 			return NULL;
 		at->hub = hub;
-		ev_init(e, type, &w);
+		ev_init(e, type, &w, ts);
 		return e;
 	}
 	if (filter_pid || filter_l4 || filter_port || filter_host_family || filter_ifname_set)
@@ -584,11 +595,12 @@ static __always_inline struct ns_event *ev_begin_direct(void *prog_ctx, __u16 ty
 		if (!cs || cs->entry_pending || (p && p->n))
 			return NULL;
 	}
+	ts = bpf_ktime_get_ns();
 	exec_who(prog_ctx, &w);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e)
 		return NULL;
-	ev_init(e, type, &w);
+	ev_init(e, type, &w, ts);
 	return e;
 }
 
