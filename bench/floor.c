@@ -4,7 +4,7 @@
  * least work of level N (floor.bpf.c; 0, nothing, by default) to the given
  * tracepoints (all of netscope's when none are given), print "attached N",
  * and hold them until SIGINT/SIGTERM, reading their ring buffer (levels 2
- * to 4) the way netscope's consumer does: a pass every 2 ms, each record
+ * to 6) the way netscope's consumer does: a pass every 2 ms, each record
  * read once.  Used by overhead.sh (level 0) and record_floor.sh.
  */
 #include <signal.h>
@@ -58,8 +58,8 @@ int main(int argc, char **argv)
 		char *end;
 
 		level = strtol(argv[2], &end, 10);
-		if (*end || level < 0 || level > 4) {
-			fprintf(stderr, "floor: --work takes 0 to 4, not '%s'\n", argv[2]);
+		if (*end || level < 0 || level > 6) {
+			fprintf(stderr, "floor: --work takes 0 to 6, not '%s'\n", argv[2]);
 			return 2;
 		}
 		argc -= 2;

@@ -7,6 +7,9 @@
 #   w2  ... and writes a 64-byte record into a ring buffer (read by a consumer)
 #   w3  ... a 176-byte record, the size of netscope's event
 #   w4  ... a 64-byte record into a per-CPU batch, one ring record per 32
+#   w5  ... a 176-byte record into a per-CPU batch of 16 (netscope's shape)
+#   w6  ... the same with 64-byte records (w5 vs w6: what the bytes of a
+#       batched event cost)
 #   c   netscope record, default events and stack policy
 # on the tracepoints netscope attaches by default (bench/floor.bpf.c).
 # A design that records every event with its time cannot do better than
@@ -14,6 +17,7 @@
 # the ring's records per CPU could reach, before merging CPUs in user space.  Medians and ratios to (a).
 #
 #   ROUNDS=5 DUR=3 ./bench/record_floor.sh        (needs root)
+#   CONFIGS="a w5 w6" picks configurations (a, the base of the ratios, always)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
@@ -44,9 +48,11 @@ run_config() { # config round
 	esac
 }
 
-configs="a w0 w1 w2 w3 w4 c"
+configs=${CONFIGS:-a w0 w1 w2 w3 w4 w5 w6 c}
+case " $configs " in *" a "*) ;; *) configs="a $configs" ;; esac
 declare -A label=([a]="untraced" [w0]="empty programs (the floor)" [w1]="+ a timestamp per packet event"
 	[w2]="+ a 64-byte ring record" [w3]="+ a 176-byte ring record" [w4]="+ 64 bytes, batched by 32 per CPU"
+	[w5]="+ 176 bytes, batched by 16 per CPU" [w6]="+ 64 bytes, batched by 16 per CPU"
 	[c]="netscope record (default)")
 echo "record floor: $ROUNDS interleaved rounds of ${DUR}s SYN floods; kernel $(uname -r), $(nproc) CPUs"
 for r in $(seq "$ROUNDS"); do
