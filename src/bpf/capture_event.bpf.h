@@ -21,8 +21,9 @@
  * The common fields of a new event, in a slot or reservation of its own;
  * ts: the clock read first thing in the handler (ev_begin*()), so that the
  * event's time is the tracepoint's, not the end of the context test, and
- * the clock's read (an lfence, then rdtsc, behind a retpoline) waits for
- * none of the handler's loads: ~2-3 ns a call (docs/PERFORMANCE.md).
+ * the clock's ordered TSC read (rdtscp, or lfence and rdtsc: it waits for
+ * the loads issued before it) waits for none of the handler's: a few ns a
+ * call (docs/PERFORMANCE.md, "Where a handler's time goes").
  */
 static __always_inline void ev_init(struct ns_event *e, __u16 type, const struct ev_who *w,
 				    __u64 ts)
