@@ -4,7 +4,7 @@
 # restored after) during an untraced syn-flood: the reference for
 # bench/handler_cost.sh's figures, which include what bpf_stats itself
 # adds to every call (its two clock reads).  Per level and round: the
-# flood's SYN/s and run_time_ns / run_cnt over the floor's programs.
+# flood's SYN/s and run_time_ns / run_cnt over the floor's packet handlers.
 #
 #   ROUNDS=2 DUR=3 ./bench/floor_cost.sh [LEVEL...]   (levels 0 1 4 5 by default; needs root)
 set -u
@@ -16,10 +16,9 @@ ROUNDS=${ROUNDS:-2}
 DUR=${DUR:-3}
 [ $# -gt 0 ] || set -- 0 1 4 5
 TMPD=$(mktemp -d /tmp/netscope-bench-fcost.XXXXXX)
-old=$(cat /proc/sys/kernel/bpf_stats_enabled)
 fpid=
-trap '[ -n "$fpid" ] && kill "$fpid" 2>/dev/null; sysctl -qw kernel.bpf_stats_enabled="$old"; rm -rf "$TMPD"' EXIT
-sysctl -qw kernel.bpf_stats_enabled=1
+bench_at_exit 'rm -rf "$TMPD"; [ -z "$fpid" ] || kill "$fpid" 2>/dev/null'
+bench_bpf_stats_on # restored at exit
 TPS=$(bench_tracepoints "$NS" default)
 for r in $(seq "$ROUNDS"); do
 	for lvl in "$@"; do
@@ -29,7 +28,7 @@ for r in $(seq "$ROUNDS"); do
 		for _ in $(seq 100); do grep -q attached "$TMPD/floor.out" && break; sleep 0.1; done
 		"$NS" run --scenario syn-flood --duration "$DUR" --count 100000000 2>"$TMPD/err"
 		# the floor's own programs: its file descriptors' prog_ids
-		grep -h '^prog_id:' /proc/$fpid/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -u >"$TMPD/ids"
+		bench_prog_ids $fpid >"$TMPD/ids"
 		bpftool prog show -j >"$TMPD/progs.json"
 		kill -INT $fpid
 		wait $fpid
@@ -40,7 +39,9 @@ progs, ids, r, lvl, pps = sys.argv[1:]
 want = {int(x) for x in open(ids).read().split()}
 t = c = 0
 for p in json.load(open(progs)):
-    if p["id"] in want and p.get("run_cnt"):
+    # the packet handlers, as handler_cost.sh counts them: the context
+    # trackers (irq_handler_*) stay empty at every level
+    if p["id"] in want and p.get("run_cnt") and "irq" not in p["name"]:
         t += p["run_time_ns"]
         c += p["run_cnt"]
 if not c:

@@ -13,6 +13,7 @@
 #   ARGS="--netns all" ...  (extra record options)
 set -u
 cd "$(dirname "$0")/.." || exit 1
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 DUR=${DUR:-3}
 ARGS=${ARGS:-}
@@ -29,8 +30,7 @@ for r in $(seq "$ROUNDS"); do
 		pid=$!
 		# keep the last snapshot taken while the capture still runs
 		while kill -0 $pid 2>/dev/null; do
-			grep -h '^prog_id:' /proc/$pid/fdinfo/* 2>/dev/null |
-				awk '{ print $2 }' | sort -u >"$TMPD/ids.new"
+			bench_prog_ids $pid >"$TMPD/ids.new"
 			bpftool prog show -j >"$TMPD/snap.json" 2>/dev/null &&
 				[ -s "$TMPD/ids.new" ] && cp "$TMPD/snap.json" "$TMPD/last.json" &&
 				cp "$TMPD/ids.new" "$TMPD/ids"

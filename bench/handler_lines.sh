@@ -32,7 +32,7 @@ pid=$!
 # the programs attach one by one: wait until their list stops growing
 ids='' prev=''
 for _ in $(seq 100); do
-	ids=$(grep -h '^prog_id:' /proc/$pid/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un)
+	ids=$(bench_prog_ids $pid)
 	[ -n "$ids" ] && [ "$ids" = "$prev" ] && break
 	prev=$ids
 	sleep 0.3

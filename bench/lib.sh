@@ -52,3 +52,10 @@ bench_pps_of() {
 	sed -n 's/.*syn-flood: sent \([0-9]*\) packets in \([0-9.]*\) s.*/\1 \2/p' "$1" |
 		awk '{ if ($2 > 0) printf "%.0f", $1 / $2 }'
 }
+
+# bench_prog_ids PID: the ids of the BPF programs process PID holds open
+# (prog_id in its /proc/PID/fdinfo), one a line, sorted: its own programs
+# and no other tool's
+bench_prog_ids() {
+	grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un
+}
